@@ -1,0 +1,45 @@
+"""What a running Notebridge holds open: its paths, the workspace database, and things to close.
+
+One object owns the lifetime of every long-lived resource so shutdown is a single `aclose()` that
+runs in reverse order of opening (HTTP clients before the database they write into).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from app.paths import AppPaths
+from app.store import Database
+
+log = logging.getLogger(__name__)
+
+Closer = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    db: Database
+    _closers: list[tuple[str, Closer]] = field(default_factory=list)
+
+    @classmethod
+    async def open(cls, app_paths: AppPaths) -> AppContext:
+        app_paths.ensure()
+        db = await Database.open(app_paths.database)
+        log.info("workspace opened at %s (journal %s)", app_paths.database, db.journal_mode)
+        return cls(paths=app_paths, db=db)
+
+    def on_close(self, name: str, closer: Closer) -> None:
+        """Register something to close at shutdown (HTTP clients, engines, the embedded demo org)."""
+        self._closers.append((name, closer))
+
+    async def aclose(self) -> None:
+        for name, closer in reversed(self._closers):
+            try:
+                await closer()
+            except Exception:
+                log.exception("closing %s failed", name)
+        self._closers.clear()
+        await self.db.close()

@@ -1,0 +1,104 @@
+"""`notebridge doctor`: one line per check, the fix on any failing line, exit 1 if anything failed.
+
+This is what support asks an advisor to run, so every line must be readable on its own and every
+failure must say what to do. Checks are plain functions returning a `Check`, run in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from app import APP_NAME, __version__, secrets
+from app.paths import AppPaths
+from app.store import Database
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = " ok " if self.ok else "FAIL"
+        text = f"[{mark}] {self.name}: {self.detail}"
+        if not self.ok and self.fix:
+            text += f" — Fix: {self.fix}"
+        return text
+
+
+def check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    ok = (3, 11) <= sys.version_info[:2] < (3, 14)
+    return Check("Python", ok, version, "install Python 3.11, 3.12 or 3.13")
+
+
+def check_qt() -> Check:
+    try:
+        from app.ui.versions import qt_versions
+
+        return Check("Qt", True, qt_versions())
+    except Exception as exc:  # missing system libraries show up here (e.g. libxcb-cursor0)
+        return Check("Qt", False, f"cannot load Qt ({exc})",
+                     "on Linux install libxcb-cursor0 and libegl1 (`sudo apt install libxcb-cursor0 libegl1`)")
+
+
+def check_data_dir(app_paths: AppPaths) -> Check:
+    try:
+        app_paths.ensure()
+        with tempfile.NamedTemporaryFile(dir=app_paths.data, prefix=".probe-"):
+            pass
+        return Check("Data folder", True, f"{app_paths.data} is writable")
+    except OSError as exc:
+        return Check("Data folder", False, f"{app_paths.data} is not writable ({exc.strerror})",
+                     "choose another folder with --data-dir, or fix its permissions")
+
+
+async def check_database(app_paths: AppPaths) -> Check:
+    try:
+        db = await Database.open(app_paths.database)
+    except Exception as exc:
+        return Check("Workspace database", False, f"cannot open {app_paths.database} ({exc})",
+                     "make sure no other program holds the file and the disk is not full")
+    try:
+        detail = f"opens, journal mode {db.journal_mode}"
+        if db.journal_mode != "wal":
+            return Check("Workspace database", False, detail,
+                         "the folder's filesystem does not support WAL; move the data folder to a local disk")
+        return Check("Workspace database", True, detail)
+    finally:
+        await db.close()
+
+
+async def check_keyring() -> Check:
+    state = await secrets.astatus()
+    if state.available:
+        return Check("Keyring", True, f"stores and reads back a probe entry ({state.backend})")
+    return Check("Keyring", False, f"unusable ({state.backend})", state.message)
+
+
+async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None
+                     ) -> list[Check]:
+    results = [check_python(), check_qt(), check_data_dir(app_paths)]
+    results.append(await check_database(app_paths))
+    results.append(await check_keyring())
+    for more in extra or []:
+        results.extend(await more())
+    return results
+
+
+def doctor(app_paths: AppPaths, out: TextIO = sys.stdout,
+           extra: list[Callable[[], Awaitable[list[Check]]]] | None = None) -> int:
+    print(f"{APP_NAME} {__version__} — checking this computer", file=out)
+    results = asyncio.run(run_checks(app_paths, extra))
+    for result in results:
+        print(result.line(), file=out)
+    failed = [r for r in results if not r.ok]
+    print("All checks passed." if not failed else f"{len(failed)} check(s) failed.", file=out)
+    return 1 if failed else 0

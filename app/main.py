@@ -1,0 +1,74 @@
+"""Command line entry point: the GUI by default, plus `doctor`, `--self-test` and `--version`.
+
+Everything that depends on where files live runs *after* `--data-dir` / NOTEBRIDGE_HOME is applied, so
+that one flag really moves everything the app writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from app import APP_NAME, __version__
+from app import paths as app_paths_module
+from app.logs import setup_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notebridge",
+        description=f"{APP_NAME}: meeting notes and tasks for advisors, pushed to Salesforce.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep everything Notebridge writes in DIR (also: NOTEBRIDGE_HOME)",
+    )
+    parser.add_argument("--demo", action="store_true", help="try Notebridge with a built-in demo org")
+    parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
+    parser.add_argument("--debug", action="store_true", help="more detail in the log file")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("gui", help="open the app (the default)")
+    commands.add_parser("doctor", help="check this computer and the connection; exit 1 if something fails")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(argv) if argv is not None else None)
+    if args.data_dir:
+        app_paths_module.set_data_dir(args.data_dir)
+    app_paths = app_paths_module.paths().ensure()
+    level = logging.DEBUG if args.debug else logging.INFO
+    setup_logging(app_paths.log_file, level=level)
+    logging.getLogger(__name__).info("%s %s starting: %s", APP_NAME, __version__, args.command or "gui")
+
+    if args.self_test:
+        from app.selftest import self_test
+
+        return self_test()
+    if args.command == "doctor":
+        from app.doctor import doctor
+
+        return doctor(app_paths)
+    return _run_gui(args, app_paths)
+
+
+def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        print("Notebridge needs a graphical desktop (no DISPLAY or WAYLAND_DISPLAY is set).", file=sys.stderr)
+        return 2
+    from app.ui.application import run_gui
+    from app.ui.gui import gui_main
+
+    return run_gui(
+        app_paths,
+        args.theme,
+        lambda app, instance, crashed: gui_main(app, instance, crashed, app_paths=app_paths),
+    )

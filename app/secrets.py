@@ -1,0 +1,169 @@
+"""The OS keyring, with an explicit "unavailable" state and never a plaintext fallback.
+
+Refresh tokens and consumer secrets live here and nowhere else. keyring is a blocking API (D-Bus on
+Linux, the Security framework on macOS): the async helpers run it on a worker thread so the UI thread
+never waits on it. When no secure backend works we say so plainly (and, on Linux, what to install);
+the app then offers a session-only sign-in that persists nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from app import APP_ID
+from app.logs import register_secret
+
+log = logging.getLogger(__name__)
+
+SERVICE = APP_ID
+
+# Backends that store nothing or store in plain text: never used unless the user (or the test run)
+# chose one explicitly through keyring's own configuration (PYTHON_KEYRING_BACKEND / keyringrc.cfg).
+_INSECURE_BACKENDS = {
+    "keyring.backends.fail.Keyring",
+    "keyring.backends.null.Keyring",
+    "keyrings.alt.file.PlaintextKeyring",
+    "keyrings.alt.Windows.RegistryKeyring",
+}
+_NEVER_BACKENDS = {"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"}
+
+
+class SecretStoreUnavailable(RuntimeError):
+    """No secure place to keep secrets on this machine. `str()` is advisor-readable, with the fix."""
+
+
+@dataclass(frozen=True)
+class KeyringStatus:
+    available: bool
+    backend: str
+    message: str  # advisor-readable; says what to do when unavailable
+
+
+def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _explicitly_configured() -> bool:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    try:
+        from keyring.core import load_config  # keyring's own config file (keyringrc.cfg)
+
+        return load_config() is not None
+    except Exception:
+        return False
+
+
+def _fix_hint() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Notebridge keeps your Salesforce sign-in in the system keyring, and none is running. "
+            "Install and unlock one: on Ubuntu/Debian `sudo apt install gnome-keyring` (or use KDE Wallet), "
+            "then sign out and back in."
+        )
+    if sys.platform == "darwin":
+        return "Notebridge could not open your macOS Keychain. Unlock the login keychain in Keychain Access."
+    return "Notebridge could not open Windows Credential Manager. Check that your Windows profile is loaded."
+
+
+def _usable_backend() -> keyring.backend.KeyringBackend:
+    backend = keyring.get_keyring()
+    name = _backend_name(backend)
+    chainer_backends = getattr(backend, "backends", None)
+    if name == "keyring.backends.chainer.ChainerBackend" and not chainer_backends:
+        raise SecretStoreUnavailable(_fix_hint())
+    if name in _NEVER_BACKENDS:
+        raise SecretStoreUnavailable(_fix_hint())
+    if name in _INSECURE_BACKENDS and not _explicitly_configured():
+        raise SecretStoreUnavailable(_fix_hint())
+    return backend
+
+
+def status() -> KeyringStatus:
+    """Probe the keyring for real: write, read back and delete an entry. Blocking; use `astatus()`."""
+    try:
+        backend = _usable_backend()
+        name = _backend_name(backend)
+        probe_user = f"probe-{uuid.uuid4().hex}"
+        probe_value = uuid.uuid4().hex
+        backend.set_password(SERVICE, probe_user, probe_value)
+        try:
+            read_back = backend.get_password(SERVICE, probe_user)
+        finally:
+            backend.delete_password(SERVICE, probe_user)
+        if read_back != probe_value:
+            return KeyringStatus(False, name, "The system keyring did not give back what was stored. " + _fix_hint())
+        return KeyringStatus(True, name, f"keyring works ({name})")
+    except SecretStoreUnavailable as exc:
+        return KeyringStatus(False, _safe_backend_name(), str(exc))
+    except Exception as exc:  # locked keyring, D-Bus errors, denied access
+        log.warning("keyring probe failed: %s", type(exc).__name__)
+        return KeyringStatus(False, _safe_backend_name(), f"The system keyring refused access. {_fix_hint()}")
+
+
+def _safe_backend_name() -> str:
+    try:
+        return _backend_name(keyring.get_keyring())
+    except Exception:
+        return "none"
+
+
+def _account(connection_key: str, kind: str) -> str:
+    return f"{connection_key}:{kind}"
+
+
+def store_secret(connection_key: str, kind: str, value: str) -> None:
+    """Save e.g. kind="refresh_token" or "consumer_secret" for a connection. Blocking."""
+    register_secret(value)
+    try:
+        _usable_backend().set_password(SERVICE, _account(connection_key, kind), value)
+    except SecretStoreUnavailable:
+        raise
+    except Exception as exc:
+        raise SecretStoreUnavailable(f"The system keyring refused to save your sign-in. {_fix_hint()}") from exc
+
+
+def load_secret(connection_key: str, kind: str) -> str | None:
+    """Blocking; returns None when nothing is stored."""
+    try:
+        value = _usable_backend().get_password(SERVICE, _account(connection_key, kind))
+    except SecretStoreUnavailable:
+        raise
+    except Exception as exc:
+        raise SecretStoreUnavailable(f"The system keyring refused access. {_fix_hint()}") from exc
+    register_secret(value)
+    return value
+
+
+def delete_secret(connection_key: str, kind: str) -> None:
+    """Blocking; deleting something that is not there is fine."""
+    try:
+        _usable_backend().delete_password(SERVICE, _account(connection_key, kind))
+    except keyring.errors.PasswordDeleteError:
+        pass
+
+
+async def astatus() -> KeyringStatus:
+    return await asyncio.to_thread(status)
+
+
+async def astore_secret(connection_key: str, kind: str, value: str) -> None:
+    await asyncio.to_thread(store_secret, connection_key, kind, value)
+
+
+async def aload_secret(connection_key: str, kind: str) -> str | None:
+    return await asyncio.to_thread(load_secret, connection_key, kind)
+
+
+async def adelete_secret(connection_key: str, kind: str) -> None:
+    await asyncio.to_thread(delete_secret, connection_key, kind)

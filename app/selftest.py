@@ -1,0 +1,68 @@
+"""`--self-test`: proves a build (especially the frozen bundle) has everything it needs at run time.
+
+It creates the QApplication, renders every shipped resource, opens and migrates a database in a
+temporary folder, and reports the keyring backend. Anything missing from a PyInstaller bundle (a Qt
+plugin, an Alembic script, a keyring backend, an SVG) fails here rather than on an advisor's laptop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+from app import APP_NAME, __version__, secrets
+from app.store import Database
+
+
+def _resource_files() -> list[str]:
+    root = importlib_resources.files("resources")
+    found: list[str] = []
+    for folder in ("icons", "illustrations", "styles"):
+        for entry in root.joinpath(folder).iterdir():
+            if entry.name.endswith((".svg", ".qss", ".png")):
+                found.append(f"{folder}/{entry.name}")
+    return sorted(found)
+
+
+async def _open_database(folder: Path) -> str:
+    db = await Database.open(folder / "selftest.sqlite3")
+    try:
+        return db.journal_mode
+    finally:
+        await db.close()
+
+
+def self_test() -> int:
+    from PySide6.QtCore import QSize  # Qt is loaded only here and in app.ui
+
+    from app.ui.application import create_qapplication
+    from app.ui.resources import stylesheet, svg_pixmap
+    from app.ui.versions import qt_versions
+
+    print(f"{APP_NAME} {__version__} self-test")
+    app = create_qapplication("system")
+    print(f"qt: {qt_versions()}, platform {app.platformName()}")
+    files = _resource_files()
+    if not files:
+        print("resources: none found", file=sys.stderr)
+        return 1
+    for relative in files:
+        if relative.endswith(".svg"):
+            pixmap = svg_pixmap(relative, QSize(32, 32))
+            if pixmap.isNull():
+                print(f"resources: {relative} did not render", file=sys.stderr)
+                return 1
+    if not stylesheet().strip():
+        print("resources: empty stylesheet", file=sys.stderr)
+        return 1
+    print(f"resources: {len(files)} files load")
+    with tempfile.TemporaryDirectory(prefix="notebridge-selftest-") as folder:
+        journal = asyncio.run(_open_database(Path(folder)))
+    print(f"database: migrated and opened, journal mode {journal}")
+    state = secrets.status()
+    print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'})")
+    print("self-test passed")
+    return 0

@@ -1,0 +1,85 @@
+"""Create the QApplication and run the GUI on the qasync loop (asyncio inside Qt, one thread).
+
+Start-up order matters: the single-instance check comes before anything touches the workspace, crash
+hooks before the first window, and the loop's exception handler before the first task. Shutdown is
+the reverse: cancel tasks, close HTTP clients and the database, then let Qt go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+
+import qasync
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from app import APP_ID, APP_NAME, ORG_NAME, __version__, crash
+from app.paths import AppPaths
+from app.ui import aio
+from app.ui.crash_dialog import show_crash_dialog
+from app.ui.resources import app_icon, stylesheet
+from app.ui.single_instance import SingleInstance
+from app.ui.theme import Theme, apply_theme
+
+log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(mode: QtMsgType, _context: object, message: str) -> None:
+    qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+
+
+def create_qapplication(theme: Theme = "system", argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, configured with our names, icon, theme and stylesheet."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    qInstallMessageHandler(_qt_message)  # Qt's warnings go to our (redacted) log, not a console
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_ID)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setWindowIcon(app_icon())
+    apply_theme(app, theme)
+    app.setStyleSheet(stylesheet())
+    app.setQuitOnLastWindowClosed(False)  # the GUI coroutine decides when to quit, after clean-up
+    return app
+
+
+GuiMain = Callable[[QApplication, SingleInstance, str | None], Awaitable[int]]
+
+
+def run_gui(app_paths: AppPaths, theme: Theme, gui_main: GuiMain) -> int:
+    """Acquire the single-instance lock, install crash hooks, run `gui_main` on the qasync loop."""
+    app = create_qapplication(theme)
+    instance = SingleInstance(app_paths.data)
+    if not instance.acquire():
+        print(f"{APP_NAME} is already running; its window has been brought to the front.")
+        return 0
+    previous_crash = crash.install(app_paths.crash_file)
+    crash.set_reporter(lambda headline, details: show_crash_dialog(headline, details, app.activeWindow()))
+
+    async def guarded() -> int:
+        asyncio.get_running_loop().set_exception_handler(crash.loop_exception_handler)
+        try:
+            return await gui_main(app, instance, previous_crash)
+        finally:
+            await aio.cancel_all()
+
+    try:
+        return qasync.run(guarded())
+    finally:
+        instance.release()
+        crash.uninstall()

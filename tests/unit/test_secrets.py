@@ -1,0 +1,58 @@
+"""The keyring wrapper against real backends: a file keyring chosen explicitly, and none at all."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+from keyrings.alt.file import PlaintextKeyring
+
+from app import secrets
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch):
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_round_trip_in_configured_backend() -> None:
+    secrets.store_secret("org-1", "refresh_token", "5Aep-refresh-value-123")
+    assert secrets.load_secret("org-1", "refresh_token") == "5Aep-refresh-value-123"
+    secrets.delete_secret("org-1", "refresh_token")
+    assert secrets.load_secret("org-1", "refresh_token") is None
+    secrets.delete_secret("org-1", "refresh_token")  # deleting twice is fine
+
+
+def test_status_probes_for_real_and_leaves_nothing_behind() -> None:
+    state = secrets.status()
+    assert state.available, state.message
+    assert "PlaintextKeyring" in state.backend
+    stored = PlaintextKeyring()
+    config = stored._read_config() if hasattr(stored, "_read_config") else None
+    if config is not None and config.has_section(secrets.SERVICE):
+        assert not [k for k in config.options(secrets.SERVICE) if k.startswith("probe")]
+
+
+def test_unavailable_keyring_is_explicit_and_says_what_to_install(no_keyring: None) -> None:
+    state = secrets.status()
+    assert not state.available
+    assert "gnome-keyring" in state.message
+    with pytest.raises(secrets.SecretStoreUnavailable, match="keyring"):
+        secrets.store_secret("org-1", "refresh_token", "value")
+
+
+def test_plaintext_backend_is_refused_when_only_auto_detected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plaintext file is acceptable only when chosen explicitly — never as a silent fallback."""
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.setattr("keyring.core.load_config", lambda: None)
+    state = secrets.status()
+    assert not state.available
+
+
+async def test_async_helpers_do_not_block_loop() -> None:
+    await secrets.astore_secret("org-2", "consumer_secret", "ABCDEF0123456789")
+    assert await secrets.aload_secret("org-2", "consumer_secret") == "ABCDEF0123456789"
+    await secrets.adelete_secret("org-2", "consumer_secret")
