@@ -8,6 +8,7 @@ demo and portable installs need. Without one, platformdirs gives the OS conventi
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,9 @@ class AppPaths:
 def _restrict(directory: Path) -> None:
     """The workspace holds client data: keep it readable by the user only (POSIX)."""
     if os.name == "posix":
-        try:
+        # Not ours to change (e.g. a shared --data-dir)? The data file itself is still 0600.
+        with contextlib.suppress(OSError):
             directory.chmod(0o700)
-        except OSError:
-            pass  # not ours to change (e.g. a shared --data-dir); the data file itself is still 0600
 
 
 def _from_base(base: Path) -> AppPaths:

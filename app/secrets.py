@@ -9,6 +9,7 @@ the app then offers a session-only sign-in that persists nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -147,10 +148,8 @@ def load_secret(connection_key: str, kind: str) -> str | None:
 
 def delete_secret(connection_key: str, kind: str) -> None:
     """Blocking; deleting something that is not there is fine."""
-    try:
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
         _usable_backend().delete_password(SERVICE, _account(connection_key, kind))
-    except keyring.errors.PasswordDeleteError:
-        pass
 
 
 async def astatus() -> KeyringStatus:

@@ -49,13 +49,13 @@ def slot(fn: Callable[P, Awaitable[T]]) -> Callable[P, None]:
     return wrapper
 
 
-async def cancel_all(timeout: float = 3.0) -> None:
+async def cancel_all(grace_seconds: float = 3.0) -> None:
     """On quit: cancel every tracked task and give them a moment to clean up."""
     pending = [task for task in _tasks if not task.done()]
     for task in pending:
         task.cancel()
     if pending:
-        await asyncio.wait(pending, timeout=timeout)
+        await asyncio.wait(pending, timeout=grace_seconds)
 
 
 def running_tasks() -> int:

@@ -1,7 +1,9 @@
 """Light, dark or follow-the-system, on the platform's own style.
 
-We keep the native style (Windows 11, macOS, Fusion on Linux) and only ask Qt for a colour scheme;
-every colour in our stylesheet comes from the palette, so both schemes stay legible.
+We keep the native style (Windows 11, macOS, Fusion on Linux) and ask Qt for a colour scheme. Where the
+platform cannot switch schemes (plain X11 without a desktop theme, Qt < 6.8), we fall back to Fusion
+with an explicit palette so "dark" still means dark. Every colour in our stylesheet comes from the
+palette, so both schemes stay legible.
 """
 
 from __future__ import annotations
@@ -9,12 +11,42 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
 
 Theme = Literal["system", "light", "dark"]
 
 
-def apply_theme(app: QGuiApplication, theme: Theme) -> None:
+def _palette(dark: bool) -> QPalette:
+    palette = QPalette()
+    role = QPalette.ColorRole
+    if dark:
+        colours = {
+            role.Window: "#202225", role.WindowText: "#e6e8eb", role.Base: "#17191c",
+            role.AlternateBase: "#24272b", role.ToolTipBase: "#2b2e33", role.ToolTipText: "#e6e8eb",
+            role.Text: "#e6e8eb", role.Button: "#2b2e33", role.ButtonText: "#e6e8eb",
+            role.BrightText: "#ffffff", role.Highlight: "#3d7fe0", role.HighlightedText: "#ffffff",
+            role.Link: "#7fb0ff", role.PlaceholderText: "#8a9099", role.Mid: "#3a3e44",
+            role.Midlight: "#33363b", role.Dark: "#111214", role.Light: "#3f434a", role.Shadow: "#000000",
+        }
+    else:
+        colours = {
+            role.Window: "#f3f4f6", role.WindowText: "#1d2127", role.Base: "#ffffff",
+            role.AlternateBase: "#f6f7f9", role.ToolTipBase: "#ffffff", role.ToolTipText: "#1d2127",
+            role.Text: "#1d2127", role.Button: "#f7f8fa", role.ButtonText: "#1d2127",
+            role.BrightText: "#ffffff", role.Highlight: "#2f6fd0", role.HighlightedText: "#ffffff",
+            role.Link: "#1a5fc4", role.PlaceholderText: "#7a818b", role.Mid: "#c4c9d0",
+            role.Midlight: "#e3e6ea", role.Dark: "#9aa1aa", role.Light: "#ffffff", role.Shadow: "#6b7078",
+        }
+    for colour_role, value in colours.items():
+        palette.setColor(colour_role, QColor(value))
+    disabled = QColor("#6d737b") if dark else QColor("#9aa0a8")
+    for colour_role in (role.Text, role.WindowText, role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, colour_role, disabled)
+    return palette
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
     hints = app.styleHints()
     scheme = {
         "system": Qt.ColorScheme.Unknown,
@@ -23,6 +55,13 @@ def apply_theme(app: QGuiApplication, theme: Theme) -> None:
     }[theme]
     if hasattr(hints, "setColorScheme"):  # Qt >= 6.8
         hints.setColorScheme(scheme)
+    if theme == "system":
+        return
+    want_dark = theme == "dark"
+    if is_dark(app.palette()) != want_dark:
+        # The platform could not switch; Fusion honours an explicit palette everywhere.
+        app.setStyle("Fusion")
+        app.setPalette(_palette(want_dark))
 
 
 def is_dark(palette: QPalette) -> bool:
