@@ -56,7 +56,7 @@ def check_data_dir(app_paths: AppPaths) -> Check:
             pass
         return Check("Data folder", True, f"{app_paths.data} is writable")
     except OSError as exc:
-        return Check("Data folder", False, f"{app_paths.data} is not writable ({exc.strerror})",
+        return Check("Data folder", False, f"{app_paths.data} is not writable ({exc.strerror or exc})",
                      "choose another folder with --data-dir, or fix its permissions")
 
 
@@ -83,11 +83,48 @@ async def check_keyring() -> Check:
     return Check("Keyring", False, f"unusable ({state.backend})", state.message)
 
 
+async def check_connection(app_paths: AppPaths) -> list[Check]:
+    """Once a connection exists: is its sign-in still valid, and how much API allowance is left?"""
+    from app.sync.connection import ConnectionManager  # the sign-in stack, only when needed
+
+    db = await Database.open(app_paths.database)
+    manager = ConnectionManager(db)
+    try:
+        active = await manager.load_active()
+        if active is None:
+            return [Check("Salesforce connection", True, "none yet (connect with the setup wizard)")]
+        where = f"{active.username} on {active.instance_url}"
+        status = await manager.test_connection()
+        if status.state != "connected" or status.offline:
+            return [Check("Salesforce sign-in", False, f"{where}: {status.reason or status.label}",
+                          status.fix or "reconnect Salesforce in Settings")]
+        results = [Check("Salesforce sign-in", True, f"valid for {where}")]
+        client = await manager.client()
+        usage = client.api_usage
+        if usage is None:
+            results.append(Check("API usage", True, "not reported by Salesforce"))
+        else:
+            used, limit = usage
+            share = used / limit if limit else 1.0
+            results.append(Check(
+                "API usage", share < 0.9, f"{used:,} of {limit:,} daily API calls used ({share:.0%})",
+                "Notebridge pauses pushing near the limit; ask your admin whether other tools use the API heavily",
+            ))
+        return results
+    finally:
+        await manager.aclose()
+        await db.close()
+
+
 async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None
                      ) -> list[Check]:
     results = [check_python(), check_qt(), check_data_dir(app_paths)]
+    if not results[-1].ok:
+        return results  # nothing below can work without the data folder
     results.append(await check_database(app_paths))
     results.append(await check_keyring())
+    if all(result.ok for result in results):
+        results.extend(await check_connection(app_paths))
     for more in extra or []:
         results.extend(await more())
     return results

@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
     commands.add_parser("doctor", help="check this computer and the connection; exit 1 if something fails")
+    from app.cli_connect import add_arguments as add_connect_arguments
+
+    add_connect_arguments(commands.add_parser("connect", help="sign in to Salesforce without the window"))
     return parser
 
 
@@ -42,9 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.data_dir:
         app_paths_module.set_data_dir(args.data_dir)
-    app_paths = app_paths_module.paths().ensure()
+    app_paths = app_paths_module.paths()
     level = logging.DEBUG if args.debug else logging.INFO
-    setup_logging(app_paths.log_file, level=level)
+    try:
+        app_paths.ensure()
+        setup_logging(app_paths.log_file, level=level)
+    except OSError as exc:
+        if args.command != "doctor":
+            print(f"Notebridge cannot write to its data folder {app_paths.data} ({exc.strerror}). "
+                  "Choose another folder with --data-dir, or fix its permissions.", file=sys.stderr)
+            return 2
+        setup_logging(None, level=level)  # doctor reports the folder problem itself
     logging.getLogger(__name__).info("%s %s starting: %s", APP_NAME, __version__, args.command or "gui")
 
     if args.self_test:
@@ -55,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.doctor import doctor
 
         return doctor(app_paths)
+    if args.command == "connect":
+        from app.cli_connect import connect_command
+
+        return connect_command(args, app_paths)
     return _run_gui(args, app_paths)
 
 

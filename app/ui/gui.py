@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 async def gui_main(
     app: QApplication, instance: SingleInstance, previous_crash: str | None, *, app_paths: AppPaths
 ) -> int:
+    app.setQuitOnLastWindowClosed(False)  # we quit after clean-up, not when the window disappears
     context = await AppContext.open(app_paths)
     window = MainWindow()
     closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()

@@ -1,0 +1,319 @@
+"""The one owner of "the org we are connected to": its saved facts, its secrets and its live client.
+
+Every feature asks this object for a `SalesforceClient` instead of building one, so that token refresh,
+keyring access and the connection's health are handled in one place: a revoked refresh token seen by
+the push engine turns the status badge to "Needs attention" everywhere, and a reconnect fixes it for
+everyone. Access tokens live only in memory; the refresh token and consumer secret only in the keyring
+(or, when no keyring works and the advisor accepted it, in memory for this session only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from app import secrets
+from app.salesforce.auth import SignInResult, TokenRefresher
+from app.salesforce.client import SalesforceClient
+from app.salesforce.errors import NetworkError, RequestLimitExceeded, SalesforceError, ServerUnavailable
+from app.salesforce.oauth import revoke
+from app.salesforce.oauth_errors import OAuthError
+from app.store import Database
+from app.store import connections as connection_rows
+
+log = logging.getLogger(__name__)
+
+State = Literal["connected", "needs_attention", "not_connected"]
+REFRESH_TOKEN = "refresh_token"
+CONSUMER_SECRET = "consumer_secret"
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    state: State
+    reason: str = ""
+    fix: str = ""
+    offline: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.state == "connected":
+            return "Offline" if self.offline else "Connected"
+        return "Needs attention" if self.state == "needs_attention" else "Not connected"
+
+
+NOT_CONNECTED = ConnectionStatus("not_connected", "Salesforce is not connected yet.",
+                                 "Open Settings and choose Connect Salesforce.")
+
+
+@dataclass(frozen=True)
+class OrgConnection:
+    connection_id: int
+    org_id: str
+    org_name: str
+    instance_url: str
+    login_url: str
+    user_id: str
+    username: str
+    display_name: str
+    api_version: str
+    consumer_key: str
+    note_type: str
+    client_object: str
+
+    @property
+    def secret_key(self) -> str:
+        """Where this connection's secrets are filed in the keyring (stable across reconnects)."""
+        return f"{self.org_id}:{self.user_id}"
+
+
+class NotConnected(RuntimeError):
+    def __init__(self, status: ConnectionStatus) -> None:
+        super().__init__(status.reason)
+        self.status = status
+
+
+class NeedsAttention(NotConnected):
+    """The connection exists but cannot be used until the advisor acts (e.g. signs in again)."""
+
+
+def _org_connection(row: object) -> OrgConnection:
+    return OrgConnection(
+        connection_id=row.id,  # type: ignore[attr-defined]
+        org_id=row.org_id,  # type: ignore[attr-defined]
+        org_name=row.org_name or "",  # type: ignore[attr-defined]
+        instance_url=row.instance_url,  # type: ignore[attr-defined]
+        login_url=row.login_url,  # type: ignore[attr-defined]
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        username=row.username,  # type: ignore[attr-defined]
+        display_name=row.display_name,  # type: ignore[attr-defined]
+        api_version=row.api_version,  # type: ignore[attr-defined]
+        consumer_key=row.consumer_key,  # type: ignore[attr-defined]
+        note_type=row.note_type,  # type: ignore[attr-defined]
+        client_object=row.client_object,  # type: ignore[attr-defined]
+    )
+
+
+class ConnectionManager:
+    def __init__(self, db: Database, *, ca_file: str | None = None) -> None:
+        self._db = db
+        self._ca_file = ca_file  # only for the demo org's --tls local CA
+        self.active: OrgConnection | None = None
+        self.status: ConnectionStatus = NOT_CONNECTED
+        self._listeners: list[Callable[[ConnectionStatus], None]] = []
+        self._client: SalesforceClient | None = None
+        self._access_token: str | None = None
+        self._session_secrets: dict[str, str] = {}  # used only when no keyring works
+        self._lock = asyncio.Lock()
+
+    # -- status ----------------------------------------------------------------------------------
+    def add_listener(self, callback: Callable[[ConnectionStatus], None]) -> None:
+        self._listeners.append(callback)
+        callback(self.status)
+
+    def _set_status(self, status: ConnectionStatus) -> None:
+        if status == self.status:
+            return
+        self.status = status
+        log.info("connection status: %s %s", status.state, status.reason)
+        for callback in list(self._listeners):
+            try:
+                callback(status)
+            except Exception:
+                log.exception("connection status listener failed")
+
+    def _attention(self, reason: str, fix: str) -> ConnectionStatus:
+        status = ConnectionStatus("needs_attention", reason, fix)
+        self._set_status(status)
+        return status
+
+    # -- secrets ---------------------------------------------------------------------------------
+    async def _save_secret(self, connection: OrgConnection, kind: str, value: str) -> None:
+        try:
+            await secrets.astore_secret(connection.secret_key, kind, value)
+        except secrets.SecretStoreUnavailable:
+            self._session_secrets[f"{connection.secret_key}:{kind}"] = value  # this session only
+            log.warning("no keyring: keeping the %s for this session only", kind)
+
+    async def _load_secret(self, connection: OrgConnection, kind: str) -> str | None:
+        session_value = self._session_secrets.get(f"{connection.secret_key}:{kind}")
+        if session_value is not None:
+            return session_value
+        return await secrets.aload_secret(connection.secret_key, kind)
+
+    async def _delete_secrets(self, connection: OrgConnection) -> None:
+        for kind in (REFRESH_TOKEN, CONSUMER_SECRET):
+            self._session_secrets.pop(f"{connection.secret_key}:{kind}", None)
+            try:
+                await secrets.adelete_secret(connection.secret_key, kind)
+            except secrets.SecretStoreUnavailable:
+                pass
+
+    @property
+    def session_only(self) -> bool:
+        """True when the sign-in is kept in memory only (no keyring): it ends when the app closes."""
+        return bool(self._session_secrets)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def load_active(self) -> OrgConnection | None:
+        row = await self._db.run(connection_rows.get_active)
+        self.active = _org_connection(row) if row is not None else None
+        if self.active is None:
+            self._set_status(NOT_CONNECTED)
+            return None
+        try:
+            refresh_token = await self._load_secret(self.active, REFRESH_TOKEN)
+        except secrets.SecretStoreUnavailable as exc:
+            self._attention("Notebridge cannot reach the system keyring, where your sign-in is kept.", str(exc))
+            return self.active
+        if refresh_token is None:
+            self._set_status(ConnectionStatus(
+                "not_connected", "You disconnected Salesforce. Your clients and drafts are kept.",
+                "Choose Reconnect to sign in again."))
+        else:
+            self._set_status(ConnectionStatus("connected"))
+        return self.active
+
+    async def save_sign_in(
+        self, result: SignInResult, *, login_url: str, consumer_key: str, consumer_secret: str | None,
+        org_name: str | None = None,
+    ) -> OrgConnection:
+        """Persist a fresh sign-in: facts to SQLite, secrets to the keyring, access token to memory."""
+        fields = {
+            "org_id": result.org_id, "user_id": result.user_id, "username": result.username,
+            "display_name": result.display_name, "org_name": org_name, "instance_url": result.instance_url,
+            "login_url": login_url, "api_version": result.api_version, "consumer_key": consumer_key,
+        }
+        row = await self._db.run(lambda session: connection_rows.save_sign_in(session, **fields))
+        connection = _org_connection(row)
+        await self._close_client()
+        if result.refresh_token:
+            await self._save_secret(connection, REFRESH_TOKEN, result.refresh_token)
+        if consumer_secret:
+            await self._save_secret(connection, CONSUMER_SECRET, consumer_secret)
+        self.active = connection
+        self._access_token = result.access_token
+        self._set_status(ConnectionStatus("connected"))
+        return connection
+
+    async def update_preferences(self, **preferences: object) -> OrgConnection:
+        """Change note type, where clients live, … on the active connection."""
+        active = self._require_active()
+        row = await self._db.run(
+            lambda session: connection_rows.update(session, active.connection_id, **preferences))
+        self.active = _org_connection(row)
+        return self.active
+
+    def _require_active(self) -> OrgConnection:
+        if self.active is None:
+            raise NotConnected(NOT_CONNECTED)
+        return self.active
+
+    async def client(self) -> SalesforceClient:
+        """The live client for the active connection (built once; refreshes its own token)."""
+        async with self._lock:
+            if self._client is not None:
+                return self._client
+            connection = self._require_active()
+            if self.status.state == "needs_attention":
+                raise NeedsAttention(self.status)
+            try:
+                refresh_token = await self._load_secret(connection, REFRESH_TOKEN)
+                consumer_secret = await self._load_secret(connection, CONSUMER_SECRET)
+            except secrets.SecretStoreUnavailable as exc:
+                raise NeedsAttention(self._attention(
+                    "Notebridge cannot reach the system keyring, where your sign-in is kept.", str(exc))) from exc
+            if refresh_token is None and self._access_token is None:
+                raise NotConnected(self.status if self.status.state == "not_connected" else NOT_CONNECTED)
+            refresher = None
+            if refresh_token is not None:
+                refresher = TokenRefresher(
+                    connection.login_url, connection.consumer_key, refresh_token,
+                    consumer_secret=consumer_secret, ca_file=self._ca_file,
+                    on_rotated=lambda new: self._save_secret(connection, REFRESH_TOKEN, new),
+                )
+            access_token = self._access_token
+            if access_token is None:
+                assert refresher is not None
+                access_token = await self._guarded(refresher())
+            self._client = SalesforceClient(
+                connection.instance_url, access_token, api_version=connection.api_version,
+                refresh=(lambda: self._guarded(refresher())) if refresher else None,
+                ca_file=self._ca_file,
+            )
+            return self._client
+
+    async def _guarded(self, refresh: object) -> str:
+        """Await a token refresh; a refused refresh makes the connection need attention."""
+        try:
+            token: str = await refresh  # type: ignore[misc]
+        except OAuthError as exc:
+            self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
+            raise
+        self._access_token = token
+        return token
+
+    async def test_connection(self) -> ConnectionStatus:
+        """Ask Salesforce for real (one cheap call) and update the status from the answer."""
+        try:
+            client = await self.client()
+            await client.limits()
+        except NotConnected as exc:
+            return exc.status
+        except OAuthError as exc:
+            return self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
+        except RequestLimitExceeded:
+            return self._attention("Your org has used all of today's Salesforce API calls.",
+                                   "Notebridge waits and tries again automatically; nothing is lost.")
+        except (NetworkError, ServerUnavailable):
+            status = replace(self.status, offline=True) if self.status.state == "connected" else ConnectionStatus(
+                "connected", "Salesforce cannot be reached right now.", "Notebridge will retry by itself.", True)
+            self._set_status(status)
+            return status
+        except SalesforceError as exc:
+            return self._attention(f"Salesforce refused the request: {exc}", "Try Reconnect in Settings.")
+        self._set_status(ConnectionStatus("connected"))
+        return self.status
+
+    def report_failure(self, exc: BaseException) -> None:
+        """Engines call this with errors they saw, so the badge reflects reality between checks."""
+        if isinstance(exc, OAuthError):
+            self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
+        elif isinstance(exc, (NetworkError, ServerUnavailable)) and self.status.state == "connected":
+            self._set_status(replace(self.status, offline=True))
+
+    def report_success(self) -> None:
+        if self.status.state == "connected" and self.status.offline:
+            self._set_status(ConnectionStatus("connected"))
+
+    async def disconnect(self) -> None:
+        """Revoke and forget the tokens; keep the workspace (contacts and drafts stay, stop updating)."""
+        connection = self._require_active()
+        try:
+            refresh_token = await self._load_secret(connection, REFRESH_TOKEN)
+        except secrets.SecretStoreUnavailable:
+            refresh_token = None
+        if refresh_token:
+            try:
+                await revoke(connection.login_url, refresh_token, ca_file=self._ca_file)
+            except SalesforceError as exc:  # offline: still forget it locally; it dies when unused
+                log.warning("could not revoke the refresh token: %s", exc)
+        await self._close_client()
+        self._access_token = None
+        await self._delete_secrets(connection)
+        await self._db.run(lambda session: connection_rows.update(session, connection.connection_id,
+                                                                  status="disconnected"))
+        self._set_status(ConnectionStatus(
+            "not_connected", "You disconnected Salesforce. Your clients and drafts are kept.",
+            "Choose Reconnect to sign in again."))
+
+    async def _close_client(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    async def aclose(self) -> None:
+        await self._close_client()
