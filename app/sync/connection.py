@@ -10,6 +10,7 @@ everyone. Access tokens live only in memory; the refresh token and consumer secr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,8 +28,9 @@ from app.store import connections as connection_rows
 log = logging.getLogger(__name__)
 
 State = Literal["connected", "needs_attention", "not_connected"]
-REFRESH_TOKEN = "refresh_token"
-CONSUMER_SECRET = "consumer_secret"
+# Names of keyring entries (not secrets themselves).
+REFRESH_TOKEN = "refresh_token"  # noqa: S105
+CONSUMER_SECRET = "consumer_secret"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -147,10 +149,8 @@ class ConnectionManager:
     async def _delete_secrets(self, connection: OrgConnection) -> None:
         for kind in (REFRESH_TOKEN, CONSUMER_SECRET):
             self._session_secrets.pop(f"{connection.secret_key}:{kind}", None)
-            try:
+            with contextlib.suppress(secrets.SecretStoreUnavailable):
                 await secrets.adelete_secret(connection.secret_key, kind)
-            except secrets.SecretStoreUnavailable:
-                pass
 
     @property
     def session_only(self) -> bool:
