@@ -1,0 +1,64 @@
+"""``python -m app.demo_org``: run a demo org until SIGINT/SIGTERM.
+
+Prints exactly one JSON line on stdout once it is ready to serve — ``{"base_url", "login_url",
+"consumer_key", "consumer_secret", "username", "password", "callback_urls", "ca_file"}`` — so a parent
+process can read one line and go. Exits 0 on SIGINT/SIGTERM after closing the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from app.demo_org.org import DemoOrg
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m app.demo_org",
+                                     description="A Salesforce-compatible demo org on localhost.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--contacts", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--latency-ms", type=float, default=0)
+    parser.add_argument("--api-limit", type=int, default=100_000)
+    parser.add_argument("--token-ttl", type=float, default=None, metavar="SECONDS",
+                        help="access tokens expire after this many seconds (default: never)")
+    parser.add_argument("--require-secret", action="store_true", help="token requests must send client_secret")
+    parser.add_argument("--no-enhanced-notes", action="store_true", help="ContentNote is not createable")
+    parser.add_argument("--person-accounts", action="store_true")
+    parser.add_argument("--rotate-refresh-tokens", action="store_true")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        org = DemoOrg(contacts=args.contacts, seed=args.seed, latency_ms=args.latency_ms, api_limit=args.api_limit,
+                      token_ttl=args.token_ttl, require_secret=args.require_secret,
+                      enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
+                      tls=args.tls, host=args.host, port=args.port,
+                      rotate_refresh_tokens=args.rotate_refresh_tokens)
+        org.start()
+    except (OSError, ValueError) as error:
+        print(f"demo org: cannot start: {error}", file=sys.stderr)
+        return 2
+    try:
+        sys.stdout.write(json.dumps(org.info()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        org.stop()
+    return 0

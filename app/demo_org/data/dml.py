@@ -1,0 +1,242 @@
+"""Create, update, delete and upsert with the checks a real org makes, in the order it makes them.
+
+Order (as Salesforce reports errors): unknown fields, field permissions, value checks (types,
+lengths, picklists, references), required fields, object rules, custom validation rules. Every write
+stamps ``LastModifiedDate``/``SystemModstamp`` with second precision and the acting user.
+Deletes are soft (``IsDeleted``) and cascade from an Account to its Contacts, and between a
+ContentNote, its ContentDocument and their links — the cascades a sync client must notice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.demo_org import timefmt
+from app.demo_org.data import rules
+from app.demo_org.data.coerce import canonical_fields, coerce, label
+from app.demo_org.data.objects import LEAD_CONVERTED_STATUS
+from app.demo_org.data.schema import Schema, SObjectType
+from app.demo_org.data.store import Record, Store
+from app.demo_org.errors import SfError, not_found
+from app.demo_org.ids import IdFactory
+
+_FLS_MESSAGE = ("Unable to create/update fields: {names}. Please check the security settings of this field "
+                "and verify that it is read/write for your profile or permission set.")
+
+
+class Dml:
+    def __init__(self, store: Store, schema: Schema, id_factory: IdFactory, *, person_accounts: bool) -> None:
+        self.store = store
+        self.schema = schema
+        self.ids = id_factory
+        self.person_accounts = person_accounts
+        self.validation_rules: dict[str, list[tuple[str | None, str]]] = {}
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def sobject(self, name: str) -> SObjectType:
+        sobject = self.schema.get(name)
+        if sobject is None:
+            raise SfError("INVALID_TYPE", f"sObject type '{name}' is not supported.")
+        return sobject
+
+    def _stamp(self, record: Record, user_id: str, *, created: bool) -> None:
+        now = timefmt.format_datetime(timefmt.utcnow())
+        if created and "CreatedDate" in record:
+            record["CreatedDate"] = now
+            record["CreatedById"] = user_id
+        if "LastModifiedDate" in record:
+            record["LastModifiedDate"] = now
+            record["LastModifiedById"] = user_id
+        record["SystemModstamp"] = now
+
+    def _values(self, sobject: SObjectType, body: dict[str, Any], *, create: bool) -> dict[str, Any]:
+        fields = canonical_fields(sobject, body)
+        fields.pop("Id", None) if not create else None
+        denied = [f.name for f, _ in fields.values() if not (f.createable if create else f.updateable)]
+        if denied:
+            raise SfError("INVALID_FIELD_FOR_INSERT_UPDATE", _FLS_MESSAGE.format(names=", ".join(denied)),
+                          400, denied)
+        return {name: coerce(field, value, self.store) for name, (field, value) in fields.items()}
+
+    def _require(self, sobject: SObjectType, record: Record) -> None:
+        missing = [f.name for f in sobject.fields if not f.nillable and record.get(f.name) is None
+                   and (f.createable or f.updateable)]
+        if sobject.name == "Account" and record.get("IsPersonAccount"):
+            missing = [m for m in missing if m != "Name"]
+        if missing:
+            raise SfError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
+                          400, missing)
+
+    def _validation_rules(self, sobject: str) -> None:
+        for field, message in self.validation_rules.get(sobject, []):
+            raise SfError("FIELD_CUSTOM_VALIDATION_EXCEPTION", message, 400, [field] if field else [])
+
+    def live(self, record_id: str, sobject: str | None = None) -> tuple[str, Record]:
+        """The record behind an Id, or NOT_FOUND / ENTITY_IS_DELETED."""
+        found = self.store.find(record_id)
+        if found is None or (sobject and found[0] != sobject and {found[0], sobject} !=
+                             {"ContentDocument", "ContentNote"}):
+            raise not_found()
+        if found[1]["IsDeleted"]:
+            raise SfError("ENTITY_IS_DELETED", "entity is deleted", 404)
+        if sobject == "ContentNote":
+            return sobject, self.store.table("ContentNote")[found[1]["Id"]]
+        return found
+
+    # -- create --------------------------------------------------------------------------------------
+    def create(self, sobject_name: str, body: dict[str, Any], user_id: str) -> str:
+        sobject = self.sobject(sobject_name)
+        if not sobject.createable:
+            raise SfError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support create")
+        if any(k.lower() == "id" for k in body):
+            raise SfError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", 400,
+                          ["Id"])
+        values = self._values(sobject, body, create=True)
+        record = sobject.blank_record()
+        for field in sobject.fields:
+            if field.type == "boolean" and not field.nillable:
+                record[field.name] = False
+            elif field.defaulted and field.picklist:
+                record[field.name] = field.default_value()
+        record["OwnerId" if "OwnerId" in record else "Id"] = user_id
+        if self.person_accounts and sobject.name == "Account" and values.get("LastName"):
+            record["IsPersonAccount"] = True
+        record.update(values)
+        self._require(sobject, record)
+        rules.derive(sobject.name, record, person_accounts=self.person_accounts)
+        self._object_rules(sobject.name, record, create=True)
+        self._validation_rules(sobject.name)
+        record["Id"] = self.ids.new(sobject.key_prefix)
+        self._stamp(record, user_id, created=True)
+        self.store.insert(sobject.name, record)
+        self._after_create(sobject.name, record, user_id)
+        return record["Id"]
+
+    def _object_rules(self, sobject: str, record: Record, *, create: bool) -> None:
+        if sobject == "Task":
+            rules.check_task_who_what(record, self.store)
+        elif sobject == "ContentNote" and (create or "Content" in record):
+            record["Content"], record["TextPreview"], record["ContentSize"] = \
+                rules.sanitize_note_content(record.get("Content"))
+        elif sobject == "ContentDocumentLink" and create:
+            for link in self.store.table("ContentDocumentLink").values():
+                if (not link["IsDeleted"] and link["ContentDocumentId"] == record["ContentDocumentId"]
+                        and link["LinkedEntityId"] == record["LinkedEntityId"]):
+                    raise SfError("DUPLICATE_VALUE",
+                                  f"Document with ID: {record['ContentDocumentId']} is already linked with "
+                                  f"the entity with ID: {record['LinkedEntityId']}", 400, [])
+
+    def _after_create(self, sobject: str, record: Record, user_id: str) -> None:
+        if sobject == "ContentNote":
+            record.update(FileType="SNOTE", FileExtension="snote",
+                          LatestPublishedVersionId=self.ids.new("068"))
+            twin = self.schema.get("ContentDocument").blank_record()  # type: ignore[union-attr]
+            twin.update({k: record[k] for k in twin if k in record})
+            self.store.insert("ContentDocument", twin)
+            link = self.schema.get("ContentDocumentLink").blank_record()  # type: ignore[union-attr]
+            link.update(Id=self.ids.new("06A"), IsDeleted=False, ContentDocumentId=record["Id"],
+                        LinkedEntityId=record["OwnerId"], ShareType="I", Visibility="AllUsers",
+                        SystemModstamp=record["SystemModstamp"])
+            self.store.insert("ContentDocumentLink", link)
+        elif sobject == "Account" and record.get("IsPersonAccount"):
+            contact = self.schema.get("Contact").blank_record()  # type: ignore[union-attr]
+            contact.update({k: record.get(k) for k in ("FirstName", "LastName", "OwnerId", "CreatedDate",
+                                                       "CreatedById", "LastModifiedDate", "LastModifiedById",
+                                                       "SystemModstamp")})
+            contact.update(Id=self.ids.new("003"), IsDeleted=False, AccountId=record["Id"],
+                           IsPersonAccount=True, Email=record.get("PersonEmail"), HasOptedOutOfEmail=False,
+                           DoNotCall=False)
+            rules.derive("Contact", contact, person_accounts=True)
+            self.store.insert("Contact", contact)
+            self.store.modify("Account", record["Id"], {"PersonContactId": contact["Id"]})
+
+    # -- update --------------------------------------------------------------------------------------
+    def update(self, sobject_name: str, record_id: str, body: dict[str, Any], user_id: str) -> None:
+        sobject = self.sobject(sobject_name)
+        name, current = self.live(record_id, sobject.name)
+        if not sobject.updateable:
+            raise SfError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support update")
+        if sobject.name == "Lead" and current.get("IsConverted"):
+            raise SfError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
+        values = self._values(sobject, body, create=False)
+        merged = {**current, **values}
+        self._require(sobject, merged)
+        rules.derive(sobject.name, merged, person_accounts=self.person_accounts)
+        self._object_rules(sobject.name, merged, create=False)
+        self._validation_rules(sobject.name)
+        self._stamp(merged, user_id, created=False)
+        self.store.modify(name, current["Id"], merged)
+        twin_type = {"ContentNote": "ContentDocument", "ContentDocument": "ContentNote"}.get(sobject.name)
+        twin = self.store.table(twin_type).get(current["Id"]) if twin_type else None
+        if twin_type and twin is not None:  # a ContentNote and its ContentDocument are one file
+            self.store.modify(twin_type, twin["Id"], {k: merged[k] for k in twin if k in merged and k != "Content"})
+
+    def server_update(self, sobject_name: str, record_id: str, fields: dict[str, Any], user_id: str) -> None:
+        """A change made 'by someone else in the org': skips permissions and rules, bumps the stamps."""
+        sobject = self.sobject(sobject_name)
+        current = self.store.table(sobject.name).get(record_id) or self.live(record_id, sobject.name)[1]
+        changes = {f.name: v for f, v in canonical_fields(sobject, fields).values()}
+        merged = {**current, **changes}
+        rules.derive(sobject.name, merged, person_accounts=self.person_accounts)
+        self._stamp(merged, user_id, created=False)
+        self.store.modify(sobject.name, current["Id"], merged)
+
+    # -- delete --------------------------------------------------------------------------------------
+    def delete(self, record_id: str, sobject_name: str | None = None) -> None:
+        name, record = self.live(record_id, sobject_name)
+        if not self.schema.get(name).deletable:  # type: ignore[union-attr]
+            raise SfError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id",
+                          400, [])
+        now = timefmt.format_datetime(timefmt.utcnow())
+        targets: list[tuple[str, str]] = [(name, record["Id"])]
+        if name in ("ContentNote", "ContentDocument"):
+            targets = [("ContentNote", record["Id"]), ("ContentDocument", record["Id"])]
+            targets += [("ContentDocumentLink", link["Id"]) for link in
+                        self.store.table("ContentDocumentLink").values()
+                        if link["ContentDocumentId"] == record["Id"] and not link["IsDeleted"]]
+        elif name == "Account":
+            targets += [("Contact", c["Id"]) for c in self.store.table("Contact").values()
+                        if c["AccountId"] == record["Id"] and not c["IsDeleted"]]
+        for sobject, target_id in targets:
+            if target_id in self.store.table(sobject):
+                self.store.modify(sobject, target_id, {"IsDeleted": True, "SystemModstamp": now})
+
+    # -- upsert --------------------------------------------------------------------------------------
+    def upsert(self, sobject_name: str, field_name: str, value: str, body: dict[str, Any],
+               user_id: str) -> tuple[str, bool] | list[str]:
+        """Upsert by external ID: (id, created) — or the list of matching Ids when ambiguous (HTTP 300)."""
+        sobject = self.sobject(sobject_name)
+        field = sobject.field(field_name)
+        if field is None or not field.external_id:
+            raise not_found(f"Provided external ID field does not exist or is not accessible: {field_name}")
+        body_value = next((v for k, v in body.items() if k.lower() == field.name.lower()), None)
+        if body_value is not None and str(body_value) != value:
+            raise SfError("INVALID_FIELD",
+                          f"{label(field)}: the value in the URL and the body do not match", 400,
+                          [field.name])
+        matches = [r["Id"] for r in self.store.by_external_id(sobject.name, field.name, value) if not r["IsDeleted"]]
+        if len(matches) > 1:
+            return matches
+        rest = {k: v for k, v in body.items() if k.lower() != field.name.lower()}
+        if matches:
+            self.update(sobject.name, matches[0], rest, user_id)
+            return matches[0], False
+        return self.create(sobject.name, {**rest, field.name: value}, user_id), True
+
+    # -- lead conversion -----------------------------------------------------------------------------
+    def convert_lead(self, lead_id: str, user_id: str) -> str:
+        """Convert a lead into a household Account + Contact, as the Convert button would."""
+        _, lead = self.live(lead_id, "Lead")
+        if lead["IsConverted"]:
+            raise SfError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
+        account_id = self.create("Account", {"Name": f"{lead['LastName']} Household", "Type": "Household"},
+                                 user_id)
+        contact_id = self.create("Contact", {
+            "AccountId": account_id, "FirstName": lead["FirstName"], "LastName": lead["LastName"],
+            "Email": lead["Email"], "Phone": lead["Phone"], "Title": lead["Title"]}, user_id)
+        changes = {"IsConverted": True, "Status": LEAD_CONVERTED_STATUS, "ConvertedContactId": contact_id,
+                   "ConvertedAccountId": account_id, "ConvertedDate": timefmt.utcnow().date().isoformat()}
+        merged = {**lead, **changes}
+        self._stamp(merged, user_id, created=False)
+        self.store.modify("Lead", lead["Id"], merged)
+        return contact_id

@@ -1,0 +1,274 @@
+"""Deterministic seed data for an advisor's book: users, households, contacts, leads, meetings,
+tasks and notes.
+
+The same seed gives the same Ids and values; dates are laid out relative to the day the org starts
+(so "upcoming meetings" are always upcoming) and every seeded timestamp is at least a minute in the
+past, so anything a test writes afterwards sorts after the seed in ``SystemModstamp`` order.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.demo_org.data.objects import LEAD_CONVERTED_STATUS, LEAD_STATUSES, TASK_PRIORITIES, TASK_STATUSES
+from app.demo_org.data.pools import (
+    LOCATIONS,
+    MEETING_SUBJECTS,
+    NOTE_TITLES,
+    TASK_SUBJECTS,
+    Pools,
+    build_pools,
+)
+from app.demo_org.data.rules import full_name
+from app.demo_org.data.store import Record, Store
+from app.demo_org.ids import IdFactory
+
+DAY = 86_400
+ADVISOR = {"FirstName": "Jordan", "LastName": "Reyes", "Alias": "jreyes", "Title": "Financial Advisor"}
+
+
+@dataclass
+class SeedResult:
+    org_id: str
+    advisor_id: str
+    user_ids: list[str] = field(default_factory=list)
+
+
+_DAYS: dict[int, str] = {}
+
+
+def _date(epoch: int) -> str:
+    """UTC date of an epoch second; cached per day because seeding formats ~500,000 timestamps."""
+    day = epoch // DAY
+    text = _DAYS.get(day)
+    if text is None:
+        text = _DAYS[day] = time.strftime("%Y-%m-%d", time.gmtime(day * DAY))
+    return text
+
+
+def _stamp(epoch: int) -> str:
+    seconds = epoch % DAY
+    return f"{_date(epoch)}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000+0000"
+
+
+class _Seeder:
+    def __init__(self, store: Store, ids: IdFactory, rng: random.Random, pools: Pools, now: int) -> None:
+        self.store, self.ids, self.rng, self.pools = store, ids, rng, pools
+        self.now = now
+        self.templates = {t.name: t.blank_record() for t in store.schema.ordered}
+        self.prefixes = {t.name: t.key_prefix for t in store.schema.ordered}
+        self.advisor = ""
+        self.users: list[str] = []
+
+    def add(self, sobject: str, created: int, modified: int | None = None, **values: Any) -> Record:
+        """Insert one record with audit fields; ``modified`` defaults to a time after ``created``."""
+        record = self.templates[sobject].copy()
+        prefix = self.prefixes[sobject]
+        if modified is None:
+            modified = created + int(self.rng.random() * max(0, self.now - 60 - created))
+        created_s, modified_s = _stamp(created), _stamp(min(modified, self.now - 60))
+        record.update(Id=self.ids.new(prefix), IsDeleted=False, SystemModstamp=modified_s)
+        if "CreatedDate" in record:
+            owner = values.get("OwnerId") or self.advisor
+            record.update(CreatedDate=created_s, CreatedById=owner, LastModifiedDate=modified_s,
+                          LastModifiedById=owner)
+        record.update(values)
+        self.store.tables[sobject][record["Id"]] = record
+        return record
+
+    def past(self, low_days: float, high_days: float) -> int:
+        return self.now - int(self.rng.uniform(low_days, high_days) * DAY)
+
+    def owner(self) -> str:
+        return self.advisor if self.rng.random() < 0.85 else self.rng.choice(self.users[1:])
+
+    def phone(self) -> str:
+        number = int(self.rng.random() * 1e10)
+        return f"({201 + number % 789}) {200 + number // 1000 % 799}-{number // 1000000 % 10000:04d}"
+
+    def between(self, low: int, high: int) -> int:
+        """``rng.randrange(low, high)``, several times cheaper."""
+        return low + int(self.rng.random() * (high - low))
+
+    def pick(self, values: tuple[Any, ...] | list[Any]) -> Any:
+        """``rng.choice`` without its overhead (called a million times for a big org)."""
+        return values[int(self.rng.random() * len(values))]
+
+
+def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accounts: bool,
+         enhanced_notes: bool, username: str) -> SeedResult:
+    rng = random.Random(seed)
+    pools = build_pools(seed)
+    now = int(time.time())
+    s = _Seeder(store, ids, rng, pools, now)
+    founded = now - 6 * 365 * DAY
+    org = s.add("Organization", founded, founded, Name="Reyes Wealth Partners (Demo)",
+                OrganizationType="Enterprise Edition", IsSandbox=False, InstanceName="NA1",
+                TimeZoneSidKey="America/New_York")
+    _users(s, username, founded)
+    org["CreatedById"] = org["LastModifiedById"] = s.advisor
+    for order, (value, default, closed) in enumerate(TASK_STATUSES, 1):
+        s.add("TaskStatus", founded, founded, MasterLabel=value, ApiName=value, SortOrder=order,
+              IsDefault=default, IsClosed=closed)
+    for order, (value, default, high) in enumerate(TASK_PRIORITIES, 1):
+        s.add("TaskPriority", founded, founded, MasterLabel=value, ApiName=value, SortOrder=order,
+              IsDefault=default, IsHighPriority=high)
+    people = _households(s, contacts, person_accounts)
+    _leads(s, max(5, contacts // 10), people)
+    if people:  # an org with no contacts has no activities or notes either
+        _activities(s, people, max(5, contacts // 4), max(5, contacts // 8))
+        _notes(s, people, max(3, contacts // 20), max(3, contacts // 25) if enhanced_notes else 0)
+    return SeedResult(org_id=org["Id"], advisor_id=s.advisor, user_ids=list(s.users))
+
+
+def _users(s: _Seeder, username: str, founded: int) -> None:
+    people = [ADVISOR]
+    for _ in range(4):
+        first, last = s.rng.choice(s.pools.first_female + s.pools.first_male), s.rng.choice(s.pools.last)
+        people.append({"FirstName": first, "LastName": last, "Alias": (first[0] + last)[:8].lower(),
+                       "Title": s.rng.choice(("Client Service Associate", "Senior Advisor", "Paraplanner",
+                                              "Operations Manager"))})
+    for index, person in enumerate(people):
+        name = username if index == 0 else f"{person['Alias']}@{username.split('@', 1)[1]}"
+        record = s.add("User", founded, founded, Username=name, Email=name, IsActive=True,
+                       TimeZoneSidKey="America/New_York", UserType="Standard",
+                       Name=full_name(person["FirstName"], person["LastName"]), **person)
+        if index == 0:
+            s.advisor = record["Id"]
+            record["CreatedById"] = record["LastModifiedById"] = record["Id"]
+        s.users.append(record["Id"])
+
+
+def _households(s: _Seeder, total: int, person_accounts: bool) -> list[Record]:
+    """Accounts as households of 1–4 people sharing an address; returns the contacts."""
+    rng, pools = s.rng, s.pools
+    people: list[Record] = []
+    number = 0
+    while len(people) < total:
+        size = min(total - len(people), s.pick((1, 1, 2, 2, 2, 3, 4)))
+        number += 1
+        last = s.pick(pools.last)
+        street, (city, state, postal) = s.pick(pools.streets), s.pick(pools.places)
+        created, owner = s.past(30, 3 * 365), s.owner()
+        address = {"BillingStreet": street, "BillingCity": city, "BillingState": state,
+                   "BillingPostalCode": postal, "BillingCountry": "United States"}
+        if person_accounts and size == 1 and rng.random() < 0.3:
+            first = s.pick(pools.first_female if rng.random() < 0.5 else pools.first_male)
+            account = s.add("Account", created, OwnerId=owner, IsPersonAccount=True, FirstName=first,
+                            LastName=last, Name=f"{first} {last}", Type="Client", Phone=s.phone(),
+                            PersonEmail=f"{first}.{last}{number}@{s.pick(pools.domains)}".lower(),
+                            **address)
+            contact = _contact(s, account, created, owner, first, last, number, address)
+            contact["IsPersonAccount"] = True
+            account["PersonContactId"] = contact["Id"]
+            people.append(contact)
+            continue
+        account = s.add("Account", created, OwnerId=owner, Name=f"{last} Household", Type="Household",
+                        Phone=s.phone(), AccountNumber=f"HH-{number:06d}", **address,
+                        **({"IsPersonAccount": False} if person_accounts else {}))
+        for member in range(size):
+            female = rng.random() < 0.5
+            first = s.pick(pools.first_female if female else pools.first_male)
+            member_last = last if member < 2 or rng.random() < 0.7 else s.pick(pools.last)
+            contact = _contact(s, account, created + member * 60, owner, first, member_last, number, address)
+            contact["Salutation"] = s.pick(("Ms.", "Mrs.", "Dr.")) if female else s.pick(("Mr.", "Dr."))
+            if person_accounts:
+                contact["IsPersonAccount"] = False
+            people.append(contact)
+    return people
+
+
+def _contact(s: _Seeder, account: Record, created: int, owner: str, first: str, last: str, number: int,
+             address: dict[str, str]) -> Record:
+    rng = s.rng
+    return s.add(
+        "Contact", created, OwnerId=owner, AccountId=account["Id"], FirstName=first, LastName=last,
+        Name=f"{first} {last}", Title=s.pick(s.pools.titles) if rng.random() < 0.8 else None,
+        Email=f"{first}.{last}{number}@{s.pick(s.pools.domains)}".lower().replace(" ", "").replace("'", ""),
+        Phone=account["Phone"], MobilePhone=s.phone(),
+        Birthdate=_date(s.now - s.between(25 * 365, 85 * 365) * DAY),
+        MailingStreet=address["BillingStreet"], MailingCity=address["BillingCity"],
+        MailingState=address["BillingState"], MailingPostalCode=address["BillingPostalCode"],
+        MailingCountry="United States", LeadSource=s.pick(("Referral", "Referral", "Web", "Event", "Seminar")),
+        HasOptedOutOfEmail=rng.random() < 0.05, DoNotCall=rng.random() < 0.03,
+    )
+
+
+def _leads(s: _Seeder, count: int, people: list[Record]) -> None:
+    rng, pools = s.rng, s.pools
+    for number in range(count):
+        first, last = s.pick(pools.first_female + pools.first_male), s.pick(pools.last)
+        created = s.past(5, 2 * 365)
+        values: dict[str, Any] = {
+            "FirstName": first, "LastName": last, "Name": f"{first} {last}", "OwnerId": s.owner(),
+            "Company": f"{last} Family" if rng.random() < 0.6 else s.pick(pools.companies),
+            "Email": f"{first}.{last}.lead{number}@{s.pick(pools.domains)}".lower().replace(" ", ""),
+            "Phone": s.phone(), "LeadSource": s.pick(("Web", "Event", "Seminar", "Referral")),
+            "Rating": s.pick(("Hot", "Warm", "Cold")), "IsConverted": False,
+            "Status": s.pick([st for st in LEAD_STATUSES if st != LEAD_CONVERTED_STATUS]),
+        }
+        if rng.random() < 0.2 and people:
+            contact = s.pick(people)
+            converted = created + int(rng.random() * (s.now - 120 - created))
+            values.update(IsConverted=True, Status=LEAD_CONVERTED_STATUS, ConvertedContactId=contact["Id"],
+                          ConvertedAccountId=contact["AccountId"], ConvertedDate=_date(converted))
+            s.add("Lead", created, converted, **values)
+        else:
+            s.add("Lead", created, **values)
+
+
+def _activities(s: _Seeder, people: list[Record], events: int, tasks: int) -> None:
+    rng = s.rng
+    today = s.now - s.now % DAY
+    for _ in range(events):
+        contact = s.pick(people)
+        day = today + (s.between(1, 60) if rng.random() < 0.3 else -s.between(1, 365)) * DAY
+        start = day + (13 + s.between(0, 8)) * 3600 + s.pick((0, 1800))  # 9:00–16:30 US Eastern-ish
+        minutes = s.pick((30, 60, 60, 90))
+        created = min(start, s.now) - s.between(1, 30) * DAY
+        s.add("Event", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
+              Subject=s.pick(MEETING_SUBJECTS), Location=s.pick(LOCATIONS), StartDateTime=_stamp(start),
+              EndDateTime=_stamp(start + minutes * 60), ActivityDateTime=_stamp(start), ActivityDate=_date(start),
+              DurationInMinutes=minutes, IsAllDayEvent=False, ShowAs="Busy")
+    for _ in range(tasks):
+        contact = s.pick(people)
+        due = today + s.between(-120, 45) * DAY
+        status = s.pick(("Completed", "Completed", "Not Started")) if due < today else \
+            s.pick(("Not Started", "In Progress", "Waiting on someone else"))
+        priority = s.pick(("Normal", "Normal", "High", "Low"))
+        created = min(due, s.now) - s.between(1, 20) * DAY
+        s.add("Task", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
+              Subject=s.pick(TASK_SUBJECTS), ActivityDate=_date(due), Status=status, Priority=priority,
+              IsClosed=status == "Completed", IsHighPriority=priority == "High", TaskSubtype="Task",
+              CompletedDateTime=_stamp(min(due, s.now - 120)) if status == "Completed" else None)
+
+
+def _notes(s: _Seeder, people: list[Record], classic: int, enhanced: int) -> None:
+    rng = s.rng
+    for _ in range(classic):
+        contact = s.pick(people)
+        body = " ".join(rng.sample(s.pools.sentences, s.between(1, 4)))
+        s.add("Note", s.past(1, 365), OwnerId=contact["OwnerId"], ParentId=contact["Id"],
+              Title=s.pick(NOTE_TITLES), Body=body, IsPrivate=False)
+    for _ in range(enhanced):
+        contact = s.pick(people)
+        paragraphs = rng.sample(s.pools.sentences, s.between(1, 4))
+        markup = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+        data = markup.encode()
+        created = s.past(1, 365)
+        common = {"Title": s.pick(NOTE_TITLES), "OwnerId": contact["OwnerId"], "FileType": "SNOTE",
+                  "FileExtension": "snote", "ContentSize": len(data), "LatestPublishedVersionId": s.ids.new("068")}
+        note = s.add("ContentNote", created, created, Content=base64.b64encode(data).decode(),
+                     TextPreview=" ".join(paragraphs)[:255], **common)
+        twin = s.templates["ContentDocument"].copy()
+        twin.update({k: note[k] for k in twin})
+        s.store.tables["ContentDocument"][note["Id"]] = twin
+        for entity, share in ((note["OwnerId"], "I"), (contact["Id"], "V")):
+            link = s.add("ContentDocumentLink", created, created, ContentDocumentId=note["Id"],
+                         LinkedEntityId=entity, ShareType=share, Visibility="AllUsers")
+            link.pop("CreatedDate", None)

@@ -1,0 +1,51 @@
+"""Errors the demo org reports, in the two families Salesforce uses.
+
+REST errors travel as a JSON *array* of ``{"message","errorCode","fields"}``; inside sObject
+Collections results the same error uses ``statusCode`` instead of ``errorCode``. OAuth endpoints use a
+JSON object ``{"error","error_description"}``. Keeping one exception per family lets every handler raise
+and lets the HTTP layer pick the right shape.
+See https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SfError(Exception):
+    """A REST API error: HTTP status, Salesforce errorCode, message and the fields involved."""
+
+    def __init__(self, error_code: str, message: str, status: int = 400, fields: list[str] | None = None):
+        super().__init__(f"{error_code}: {message}")
+        self.error_code = error_code
+        self.message = message
+        self.status = status
+        self.fields = list(fields or [])
+
+    def rest_body(self) -> list[dict[str, Any]]:
+        return [{"message": self.message, "errorCode": self.error_code, "fields": self.fields}]
+
+    def save_error(self) -> dict[str, Any]:
+        """The per-record shape used in create/collection results (note: ``statusCode``)."""
+        return {"statusCode": self.error_code, "message": self.message, "fields": self.fields}
+
+
+class OAuthError(Exception):
+    """An OAuth endpoint error: ``{"error","error_description"}`` with an HTTP status."""
+
+    def __init__(self, error: str, description: str, status: int = 400):
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+        self.status = status
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.error, "error_description": self.description}
+
+
+def not_found(message: str = "The requested resource does not exist") -> SfError:
+    return SfError("NOT_FOUND", message, 404)
+
+
+def invalid_session() -> SfError:
+    return SfError("INVALID_SESSION_ID", "Session expired or invalid", 401)

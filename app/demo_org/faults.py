@@ -1,0 +1,73 @@
+"""Run-time misbehaviour on demand: latency, failing requests, and writes whose response is lost.
+
+These are the failure modes a sync engine must survive against a real org: load-balancer 503s and
+500 UNKNOWN_EXCEPTIONs, slow responses, and the nastiest one — a write that *did* commit but whose
+response never arrived (the client must reconcile before retrying, never blindly re-send).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from app.demo_org.http_types import Response, json_response
+
+_BODIES = {
+    503: [{"errorCode": "SERVER_UNAVAILABLE", "message": "Server temporarily unavailable. Please try again later."}],
+    500: [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred. Please include this "
+           "ErrorId if you contact support: 1937468620-84915 (-1102785487)"}],
+}
+
+
+class Faults:
+    """Counters consumed by the HTTP layer; every method is safe to call from any thread."""
+
+    def __init__(self, latency_ms: float = 0) -> None:
+        self._lock = threading.Lock()
+        self._failures: list[int] = []
+        self._drops = 0
+        self._latency_ms = float(latency_ms)
+
+    def fail_next(self, n: int, status: int = 503) -> None:
+        """The next ``n`` API requests (under /services/, not the sign-in pages) fail with ``status``."""
+        if status not in _BODIES:
+            raise ValueError("status must be 500 or 503")
+        with self._lock:
+            self._failures.extend([int(status)] * int(n))
+
+    def drop_after_commit(self, n: int) -> None:
+        """The next ``n`` successful writes commit, then the connection closes without a response."""
+        with self._lock:
+            self._drops += int(n)
+
+    def set_latency(self, ms: float) -> None:
+        with self._lock:
+            self._latency_ms = max(0.0, float(ms))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
+            self._drops = 0
+            self._latency_ms = 0.0
+
+    @property
+    def latency_ms(self) -> float:
+        return self._latency_ms
+
+    @property
+    def pending(self) -> dict[str, float]:
+        with self._lock:
+            return {"failures": len(self._failures), "drops": self._drops, "latency_ms": self._latency_ms}
+
+    def take_failure(self) -> Response | None:
+        with self._lock:
+            if not self._failures:
+                return None
+            status = self._failures.pop(0)
+        return json_response(status, _BODIES[status])
+
+    def take_drop(self) -> bool:
+        with self._lock:
+            if self._drops <= 0:
+                return False
+            self._drops -= 1
+            return True

@@ -1,0 +1,1 @@
+"""The REST API under ``/services/data``: routing, records, queries, collections and composite."""

@@ -1,0 +1,60 @@
+"""Options of a demo org and the credentials derived from them.
+
+Credentials are deterministic per seed (a demo or a test can hard-code nothing and still reproduce a
+run) but look like real ones: an 85-character ``3MVG9…`` consumer key, a 64-hex-digit secret.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass, field
+
+DEFAULT_CALLBACK_URLS = (
+    "http://localhost:7621/callback",
+    "http://localhost:7622/callback",
+    "http://localhost:7623/callback",
+)
+USERNAME = "advisor@notebridge-demo.example"
+PASSWORD = "demo-Passw0rd"
+
+
+@dataclass
+class OrgSettings:
+    contacts: int = 500
+    seed: int = 1
+    latency_ms: float = 0
+    api_limit: int = 100_000
+    token_ttl: float | None = None
+    require_secret: bool = False
+    enhanced_notes: bool = True
+    person_accounts: bool = False
+    tls: bool = False
+    host: str = "127.0.0.1"
+    port: int = 0
+    callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
+    rotate_refresh_tokens: bool = False
+
+    def __post_init__(self) -> None:
+        if self.contacts < 0:
+            raise ValueError("contacts must be >= 0")
+        if self.api_limit < 0:
+            raise ValueError("api_limit must be >= 0")
+        if self.token_ttl is not None and self.token_ttl <= 0:
+            raise ValueError("token_ttl must be positive")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    consumer_key: str
+    consumer_secret: str
+    username: str = USERNAME
+    password: str = PASSWORD
+
+
+def credentials_for(seed: int) -> Credentials:
+    rng = random.Random(f"notebridge-demo-org-credentials:{seed}")
+    key_alphabet = string.ascii_letters + string.digits + "._"
+    key = "3MVG9" + "".join(rng.choice(key_alphabet) for _ in range(80))
+    secret = "".join(rng.choice("0123456789ABCDEF") for _ in range(64))
+    return Credentials(key, secret)

@@ -1,0 +1,1 @@
+"""Runnable benchmark scripts; each prints (and optionally saves) its figures as JSON."""
