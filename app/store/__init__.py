@@ -1,0 +1,11 @@
+"""The local workspace: the only package that speaks SQL.
+
+``Database`` is the front door (one SQLite file, one DB thread, async ``run``); the repository
+modules (``contacts``, ``connections``, ``settings`` …) are plain functions of a ``Session`` that
+callers pass to ``Database.run``.
+"""
+
+from app.store.db import Database
+from app.store.errors import DatabaseClosedError, SchemaTooNewError, StoreError
+
+__all__ = ["Database", "DatabaseClosedError", "SchemaTooNewError", "StoreError"]

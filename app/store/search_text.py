@@ -1,0 +1,157 @@
+"""Text normalisation for contact search — pure functions, no SQL.
+
+Two indexes answer a search, and both see text prepared here:
+
+* B-tree keys (``name_key``, ``sort_key``, ``email_key``) give the *exact* and *prefix* tiers in
+  alphabetical order with early termination, which is what keeps 1–3 letter queries fast at
+  100,000 contacts (an FTS prefix query would have to visit every match to rank them).
+* The FTS5 index (tokenizer ``unicode61 remove_diacritics 2``) finds everything else: middle
+  names, e-mail parts, account/household names, cities and phone fragments.
+
+The same functions build the stored keys and the query keys, so "Zoë", "zoe" and "ZOE" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Apostrophes vanish instead of splitting a word, so "O'Brien" is keyed as "obrien".
+_APOSTROPHES = str.maketrans("", "", "'’ʼ‘`´")
+_NON_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d")
+_PHONE_LIKE = re.compile(r"[\d\s()+\-./]+")
+_MIN_PHONE_DIGITS = 3
+_MAX_PHONE_DIGITS = 20
+_MAX_QUERY_CHARS = 200
+_MAX_QUERY_TOKENS = 8
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip diacritics ("Zoë" → "zoe"), like the FTS tokenizer does."""
+    if text.isascii():  # the common case, and 20x cheaper than decomposing
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def key(text: str | None) -> str:
+    """A sortable, comparable key: folded, apostrophes dropped, other punctuation → one space."""
+    if not text:
+        return ""
+    return _NON_WORD.sub(" ", fold(text).translate(_APOSTROPHES)).strip()
+
+
+def name_key(name: str | None) -> str:
+    """Key of the display name as Salesforce shows it ("First Last")."""
+    return key(name)
+
+
+def sort_key(name: str | None, first_name: str | None, last_name: str | None) -> str:
+    """Key "last first" — the list order, and the key that makes surname prefixes match."""
+    if last_name:
+        return key(f"{last_name} {first_name or ''}")
+    return key(name)
+
+
+def email_key(email: str | None) -> str | None:
+    """E-mail addresses compare case-insensitively (the domain is; mailboxes are in practice)."""
+    if not email:
+        return None
+    return email.strip().casefold() or None
+
+
+def display_name(name: str | None, first_name: str | None, last_name: str | None) -> str:
+    """Salesforce's Name when given, else "First Last" (Name is read-only and always sent, but
+    a caller building rows by hand may only know the parts)."""
+    if name and name.strip():
+        return name.strip()
+    return " ".join(part.strip() for part in (first_name, last_name) if part and part.strip())
+
+
+def search_name(name: str) -> str:
+    """FTS text for the name: the name itself plus squashed forms of words that hold punctuation,
+    so "O'Brien" is found by "obrien" as well as by "o'brien" and "brien"."""
+    extras = []
+    for word in name.split():
+        if word.isalnum():
+            continue
+        squashed = "".join(ch for ch in word if ch.isalnum())
+        if squashed:
+            extras.append(squashed)
+    return " ".join([name, *extras]) if extras else name
+
+
+def phone_digits(phone: str | None) -> str:
+    return "".join(_DIGITS.findall(phone or ""))[:_MAX_PHONE_DIGITS]
+
+
+def search_phone(*phones: str | None) -> str:
+    """Text for the trigram phone index: the digits of each number (≥ 3 digits), space separated.
+
+    Trigrams make "contains these digits" an index lookup whatever the punctuation, so "555 123",
+    "5551234" and "123-45" all find "(555) 123-4567".  A digits-only query cannot match across the
+    space, so two numbers never combine into a false match.
+    """
+    numbers: list[str] = []
+    for phone in phones:
+        digits = phone_digits(phone)
+        if len(digits) >= _MIN_PHONE_DIGITS and digits not in numbers:
+            numbers.append(digits)
+    return " ".join(numbers)
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal: user text can never become FTS syntax (AND, NEAR, column:, ^)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What one typed search means to each index.  Empty fields mean "skip that probe"."""
+
+    key: str
+    email: str
+    digits: str
+    fts: str
+    fts_words: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.key or self.digits or self.fts)
+
+    def phone_contains(self) -> str:
+        return _fts_string(self.digits)
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Turn what the advisor typed into probes.  Every word is a prefix (search as you type)."""
+    text = (text or "")[:_MAX_QUERY_CHARS].strip()
+    words = [w for w in text.split() if any(ch.isalnum() for ch in w)][:_MAX_QUERY_TOKENS]
+    fts = " AND ".join(_fts_string(w) + "*" for w in words)
+    fts_words = " AND ".join(_fts_string(w) for w in words)
+    digits = ""
+    if _PHONE_LIKE.fullmatch(text):
+        digits = phone_digits(text)
+        if len(digits) < _MIN_PHONE_DIGITS:
+            digits = ""
+    return SearchQuery(
+        key=key(text), email=email_key(text) or "", digits=digits, fts=fts, fts_words=fts_words
+    )
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix`` (binary order).
+
+    SQLite compares TEXT as UTF-8 bytes, which orders like code points, so bumping the last code
+    point works; surrogates cannot be encoded and are skipped.  Keys never end in U+10FFFF (it is
+    not a word character), so the carry case is an error, not a silent wrong answer.
+    """
+    stripped = prefix.rstrip(chr(0x10FFFF))
+    if not stripped or stripped != prefix:
+        raise ValueError("a search key cannot end in U+10FFFF")
+    nxt = ord(stripped[-1]) + 1
+    if 0xD800 <= nxt <= 0xDFFF:
+        nxt = 0xE000
+    return stripped[:-1] + chr(nxt)
