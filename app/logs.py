@@ -132,6 +132,7 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: 
     # httpx logs full URLs at INFO; keep them at WARNING so query strings stay out of the file.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin on every start is noise
     return _ring
 
 

@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.data_dir:
         app_paths_module.set_data_dir(args.data_dir)
+    elif args.demo and not os.environ.get(app_paths_module.ENV_HOME):
+        # The demo's workspace is kept apart from a real one (a different org, a throwaway server).
+        app_paths_module.set_data_dir(app_paths_module.paths().data / "demo")
     app_paths = app_paths_module.paths()
     level = logging.DEBUG if args.debug else logging.INFO
     try:
@@ -85,5 +88,5 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
     return run_gui(
         app_paths,
         args.theme,
-        lambda app, instance, crashed: gui_main(app, instance, crashed, app_paths=app_paths),
+        lambda app, instance, crashed: gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo),
     )

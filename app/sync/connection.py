@@ -153,6 +153,11 @@ class ConnectionManager:
                 await secrets.adelete_secret(connection.secret_key, kind)
 
     @property
+    def api_usage(self) -> tuple[int, int] | None:
+        """(used, daily limit) as Salesforce last reported it to this connection's client."""
+        return self._client.api_usage if self._client is not None else None
+
+    @property
     def session_only(self) -> bool:
         """True when the sign-in is kept in memory only (no keyring): it ends when the app closes."""
         return bool(self._session_secrets)

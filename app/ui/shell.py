@@ -1,0 +1,158 @@
+"""Composes the running app: the main window, its pages, and the engines behind them.
+
+One place decides what exists when: with no connection the pages show their empty states; once the
+wizard connects (or a saved connection loads) the workspace, outbox, pull scheduler and push loop are
+built for that connection, and torn down again when the advisor switches org. Engines report through
+callbacks; this module turns them into status-bar text, the sidebar flag and the connection badge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from app.context import AppContext
+from app.sync.connection import ConnectionManager, ConnectionStatus, OrgConnection
+from app.sync.progress import SyncProgress
+from app.sync.push_loop import LoopStatus, PushLoop
+from app.sync.scheduler import PullScheduler
+from app.ui import aio
+from app.ui.demo import EmbeddedDemo
+from app.ui.editor.window import EditorLauncher
+from app.ui.main_window import MainWindow
+from app.ui.outbox import OutboxPage, flag_sidebar
+from app.ui.wizard import SetupWizard
+from app.ui.workspace import WorkspacePage
+
+log = logging.getLogger(__name__)
+
+_BADGE_KIND = {"connected": "ok", "needs_attention": "warn", "not_connected": "idle"}
+
+
+class Shell:
+    def __init__(self, window: MainWindow, context: AppContext, connections: ConnectionManager,
+                 demo: EmbeddedDemo) -> None:
+        self.window = window
+        self.context = context
+        self.db = context.db
+        self.connections = connections
+        self.demo = demo
+        self.scheduler: PullScheduler | None = None
+        self.push_loop: PushLoop | None = None
+        self.workspace: WorkspacePage | None = None
+        self.outbox: OutboxPage | None = None
+        self.editors: EditorLauncher | None = None
+        self._wizard: SetupWizard | None = None
+        connections.add_listener(self._on_status)
+        window.connect_requested.connect(self.open_wizard)
+        QShortcut(QKeySequence("Ctrl+K"), window, activated=self._focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window, activated=self._new_note)
+
+    # -- connection ------------------------------------------------------------------------------
+    def _on_status(self, status: ConnectionStatus) -> None:
+        tooltip = " ".join(part for part in (status.reason, status.fix) if part)
+        kind = "warn" if status.offline else _BADGE_KIND[status.state]
+        self.window.set_connection_status(status.label, kind, tooltip)
+
+    async def start(self, *, open_wizard: bool = False) -> None:
+        active = await self.connections.load_active()
+        if active is not None:
+            await self.attach(active)
+            aio.start(self.connections.test_connection(), name="first connection check")
+        elif open_wizard:
+            self.open_wizard()
+
+    def open_wizard(self) -> None:
+        if self._wizard is not None and self._wizard.isVisible():
+            self._wizard.raise_()
+            self._wizard.activateWindow()
+            return
+        aio.start(self._run_wizard(), name="setup wizard")
+
+    async def _run_wizard(self) -> None:
+        demo_values: Mapping[str, Any] | None = None
+        if self.demo.org is not None:
+            demo_values = self.demo.org.info()
+        wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
+                             parent=self.window)
+        self._wizard = wizard
+        wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
+        await aio.run_dialog(wizard)
+        self._wizard = None
+
+    # -- pages and engines for one connection ----------------------------------------------------
+    async def attach(self, connection: OrgConnection) -> None:
+        """Build the workspace, outbox and engines for `connection` (replacing any previous ones)."""
+        await self.detach()
+        self.scheduler = PullScheduler(self.db, self.connections, on_progress=self._on_sync_progress,
+                                       on_result=lambda _result: self._refresh_usage())
+        self.push_loop = PushLoop(self.db, connection.connection_id, self.connections.client,
+                                  on_status=self._on_push_status, on_report=lambda _report: self._refresh_usage())
+        self.editors = EditorLauncher(self.db, connection.connection_id, on_queued=self.push_loop.wake)
+        self.workspace = WorkspacePage(self.db, self.connections, scheduler=self.scheduler)
+        self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
+        self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
+        self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
+        self.workspace.connect_requested.connect(self.open_wizard)
+        self.window.set_page("workspace", self.workspace)
+        self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
+                                 loop=self.push_loop, open_item=self._open_item)
+        self.outbox.attention_count_changed.connect(lambda count: flag_sidebar(self.window, count))
+        self.window.set_page("outbox", self.outbox)
+        self.workspace.start()
+        self.scheduler.start()
+        self.push_loop.start()
+        self.context.on_close("engines", self.detach)
+
+    async def detach(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.aclose()
+            self.scheduler = None
+        if self.push_loop is not None:
+            await self.push_loop.aclose()
+            self.push_loop = None
+        if self.workspace is not None:
+            await self.workspace.aclose()
+
+    def _open_item(self, kind: str, item_id: int) -> None:
+        if self.editors is None:
+            return
+        if kind == "note":
+            aio.start(self.editors.open_note(item_id))
+        else:
+            aio.start(self.editors.open_task(item_id))
+
+    # -- status bar ------------------------------------------------------------------------------
+    def _on_sync_progress(self, progress: SyncProgress) -> None:
+        if progress.total is None and progress.done == 0 and not progress.message:
+            self.window.set_sync_progress("")
+            return
+        self.window.set_sync_progress(progress.message, progress.done, progress.total or 0)
+
+    def _on_push_status(self, status: LoopStatus) -> None:
+        if self.outbox is not None:
+            self.outbox.set_loop_status(status)
+        text = status.text() if callable(getattr(status, "text", None)) else ""
+        if not (self.scheduler and self.scheduler.busy):
+            self.window.set_sync_progress(text)
+        self._refresh_usage()
+
+    def _refresh_usage(self) -> None:
+        usage = self.connections.api_usage
+        if usage is not None:
+            self.window.set_api_usage(*usage)
+        if self.scheduler is not None and not self.scheduler.busy:
+            self.window.sync_progress.setVisible(False)
+
+    # -- shortcuts -------------------------------------------------------------------------------
+    def _focus_search(self) -> None:
+        if self.workspace is not None:
+            self.window.show_section("workspace")
+            self.workspace.focus_search()
+
+    def _new_note(self) -> None:
+        if self.workspace is not None:
+            self.workspace.new_note_for_current()
