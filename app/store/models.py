@@ -319,6 +319,13 @@ class OutboxItem(SQLModel, table=True):
     last_error_message: str | None = None
     last_error_hint: str | None = None
     remote_id: str | None = None
+    # Written before a request leaves (0003_push): a create with sent_at and no remote_id is looked up,
+    # never blindly re-sent.
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_payload: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    link_id: str | None = None
+    conflict: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    notice: str | None = None
     created_at: datetime = _created()
     updated_at: datetime = _updated()
 
@@ -358,6 +365,24 @@ class SyncLogEntry(SQLModel, table=True):
     error_message: str | None = None
     api_calls: int = 0
     counts: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    # 0004_settings: a push writes one row per item and names the local note/task/person it was about.
+    item_kind: str | None = None
+    item_id: int | None = None
+
+
+class ApiUsageSample(SQLModel, table=True):
+    """The org's daily API usage in one five-minute slot, for the settings page's 24-hour chart
+    (``app.store.api_usage``).  ``own_calls``: calls Notebridge itself made in the slot."""
+
+    __tablename__ = "api_usage_sample"
+    __table_args__ = (Index("ix_api_usage_sample_connection_taken", "connection_id", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: int = Field(foreign_key="connection.id", ondelete="CASCADE")
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+    used: int
+    max_calls: int
+    own_calls: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Setting(SQLModel, table=True):
@@ -397,6 +422,7 @@ __all__ = [
     "SOURCE_OBJECTS",
     "SYNC_PHASES",
     "Account",
+    "ApiUsageSample",
     "Connection",
     "Contact",
     "Event",

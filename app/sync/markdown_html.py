@@ -1,0 +1,237 @@
+"""Markdown (what the editor stores) → the HTML a Salesforce ContentNote accepts, and → plain text.
+
+ContentNote ``Content`` is HTML; Salesforce rejects unescaped ``<``/``&`` in it and strips unsafe
+markup and newlines ("plain text must be HTML-escaped"), see
+https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentnote.htm
+So we render with markdown-it-py with raw HTML *disabled* (every ``<`` the advisor typed becomes
+``&lt;``), keep to the tags the Notes editor itself produces (p, b, i, ul, ol, li, br, a), and emit no
+newlines — what we send is then what Salesforce stores, which keeps lost-response reconciliation and
+conflict checks byte-for-byte comparable.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|pre)>|<br\s*/?>", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("strikethrough")
+    md.disable("image")  # a note cannot carry remote images; the alt text stays as text
+    return md
+
+
+def markdown_to_html(markdown: str) -> str:
+    """Render the advisor's Markdown as ContentNote-safe HTML (one line, all text escaped)."""
+    tokens = _parser().parse(markdown or "")
+    out: list[str] = []
+    _render(tokens, out)
+    return "".join(out)
+
+
+def _render(tokens: list[Token], out: list[str]) -> None:
+    for token in tokens:
+        kind = token.type
+        if kind == "inline":
+            _render_inline(token.children or [], out)
+        elif kind == "heading_open":
+            out.append("<p><b>")  # the Notes editor has no headings: bold paragraphs read the same
+        elif kind == "heading_close":
+            out.append("</b></p>")
+        elif kind == "paragraph_open":
+            if not token.hidden:
+                out.append("<p>")
+        elif kind == "paragraph_close":
+            if not token.hidden:
+                out.append("</p>")
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            out.append("<ul>" if kind.startswith("bullet") else "<ol>")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            out.append("</ul>" if kind.startswith("bullet") else "</ol>")
+        elif kind == "list_item_open":
+            out.append("<li>")
+        elif kind == "list_item_close":
+            out.append("</li>")
+        elif kind in ("fence", "code_block"):
+            lines = token.content.rstrip("\n").split("\n")
+            out.append("<p>" + "<br>".join(html.escape(line, quote=False) for line in lines) + "</p>")
+        elif kind == "hr":
+            out.append("<p>—</p>")
+        elif kind in ("blockquote_open", "blockquote_close"):
+            continue  # its paragraphs render as paragraphs
+        elif kind == "html_block":  # cannot happen with html disabled; escape defensively
+            out.append("<p>" + html.escape(token.content.strip(), quote=False) + "</p>")
+
+
+def _render_inline(children: list[Token], out: list[str]) -> None:
+    for child in children:
+        kind = child.type
+        if kind in ("text", "html_inline", "code_inline"):
+            out.append(html.escape(child.content, quote=False))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br>")
+        elif kind == "strong_open":
+            out.append("<b>")
+        elif kind == "strong_close":
+            out.append("</b>")
+        elif kind == "em_open":
+            out.append("<i>")
+        elif kind == "em_close":
+            out.append("</i>")
+        elif kind == "s_open":
+            out.append("<s>")
+        elif kind == "s_close":
+            out.append("</s>")
+        elif kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if href.lower().startswith(("http://", "https://", "mailto:")):
+                out.append(f'<a href="{html.escape(href, quote=True)}">')
+            else:
+                out.append("<a>")
+        elif kind == "link_close":
+            out.append("</a>")
+        elif kind == "image":
+            out.append(html.escape(child.content, quote=False))
+
+
+def html_to_text(markup: str) -> str:
+    """The words of a note's HTML, whitespace collapsed (for comparing what Salesforce holds)."""
+    spaced = _BLOCK_END.sub(lambda m: m.group(0) + " ", markup or "")
+    return " ".join(html.unescape(_TAG.sub("", spaced)).split())
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of the Markdown, as the classic Note's Body and the Event section carry it.
+
+    Keeps line structure (bullets as "• ", numbers as "1. ") because plain-text fields show newlines.
+    """
+    lines: list[str] = []
+    for raw in (markdown or "").replace("\r\n", "\n").split("\n"):
+        line = raw.rstrip()
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        heading = re.match(r"^#{1,6}\s+(.*)$", stripped)
+        if heading:
+            stripped = heading.group(1).strip()
+        elif re.match(r"^[-*+]\s+", stripped):
+            stripped = "• " + re.sub(r"^[-*+]\s+", "", stripped)
+        stripped = re.sub(r"(\*\*|__)(.+?)\1", r"\2", stripped)
+        stripped = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", stripped)
+        stripped = stripped.replace("\\", "") if re.search(r"\\[\\`*_{}\[\]()#+\-.!]", stripped) else stripped
+        lines.append(indent + stripped)
+    text = "\n".join(_unwrap(lines))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+_BLOCK_START = re.compile(r"^\s*(• |\d+[.)]\s|```|>)")
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join soft-wrapped lines (Qt's Markdown writer wraps at 80 columns) back into one line, so a
+    plain-text field does not show line breaks the advisor never typed.  A line ending in two
+    spaces or a backslash is a hard break and is kept."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        continues = (previous.strip() and line.strip() and not _BLOCK_START.match(line)
+                     and not previous.endswith(("  ", "\\")) and not previous.lstrip().startswith("```"))
+        if continues:
+            indent_ok = not line.startswith(" ") or previous.lstrip().startswith(("• ",)) or \
+                re.match(r"^\s*\d+[.)]\s", previous)
+            if indent_ok:
+                out[-1] = previous.rstrip() + " " + line.strip()
+                continue
+        out.append(line)
+    return out
+
+
+def html_to_markdown(markup: str) -> str:
+    """Salesforce's note HTML back into Markdown ("take Salesforce's version" of a conflict).
+
+    Covers what the Notes editor produces: paragraphs, bold, italic, strike, lists, line breaks and
+    links; any other tag keeps only its text.
+    """
+    from html.parser import HTMLParser
+
+    class _Converter(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.blocks: list[str] = []
+            self.line: list[str] = []
+            self.lists: list[list[int]] = []  # per open list: [is_ordered, counter]
+            self.href: str | None = None
+
+        def flush(self) -> None:
+            text = "".join(self.line).strip()
+            if text:
+                self.blocks.append(text)
+            self.line = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
+                self.flush()
+            elif tag in ("b", "strong"):
+                self.line.append("**")
+            elif tag in ("i", "em"):
+                self.line.append("*")
+            elif tag in ("s", "strike", "del"):
+                self.line.append("~~")
+            elif tag == "br":
+                self.line.append("  \n")
+            elif tag in ("ul", "ol"):
+                self.flush()
+                self.lists.append([1 if tag == "ol" else 0, 0])
+            elif tag == "li":
+                self.flush()
+                depth = max(0, len(self.lists) - 1)
+                if self.lists and self.lists[-1][0]:
+                    self.lists[-1][1] += 1
+                    self.line.append("   " * depth + f"{self.lists[-1][1]}. ")
+                else:
+                    self.line.append("  " * depth + "- ")
+            elif tag == "a":
+                self.href = dict(attrs).get("href")
+                self.line.append("[" if self.href else "")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
+                self.flush()
+            elif tag in ("b", "strong"):
+                self.line.append("**")
+            elif tag in ("i", "em"):
+                self.line.append("*")
+            elif tag in ("s", "strike", "del"):
+                self.line.append("~~")
+            elif tag in ("ul", "ol"):
+                self.flush()
+                if self.lists:
+                    self.lists.pop()
+            elif tag == "a" and self.href:
+                self.line.append(f"]({self.href})")
+                self.href = None
+
+        def handle_data(self, data: str) -> None:
+            self.line.append(re.sub(r"([\\`*_\[\]#])", r"\\\1", data))
+
+    parser = _Converter()
+    parser.feed(markup or "")
+    parser.close()
+    parser.flush()
+    out: list[str] = []
+    for block in parser.blocks:
+        is_item = bool(re.match(r"^\s*(- |\d+\. )", block))
+        if out and not (is_item and re.match(r"^\s*(- |\d+\. )", out[-1])):
+            out.append("")
+        out.append(block)
+    return "\n".join(out)

@@ -1,0 +1,67 @@
+"""What a per-record Salesforce error means for the advisor: fix it, wait, or re-target.
+
+Error codes: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm#statuscode
+Messages from the org are shown verbatim (a validation rule's message is the admin's instruction to
+the advisor); the hint says what to do in Notebridge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from app.salesforce.errors import ErrorDetail
+
+Action = Literal["needs_attention", "retry", "retarget"]
+
+# Salesforce-side hiccups: the same record will very likely go through on the next attempt.
+TRANSIENT = frozenset({
+    "UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_RUNNING_TOO_LONG", "QUERY_TIMEOUT",
+    "PROCESSING_HALTED", "UNKNOWN_ERROR", "TXN_SECURITY_METERING_ERROR",
+})
+ATTACH_HINT = "The client was deleted in Salesforce. Attach this to another client, then push again."
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    action: Action
+    code: str
+    message: str
+    hint: str
+
+
+def classify(errors: Sequence[ErrorDetail], *, what: str = "note") -> ItemOutcome:
+    """Decide from a failed record's errors (the first error names the cause)."""
+    if not errors:
+        return ItemOutcome("retry", "UNKNOWN_ERROR", "Salesforce gave no reason.", "Notebridge will try again.")
+    first = errors[0]
+    code, message = first.error_code.upper(), first.message or first.error_code
+    if code == "CANNOT_UPDATE_CONVERTED_LEAD":
+        return ItemOutcome("retarget", code, message, "The lead was converted; re-targeting to the new contact.")
+    if code in ("ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY") and _about_parent(first):
+        return ItemOutcome("needs_attention", "ENTITY_IS_DELETED", message, ATTACH_HINT)
+    if code == "ENTITY_IS_DELETED":
+        return ItemOutcome("needs_attention", code, message, ATTACH_HINT)
+    if code == "FIELD_CUSTOM_VALIDATION_EXCEPTION":
+        return ItemOutcome(
+            "needs_attention", code, message,
+            f"This is a rule set by your Salesforce admin. Change the {what} so it passes, then push again.")
+    if code in TRANSIENT:
+        return ItemOutcome("retry", code, message, "Salesforce was busy; Notebridge will try again.")
+    if code.startswith("INSUFFICIENT_ACCESS") or code in ("INVALID_TYPE", "INVALID_FIELD_FOR_INSERT_UPDATE"):
+        return ItemOutcome(
+            "needs_attention", code, message,
+            "Your Salesforce user is not allowed to do this. Ask your Salesforce admin for access.")
+    if code in ("STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "FIELD_INTEGRITY_EXCEPTION", "INVALID_EMAIL_ADDRESS", "MALFORMED_ID"):
+        return ItemOutcome("needs_attention", code, message, f"Edit the {what} to fix this, then push again.")
+    return ItemOutcome("needs_attention", code, message, f"Edit the {what} if needed, then push again.")
+
+
+def _about_parent(detail: ErrorDetail) -> bool:
+    return any(f in ("ParentId", "WhoId", "WhatId", "LinkedEntityId") for f in detail.fields)
+
+
+def describe_error_codes(errors: Sequence[ErrorDetail]) -> str:
+    return ", ".join(e.error_code for e in errors) or "UNKNOWN_ERROR"

@@ -1,0 +1,66 @@
+"""Salesforce's field limits, checked before a push so nothing is ever truncated silently.
+
+Numbers from the Object Reference: Note.Title 80 characters and Note.Body 32 KB
+(https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_note.htm),
+Task.Subject 255 and Task.Description 32,000 characters
+(https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm).
+The same limits apply whichever note type the org uses, so a note can switch between ContentNote and
+classic Note without surprises.  The body limit is counted in UTF-8 bytes of what the advisor wrote
+(≤ 32,000 bytes, which is also ≤ 32,000 characters for Body's text area).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOTE_TITLE_MAX = 80
+NOTE_BODY_MAX_BYTES = 32_000
+TASK_SUBJECT_MAX = 255
+TASK_DESCRIPTION_MAX = 32_000
+
+
+@dataclass(frozen=True)
+class LimitProblem:
+    field: str  # "title", "body", "subject", "description", "parent"
+    message: str
+
+
+def note_problems(title: str, body_markdown: str, *, has_parent: bool) -> list[LimitProblem]:
+    problems: list[LimitProblem] = []
+    if not title.strip():
+        problems.append(LimitProblem("title", "Give the note a title (Salesforce requires one)."))
+    elif len(title) > NOTE_TITLE_MAX:
+        problems.append(LimitProblem(
+            "title", f"The title is {len(title)} characters; Salesforce allows {NOTE_TITLE_MAX}. "
+            f"Shorten it by {len(title) - NOTE_TITLE_MAX}."))
+    size = len(body_markdown.encode("utf-8"))
+    if size > NOTE_BODY_MAX_BYTES:
+        problems.append(LimitProblem(
+            "body", f"The note is {size / 1000:.1f} KB; Salesforce allows 32 KB. Split it into two notes "
+            "or shorten it."))
+    if not has_parent:
+        problems.append(LimitProblem("parent", "Choose the client this note is about."))
+    return problems
+
+
+def task_problems(subject: str, description: str) -> list[LimitProblem]:
+    problems: list[LimitProblem] = []
+    if not subject.strip():
+        problems.append(LimitProblem("subject", "Give the task a subject."))
+    elif len(subject) > TASK_SUBJECT_MAX:
+        problems.append(LimitProblem(
+            "subject", f"The subject is {len(subject)} characters; Salesforce allows {TASK_SUBJECT_MAX}. "
+            f"Shorten it by {len(subject) - TASK_SUBJECT_MAX}."))
+    if len(description) > TASK_DESCRIPTION_MAX:
+        problems.append(LimitProblem(
+            "description", f"The description is {len(description):,} characters; Salesforce allows "
+            f"{TASK_DESCRIPTION_MAX:,}. Shorten it by {len(description) - TASK_DESCRIPTION_MAX:,}."))
+    return problems
+
+
+def draft_problems(draft: object) -> list[LimitProblem]:
+    """Problems of a NoteDraft or TaskDraft (duck-typed so this module stays free of the store)."""
+    if hasattr(draft, "body_markdown"):
+        return note_problems(draft.title, draft.body_markdown,  # type: ignore[attr-defined]
+                             has_parent=bool(draft.parent_sf_id or draft.remote_id))  # type: ignore[attr-defined]
+    return task_problems(draft.subject, draft.description)  # type: ignore[attr-defined]

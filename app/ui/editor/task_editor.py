@@ -1,0 +1,212 @@
+"""The task editor: subject, due date, the org's own status/priority values, assignee, related
+person and account (none when the person is a Lead — Salesforce does not allow it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store import Database
+from app.store import tasks as tasks_repo
+from app.store.tasks import TaskDraft, TaskPicklists
+from app.sync import push_actions
+from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, task_problems
+from app.ui import aio
+from app.ui.editor.autosave import Autosaver
+from app.ui.editor.note_editor import STATE_LABELS
+from app.ui.widgets.inline_message import InlineMessage
+
+
+class _Description(QPlainTextEdit):
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.parent_editor.autosave.flush_soon()  # type: ignore[attr-defined]
+
+
+class TaskEditor(QWidget):
+    saved = Signal(object)
+    queued = Signal(int)
+
+    def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
+                 users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
+                 account_name: str = "", default_owner: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskEditor")
+        self.db = db
+        self.task = task
+        self._loading = True
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        form = QFormLayout()
+        self.subject = QLineEdit()
+        self.subject.setObjectName("taskSubject")
+        self.subject.setPlaceholderText("e.g. Send the IRA transfer form")
+        subject_row = QHBoxLayout()
+        subject_row.addWidget(self.subject, 1)
+        self.subject_count = QLabel()
+        self.subject_count.setObjectName("taskSubjectCount")
+        subject_row.addWidget(self.subject_count)
+        form.addRow("Subject", subject_row)
+
+        due_row = QHBoxLayout()
+        self.has_due = QCheckBox("Due")
+        self.has_due.setObjectName("taskHasDue")
+        self.due = QDateEdit()
+        self.due.setObjectName("taskDue")
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("d MMM yyyy")
+        due_row.addWidget(self.has_due)
+        due_row.addWidget(self.due, 1)
+        form.addRow("Due date", due_row)
+
+        self.status = QComboBox()
+        self.status.setObjectName("taskStatus")
+        self.priority = QComboBox()
+        self.priority.setObjectName("taskPriority")
+        for combo, values in ((self.status, picklists.statuses), (self.priority, picklists.priorities)):
+            for value in values:
+                combo.addItem(value, value)
+        form.addRow("Status", self.status)
+        form.addRow("Priority", self.priority)
+
+        self.owner = QComboBox()
+        self.owner.setObjectName("taskOwner")
+        for user_id, name in users:
+            self.owner.addItem(name, user_id)
+        form.addRow("Assigned to", self.owner)
+        self._default_owner = default_owner
+
+        self.person = QLabel(person_name or "—")
+        self.person.setObjectName("taskPerson")
+        form.addRow("Related to (person)", self.person)
+        self.account = QLabel("— (not possible for a lead)" if person_is_lead else (account_name or "—"))
+        self.account.setObjectName("taskAccount")
+        self.account.setEnabled(not person_is_lead)
+        form.addRow("Related to (account)", self.account)
+        layout.addLayout(form)
+
+        self.description = _Description()
+        self.description.parent_editor = self  # type: ignore[attr-defined]
+        self.description.setObjectName("taskDescription")
+        self.description.setPlaceholderText("Details (optional)")
+        layout.addWidget(self.description, 1)
+        self.description_count = QLabel()
+        self.description_count.setObjectName("taskDescriptionCount")
+        layout.addWidget(self.description_count, 0, Qt.AlignmentFlag.AlignRight)
+        self.problems = InlineMessage(name="taskProblems")
+        layout.addWidget(self.problems)
+
+        footer = QHBoxLayout()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("taskState")
+        footer.addWidget(self.state_label, 1)
+        self.push_button = QPushButton("Push to Salesforce")
+        self.push_button.setObjectName("taskPush")
+        self.push_button.setToolTip("Push now (Ctrl+Enter)")
+        footer.addWidget(self.push_button)
+        layout.addLayout(footer)
+
+        self.autosave = Autosaver(self._save, self.values, self)
+        self.autosave.saved.connect(self._on_saved)
+        self.autosave.dirty_changed.connect(self._show_state)
+        self._load(task)
+        self.subject.textChanged.connect(self._changed)
+        self.description.textChanged.connect(self._changed)
+        self.has_due.toggled.connect(self._changed)
+        self.due.dateChanged.connect(self._changed)
+        for combo in (self.status, self.priority, self.owner):
+            combo.currentIndexChanged.connect(self._changed)
+        self.subject.editingFinished.connect(self.autosave.flush_soon)
+        self.push_button.clicked.connect(aio.slot(self.push))
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _load(self, task: TaskDraft) -> None:
+        self._loading = True
+        self.subject.setText(task.subject)
+        self.has_due.setChecked(task.due_date is not None)
+        due = task.due_date or date.today()
+        self.due.setDate(QDate(due.year, due.month, due.day))
+        for combo, value in ((self.status, task.status), (self.priority, task.priority),
+                             (self.owner, task.owner_id or self._default_owner)):
+            if value is not None and combo.findData(value) < 0:
+                combo.addItem(str(value), value)  # keep a value the org no longer lists
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.description.setPlainText(task.description)
+        self._loading = False
+        self._update_limits()
+        self._show_state(False)
+
+    def values(self) -> dict[str, Any]:
+        qdate = self.due.date()
+        return {
+            "subject": self.subject.text(),
+            "due_date": date(qdate.year(), qdate.month(), qdate.day()) if self.has_due.isChecked() else None,
+            "status": self.status.currentData(), "priority": self.priority.currentData(),
+            "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
+        }
+
+    async def _save(self, values: dict[str, Any]) -> TaskDraft:
+        task_id = self.task.id
+        return await self.db.run(lambda s: tasks_repo.save(s, task_id, **values))
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.due.setEnabled(self.has_due.isChecked())
+        self._update_limits()
+        self.autosave.changed()
+
+    def _on_saved(self, task: TaskDraft) -> None:
+        self.task = task
+        self.saved.emit(task)
+        self._show_state(self.autosave.dirty)
+
+    def _show_state(self, dirty: bool) -> None:
+        state = STATE_LABELS.get(self.task.state, self.task.state)
+        self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
+
+    def _update_limits(self) -> None:
+        subject, description = self.subject.text(), self.description.toPlainText()
+        self.subject_count.setText(f"{len(subject)}/{TASK_SUBJECT_MAX}")
+        self.description_count.setText(f"{len(description):,} of {TASK_DESCRIPTION_MAX:,} characters")
+        problems = [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]
+        if problems:
+            self.problems.show_message("warn", " ".join(p.message for p in problems),
+                                       fix="Push is off until this is fixed; nothing is cut off.")
+        else:
+            self.problems.clear()
+        self.push_button.setEnabled(not problems)
+
+    async def push(self) -> bool:
+        await self.autosave.flush()
+        result = await push_actions.queue(self.db, "task", [self.task.id])
+        if self.task.id in result.refused:
+            self.problems.show_message("error", " ".join(p.message for p in result.refused[self.task.id]))
+            return False
+        fresh = await self.db.run(lambda s: tasks_repo.get(s, self.task.id))
+        if fresh is not None:
+            self.task = fresh
+        self._show_state(False)
+        self.queued.emit(self.task.id)
+        return True
+
+    async def close_editor(self) -> None:
+        await self.autosave.flush()

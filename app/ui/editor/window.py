@@ -1,0 +1,128 @@
+"""Editor windows and the launcher the rest of the app uses to open them.
+
+    launcher = EditorLauncher(ctx.db, connection_id, on_queued=push_loop.wake)
+    await launcher.open_note_editor(contact_id)        # a new note for a client (Ctrl+N)
+    await launcher.open_note(note_id)                  # an existing note
+    await launcher.open_task_editor(contact_id)        # a new task
+    await launcher.open_task(task_id)
+
+Each editor lives in its own top-level window (advisors keep a note open next to the client's
+record).  Closing a window saves first: the close is held back until the text is on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from app.store import Database
+from app.store import notes as notes_repo
+from app.store import outbox as outbox_repo
+from app.store import tasks as tasks_repo
+from app.ui import aio
+from app.ui.editor.note_editor import NoteEditor
+from app.ui.editor.task_editor import TaskEditor
+
+
+class EditorWindow(QWidget):
+    closed = Signal()
+
+    def __init__(self, editor: NoteEditor | TaskEditor, title: str) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setObjectName("editorWindow")
+        self.setWindowTitle(title)
+        self.editor = editor
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(editor)
+        self.resize(720, 640)
+        self._closing = False
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor.autosave.dirty and not self._closing:
+            event.ignore()  # save first, then close for real
+            self._closing = True
+            aio.start(self._save_then_close(), name="editor-close")
+            return
+        super().closeEvent(event)
+        self.closed.emit()
+
+    async def _save_then_close(self) -> None:
+        await self.editor.autosave.flush()
+        self.close()
+
+
+class EditorLauncher:
+    def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.connection_id = connection_id
+        self.on_queued = on_queued or (lambda: None)
+        self.windows: list[EditorWindow] = []
+
+    # -- notes ----------------------------------------------------------------------------------------
+    async def open_note_editor(self, contact_id: int, *, event_id: int | None = None) -> EditorWindow:
+        """A new draft note for a client — on disk before the window shows."""
+        note = await self.db.run(lambda s: notes_repo.create(s, self.connection_id, contact_id=contact_id,
+                                                             event_id=event_id))
+        return await self.open_note(note.id)
+
+    async def open_note(self, note_id: int) -> EditorWindow:
+        context = await self.db.run(lambda s: notes_repo.editor_context(s, note_id))
+        note, name = context.note, context.client_name
+        editor = NoteEditor(self.db, note, client_name=name, events=context.events)
+        editor.queued.connect(lambda _id: self.on_queued())
+        editor.task_requested.connect(aio.slot(self._task_from_note))
+        window = self._show(editor, f"Note — {name}" if name else "Note")
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window,
+                  activated=aio.slot(self._new_note_like(note.contact_id)))
+        return window
+
+    def _new_note_like(self, contact_id: int | None) -> Callable[[], object]:
+        async def new() -> None:
+            if contact_id is not None:
+                await self.open_note_editor(contact_id)
+
+        return new
+
+    async def _task_from_note(self, note_id: int, text: str) -> None:
+        owner = await self._owner()
+        task = await self.db.run(lambda s: tasks_repo.from_action_item(s, note_id, text, owner_id=owner))
+        await self.open_task(task.id)
+
+    # -- tasks ----------------------------------------------------------------------------------------
+    async def open_task_editor(self, contact_id: int | None = None) -> EditorWindow:
+        owner = await self._owner()
+        task = await self.db.run(lambda s: tasks_repo.create(s, self.connection_id, contact_id=contact_id,
+                                                             owner_id=owner))
+        return await self.open_task(task.id)
+
+    async def open_task(self, task_id: int) -> EditorWindow:
+        context = await self.db.run(lambda s: tasks_repo.editor_context(s, task_id))
+        owner = await self._owner()
+        editor = TaskEditor(
+            self.db, context.task, picklists=context.picklists, users=context.users,
+            person_name=context.person_name, person_is_lead=context.person_is_lead,
+            account_name=context.account_name, default_owner=owner)
+        editor.queued.connect(lambda _id: self.on_queued())
+        name = context.person_name
+        return self._show(editor, f"Task — {name}" if name else "Task")
+
+    async def _owner(self) -> str | None:
+        found = await self.db.run(lambda s: outbox_repo.connection_user(s, self.connection_id))
+        return found[0] if found else None
+
+    def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
+        window = EditorWindow(editor, title)
+        self.windows.append(window)
+        window.closed.connect(lambda: self.windows.remove(window) if window in self.windows else None)
+        window.show()
+        return window
+
+    async def close_all(self) -> None:
+        """At quit: everything typed is saved before the database closes."""
+        for window in list(self.windows):
+            await window.editor.autosave.flush()
