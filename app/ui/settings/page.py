@@ -1,0 +1,386 @@
+"""The Settings page: is Salesforce working (and if not, why and what to do), how Notebridge writes to
+the org, what was synced, and how much of the org's API allowance is used.
+
+Three tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
+Sync log.  Everything follows the one ``ConnectionManager``: its listeners update the card the moment
+the status changes (a failed push turning it to "Needs attention" shows here and in the status bar
+alike).
+
+Wiring (the app shell)::
+
+    page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach)
+    window.set_page("settings", page)
+    page.reconnect_requested.connect(shell.open_wizard)
+    page.push_preferences_changed.connect(lambda p: push_preferences.apply_to_loop(shell.push_loop, p))
+    page.prospect_preferences_changed.connect(
+        lambda p: push_preferences.apply_to_loop(shell.push_loop, prospects=p))
+    page.person_added.connect(lambda _id: shell.push_loop.wake())
+    bind_status_badge(connections, window.set_connection_status)
+    aio.start(page.start())
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
+from app.salesforce.errors import SalesforceError
+from app.salesforce.oauth_errors import OAuthError
+from app.store import Database, outbox_holds, sync_state
+from app.store.types import utcnow
+from app.sync import forget as forget_mod
+from app.sync import prepare_push
+from app.sync import push_preferences as prefs_mod
+from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnected, OrgConnection
+from app.sync.forget import ForgetResult
+from app.sync.push_preferences import ProspectPreferences, PushPreferences
+from app.sync.usage_recorder import UsageRecorder, UsageSummary
+from app.ui import aio
+from app.ui.settings.confirm import disconnect_dialog, forget_dialog
+from app.ui.settings.connection_card import ConnectionCard
+from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
+from app.ui.settings.push_form import PushSettingsForm
+from app.ui.settings.sync_log_view import SyncLogPanel
+from app.ui.settings.usage_panel import UsagePanel
+from app.ui.wizard.preferences import content_note_support
+
+log = logging.getLogger(__name__)
+
+USAGE_SAMPLE_MS = 60_000
+BUDGET_CODE = "API_BUDGET"  # what the push engine records on items the API reserve held back
+OpenItem = Callable[[str, int], object]
+
+
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+class SettingsPage(QWidget):
+    reconnect_requested = Signal()
+    disconnected = Signal()
+    forgotten = Signal(object)            # ForgetResult
+    push_preferences_changed = Signal(object)      # PushPreferences, after it was saved
+    prospect_preferences_changed = Signal(object)  # ProspectPreferences, after it was saved
+    person_added = Signal(int)            # local contact id of a new prospect (queued: wake the push loop)
+
+    def __init__(
+        self, db: Database, connections: ConnectionManager, *, open_item: OpenItem | None = None,
+        open_url: Callable[[str], object] | None = None, open_person: Callable[[int], object] | None = None,
+        before_forget: Callable[[], Awaitable[object]] | None = None,
+        exports_dir: Path | None = None, parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsPage")
+        self.db = db
+        self.connections = connections
+        self.open_item = open_item
+        self.open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
+        self.open_person = open_person
+        self.before_forget = before_forget
+        self.exports_dir = exports_dir
+        self.connection: OrgConnection | None = None
+        self.status: ConnectionStatus = connections.status
+        self.recorder: UsageRecorder | None = None
+        self.push_prefs = PushPreferences()
+        self.prospect_prefs = ProspectPreferences()
+        self.last_forget: ForgetResult | None = None
+        self._busy = False
+        self._note_support_for: int | None = None
+        self._closed = False
+        self._include_leads = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        layout.addWidget(self.tabs)
+
+        connection_tab = QWidget()
+        connection_layout = QVBoxLayout(connection_tab)
+        connection_layout.setContentsMargins(0, 8, 8, 8)
+        self.card = ConnectionCard()
+        self.usage = UsagePanel()
+        connection_layout.addWidget(self.card)
+        connection_layout.addWidget(self.usage)
+        connection_layout.addStretch(1)
+        self.tabs.addTab(_scrolled(connection_tab, "settingsConnectionTab"), "Connection")
+
+        sending_tab = QWidget()
+        sending_layout = QVBoxLayout(sending_tab)
+        sending_layout.setContentsMargins(0, 8, 8, 8)
+        self.push_form = PushSettingsForm()
+        self.prospects = ProspectsForm()
+        sending_layout.addWidget(self.push_form)
+        sending_layout.addWidget(self.prospects)
+        sending_layout.addStretch(1)
+        self.tabs.addTab(_scrolled(sending_tab, "settingsSendingTab"), "Sending")
+
+        self.log_panel = SyncLogPanel(db)
+        log_tab = QWidget()
+        log_layout = QVBoxLayout(log_tab)
+        log_layout.setContentsMargins(0, 8, 0, 0)
+        log_layout.addWidget(self.log_panel)
+        self.tabs.addTab(log_tab, "Sync log")
+
+        self.card.test_clicked.connect(aio.slot(self.test_connection))
+        self.card.reconnect_clicked.connect(self.reconnect_requested)
+        self.card.disconnect_clicked.connect(aio.slot(self.disconnect))
+        self.card.forget_clicked.connect(aio.slot(self.forget))
+        self.push_form.changed.connect(aio.slot(self.save_push_preferences))
+        self.prospects.changed.connect(aio.slot(self.save_prospect_preferences))
+        self.prospects.add_person_clicked.connect(aio.slot(self.add_person))
+        self.log_panel.open_item_requested.connect(self._open_item)
+        self.log_panel.open_url_requested.connect(lambda url: self.open_url(url))
+        self.card.message.link_activated.connect(lambda href: self.open_url(href))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self._usage_timer = QTimer(self)
+        self._usage_timer.setInterval(USAGE_SAMPLE_MS)
+        self._usage_timer.timeout.connect(lambda: aio.start(self.sample_usage(), name="usage sample"))
+
+        page = weakref.ref(self)
+
+        def on_status(status: ConnectionStatus) -> None:
+            target = page()
+            if target is not None and not target._closed and shiboken6.isValid(target):
+                target._on_status(status)
+
+        connections.add_listener(on_status)
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load everything for the active connection and start sampling API usage."""
+        await self.reload()
+        self._usage_timer.start()
+
+    async def reload(self) -> None:
+        """Re-read the active connection and everything shown for it (after a sign-in, a forget …)."""
+        self.connection = self.connections.active
+        connection = self.connection
+        self.status = self.connections.status
+        self._include_leads = False
+        if connection is not None:
+            cid = connection.connection_id
+            self.push_prefs = await prefs_mod.load(self.db, cid)
+            self.prospect_prefs = await prefs_mod.load_prospects(self.db, cid)
+            pull = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
+            self._include_leads = pull.include_leads
+            if self.recorder is None or self.recorder.connection_id != cid:
+                self.recorder = UsageRecorder(self.db, cid)
+        else:
+            self.recorder = None
+            self.push_prefs, self.prospect_prefs = PushPreferences(), ProspectPreferences()
+        self._show_state()
+        self.push_form.set_preferences(self.push_prefs)
+        self.prospects.set_preferences(self.prospect_prefs)
+        for widget in (self.push_form, self.prospects):
+            widget.setEnabled(connection is not None)
+        self.log_panel.set_connection(connection.connection_id if connection else None,
+                                      connection.instance_url if connection else "")
+        await self.log_panel.refresh()
+        await self.sample_usage()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        self._usage_timer.stop()
+
+    # -- status -------------------------------------------------------------------------------------------
+    def _on_status(self, status: ConnectionStatus) -> None:
+        changed_org = self.connections.active != self.connection
+        self.status = status
+        if changed_org:
+            aio.start(self.reload(), name="settings reload")
+            return
+        self._show_state()
+
+    def _show_state(self) -> None:
+        self.card.show_state(self.status, self.connection, busy=self._busy)
+        self.card.show_facts(self.connection, include_leads=self._include_leads)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._show_state()
+
+    async def test_connection(self) -> ConnectionStatus:
+        self._set_busy(True)
+        self.card.message.show_message("info", "Checking with Salesforce…")
+        try:
+            status = await self.connections.test_connection()
+        finally:
+            self._set_busy(False)
+        self.card.set_checked(datetime.now().astimezone())
+        if status.state == "connected" and not status.offline:
+            self.card.message.show_message("ok", "Salesforce answered. Everything is working.")
+        else:
+            self.card.message.clear()  # the card above already says what is wrong and what to do
+        await self.sample_usage()
+        return status
+
+    # -- disconnect / forget ------------------------------------------------------------------------------
+    async def disconnect(self, *, confirm: bool = True) -> bool:
+        connection = self.connections.active
+        if connection is None:
+            return False
+        if confirm and not await aio.run_dialog(disconnect_dialog(connection, self)):
+            return False
+        self._set_busy(True)
+        try:
+            await self.connections.disconnect()
+        finally:
+            self._set_busy(False)
+        self.card.message.show_message(
+            "ok", "Disconnected. Your clients and drafts are kept on this computer.",
+            fix="Choose Reconnect to sign in again.")
+        self.disconnected.emit()
+        return True
+
+    async def forget(self, *, confirm: bool = True) -> ForgetResult | None:
+        connection = self.connections.active
+        if connection is None:
+            return None
+        summary = await forget_mod.preview(self.db, connection.connection_id)
+        if confirm and not await aio.run_dialog(forget_dialog(connection, summary, self)):
+            return None
+        self._set_busy(True)
+        try:
+            if self.before_forget is not None:
+                await self.before_forget()  # stop the engines writing to this org's rows
+            result = await forget_mod.forget(self.db, self.connections, exports_dir=self.exports_dir)
+        except OSError as exc:
+            self.card.message.show_message(
+                "error", "Nothing was deleted: the unsent drafts could not be saved to a file.",
+                fix=f"{exc.strerror or exc}. Free some disk space or check the data folder, then try again.")
+            return None
+        finally:
+            self._set_busy(False)
+        self.last_forget = result
+        await self.reload()
+        if result.export_path is not None:
+            self.card.message.show_message(
+                "ok", f"{connection.org_name or 'The org'} was forgotten. Your unsent notes and tasks were "
+                "saved first.", fix=str(result.export_path),
+                link=(result.export_path.parent.as_uri(), "Show the file"))
+        else:
+            self.card.message.show_message("ok", f"{connection.org_name or 'The org'} was forgotten.",
+                                           fix="There were no unsent notes or tasks.")
+        self.forgotten.emit(result)
+        return result
+
+    # -- preferences --------------------------------------------------------------------------------------
+    async def save_push_preferences(self, prefs: PushPreferences) -> bool:
+        before = self.push_prefs
+        try:
+            await prefs_mod.save(self.db, self.connections, prefs)
+        except (ValueError, LookupError) as exc:
+            self.push_form.show_saved(False, f"Not saved: {exc}")
+            return False
+        kinds = tuple(kind for kind, was, now in (("note", before.push_notes, prefs.push_notes),
+                                                   ("task", before.push_tasks, prefs.push_tasks)) if now and not was)
+        if self.connection is not None:
+            cid = self.connection.connection_id
+            if kinds:  # turned back on: what waited for it goes now
+                await self.db.run(lambda s: outbox_holds.release(s, cid, prepare_push.HELD_CODE, kinds))
+            if prefs.api_reserve_percent < before.api_reserve_percent:  # a smaller reserve: try again now
+                await self.db.run(lambda s: outbox_holds.release(s, cid, BUDGET_CODE))
+        self.push_prefs = prefs
+        self.connection = self.connections.active
+        self._show_state()
+        self.push_form.show_saved(True, "Saved. Used from the next push.")
+        self.push_preferences_changed.emit(prefs)
+        await self.sample_usage()  # the reserve line and its words follow the new share
+        return True
+
+    async def save_prospect_preferences(self, prefs: ProspectPreferences) -> bool:
+        if self.connection is None:
+            return False
+        try:
+            saved = await prefs_mod.save_prospects(self.db, self.connection.connection_id, prefs)
+        except ValueError as exc:
+            self.prospects.saved.setText(f"Not saved: {exc}")
+            return False
+        self.prospect_prefs = saved
+        self.prospects.saved.setText("Saved.")
+        self.prospect_preferences_changed.emit(saved)
+        return True
+
+    def new_person_dialog(self) -> NewPersonDialog | None:
+        if self.connection is None:
+            return None
+        dialog = NewPersonDialog(self.db, self.connection.connection_id, self.prospect_prefs, parent=self)
+        dialog.added.connect(self.person_added)
+        if self.open_person is not None:
+            dialog.open_existing.connect(lambda contact_id: self.open_person(contact_id))  # type: ignore[misc]
+        return dialog
+
+    async def add_person(self) -> int | None:
+        dialog = self.new_person_dialog()
+        if dialog is None:
+            return None
+        await aio.run_dialog(dialog)
+        return dialog.contact_id
+
+    # -- note type availability -----------------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index).objectName() == "settingsSendingTab":
+            aio.start(self.check_note_types(), name="note type check")
+        elif self.tabs.widget(index) is self.log_panel.parentWidget():
+            aio.start(self.log_panel.refresh(), name="sync log refresh")
+
+    async def check_note_types(self) -> tuple[bool, str] | None:
+        """Ask the org once (one API call) whether Enhanced Notes can be created, to explain the choice."""
+        connection = self.connection
+        if connection is None or self.status.state != "connected" or self.status.offline:
+            return None
+        if self._note_support_for == connection.connection_id:
+            return None
+        try:
+            client = await self.connections.client()
+            described = await client.describe_global()
+        except (NotConnected, SalesforceError, OAuthError) as exc:
+            log.info("could not check note types: %s", exc)
+            return None
+        self._note_support_for = connection.connection_id
+        support = content_note_support(described)
+        self.push_form.set_note_type_support(support)
+        return support
+
+    # -- API usage ----------------------------------------------------------------------------------------
+    async def sample_usage(self) -> None:
+        """Record the live client's usage reading (no API call) and redraw the chart."""
+        recorder = self.recorder
+        if recorder is None:
+            self.usage.show_summary(_empty_summary(self.push_prefs), utcnow())
+            return
+        if self.connections.api_usage is not None:
+            try:
+                client = await self.connections.client()
+            except (NotConnected, SalesforceError, OAuthError):
+                client = None
+            await recorder.observe(client)
+        summary = await recorder.summary(self.push_prefs.reserve_fraction)
+        self.usage.show_summary(summary, utcnow())
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    def _open_item(self, kind: str, item_id: int) -> None:
+        if kind == "person":  # a new person's row: their contact, not an editor
+            if self.open_person is not None:
+                self.open_person(item_id)
+        elif self.open_item is not None:
+            self.open_item(kind, item_id)
+
+
+def _empty_summary(prefs: PushPreferences) -> UsageSummary:
+    return UsageSummary(None, None, 0, prefs.reserve_fraction, [])

@@ -1,0 +1,365 @@
+"""The sync log: a filterable, sortable table of every pull and push, each row linking to its item.
+
+``SyncLogModel`` holds the rows of the chosen period (read from ``app.store.sync_log``); the proxy
+filters by outcome, object and direction as the menus change, without another query; headers sort.
+A row opens the local note/task (through the page's ``open_item`` callback) or the record in
+Salesforce (``<instance>/<Id>``).  "Export CSV…" writes exactly the rows shown, in the order shown.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store import Database
+from app.store import sync_log as log_rows
+from app.store.sync_log import LogRow
+from app.store.types import utcnow
+from app.ui import aio
+from app.ui.settings import log_export
+from app.ui.theme import status_colors
+
+COLUMNS = ("When", "Direction", "Record type", "Record", "Outcome", "Details", "API calls")
+PERIODS: tuple[tuple[str, timedelta], ...] = (
+    ("Last 24 hours", timedelta(hours=24)), ("Last 7 days", timedelta(days=7)),
+    ("Last 30 days", timedelta(days=30)), ("Last 90 days", timedelta(days=log_rows.KEEP_DAYS)),
+)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SyncLogModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[LogRow] = []
+
+    def set_rows(self, rows: list[LogRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 5:
+                return log_export.error_words(row) or None
+            if column == 3 and row.item_kind:
+                return f"Local {log_export.local_item_words(row).lower()}"
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 4:
+            palette = self.parent().palette() if hasattr(self.parent(), "palette") else None
+            if palette is None:
+                return None
+            background, foreground = status_colors(palette, log_export.OUTCOME_KIND.get(row.outcome, "idle"))
+            return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(row: LogRow, column: int) -> str:
+        if column == 0:
+            return row.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if column == 1:
+            return log_export.direction_words(row.direction)
+        if column == 2:
+            return log_export.object_words(row)
+        if column == 3:
+            local = log_export.local_item_words(row)
+            if row.record_id and local:
+                return f"{row.record_id} · {local}"
+            return row.record_id or local or "—"
+        if column == 4:
+            return log_export.outcome_words(row.outcome)
+        if column == 5:
+            if row.direction == "pull" and not row.error_message:
+                done = sum(v for k, v in row.counts.items() if not k.startswith("skipped"))
+                return f"{done:,} records" if row.counts else ""
+            if row.direction == "push" and row.item_kind is None and not row.error_message:
+                parts = [f"{n:,} {log_export.outcome_words(k).lower()}" for k, n in row.counts.items() if n]
+                return ", ".join(parts)
+            return log_export.error_words(row)
+        return f"{row.api_calls:,}"
+
+    @staticmethod
+    def _sort_key(row: LogRow, column: int) -> Any:
+        if column == 0:
+            return row.started_at.timestamp()
+        if column == 6:
+            return row.api_calls
+        return SyncLogModel._display(row, column).casefold()
+
+
+class SyncLogFilter(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.outcome: str | None = None
+        self.object: str | None = None
+        self.direction: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_filters(self, *, outcome: str | None, object_: str | None, direction: str | None) -> None:
+        self.beginFilterChange()  # Qt ≥ 6.9: announce, change, then re-filter (invalidateFilter is deprecated)
+        self.outcome, self.object, self.direction = outcome, object_, direction
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        row: LogRow = model.data(model.index(source_row, 0, source_parent), ROW_ROLE)
+        if self.outcome and row.outcome != self.outcome:
+            return False
+        if self.direction and row.direction != self.direction:
+            return False
+        return not (self.object and self.object not in (row.object or "").split(","))
+
+    def visible_rows(self) -> list[LogRow]:
+        return [self.data(self.index(r, 0), ROW_ROLE) for r in range(self.rowCount())]
+
+
+class SyncLogPanel(QWidget):
+    """Filters, the table, and the row actions."""
+
+    open_item_requested = Signal(str, int)
+    open_url_requested = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncLogPanel")
+        self.db = db
+        self.connection_id: int | None = None
+        self.instance_url = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        intro = QLabel("Every sync from Salesforce and every note or task sent to it. Entries are kept "
+                       "for 90 days. Double-click a row to open the item.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        filters = QHBoxLayout()
+        self.period = QComboBox()
+        self.period.setObjectName("syncLogPeriod")
+        self.period.setAccessibleName("Period")
+        for label, span in PERIODS:
+            self.period.addItem(label, span)
+        self.period.setCurrentIndex(1)
+        self.direction = QComboBox()
+        self.direction.setObjectName("syncLogDirection")
+        self.direction.setAccessibleName("Direction")
+        self.direction.addItem("Both directions", None)
+        self.direction.addItem("From Salesforce", "pull")
+        self.direction.addItem("To Salesforce", "push")
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("syncLogOutcome")
+        self.outcome.setAccessibleName("Outcome")
+        self.object = QComboBox()
+        self.object.setObjectName("syncLogObject")
+        self.object.setAccessibleName("Record type")
+        self._fill_choices([], [])
+        # Two short rows rather than one long one: at the window's smallest size every menu stays readable.
+        second = QHBoxLayout()
+        for row, label, combo in ((filters, "Show", self.period), (filters, None, self.direction),
+                                  (second, "Outcome", self.outcome), (second, "Type", self.object)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            if label:
+                row.addWidget(QLabel(label))
+            row.addWidget(combo)
+        filters.addStretch(1)
+        second.addStretch(1)
+        self.count = QLabel()
+        self.count.setObjectName("syncLogCount")
+        filters.addWidget(self.count)
+        layout.addLayout(filters)
+        layout.addLayout(second)
+
+        self.model = SyncLogModel(self)
+        self.proxy = SyncLogFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("syncLogTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 2, 4, 6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 230)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.open_local = QPushButton("Open item")
+        self.open_local.setObjectName("syncLogOpenItem")
+        self.open_remote = QPushButton("Open in Salesforce")
+        self.open_remote.setObjectName("syncLogOpenInSalesforce")
+        self.export = QPushButton("Export CSV…")
+        self.export.setObjectName("syncLogExport")
+        self.export.setToolTip("Save the rows shown as a CSV file for support")
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("syncLogRefresh")
+        actions.addWidget(self.open_local)
+        actions.addWidget(self.open_remote)
+        actions.addStretch(1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.export)
+        layout.addLayout(actions)
+        self.status = QLabel()
+        self.status.setObjectName("syncLogStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.period.currentIndexChanged.connect(lambda _i: aio.start(self.refresh()))
+        self.refresh_button.clicked.connect(lambda: aio.start(self.refresh()))
+        for combo in (self.direction, self.outcome, self.object):
+            combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.table.doubleClicked.connect(lambda _index: self.open_current())
+        self.open_local.clicked.connect(self.open_current_item)
+        self.open_remote.clicked.connect(self.open_current_record)
+        self.export.clicked.connect(aio.slot(self.choose_export_file))
+        self._update_actions()
+
+    # -- data -------------------------------------------------------------------------------------------
+    def set_connection(self, connection_id: int | None, instance_url: str) -> None:
+        self.connection_id, self.instance_url = connection_id, instance_url
+
+    async def refresh(self) -> None:
+        cid = self.connection_id
+        if cid is None:
+            self.model.set_rows([])
+            self._fill_choices([], [])
+            self._apply_filters()
+            return
+        since = utcnow() - self.period.currentData()
+
+        def read(session: Any) -> tuple[list[LogRow], tuple[list[str], list[str]]]:
+            log_rows.prune(session)
+            return log_rows.entries(session, cid, since=since), log_rows.choices(session, cid)
+
+        rows, (outcomes, objects) = await self.db.run(read)
+        self.model.set_rows(rows)
+        self._fill_choices(outcomes, objects)
+        self._apply_filters()
+
+    def _fill_choices(self, outcomes: list[str], objects: list[str]) -> None:
+        for combo, first, values, words in (
+            (self.outcome, "All outcomes", outcomes, log_export.outcome_words),
+            (self.object, "All types", sorted({p for o in objects for p in o.split(",") if p}),
+             log_export.sobject_words),
+        ):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for value in values:
+                combo.addItem(words(value), value)
+            found = combo.findData(keep)
+            combo.setCurrentIndex(max(0, found))
+            combo.blockSignals(False)
+
+    def _apply_filters(self) -> None:
+        self.proxy.set_filters(outcome=self.outcome.currentData(), object_=self.object.currentData(),
+                               direction=self.direction.currentData())
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries")
+        self.export.setEnabled(shown > 0)
+        self._update_actions()
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def current_row(self) -> LogRow | None:
+        index = self.table.currentIndex()
+        return self.proxy.data(index.siblingAtColumn(0), ROW_ROLE) if index.isValid() else None
+
+    def _update_actions(self) -> None:
+        row = self.current_row()
+        self.open_local.setEnabled(bool(row and row.item_kind and row.item_id is not None))
+        self.open_remote.setEnabled(bool(row and row.record_id and self.instance_url))
+
+    def open_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if row.item_kind and row.item_id is not None:
+            self.open_current_item()
+        else:
+            self.open_current_record()
+
+    def open_current_item(self) -> None:
+        row = self.current_row()
+        if row is not None and row.item_kind and row.item_id is not None:
+            self.open_item_requested.emit(row.item_kind, row.item_id)
+
+    def open_current_record(self) -> None:
+        row = self.current_row()
+        url = log_export.record_url(self.instance_url, row.record_id if row else None)
+        if url:
+            self.open_url_requested.emit(url)
+
+    def export_csv(self, path: Path) -> int:
+        """Write the rows shown (filtered, in the shown order); returns how many."""
+        rows = self.proxy.visible_rows()
+        path.write_text(log_export.csv_text(rows, self.instance_url), encoding="utf-8", newline="")
+        self.status.setText(f"Saved {len(rows):,} entries to {path}.")
+        return len(rows)
+
+    async def choose_export_file(self) -> None:
+        dialog = QFileDialog(self, "Export the sync log", str(Path.home() / "notebridge-sync-log.csv"),
+                             "CSV files (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        if await aio.run_dialog(dialog) and dialog.selectedFiles():
+            try:
+                self.export_csv(Path(dialog.selectedFiles()[0]))
+            except OSError as exc:
+                self.status.setText(f"Could not save the file: {exc.strerror or exc}.")
