@@ -15,7 +15,8 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
-from app.sync.connection import ConnectionManager, ConnectionStatus, OrgConnection
+from app.sync import push_preferences
+from app.sync.connection import ConnectionManager, OrgConnection
 from app.sync.progress import SyncProgress
 from app.sync.push_loop import LoopStatus, PushLoop
 from app.sync.scheduler import PullScheduler
@@ -24,12 +25,11 @@ from app.ui.demo import EmbeddedDemo
 from app.ui.editor.window import EditorLauncher
 from app.ui.main_window import MainWindow
 from app.ui.outbox import OutboxPage, flag_sidebar
+from app.ui.settings import SettingsPage, bind_status_badge
 from app.ui.wizard import SetupWizard
 from app.ui.workspace import WorkspacePage
 
 log = logging.getLogger(__name__)
-
-_BADGE_KIND = {"connected": "ok", "needs_attention": "warn", "not_connected": "idle"}
 
 
 class Shell:
@@ -46,19 +46,24 @@ class Shell:
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
-        connections.add_listener(self._on_status)
+        bind_status_badge(connections, window.set_connection_status)
         window.connect_requested.connect(self.open_wizard)
+        self.settings = SettingsPage(self.db, connections, open_item=self._open_item,
+                                     open_person=self._open_person, before_forget=self.detach,
+                                     exports_dir=context.paths.exports)
+        self.settings.reconnect_requested.connect(self.open_wizard)
+        self.settings.forgotten.connect(lambda _result: aio.start(self._after_forget(), name="after forget"))
+        self.settings.person_added.connect(lambda _person: self.push_loop.wake() if self.push_loop else None)
+        self.settings.push_preferences_changed.connect(self._apply_push_preferences)
+        self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
+        window.set_page("settings", self.settings)
         QShortcut(QKeySequence("Ctrl+K"), window, activated=self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window, activated=self._new_note)
 
     # -- connection ------------------------------------------------------------------------------
-    def _on_status(self, status: ConnectionStatus) -> None:
-        tooltip = " ".join(part for part in (status.reason, status.fix) if part)
-        kind = "warn" if status.offline else _BADGE_KIND[status.state]
-        self.window.set_connection_status(status.label, kind, tooltip)
-
     async def start(self, *, open_wizard: bool = False) -> None:
         active = await self.connections.load_active()
+        await self.settings.start()
         if active is not None:
             await self.attach(active)
             aio.start(self.connections.test_connection(), name="first connection check")
@@ -89,8 +94,10 @@ class Shell:
         await self.detach()
         self.scheduler = PullScheduler(self.db, self.connections, on_progress=self._on_sync_progress,
                                        on_result=lambda _result: self._refresh_usage())
+        options = await push_preferences.loop_options(self.db, connection.connection_id)
         self.push_loop = PushLoop(self.db, connection.connection_id, self.connections.client,
-                                  on_status=self._on_push_status, on_report=lambda _report: self._refresh_usage())
+                                  on_status=self._on_push_status, on_report=lambda _report: self._refresh_usage(),
+                                  **options)
         self.editors = EditorLauncher(self.db, connection.connection_id, on_queued=self.push_loop.wake)
         self.workspace = WorkspacePage(self.db, self.connections, scheduler=self.scheduler)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
@@ -116,14 +123,48 @@ class Shell:
             self.push_loop = None
         if self.workspace is not None:
             await self.workspace.aclose()
+        if self.editors is not None:
+            await self.editors.close_all()
+            self.editors = None
+
+    async def _after_forget(self) -> None:
+        """The org is gone: back to the empty states, ready to connect another one."""
+        await self.detach()
+        fresh = MainWindow()  # borrow its empty pages rather than duplicating their wording here
+        for key in ("workspace", "outbox"):
+            self.window.set_page(key, fresh.page(key))
+        fresh.deleteLater()
+        self.workspace = None
+        self.outbox = None
+        flag_sidebar(self.window, 0)
+
+    def _apply_push_preferences(self, *_changed: object) -> None:
+        if self.push_loop is None or self.connections.active is None:
+            return
+        loop, connection_id = self.push_loop, self.connections.active.connection_id
+
+        async def apply() -> None:
+            prefs = await push_preferences.load(self.db, connection_id)
+            prospects = await push_preferences.load_prospects(self.db, connection_id)
+            push_preferences.apply_to_loop(loop, prefs, prospects)
+            loop.wake()
+
+        aio.start(apply(), name="apply push preferences")
 
     def _open_item(self, kind: str, item_id: int) -> None:
-        if self.editors is None:
+        if kind == "person":
+            self._open_person(item_id)
+        elif self.editors is None:
             return
-        if kind == "note":
+        elif kind == "note":
             aio.start(self.editors.open_note(item_id))
         else:
             aio.start(self.editors.open_task(item_id))
+
+    def _open_person(self, contact_id: int) -> None:
+        if self.workspace is not None:
+            self.window.show_section("workspace")
+            aio.start(self.workspace.detail.show_contact(contact_id), name="open person")
 
     # -- status bar ------------------------------------------------------------------------------
     def _on_sync_progress(self, progress: SyncProgress) -> None:
@@ -154,5 +195,10 @@ class Shell:
             self.workspace.focus_search()
 
     def _new_note(self) -> None:
-        if self.workspace is not None:
-            self.workspace.new_note_for_current()
+        """Ctrl+N: a new note for the client on screen (the editor's own Ctrl+N covers its window)."""
+        data = getattr(self.workspace.detail, "data", None) if self.workspace is not None else None
+        contact = getattr(data, "contact", None)
+        if self.editors is None or contact is None or contact.id is None:
+            self.window.statusBar().showMessage("Open a client first, then press Ctrl+N for a new note.", 5000)
+            return
+        aio.start(self.editors.open_note_editor(contact.id), name="new note")
