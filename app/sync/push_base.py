@@ -7,6 +7,7 @@ lost creates, re-targets converted leads, and turns whole-request failures into 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class PushSettings:
     batch_size: int = BATCH
     composite_max_notes: int = 12           # 2 subrequests per note, ≤ 25 per Composite call
     retry_after: timedelta = timedelta(seconds=30)
+    # How long after ``sent_at`` a lookup that finds nothing proves nothing was created: a request
+    # whose sender died or gave up may still be running in Salesforce and commit a moment later.
+    reconcile_settle: timedelta = timedelta(seconds=2)
     # The advisor's choices in Settings → Sending (app.sync.push_preferences; applied by engine_settings).
     push_notes: bool = True                 # off: notes wait in the Outbox ("turned off in Settings")
     push_tasks: bool = True
@@ -126,11 +130,28 @@ class EngineBase:
         ]
         await self._spend(len({r.sobject for r in recorded}) or 1)
 
-        async def claimed(ids: list[str]) -> set[str]:
-            return await self.db.run(lambda s: outbox_repo.claimed_remote_ids(s, self.connection_id, ids))
+        found: dict[int, str | None] = {}
 
-        found = await self._call(find_created(self.client, recorded, user_id=self._user_id, claimed=claimed,
-                                              task_key_field=self.settings.task_key_field), [s.work for s in sent])
+        async def claimed(ids: list[str]) -> set[str]:
+            # Ids matched by this call's first lookup are not written yet: never hand them out twice.
+            mine = {v for v in found.values() if v}
+            return mine | await self.db.run(lambda s: outbox_repo.claimed_remote_ids(s, self.connection_id, ids))
+
+        works = [s.work for s in sent]
+        found.update(await self._call(find_created(
+            self.client, recorded, user_id=self._user_id, claimed=claimed,
+            task_key_field=self.settings.task_key_field), works))
+        # "Not found" is only an answer once the original request can no longer be running: Salesforce
+        # finishes a request whose client was killed or timed out, so a lookup in that window misses the
+        # record and re-sending it would duplicate it.  Wait out the rest of the window, then look again.
+        settle = self.settings.reconcile_settle
+        young = [r for r in recorded if found.get(r.outbox_id) is None and r.sent_at + settle > utcnow()]
+        if young:
+            await asyncio.sleep((max(r.sent_at for r in young) + settle - utcnow()).total_seconds())
+            await self._spend(len({r.sobject for r in young}))
+            found.update(await self._call(find_created(
+                self.client, young, user_id=self._user_id, claimed=claimed,
+                task_key_field=self.settings.task_key_field), works))
         retry: list[int] = []
         for s in sent:
             remote_id = found.get(s.work.outbox.id)
