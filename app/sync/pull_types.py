@@ -1,0 +1,74 @@
+"""Inputs and outputs of the pull: what to sync (preferences) and what happened (result)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Outcome = Literal["ok", "partial", "cancelled", "limit", "offline", "needs_attention", "failed", "off"]
+CLIENT_OBJECTS = ("Contact", "Account")
+
+
+@dataclass(frozen=True)
+class PullPreferences:
+    """What the advisor chose in the wizard and in Settings.
+
+    ``contacts_enabled`` is the contact sync toggle: off keeps every synced person but stops
+    updating them.  ``pick_mode`` syncs only the records imported from a Salesforce search.
+    """
+
+    client_object: str = "Contact"
+    include_leads: bool = False
+    contacts_enabled: bool = True
+    pick_mode: bool = False
+    include_events: bool = True
+    include_users: bool = True
+    owner_id: str | None = None  # "only my records": people owned by this Salesforce user
+
+    def __post_init__(self) -> None:
+        if self.client_object not in CLIENT_OBJECTS:
+            raise ValueError(f"client_object must be one of {CLIENT_OBJECTS}, not {self.client_object!r}")
+
+    @property
+    def people_objects(self) -> tuple[str, ...]:
+        return (self.client_object, "Lead") if self.include_leads else (self.client_object,)
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A record the pull could not store (malformed); kept in the sync log by Id only."""
+
+    object: str
+    sf_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PullResult:
+    outcome: Outcome
+    message: str
+    api_calls: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: tuple[SkippedRecord, ...] = ()
+    retry_at: datetime | None = None
+    error_code: str | None = None
+    log_id: int | None = None
+    api_usage: tuple[int, int] | None = None  # the org's (used, max) daily API requests after the run
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("ok", "partial", "off")
+
+
+@dataclass(frozen=True)
+class RemoteMatch:
+    """One Salesforce search result in pick mode."""
+
+    sf_id: str
+    object: str
+    name: str
+    email: str | None
+    phone: str | None
+    detail: str | None  # account / company and city, for telling two namesakes apart
+    in_workspace: bool

@@ -1,0 +1,466 @@
+"""The workspace page: search, the client list, the detail panel, and the sync controls.
+
+It never blocks the UI: every read goes through ``await db.run(...)`` and sync runs on the
+scheduler; progress and results arrive as Qt signals.  Whatever state the workspace is in —
+never connected, first sync running, offline, disconnected, sync off, nothing found — the page
+says so in words and offers the next step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store import Database, sync_state
+from app.sync.connection import ConnectionManager, ConnectionStatus
+from app.sync.progress import SyncProgress
+from app.sync.pull_types import PullResult
+from app.sync.scheduler import PullScheduler
+from app.ui import aio
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.inline_message import InlineMessage
+from app.ui.workspace.detail import ContactDetail
+from app.ui.workspace.list_delegate import ContactDelegate
+from app.ui.workspace.list_model import ContactIdRole, ContactListModel
+from app.ui.workspace.pick_dialog import PickDialog
+from app.ui.workspace.responsiveness import tune_for_responsiveness
+from app.ui.workspace.search_box import SearchBox
+
+
+class WorkspacePage(QWidget):
+    """``WorkspacePage(db, connections)`` then ``start()``; ``await aclose()`` at shutdown."""
+
+    connect_requested = Signal()
+    sync_progress = Signal(str, int, int)  # text, done, total (-1: idle, 0: unknown size)
+    api_usage = Signal(int, int)
+    new_note_requested = Signal(int)
+    open_note_requested = Signal(int)
+    open_task_requested = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        connections: ConnectionManager | None,
+        *,
+        scheduler: PullScheduler | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspacePage")
+        self.db = db
+        self.connections = connections
+        self.scheduler = scheduler
+        self._own_scheduler = scheduler is None and connections is not None
+        if self.scheduler is None and connections is not None:
+            self.scheduler = PullScheduler(db, connections)
+        if self.scheduler is not None:
+            self.scheduler.progress_listeners.append(self._on_progress)
+            self.scheduler.result_listeners.append(self._on_result)
+        self.settings: sync_state.PullSettings | None = None
+        self.connection_id: int | None = None
+        self.syncing = False
+        self.last_progress: SyncProgress | None = None
+        self.last_result: PullResult | None = None
+        self.pick_dialog: PickDialog | None = None
+        self._started = False
+
+        self.model = ContactListModel(db, None, self)
+        self.model.failed.connect(lambda text: self.banner.show_message("error", text))
+        self._build()
+        self._update_state()
+
+    # --------------------------------------------------------------------------------- layout
+    def _build(self) -> None:
+        self.search = SearchBox()
+        self.search.textChanged.connect(self._search_changed)
+        self.search.navigate.connect(self.move_current)
+        self.search.open_requested.connect(self.open_current)
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.setObjectName("syncNow")
+        self.sync_button.clicked.connect(lambda: aio.start(self.sync_now(), name="sync-now"))
+        self.pick_button = QPushButton("Add from Salesforce…")
+        self.pick_button.setObjectName("pickFromSalesforce")
+        self.pick_button.clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
+        self.more_button = QToolButton()
+        self.more_button.setText("More")
+        self.more_button.setObjectName("workspaceMore")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more_button)
+        self.full_action = menu.addAction("Re-sync everything")
+        self.full_action.triggered.connect(lambda: aio.start(self.sync_now(full=True), name="sync-full"))
+        self.stop_action = menu.addAction("Stop syncing")
+        self.stop_action.triggered.connect(self.stop_sync)
+        self.toggle_action = menu.addAction("Keep clients updated from Salesforce")
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.toggled.connect(lambda on: aio.start(self.set_contacts_enabled(on), name="sync-toggle"))
+        self.pick_action = menu.addAction("Only sync clients I add (pick mode)")
+        self.pick_action.setCheckable(True)
+        self.pick_action.toggled.connect(lambda on: aio.start(self.set_pick_mode(on), name="pick-mode"))
+        self.more_button.setMenu(menu)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.pick_button)
+        top.addWidget(self.sync_button)
+        top.addWidget(self.more_button)
+        self.banner = InlineMessage(name="workspaceBanner")
+        self.banner.link_activated.connect(self._banner_link)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("workspaceStatus")
+
+        self.list_view = QListView()
+        self.list_view.setObjectName("contactList")
+        self.list_view.setAccessibleName("Clients")
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(ContactDelegate(self.list_view))
+        self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.list_view.activated.connect(self._open_index)
+        self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
+        self.detail = ContactDetail(self.db)
+        self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
+        self.detail.new_note_requested.connect(self.new_note_requested)
+        self.detail.open_note_requested.connect(self.open_note_requested)
+        self.detail.open_task_requested.connect(self.open_task_requested)
+        self.no_results = EmptyState(name="noResults", illustration=None, title="No clients match",
+                                     text="", action="Search Salesforce…")
+        self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.list_view)
+        self.list_stack.addWidget(self.no_results)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("workspaceSplitter")
+        self.splitter.addWidget(self.list_stack)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([380, 560])
+
+        self.empty = EmptyState(
+            name="workspaceNoClients", illustration="illustrations/connect.svg",
+            title="Connect Salesforce to see your clients",
+            text="Notebridge copies your clients from Salesforce so you can find them instantly and write "
+                 "notes even when you are offline.", action="Connect Salesforce…")
+        self.empty.action_clicked.connect(self._empty_action)
+        self.loading = EmptyState(name="workspaceLoading", illustration="illustrations/wizard-sync.svg",
+                                  title="Fetching your clients from Salesforce…",
+                                  text="You can start searching as soon as the first clients arrive.")
+        self.body = QStackedWidget()
+        self.body.addWidget(self.splitter)
+        self.body.addWidget(self.empty)
+        self.body.addWidget(self.loading)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 6)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.status_label)
+
+        # Ctrl+K is a window-wide shortcut (app/ui/shell.py); "/" works while the workspace has focus.
+        for keys in ("/",):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.focus_search)
+
+    # ------------------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        """Load the workspace and begin periodic sync (call once the page is in the window)."""
+        tune_for_responsiveness()
+        aio.start(self.initialise(), name="workspace-start")
+
+    async def initialise(self) -> None:
+        if self.connections is not None and not self._started:
+            self._started = True
+            if self.connections.active is None:
+                await self.connections.load_active()
+            self.connections.add_listener(self._on_status)
+        await self.refresh()
+        if self._own_scheduler and self.scheduler is not None and self.connection_id is not None:
+            self.scheduler.start()  # a scheduler handed in is started (and stopped) by its owner
+
+    async def aclose(self) -> None:
+        if self.scheduler is not None:
+            for listeners, mine in ((self.scheduler.progress_listeners, self._on_progress),
+                                    (self.scheduler.result_listeners, self._on_result)):
+                if mine in listeners:
+                    listeners.remove(mine)
+            if self._own_scheduler:
+                await self.scheduler.aclose()
+
+    async def refresh(self) -> None:
+        """Re-read which org, its preferences and the list (after connecting or changing settings)."""
+        active = self.connections.active if self.connections is not None else None
+        self.connection_id = active.connection_id if active is not None else None
+        self.detail.set_connection(self.connection_id, active.instance_url if active is not None else None)
+        if self.connection_id is not None:
+            cid = self.connection_id
+            self.settings = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
+        else:
+            self.settings = None
+        self._sync_menu()
+        self.model.set_connection(self.connection_id, self._source_objects())
+        await self._requery()
+        self._update_state()
+
+    def _source_objects(self) -> tuple[str, ...] | None:
+        if self.settings is None:
+            return None
+        return (self.settings.client_object, "Lead") if self.settings.include_leads else (self.settings.client_object,)
+
+    def _sync_menu(self) -> None:
+        settings = self.settings
+        for action, value in ((self.toggle_action, settings.contacts_enabled if settings else True),
+                              (self.pick_action, settings.pick_mode if settings else False)):
+            action.blockSignals(True)
+            action.setChecked(value)
+            action.blockSignals(False)
+
+    # -------------------------------------------------------------------------------- search
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        aio.start(self._run_search(text), name="workspace-search")
+
+    async def _run_search(self, text: str) -> None:
+        await self.model.search(text)
+        if text.strip() and self.model.rowCount() > 0:
+            self.list_view.setCurrentIndex(self.model.index(0))
+        self._update_state()
+
+    async def _requery(self) -> None:
+        if self.model.query:
+            await self.model.search(self.model.query)
+        else:
+            await self.model.reload()
+
+    def move_current(self, delta: int) -> None:
+        rows = self.model.rowCount()
+        if rows == 0:
+            return
+        current = self.list_view.currentIndex()
+        row = 0 if not current.isValid() and delta > 0 else max(0, min(rows - 1, current.row() + delta))
+        index = self.model.index(row)
+        self.list_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.list_view.scrollTo(index)
+
+    def open_current(self) -> None:
+        if not self.list_view.currentIndex().isValid():
+            self.move_current(1)
+        self._open_index(self.list_view.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        contact_id = index.data(ContactIdRole)
+        if contact_id is None:  # not loaded yet: load the row, then open it
+            aio.start(self._open_row(index.row()), name="open-row")
+            return
+        aio.start(self.detail.show_contact(int(contact_id)), name="contact-detail")
+
+    async def _open_row(self, row: int) -> None:
+        summary = await self.model.load_row(row)
+        if summary is not None:
+            await self.detail.show_contact(summary.id)
+
+    def new_note_for_current(self) -> None:
+        """The shell's "new note" shortcut: a note about the client on screen (if one is)."""
+        data = self.detail.data
+        if data is not None and data.contact.id is not None and not data.contact.read_only:
+            self.new_note_requested.emit(data.contact.id)
+
+    # ---------------------------------------------------------------------------------- sync
+    async def sync_now(self, *, full: bool = False) -> PullResult | None:
+        if self.scheduler is None:
+            self.connect_requested.emit()
+            return None
+        self.syncing = True
+        self._update_state()
+        return await self.scheduler.sync_now(full=full)
+
+    def stop_sync(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.cancel()
+
+    async def set_contacts_enabled(self, on: bool) -> None:
+        if self.scheduler is None or self.connection_id is None:
+            return
+        self.settings = await self.scheduler.change_settings(contacts_enabled=on)
+        self._update_state()
+
+    async def set_pick_mode(self, on: bool) -> None:
+        if self.scheduler is None or self.connection_id is None:
+            return
+        self.settings = await self.scheduler.change_settings(pick_mode=on)
+        self._update_state()
+
+    async def open_pick_dialog(self) -> PullResult | None:
+        if self.scheduler is None:
+            self.connect_requested.emit()
+            return None
+        dialog = PickDialog(self.scheduler.search_salesforce, self.scheduler.import_picked, self,
+                            initial_text=self.search.text())
+        self.pick_dialog = dialog
+        await aio.run_dialog(dialog)
+        self.pick_dialog = None
+        return dialog.result_of_import
+
+    def _on_progress(self, progress: SyncProgress) -> None:
+        self.syncing = True
+        self.last_progress = progress
+        self.sync_progress.emit(progress.message, progress.done,
+                                progress.total if progress.total is not None else 0)
+        if self.body.currentWidget() is self.loading:
+            self.loading.text_label.setText(progress.message)
+            if self.model.rowCount() == 0 and progress.done:
+                aio.start(self._first_rows(), name="first-rows")
+
+    async def _first_rows(self) -> None:
+        if not self.model.query and self.model.rowCount() == 0:
+            await self.model.reload()
+            self._update_state()
+
+    def _on_result(self, result: PullResult) -> None:
+        self.syncing = False
+        self.last_result = result
+        self.sync_progress.emit(result.message if not result.ok else "Up to date", 0, -1)
+        if result.api_usage is not None:
+            self.api_usage.emit(*result.api_usage)
+        aio.start(self._after_sync(), name="after-sync")
+
+    async def _after_sync(self) -> None:
+        await self._requery()
+        data = self.detail.data
+        if data is not None and data.contact.id is not None:
+            await self.detail.show_contact(data.contact.id)
+        self._update_state()
+
+    def _on_status(self, _status: ConnectionStatus) -> None:
+        self._update_state()
+
+    # -------------------------------------------------------------------------------- states
+    def _empty_action(self) -> None:
+        kind = self.empty.property("kind")
+        if kind == "connect":
+            self.connect_requested.emit()
+        elif kind == "pick":
+            aio.start(self.open_pick_dialog(), name="pick-dialog")
+        elif kind == "enable":
+            self.toggle_action.setChecked(True)
+        else:
+            aio.start(self.sync_now(), name="sync-now")
+
+    def _set_empty(self, kind: str, title: str, text: str, action: str | None) -> None:
+        self.empty.setProperty("kind", kind)
+        self.empty.title_label.setText(title)
+        self.empty.text_label.setText(text)
+        if self.empty.button is not None:
+            self.empty.button.setVisible(action is not None)
+            if action:
+                self.empty.button.setText(action)
+        self.body.setCurrentWidget(self.empty)
+
+    def _update_state(self) -> None:
+        settings = self.settings
+        pick = bool(settings and settings.pick_mode)
+        self.pick_button.setVisible(pick)
+        connected = self.connections is not None and self.connections.status.state == "connected"
+        self.sync_button.setEnabled(self.scheduler is not None and self.connection_id is not None)
+        self._update_banner()
+        total = self.model.total
+        if self.connection_id is None:
+            self._set_empty("connect", "Connect Salesforce to see your clients",
+                            "Notebridge copies your clients from Salesforce so you can find them instantly and "
+                            "write notes even when you are offline. Setup takes about 10 minutes.",
+                            "Connect Salesforce…")
+        elif total == 0 and not self.model.searching:
+            if self.syncing:
+                self.body.setCurrentWidget(self.loading)
+            elif settings is not None and not settings.contacts_enabled:
+                self._set_empty("enable", "Client sync is off",
+                                "Turn it on to copy your clients from Salesforce.", "Turn client sync on")
+            elif pick:
+                self._set_empty("pick", "Add the clients you work with",
+                                "Pick mode is on: search Salesforce and add the people you want here. Only they "
+                                "are kept up to date.", "Add from Salesforce…")
+            elif connected:
+                self._set_empty("sync", "No clients yet",
+                                "Your workspace is empty. Sync to copy your clients from Salesforce.", "Sync now")
+            else:
+                self._set_empty("connect", "No clients in this workspace",
+                                "Connect Salesforce to copy your clients here.", "Connect Salesforce…")
+        else:
+            self.body.setCurrentWidget(self.splitter)
+        if self.model.searching and self.model.rowCount() == 0:
+            self.no_results.title_label.setText(f"No clients match “{self.model.query}”")
+            self.no_results.text_label.setText(
+                "Check the spelling, or try part of the name, e-mail, phone number, household or city."
+                + (" Or add them from Salesforce." if pick else ""))
+            if self.no_results.button is not None:
+                self.no_results.button.setVisible(pick and self.scheduler is not None)
+            self.list_stack.setCurrentWidget(self.no_results)
+        else:
+            self.list_stack.setCurrentWidget(self.list_view)
+        self._update_status_label()
+
+    def _update_status_label(self) -> None:
+        total = self.model.total
+        parts = [f"{total:,} client{'s' if total != 1 else ''}"] if self.connection_id is not None else []
+        if self.model.searching:
+            parts.append(f"{self.model.rowCount():,} match{'es' if self.model.rowCount() != 1 else ''}")
+        if self.syncing and self.last_progress is not None:
+            parts.append(self.last_progress.message)
+        self.status_label.setText(" · ".join(parts))
+
+    def _update_banner(self) -> None:
+        status = self.connections.status if self.connections is not None else None
+        result = self.last_result
+        if self.connection_id is not None and status is not None and status.state == "not_connected":
+            self.banner.show_message(
+                "warn", "Salesforce is disconnected. Your clients, notes and tasks are kept here.",
+                fix="Nothing is synced until you reconnect.", link=("connect", "Reconnect Salesforce…"))
+        elif status is not None and status.state == "needs_attention":
+            self.banner.show_message("error", status.reason or "Salesforce needs attention.", fix=status.fix,
+                                     link=("connect", "Reconnect Salesforce…"))
+        elif status is not None and status.offline:
+            self.banner.show_message(
+                "info", "You are offline. Search and notes work as usual; Notebridge syncs when you are back.")
+        elif result is not None and result.outcome in ("limit", "failed", "offline", "partial", "needs_attention"):
+            kind = "info" if result.outcome == "partial" else "warn"
+            self.banner.show_message(kind, result.message)
+        elif result is not None and result.outcome == "off":
+            self.banner.show_message("info", result.message)
+        else:
+            self.banner.clear()
+
+    def _banner_link(self, href: str) -> None:
+        if href == "connect":
+            self.connect_requested.emit()
+
+    # ---------------------------------------------------------------------------------- debug
+    def describe_state(self) -> dict[str, Any]:
+        """What the page shows, in words (tests and the screenshot script)."""
+        body = self.body.currentWidget()
+        with contextlib.suppress(AttributeError):
+            return {"body": body.objectName(), "empty_kind": self.empty.property("kind"),
+                    "banner": self.banner.plain_text(), "status": self.status_label.text()}
+        return {}

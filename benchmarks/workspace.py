@@ -1,0 +1,366 @@
+"""The contact workspace, measured: initial sync, incremental sync, search, UI responsiveness, memory.
+
+    python -m benchmarks.workspace --contacts 100000 --latency-ms 100 --json out.json
+
+The demo org runs in its own process (as Salesforce would: its CPU time is not ours), over HTTPS
+(simple-salesforce only speaks https), with ``--latency-ms`` added to every request.  Then, in this
+process:
+
+* **baseline** — simple-salesforce ``query_all`` of the same SOQL + ``sqlite3`` ``executemany`` into a
+  plain table (no search index, one transaction): the simplest thing that could work;
+* **ours** — the app's real ``PullEngine`` on a qasync loop with the real ``WorkspacePage`` on screen
+  (offscreen), while a 5 ms ``QTimer`` measures the longest event-loop stall;
+* incremental pull with nothing changed (API calls), the full first-run pull (users and meetings too);
+* search latency through ``ContactListModel.search`` — the exact path a keystroke takes;
+* RSS after scrolling the whole list from top to bottom.
+
+Targets (issue 6): ≤ 55 API calls and ≤ 15 s for 100,000 contacts at 100 ms, ratio ≤ 1.0, incremental
+≤ 2 calls, search p50 ≤ 2 ms / p95 ≤ 10 ms, stall ≤ 50 ms, RSS ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"api_calls": 55, "sync_seconds": 15.0, "ratio": 1.0, "incremental_api_calls": 2,
+           "search_p50_ms": 2.0, "search_p95_ms": 10.0, "max_stall_ms": 50.0, "rss_mb": 300.0}
+
+
+# ------------------------------------------------------------------------------------ the org
+class OrgProcess:
+    """``python -m app.demo_org`` in a child process, driven through its ``/__demo__`` controls."""
+
+    def __init__(self, contacts: int, latency_ms: float, seed: int) -> None:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.demo_org", "--contacts", str(contacts), "--latency-ms", str(latency_ms),
+             "--seed", str(seed), "--tls", "--api-limit", "1000000"],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the demo org did not start")
+        self.seed_seconds = time.perf_counter() - started
+        self.info: dict[str, Any] = json.loads(line)
+        self.ca_file: str = self.info["ca_file"]
+        self.control = httpx.Client(base_url=f"{self.info['base_url']}/__demo__", verify=self.ca_file,
+                                    trust_env=False, timeout=120)
+
+    def command(self, name: str, **kwargs: Any) -> Any:
+        response = self.control.post(f"/{name}", json=kwargs)
+        response.raise_for_status()
+        return response.json()["result"]
+
+    def api_calls(self) -> int:
+        return int(self.control.get("/stats").json()["api_calls"])
+
+    def close(self) -> None:
+        self.control.close()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# ------------------------------------------------------------------------------- the baseline
+def run_baseline(org: OrgProcess, soql: str, folder: Path) -> dict[str, Any]:
+    import requests
+    from simple_salesforce import Salesforce
+
+    tokens = org.command("mint_tokens")
+    session = requests.Session()
+    session.verify = org.ca_file
+    session.trust_env = False
+    sf = Salesforce(instance_url=tokens["instance_url"], session_id=tokens["access_token"], session=session,
+                    version="62.0")
+    columns = ("Id", "FirstName", "LastName", "Name", "Email", "Phone", "MobilePhone", "Title", "AccountId",
+               "AccountName", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
+               "MailingCountry", "OwnerId", "LastModifiedDate", "SystemModstamp")
+    org.command("reset_stats")
+    note("baseline: simple-salesforce query_all + executemany")
+    started = time.perf_counter()
+    result = sf.query_all(soql)
+    rows = [
+        tuple((r.get("Account") or {}).get("Name") if c == "AccountName" else r.get(c) for c in columns)
+        for r in result["records"]
+    ]
+    connection = sqlite3.connect(folder / "baseline.db")
+    connection.execute(f"CREATE TABLE contact ({', '.join(columns)})")
+    with connection:
+        marks = ", ".join("?" for _ in columns)
+        connection.executemany(f"INSERT INTO contact VALUES ({marks})", rows)  # noqa: S608 (placeholders only)
+    seconds = time.perf_counter() - started
+    count = connection.execute("SELECT count(*) FROM contact").fetchone()[0]
+    connection.close()
+    session.close()
+    return {"baseline_seconds": seconds, "baseline_rows": count, "baseline_api_calls": org.api_calls()}
+
+
+# ------------------------------------------------------------------------------------ ours
+def note(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def search_queries(rows: list[Any], count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """1–3 letter prefixes, full names, e-mails (whole and partial), phone fragments."""
+    queries: list[tuple[str, str]] = []
+    letters = "abcdefghijklmnoprstw"
+    for _ in range(count // 5):
+        queries.append(("prefix", "".join(rng.choice(letters) for _ in range(rng.randint(1, 3)))))
+    for row in rng.sample(rows, count // 5):
+        queries.append(("full name", row.name))
+    for row in rng.sample([r for r in rows if r.email], count // 5):
+        queries.append(("e-mail", row.email if rng.random() < 0.5 else row.email.split("@")[0][:6]))
+    for row in rng.sample([r for r in rows if r.phone], count // 5):
+        digits = "".join(ch for ch in row.phone if ch.isdigit())
+        start = rng.randint(0, max(0, len(digits) - 5))
+        fragment = digits[start : start + rng.randint(3, 6)]
+        queries.append(("phone", f"{fragment[:3]} {fragment[3:]}".strip() if rng.random() < 0.5 else fragment))
+    for row in rng.sample(rows, count - len(queries)):
+        queries.append(("surname prefix", (row.name.split()[-1] if row.name else "a")[:4]))
+    return queries
+
+
+async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[str, Any]:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from app.salesforce.client import SalesforceClient
+    from app.store import Database, contacts
+    from app.store.models import Connection
+    from app.sync.pull import PullEngine
+    from app.sync.pull_types import PullPreferences
+    from app.ui.workspace import WorkspacePage
+    from app.ui.workspace.responsiveness import tune_for_responsiveness
+
+    out: dict[str, Any] = {}
+    db = await Database.open(folder / "workspace.db")
+    tokens = org.command("mint_tokens")
+
+    def add_connection(session: Any) -> int:
+        row = Connection(org_id="00D000000000001AAA", user_id="005000000000001AAA", username="bench",
+                         instance_url=tokens["instance_url"], login_url=tokens["instance_url"],
+                         api_version="62.0", consumer_key="bench")
+        session.add(row)
+        session.flush()
+        return int(row.id)
+
+    cid = await db.run(add_connection)
+    tune_for_responsiveness()  # what WorkspacePage.start() does in the app
+    page = WorkspacePage(db, None)
+    page.resize(1100, 700)
+    page.show()
+    page.connection_id = cid
+    page.model.set_connection(cid)
+
+    # The stall probe: a 5 ms timer on the same (qasync) loop as everything else.
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[float] = []
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+
+    async with SalesforceClient(tokens["instance_url"], tokens["access_token"], ca_file=org.ca_file) as client:
+        await client.ensure_api_version()
+        org.command("reset_stats")
+        contacts_only = PullPreferences(include_events=False, include_users=False)
+        engine = PullEngine(client, db, cid, contacts_only, on_progress=page._on_progress)
+        note("ours: initial contact sync")
+        await asyncio.sleep(0.2)
+        last[0] = clock.nsecsElapsed()
+        gaps.clear()
+        probe.start()
+        started = time.perf_counter()
+        result = await engine.run()
+        out["sync_seconds"] = time.perf_counter() - started
+        probe.stop()
+        out["api_calls"] = org.api_calls()
+        out["sync_outcome"] = result.outcome
+        out["max_stall_ms"] = max(0.0, max(gaps, default=0.0) - 5.0)
+        out["stall_p99_ms"] = max(0.0, sorted(gaps)[int(len(gaps) * 0.99)] - 5.0) if gaps else 0.0
+        out["contacts"] = await db.run(lambda s: contacts.count(s, cid))
+
+        org.command("reset_stats")
+        note("ours: users and meetings")
+        started = time.perf_counter()
+        first_run = await PullEngine(client, db, cid, PullPreferences()).run()
+        out["users_and_meetings_seconds"] = time.perf_counter() - started
+        out["users_and_meetings_api_calls"] = org.api_calls()
+        out["meetings"] = first_run.counts.get("Event.written", 0)
+
+        org.command("reset_stats")
+        note("ours: incremental, nothing changed")
+        started = time.perf_counter()
+        again = await PullEngine(client, db, cid, PullPreferences()).run()
+        out["incremental_seconds"] = time.perf_counter() - started
+        out["incremental_api_calls"] = org.api_calls()
+        out["incremental_outcome"] = again.outcome
+
+    note("search")
+    # Search, through the model the search box drives (database thread round trip included).
+    await page.model.reload()
+    sample = await db.run(lambda s: contacts.page(s, cid, 0, 500)) + await db.run(
+        lambda s: contacts.page(s, cid, out["contacts"] // 2, 500))
+    rng = random.Random(7)
+    queries = search_queries(sample, search_count, rng)
+    timings: dict[str, list[float]] = {}
+    hits_total = 0
+    for kind, text in queries:
+        started = time.perf_counter()
+        hits = await page.model.search(text)
+        timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        hits_total += hits
+        await asyncio.sleep(0)  # let Qt repaint (never processEvents() inside a coroutine on qasync)
+    every = sorted(t for values in timings.values() for t in values)
+    out["search_p50_ms"] = statistics.median(every)
+    out["search_p95_ms"] = every[int(len(every) * 0.95) - 1]
+    out["search_by_kind_p95_ms"] = {k: sorted(v)[max(0, int(len(v) * 0.95) - 1)] for k, v in timings.items()}
+    out["search_queries"] = len(every)
+    out["search_mean_hits"] = hits_total / max(1, len(every))
+    page.search.clear()
+    await page.model.reload()
+
+    note("scrolling the whole list")
+    # Scroll the whole list, top to bottom, the way the view asks for rows.
+    view = page.list_view
+    scrollbar = view.verticalScrollBar()
+    step = max(1, scrollbar.pageStep())
+    started = time.perf_counter()
+    position = 0
+    while position <= scrollbar.maximum():
+        scrollbar.setValue(position)
+        await asyncio.sleep(0.001)  # Qt paints the rows now on screen, asking the model for them
+        top = view.indexAt(view.rect().topLeft())
+        if top.isValid():
+            await page.model.load_row(top.row())
+        position += step
+    out["scroll_seconds"] = time.perf_counter() - started
+    out["blocks_fetched"] = page.model.fetches
+    out["rows_in_memory"] = page.model.cached_rows()
+    out["rss_mb"] = rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
+    page.close()
+    await db.close()
+    return out
+
+
+def run(contacts: int, latency_ms: float, seed: int, search_count: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.sync import pull_queries as q
+
+    folder = Path(tempfile.mkdtemp(prefix="notebridge-bench-"))
+    os.environ.setdefault("NOTEBRIDGE_HOME", str(folder / "home"))
+    note(f"seeding a demo org with {contacts:,} contacts")
+    org = OrgProcess(contacts, latency_ms, seed)
+    try:
+        baseline = run_baseline(org, q.people("Contact", q.CONTACT_FIELDS), folder)
+        app = QApplication.instance() or QApplication([])
+        app.setQuitOnLastWindowClosed(False)  # closing the page must not stop the loop mid-benchmark
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            ours = loop.run_until_complete(run_ours(org, folder, search_count=search_count))
+    finally:
+        org.close()
+    results: dict[str, Any] = {
+        "contacts": ours["contacts"], "latency_ms": latency_ms,
+        "api_calls": ours["api_calls"], "sync_seconds": round(ours["sync_seconds"], 2),
+        "baseline_seconds": round(baseline["baseline_seconds"], 2),
+        "ratio": round(ours["sync_seconds"] / baseline["baseline_seconds"], 3),
+        "search_p50_ms": round(ours["search_p50_ms"], 3), "search_p95_ms": round(ours["search_p95_ms"], 3),
+        "max_stall_ms": round(ours["max_stall_ms"], 1), "rss_mb": round(ours["rss_mb"], 1),
+        "incremental_api_calls": ours["incremental_api_calls"],
+        "details": {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in ours.items()},
+                    **baseline, "org_seed_seconds": round(org.seed_seconds, 2)},
+    }
+    results["meets_targets"] = {
+        "api_calls": results["api_calls"] <= TARGETS["api_calls"],
+        "sync_seconds": results["sync_seconds"] <= TARGETS["sync_seconds"],
+        "ratio": results["ratio"] <= TARGETS["ratio"],
+        "incremental_api_calls": results["incremental_api_calls"] <= TARGETS["incremental_api_calls"],
+        "search_p50_ms": results["search_p50_ms"] <= TARGETS["search_p50_ms"],
+        "search_p95_ms": results["search_p95_ms"] <= TARGETS["search_p95_ms"],
+        "max_stall_ms": results["max_stall_ms"] <= TARGETS["max_stall_ms"],
+        "rss_mb": results["rss_mb"] <= TARGETS["rss_mb"],
+    }
+    return results
+
+
+def print_table(results: dict[str, Any]) -> None:
+    rows = [
+        ("contacts", f"{results['contacts']:,}", ""),
+        ("initial sync API calls", results["api_calls"], f"≤ {TARGETS['api_calls']}"),
+        ("initial sync seconds", results["sync_seconds"], f"≤ {TARGETS['sync_seconds']}"),
+        ("baseline seconds", results["baseline_seconds"], "simple-salesforce + executemany"),
+        ("ratio ours/baseline", results["ratio"], f"≤ {TARGETS['ratio']}"),
+        ("incremental API calls", results["incremental_api_calls"], f"≤ {TARGETS['incremental_api_calls']}"),
+        ("search p50 ms", results["search_p50_ms"], f"≤ {TARGETS['search_p50_ms']}"),
+        ("search p95 ms", results["search_p95_ms"], f"≤ {TARGETS['search_p95_ms']}"),
+        ("max event-loop stall ms", results["max_stall_ms"], f"≤ {TARGETS['max_stall_ms']}"),
+        ("RSS MB after scrolling", results["rss_mb"], f"≤ {TARGETS['rss_mb']}"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value!s:>12}  {target}")
+    print("all targets met" if all(results["meets_targets"].values()) else
+          "missed: " + ", ".join(k for k, ok in results["meets_targets"].items() if not ok))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.workspace", description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--latency-ms", type=float, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = parser.parse_args(argv)
+    results = run(args.contacts, args.latency_ms, args.seed, args.searches)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
