@@ -171,6 +171,9 @@ class Shell:
         if progress.total is None and progress.done == 0 and not progress.message:
             self.window.set_sync_progress("")
             return
+        if progress.total and progress.done >= progress.total:
+            self.window.set_sync_progress(progress.message)  # finished: the text stays, the bar goes
+            return
         self.window.set_sync_progress(progress.message, progress.done, progress.total or 0)
 
     def _on_push_status(self, status: LoopStatus) -> None:
