@@ -266,3 +266,18 @@ def editor_context(session: Session, task_id: int) -> TaskContext:
     return TaskContext(task, picklists(session, task.connection_id), users, person.name if person else "",
                        _is_lead(session, task.connection_id, task.who_id),
                        (person.account_name or "") if person else "")
+
+
+DEFAULT_ASSIGNEE_SETTING = "tasks.default_owner_id"  # chosen on the wizard's Preferences page
+
+
+def default_assignee(session: Session, connection_id: int) -> str | None:
+    """Who a new task is assigned to: the advisor's chosen default, else the signed-in user."""
+    from app.store import settings as settings_repo
+    from app.store.models import Connection
+
+    chosen = settings_repo.get(session, connection_id, DEFAULT_ASSIGNEE_SETTING)
+    if isinstance(chosen, str) and chosen:
+        return chosen
+    connection = session.get(Connection, connection_id)
+    return connection.user_id if connection is not None else None

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.store import Database
 from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.ui import aio
 from app.ui.editor.note_editor import NoteEditor
@@ -112,8 +111,7 @@ class EditorLauncher:
         return self._show(editor, f"Task — {name}" if name else "Task")
 
     async def _owner(self) -> str | None:
-        found = await self.db.run(lambda s: outbox_repo.connection_user(s, self.connection_id))
-        return found[0] if found else None
+        return await self.db.run(lambda s: tasks_repo.default_assignee(s, self.connection_id))
 
     def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)
