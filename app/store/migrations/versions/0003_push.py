@@ -16,15 +16,13 @@ Create Date: 2026-05-10
 """
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_push"
-# Meant to follow "0002_sync". Until that revision exists this follows "0001", so the chain has one
-# head in both states. Lead: make this the literal "0002_sync" once it has landed.
-down_revision: str | None = "0002_sync" if list(Path(__file__).parent.glob("0002*.py")) else "0001"
+# The contact sync needed no schema change, so there is no 0002: this follows the initial schema.
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
