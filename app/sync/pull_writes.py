@@ -52,7 +52,7 @@ class PageResult:
 
 
 @dataclass
-class _Mapped:
+class Mapped:
     rows: list[dict[str, Any]] = field(default_factory=list)
     mirror: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
@@ -70,8 +70,8 @@ def max_key(a: RecordKey | None, b: RecordKey | None) -> RecordKey | None:
 
 def map_records(
     sobject: str, records: Records, mapper: RowMapper, *, mirror: RowMapper | None = None
-) -> _Mapped:
-    out = _Mapped()
+) -> Mapped:
+    out = Mapped()
     for record in records:
         try:
             key = rec.record_key(record)
@@ -116,7 +116,10 @@ def people_page(
     detect_new: bool = False,
     picked: Sequence[str] = (),
 ) -> Callable[[Any], PageResult]:
-    """Write a page of Contacts / Leads / Accounts (+ the cursor, + optional pick-mode picks)."""
+    """Write a page of Contacts / Leads / Accounts (+ the cursor, + optional pick-mode picks).
+
+    The mapping happens here, on the database thread (measured: moving it to the event loop in
+    slices made the 100,000-contact pull slower, as both threads then queue for the GIL)."""
 
     def write(session: Any) -> PageResult:
         mapped = map_records(sobject, records, mapper, mirror=rec.account_row if mirror_accounts else None)

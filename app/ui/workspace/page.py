@@ -8,9 +8,6 @@ says so in words and offers the next step.
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any
-
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -40,9 +37,10 @@ from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.pick_dialog import PickDialog
 from app.ui.workspace.responsiveness import tune_for_responsiveness
 from app.ui.workspace.search_box import SearchBox
+from app.ui.workspace.states import WorkspaceStates
 
 
-class WorkspacePage(QWidget):
+class WorkspacePage(WorkspaceStates, QWidget):
     """``WorkspacePage(db, connections)`` then ``start()``; ``await aclose()`` at shutdown."""
 
     connect_requested = Signal()
@@ -58,8 +56,12 @@ class WorkspacePage(QWidget):
         connections: ConnectionManager | None,
         *,
         scheduler: PullScheduler | None = None,
+        connection_id: int | None = None,
+        instance_url: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``connection_id``/``instance_url``: show that workspace when there is no connection
+        manager (a read-only look at a workspace file: tools, the benchmark, screenshots)."""
         super().__init__(parent)
         self.setObjectName("workspacePage")
         self.db = db
@@ -73,6 +75,7 @@ class WorkspacePage(QWidget):
             self.scheduler.result_listeners.append(self._on_result)
         self.settings: sync_state.PullSettings | None = None
         self.connection_id: int | None = None
+        self._fixed = (connection_id, instance_url)
         self.syncing = False
         self.last_progress: SyncProgress | None = None
         self.last_result: PullResult | None = None
@@ -207,8 +210,11 @@ class WorkspacePage(QWidget):
     async def refresh(self) -> None:
         """Re-read which org, its preferences and the list (after connecting or changing settings)."""
         active = self.connections.active if self.connections is not None else None
-        self.connection_id = active.connection_id if active is not None else None
-        self.detail.set_connection(self.connection_id, active.instance_url if active is not None else None)
+        if active is not None:
+            self.connection_id, instance_url = active.connection_id, active.instance_url
+        else:
+            self.connection_id, instance_url = self._fixed if self.connections is None else (None, None)
+        self.detail.set_connection(self.connection_id, instance_url)
         if self.connection_id is not None:
             cid = self.connection_id
             self.settings = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
@@ -247,8 +253,10 @@ class WorkspacePage(QWidget):
         self._update_state()
 
     async def _requery(self) -> None:
-        if self.model.query:
-            await self.model.search(self.model.query)
+        """Show the list again for what the search box says now (it is the truth, not the model)."""
+        text = self.search.text()
+        if text.strip():
+            await self.model.search(text)
         else:
             await self.model.reload()
 
@@ -356,111 +364,3 @@ class WorkspacePage(QWidget):
 
     def _on_status(self, _status: ConnectionStatus) -> None:
         self._update_state()
-
-    # -------------------------------------------------------------------------------- states
-    def _empty_action(self) -> None:
-        kind = self.empty.property("kind")
-        if kind == "connect":
-            self.connect_requested.emit()
-        elif kind == "pick":
-            aio.start(self.open_pick_dialog(), name="pick-dialog")
-        elif kind == "enable":
-            self.toggle_action.setChecked(True)
-        else:
-            aio.start(self.sync_now(), name="sync-now")
-
-    def _set_empty(self, kind: str, title: str, text: str, action: str | None) -> None:
-        self.empty.setProperty("kind", kind)
-        self.empty.title_label.setText(title)
-        self.empty.text_label.setText(text)
-        if self.empty.button is not None:
-            self.empty.button.setVisible(action is not None)
-            if action:
-                self.empty.button.setText(action)
-        self.body.setCurrentWidget(self.empty)
-
-    def _update_state(self) -> None:
-        settings = self.settings
-        pick = bool(settings and settings.pick_mode)
-        self.pick_button.setVisible(pick)
-        connected = self.connections is not None and self.connections.status.state == "connected"
-        self.sync_button.setEnabled(self.scheduler is not None and self.connection_id is not None)
-        self._update_banner()
-        total = self.model.total
-        if self.connection_id is None:
-            self._set_empty("connect", "Connect Salesforce to see your clients",
-                            "Notebridge copies your clients from Salesforce so you can find them instantly and "
-                            "write notes even when you are offline. Setup takes about 10 minutes.",
-                            "Connect Salesforce…")
-        elif total == 0 and not self.model.searching:
-            if self.syncing:
-                self.body.setCurrentWidget(self.loading)
-            elif settings is not None and not settings.contacts_enabled:
-                self._set_empty("enable", "Client sync is off",
-                                "Turn it on to copy your clients from Salesforce.", "Turn client sync on")
-            elif pick:
-                self._set_empty("pick", "Add the clients you work with",
-                                "Pick mode is on: search Salesforce and add the people you want here. Only they "
-                                "are kept up to date.", "Add from Salesforce…")
-            elif connected:
-                self._set_empty("sync", "No clients yet",
-                                "Your workspace is empty. Sync to copy your clients from Salesforce.", "Sync now")
-            else:
-                self._set_empty("connect", "No clients in this workspace",
-                                "Connect Salesforce to copy your clients here.", "Connect Salesforce…")
-        else:
-            self.body.setCurrentWidget(self.splitter)
-        if self.model.searching and self.model.rowCount() == 0:
-            self.no_results.title_label.setText(f"No clients match “{self.model.query}”")
-            self.no_results.text_label.setText(
-                "Check the spelling, or try part of the name, e-mail, phone number, household or city."
-                + (" Or add them from Salesforce." if pick else ""))
-            if self.no_results.button is not None:
-                self.no_results.button.setVisible(pick and self.scheduler is not None)
-            self.list_stack.setCurrentWidget(self.no_results)
-        else:
-            self.list_stack.setCurrentWidget(self.list_view)
-        self._update_status_label()
-
-    def _update_status_label(self) -> None:
-        total = self.model.total
-        parts = [f"{total:,} client{'s' if total != 1 else ''}"] if self.connection_id is not None else []
-        if self.model.searching:
-            parts.append(f"{self.model.rowCount():,} match{'es' if self.model.rowCount() != 1 else ''}")
-        if self.syncing and self.last_progress is not None:
-            parts.append(self.last_progress.message)
-        self.status_label.setText(" · ".join(parts))
-
-    def _update_banner(self) -> None:
-        status = self.connections.status if self.connections is not None else None
-        result = self.last_result
-        if self.connection_id is not None and status is not None and status.state == "not_connected":
-            self.banner.show_message(
-                "warn", "Salesforce is disconnected. Your clients, notes and tasks are kept here.",
-                fix="Nothing is synced until you reconnect.", link=("connect", "Reconnect Salesforce…"))
-        elif status is not None and status.state == "needs_attention":
-            self.banner.show_message("error", status.reason or "Salesforce needs attention.", fix=status.fix,
-                                     link=("connect", "Reconnect Salesforce…"))
-        elif status is not None and status.offline:
-            self.banner.show_message(
-                "info", "You are offline. Search and notes work as usual; Notebridge syncs when you are back.")
-        elif result is not None and result.outcome in ("limit", "failed", "offline", "partial", "needs_attention"):
-            kind = "info" if result.outcome == "partial" else "warn"
-            self.banner.show_message(kind, result.message)
-        elif result is not None and result.outcome == "off":
-            self.banner.show_message("info", result.message)
-        else:
-            self.banner.clear()
-
-    def _banner_link(self, href: str) -> None:
-        if href == "connect":
-            self.connect_requested.emit()
-
-    # ---------------------------------------------------------------------------------- debug
-    def describe_state(self) -> dict[str, Any]:
-        """What the page shows, in words (tests and the screenshot script)."""
-        body = self.body.currentWidget()
-        with contextlib.suppress(AttributeError):
-            return {"body": body.objectName(), "empty_kind": self.empty.property("kind"),
-                    "banner": self.banner.plain_text(), "status": self.status_label.text()}
-        return {}
