@@ -34,6 +34,7 @@ from app.ui.widgets.inline_message import InlineMessage
 from app.ui.workspace.detail import ContactDetail
 from app.ui.workspace.list_delegate import ContactDelegate
 from app.ui.workspace.list_model import ContactIdRole, ContactListModel
+from app.ui.workspace.list_view import ContactListView
 from app.ui.workspace.pick_dialog import PickDialog
 from app.ui.workspace.responsiveness import tune_for_responsiveness
 from app.ui.workspace.search_box import SearchBox
@@ -126,10 +127,9 @@ class WorkspacePage(WorkspaceStates, QWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("workspaceStatus")
 
-        self.list_view = QListView()
+        self.list_view = ContactListView()
         self.list_view.setObjectName("contactList")
         self.list_view.setAccessibleName("Clients")
-        self.list_view.setUniformItemSizes(True)
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(ContactDelegate(self.list_view))
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)

@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from app.store import contacts, notes
-from app.ui.workspace.list_model import BLOCK, MAX_BLOCKS, ContactIdRole
+from app.ui.workspace.list_model import BLOCK, MAX_BLOCKS, ContactIdRole, ContactListModel
+from app.ui.workspace.list_view import ContactListView
 from tests.ui.workspace.conftest import Env, make_env, until
 
 
@@ -38,6 +39,7 @@ async def test_list_is_a_window_over_the_store_even_after_scrolling_everything(t
         assert page.model.total == len(live(env, "Contact"))
         assert page.describe_state()["body"] == "workspaceSplitter"
         assert page.status_label.text().startswith(f"{page.model.total:,} clients")
+        await rows_arriving_repaint_only_the_screen(page, qtbot)
         bar = page.list_view.verticalScrollBar()
         position = 0
         while position <= bar.maximum():
@@ -51,6 +53,35 @@ async def test_list_is_a_window_over_the_store_even_after_scrolling_everything(t
         last = page.model.index(page.model.total - 1)
         await page.model.load_row(last.row())
         assert last.data(Qt.ItemDataRole.DisplayRole) != "Loading…"
+
+
+async def rows_arriving_repaint_only_the_screen(page: Any, qtbot: Any) -> None:
+    """A block of rows loading must not make the view walk every row again (QListView's default
+    re-layout on ``dataChanged``: with 100,000 clients that froze each scroll step for ~0.1 s)."""
+
+    class CountingModel(ContactListModel):
+        asked = 0
+
+        def rowCount(self, parent: Any = QModelIndex()) -> int:
+            CountingModel.asked += 1
+            return super().rowCount(parent)
+
+    model = CountingModel(page.db, page.connection_id)
+    await model.reload()
+    view = ContactListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(400, 600)
+    view.show()
+    view.verticalScrollBar().setValue(model.total // 2)
+    view.viewport().repaint()  # the rows on screen are asked for, and start loading
+    top = view.indexAt(view.rect().topLeft())
+    assert top.row() >= model.total // 2 - BLOCK
+    await model.load_row(top.row())
+    CountingModel.asked = 0
+    view.viewport().repaint()
+    assert top.data(Qt.ItemDataRole.DisplayRole) != "Loading…"
+    assert 0 < CountingModel.asked < 5 * BLOCK, f"a repaint asked {CountingModel.asked} times for {model.total} rows"
 
 
 async def test_keyboard_search_opens_a_client_with_links_and_open_in_salesforce(env: Env, qtbot: Any) -> None:
