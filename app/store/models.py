@@ -115,9 +115,10 @@ class Contact(SQLModel, table=True):
     __tablename__ = "contact"
     __table_args__ = (
         UniqueConstraint("connection_id", "sf_id", name="uq_contact_connection_sf_id"),
-        # is_deleted sits before the key so live-row lists, counts and prefix scans stay index-only.
+        # is_deleted sits before the key so live-row lists, counts and prefix scans stay index-only;
+        # source_object after it so the list's type filter does too (migration 0005).
         Index("ix_contact_live_name", "connection_id", "is_deleted", "name_key"),
-        Index("ix_contact_live_sort", "connection_id", "is_deleted", "sort_key"),
+        Index("ix_contact_live_sort", "connection_id", "is_deleted", "sort_key", "id", "source_object"),
         Index("ix_contact_email_key", "connection_id", "email_key"),
         Index("ix_contact_account", "connection_id", "account_sf_id"),
     )

@@ -12,6 +12,7 @@ generation number, so a slow answer for an old query or an old list can never ov
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -49,7 +50,7 @@ class ContactListModel(QAbstractListModel):
         self.total = 0
         self._generation = 0
         self._blocks: OrderedDict[int, list[ContactSummary]] = OrderedDict()
-        self._loading: set[int] = set()
+        self._loading: dict[int, asyncio.Task[None]] = {}  # block → its read, shared by all who wait
         self._hits: list[SearchHit] | None = None
         self.fetches = 0  # blocks read from the store (for tests and the benchmark)
 
@@ -121,9 +122,9 @@ class ContactListModel(QAbstractListModel):
     async def load_row(self, row: int) -> ContactSummary | None:
         """Like ``summary`` but waits for the block (keyboard navigation, tests)."""
         found = self.summary(row)
-        if found is not None or self._hits is not None:
+        if found is not None or self._hits is not None or not 0 <= row < self.total:
             return found
-        await self._load(row // BLOCK, self._generation)
+        await asyncio.shield(self._request(row // BLOCK))  # the read the view already started, if any
         return self.summary(row)
 
     # ------------------------------------------------------------------------------- Qt model
@@ -149,27 +150,29 @@ class ContactListModel(QAbstractListModel):
         return None
 
     # ------------------------------------------------------------------------------- loading
-    def _request(self, block: int) -> None:
-        if block in self._loading:
-            return
-        self._loading.add(block)
-        aio.start(self._load(block, self._generation), name="contact-list-block")
+    def _request(self, block: int) -> asyncio.Task[None]:
+        pending = self._loading.get(block)
+        if pending is None:
+            pending = aio.start(self._load(block, self._generation), name="contact-list-block")
+            self._loading[block] = pending
+        return pending
 
     async def _load(self, block: int, generation: int) -> None:
         cid, sources = self.connection_id, self.source_objects
         if cid is None:
+            self._loading.pop(block, None)
             return
-        self._loading.add(block)
         try:
             rows = await self.db.run(
                 lambda s: contacts.page(s, cid, block * BLOCK, BLOCK, source_objects=sources))
         except Exception as exc:
-            self._loading.discard(block)
+            if generation == self._generation:
+                self._loading.pop(block, None)
             self.failed.emit(f"Could not read the client list: {exc}")
             return
         if generation != self._generation:
             return
-        self._loading.discard(block)
+        self._loading.pop(block, None)
         self.fetches += 1
         self._blocks[block] = rows
         self._blocks.move_to_end(block)
