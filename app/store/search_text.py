@@ -26,6 +26,10 @@ _MIN_PHONE_DIGITS = 3
 _MAX_PHONE_DIGITS = 20
 _MAX_QUERY_CHARS = 200
 _MAX_QUERY_TOKENS = 8
+# Text that ``key`` would leave as it is once lower-cased: ASCII words split by single spaces.
+_PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+# The punctuation phone numbers are usually written with; what is left is normally just digits.
+_PHONE_PUNCTUATION = str.maketrans("", "", " ()+-./")
 
 
 def fold(text: str) -> str:
@@ -40,6 +44,10 @@ def key(text: str | None) -> str:
     """A sortable, comparable key: folded, apostrophes dropped, other punctuation → one space."""
     if not text:
         return ""
+    if text.isascii():  # "Nathan Perry": nothing to fold or squash (a sync keys 200,000 of these)
+        lowered = text.lower()
+        if _PLAIN_KEY.fullmatch(lowered):
+            return lowered
     return _NON_WORD.sub(" ", fold(text).translate(_APOSTROPHES)).strip()
 
 
@@ -51,7 +59,7 @@ def name_key(name: str | None) -> str:
 def sort_key(name: str | None, first_name: str | None, last_name: str | None) -> str:
     """Key "last first" — the list order, and the key that makes surname prefixes match."""
     if last_name:
-        return key(f"{last_name} {first_name or ''}")
+        return key(f"{last_name} {first_name}" if first_name else last_name)
     return key(name)
 
 
@@ -84,7 +92,12 @@ def search_name(name: str) -> str:
 
 
 def phone_digits(phone: str | None) -> str:
-    return "".join(_DIGITS.findall(phone or ""))[:_MAX_PHONE_DIGITS]
+    if not phone:
+        return ""
+    stripped = phone.translate(_PHONE_PUNCTUATION)
+    if stripped.isascii() and stripped.isdigit():  # "(555) 123-4567": the usual shape, 5x cheaper
+        return stripped[:_MAX_PHONE_DIGITS]
+    return "".join(_DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
 
 
 def search_phone(*phones: str | None) -> str:
