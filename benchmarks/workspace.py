@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -159,21 +160,13 @@ def search_queries(rows: list[Any], count: int, rng: random.Random) -> list[tupl
     return queries
 
 
-async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[str, Any]:
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
-    from app.salesforce.client import SalesforceClient
-    from app.store import Database, contacts
+async def open_workspace(folder: Path, tokens: dict[str, Any]) -> tuple[Any, Any, int]:
+    """A fresh workspace file with one connection, and the real workspace page showing it."""
+    from app.store import Database
     from app.store.models import Connection
-    from app.sync.pull import PullEngine
-    from app.sync.pull_types import PullPreferences
     from app.ui.workspace import WorkspacePage
-    from app.ui.workspace.list_model import SEARCH_LIMIT
-    from app.ui.workspace.responsiveness import tune_for_responsiveness
 
-    out: dict[str, Any] = {}
     db = await Database.open(folder / "workspace.db")
-    tokens = org.command("mint_tokens")
 
     def add_connection(session: Any) -> int:
         row = Connection(org_id="00D000000000001AAA", user_id="005000000000001AAA", username="bench",
@@ -184,13 +177,22 @@ async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[
         return int(row.id)
 
     cid = await db.run(add_connection)
-    tune_for_responsiveness()  # what WorkspacePage.start() does in the app
     page = WorkspacePage(db, None, connection_id=cid, instance_url=tokens["instance_url"])
     page.resize(1100, 700)
     page.show()
     await page.initialise()
+    return db, page, cid
 
-    # The stall probe: a 5 ms timer on the same (qasync) loop as everything else.
+
+async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: Any, cid: int) -> dict[str, Any]:
+    """The first contact sync, timed, while a 5 ms timer on the same (qasync) loop measures stalls."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from app.salesforce.client import SalesforceClient
+    from app.store import contacts
+    from app.sync.pull import PullEngine
+    from app.sync.pull_types import PullPreferences
+
     clock = QElapsedTimer()
     clock.start()
     gaps: list[float] = []
@@ -204,13 +206,12 @@ async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[
     probe = QTimer()
     probe.setInterval(5)
     probe.timeout.connect(tick)
-
+    out: dict[str, Any] = {}
     async with SalesforceClient(tokens["instance_url"], tokens["access_token"], ca_file=org.ca_file) as client:
         await client.ensure_api_version()
         org.command("reset_stats")
         contacts_only = PullPreferences(include_events=False, include_users=False)
         engine = PullEngine(client, db, cid, contacts_only, on_progress=page._on_progress)
-        note("ours: initial contact sync")
         await asyncio.sleep(0.2)
         last[0] = clock.nsecsElapsed()
         gaps.clear()
@@ -219,12 +220,59 @@ async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[
         result = await engine.run()
         out["sync_seconds"] = time.perf_counter() - started
         probe.stop()
-        out["api_calls"] = org.api_calls()
-        out["sync_outcome"] = result.outcome
-        out["max_stall_ms"] = max(0.0, max(gaps, default=0.0) - 5.0)
-        out["stall_p99_ms"] = max(0.0, sorted(gaps)[int(len(gaps) * 0.99)] - 5.0) if gaps else 0.0
-        out["contacts"] = await db.run(lambda s: contacts.count(s, cid))
+    out["api_calls"] = org.api_calls()
+    out["sync_outcome"] = result.outcome
+    out["max_stall_ms"] = max(0.0, max(gaps, default=0.0) - 5.0)
+    out["stall_p99_ms"] = max(0.0, sorted(gaps)[int(len(gaps) * 0.99)] - 5.0) if gaps else 0.0
+    out["contacts"] = await db.run(lambda s: contacts.count(s, cid))
+    return out
 
+
+async def run_ours(
+    org: OrgProcess, folder: Path, *, search_count: int, rounds: int,
+    baseline: Callable[[Path], Awaitable[dict[str, Any]]],
+) -> dict[str, Any]:
+    """``rounds`` × (baseline, then our initial sync into a fresh workspace), so both see the same
+    machine: on a shared 2-core box one run of either can be 30% off.  The medians are compared; the
+    last workspace goes on to the other measurements."""
+    from app.salesforce.client import SalesforceClient
+    from app.store import contacts
+    from app.sync.pull import PullEngine
+    from app.sync.pull_types import PullPreferences
+    from app.ui.workspace.list_model import SEARCH_LIMIT
+    from app.ui.workspace.responsiveness import tune_for_responsiveness
+
+    out: dict[str, Any] = {"rounds": []}
+    tokens = org.command("mint_tokens")
+    tune_for_responsiveness()  # what WorkspacePage.start() does in the app
+    workspace: tuple[Any, Any, int] | None = None
+    for number in range(1, rounds + 1):
+        here = folder / f"round-{number}"
+        here.mkdir()
+        note(f"round {number}/{rounds}: baseline (simple-salesforce query_all + executemany, own process)")
+        measured = await baseline(here)
+        if workspace is not None:
+            workspace[1].close()
+            workspace[1].deleteLater()
+            await workspace[0].close()
+        workspace = await open_workspace(here, tokens)
+        db, page, cid = workspace
+        note(f"round {number}/{rounds}: ours, initial contact sync")
+        measured.update(await initial_sync(org, tokens, db, page, cid))
+        note(f"round {number}/{rounds}: ours {measured['sync_seconds']:.2f} s, "
+             f"baseline {measured['baseline_seconds']:.2f} s")
+        out["rounds"].append(measured)
+    assert workspace is not None
+    db, page, cid = workspace
+    last = out["rounds"][-1]
+    out.update({key: last[key] for key in ("api_calls", "sync_outcome", "contacts")})
+    out["sync_seconds"] = statistics.median(r["sync_seconds"] for r in out["rounds"])
+    out["baseline_seconds"] = statistics.median(r["baseline_seconds"] for r in out["rounds"])
+    out["max_stall_ms"] = max(r["max_stall_ms"] for r in out["rounds"])
+    out["stall_p99_ms"] = max(r["stall_p99_ms"] for r in out["rounds"])
+
+    async with SalesforceClient(tokens["instance_url"], tokens["access_token"], ca_file=org.ca_file) as client:
+        await client.ensure_api_version()
         org.command("reset_stats")
         note("ours: users and meetings")
         started = time.perf_counter()
@@ -303,7 +351,7 @@ async def run_ours(org: OrgProcess, folder: Path, *, search_count: int) -> dict[
     return out
 
 
-def run(contacts: int, latency_ms: float, seed: int, search_count: int) -> dict[str, Any]:
+def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -315,27 +363,31 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int) -> dict[
     note(f"seeding a demo org with {contacts:,} contacts")
     org = OrgProcess(contacts, latency_ms, seed)
     try:
-        note("baseline: simple-salesforce query_all + executemany (own process)")
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            baseline = pool.submit(run_baseline, org.info, q.people("Contact", q.CONTACT_FIELDS), folder).result()
         app = QApplication.instance() or QApplication([])
         app.setQuitOnLastWindowClosed(False)  # closing the page must not stop the loop mid-benchmark
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
-        with loop:
-            ours = loop.run_until_complete(run_ours(org, folder, search_count=search_count))
+        soql = q.people("Contact", q.CONTACT_FIELDS)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool, loop:
+
+            async def baseline(here: Path) -> dict[str, Any]:
+                return await loop.run_in_executor(pool, run_baseline, org.info, soql, here)
+
+            ours = loop.run_until_complete(
+                run_ours(org, folder, search_count=search_count, rounds=rounds, baseline=baseline))
     finally:
         org.close()
     results: dict[str, Any] = {
         "contacts": ours["contacts"], "latency_ms": latency_ms,
         "api_calls": ours["api_calls"], "sync_seconds": round(ours["sync_seconds"], 2),
-        "baseline_seconds": round(baseline["baseline_seconds"], 2),
-        "ratio": round(ours["sync_seconds"] / baseline["baseline_seconds"], 3),
+        "baseline_seconds": round(ours["baseline_seconds"], 2),
+        "ratio": round(ours["sync_seconds"] / ours["baseline_seconds"], 3),
         "search_p50_ms": round(ours["search_p50_ms"], 3), "search_p95_ms": round(ours["search_p95_ms"], 3),
         "max_stall_ms": round(ours["max_stall_ms"], 1), "rss_mb": round(ours["rss_mb"], 1),
         "incremental_api_calls": ours["incremental_api_calls"],
         "details": {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in ours.items()},
-                    **baseline, "org_seed_seconds": round(org.seed_seconds, 2)},
+                    "round_ratios": [round(r["sync_seconds"] / r["baseline_seconds"], 3) for r in ours["rounds"]],
+                    "org_seed_seconds": round(org.seed_seconds, 2)},
     }
     results["meets_targets"] = {
         "api_calls": results["api_calls"] <= TARGETS["api_calls"],
@@ -354,8 +406,8 @@ def print_table(results: dict[str, Any]) -> None:
     rows = [
         ("contacts", f"{results['contacts']:,}", ""),
         ("initial sync API calls", results["api_calls"], f"≤ {TARGETS['api_calls']}"),
-        ("initial sync seconds", results["sync_seconds"], f"≤ {TARGETS['sync_seconds']}"),
-        ("baseline seconds", results["baseline_seconds"], "simple-salesforce + executemany"),
+        ("initial sync seconds", results["sync_seconds"], f"≤ {TARGETS['sync_seconds']} (median of rounds)"),
+        ("baseline seconds", results["baseline_seconds"], "simple-salesforce + executemany (median)"),
         ("ratio ours/baseline", results["ratio"], f"≤ {TARGETS['ratio']}"),
         ("incremental API calls", results["incremental_api_calls"], f"≤ {TARGETS['incremental_api_calls']}"),
         ("search p50 ms", results["search_p50_ms"], f"≤ {TARGETS['search_p50_ms']}"),
@@ -376,9 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3, help="baseline/ours pairs; their medians are compared")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
-    results = run(args.contacts, args.latency_ms, args.seed, args.searches)
+    results = run(args.contacts, args.latency_ms, args.seed, args.searches, max(1, args.rounds))
     print_table(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

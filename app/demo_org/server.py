@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from app.demo_org.compression import compress
 from app.demo_org.core import OrgCore
 from app.demo_org.http_types import Request, Response
 
@@ -121,9 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if not path.startswith("/__demo__/"):
             core.requests.record(entry)
-        self._write(response)
+        self._write(response, self.headers.get("Accept-Encoding") if api else None)
 
-    def _write(self, response: Response) -> None:
+    def _write(self, response: Response, accept_encoding: str | None = None) -> None:
         try:
             reason = http.HTTPStatus(response.status).phrase
         except ValueError:
@@ -133,11 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
         if response.content_type:
             lines.append(f"Content-Type: {response.content_type}")
         lines += [f"{name}: {value}" for name, value in response.headers.items()]
-        lines.append(f"Content-Length: {len(response.body)}")
+        body, coding = compress(response.body, accept_encoding)
+        if coding is not None:
+            lines += [f"Content-Encoding: {coding}", "Vary: Accept-Encoding"]
+        lines.append(f"Content-Length: {len(body)}")
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        self.wfile.write(head if self.command == "HEAD" else head + response.body)
+        self.wfile.write(head if self.command == "HEAD" else head + body)
         self.wfile.flush()
 
 
