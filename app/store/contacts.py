@@ -13,6 +13,7 @@ Salesforce's ISO strings.  The search columns are derived here, never by the cal
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -37,15 +38,18 @@ __all__ = [
     "WRITABLE_FIELDS",
     "ContactSummary",
     "MatchTier",
+    "PreparedContacts",
     "SearchHit",
     "count",
     "get",
     "get_by_sf_id",
     "mark_deleted",
     "page",
+    "prepare",
     "reindex",
     "search",
     "upsert_many",
+    "write_prepared",
 ]
 
 _TABLE = Contact.__table__  # type: ignore[attr-defined]
@@ -63,24 +67,25 @@ _DATETIME_COLUMNS = frozenset(c.name for c in _TABLE.columns if isinstance(c.typ
 _STAGE_DDL = f"CREATE TEMP TABLE IF NOT EXISTS contact_stage ({', '.join(_COLUMNS)})"
 
 
-def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Insert or update contacts by ``(connection_id, sf_id)``; returns how many rows were written.
+@dataclass(frozen=True, slots=True)
+class PreparedContacts:
+    """Rows checked and given their search columns, ready to write: see :func:`prepare`."""
 
-    Every row must carry the same keys.  Keys that are absent are left as they are on existing
-    rows (and take the column default on new ones), so a partial refresh cannot wipe columns it
-    did not fetch.  ``name``/``first_name``/``last_name`` come together (``name`` may be None: it
-    is then built from the parts), as do ``phone`` and ``mobile_phone``, because the search columns
-    are derived from each group as a whole.  Delivering the same page twice changes nothing and
-    creates no duplicates; an unchanged record does not touch the search index.
+    connection_id: int
+    columns: tuple[str, ...]
+    params: list[tuple[Any, ...]]
 
-    Speed: the rows go into a TEMP staging table with one ``executemany``, then into ``contact``
-    with ONE ``INSERT … SELECT … ON CONFLICT DO UPDATE``.  Upserting row by row would make SQLite
-    open a statement savepoint per row, and FTS5 flushes its pending index on every savepoint —
-    that alone made a 2000-row page several times slower.
+
+def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedContacts:
+    """Check rows and derive their search columns — pure Python, no database.
+
+    Any thread may call this, which is the point: a sync prepares page *n+1* while the database
+    thread writes page *n* (SQLite releases the GIL while it works, so the two overlap).
+    Raises ``ValueError`` for rows :func:`upsert_many` would refuse.
     """
     batch = list(rows)
     if not batch:
-        return 0
+        return PreparedContacts(connection_id, (), [])
     keys = frozenset(batch[0])
     _check_keys(keys)
     columns = _write_columns(keys)
@@ -90,6 +95,33 @@ def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str
         if frozenset(row) != keys:
             raise ValueError(f"row {index} has different keys from row 0; send uniform batches")
         params.append(_prepare(row, keys, columns, connection_id, now))
+    return PreparedContacts(connection_id, columns, params)
+
+
+def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert or update contacts by ``(connection_id, sf_id)``; returns how many rows were written.
+
+    Every row must carry the same keys.  Keys that are absent are left as they are on existing
+    rows (and take the column default on new ones), so a partial refresh cannot wipe columns it
+    did not fetch.  ``name``/``first_name``/``last_name`` come together (``name`` may be None: it
+    is then built from the parts), as do ``phone`` and ``mobile_phone``, because the search columns
+    are derived from each group as a whole.  Delivering the same page twice changes nothing and
+    creates no duplicates; an unchanged record does not touch the search index.
+    """
+    return write_prepared(session, prepare(connection_id, rows))
+
+
+def write_prepared(session: Session, prepared: PreparedContacts) -> int:
+    """Write what :func:`prepare` made (the database-thread half of :func:`upsert_many`).
+
+    Speed: the rows go into a TEMP staging table with one ``executemany``, then into ``contact``
+    with ONE ``INSERT … SELECT … ON CONFLICT DO UPDATE``.  Upserting row by row would make SQLite
+    open a statement savepoint per row, and FTS5 flushes its pending index on every savepoint —
+    that alone made a 2000-row page several times slower.
+    """
+    if not prepared.params:
+        return 0
+    columns = prepared.columns
     names = ", ".join(columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("connection_id", "sf_id"))
     raw = raw_connection(session)
@@ -97,14 +129,14 @@ def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str
     raw.execute("DELETE FROM temp.contact_stage")
     raw.executemany(
         f"INSERT INTO temp.contact_stage ({names}) VALUES ({', '.join('?' for _ in columns)})",  # noqa: S608
-        params,
+        prepared.params,
     )
     raw.execute(
         f"INSERT INTO contact ({names}) SELECT {names} FROM temp.contact_stage WHERE true"  # noqa: S608
         f" ON CONFLICT (connection_id, sf_id) DO UPDATE SET {updates}"
     )
     raw.execute("DELETE FROM temp.contact_stage")  # client data does not linger in memory
-    return len(params)
+    return len(prepared.params)
 
 
 def _check_keys(keys: frozenset[str]) -> None:

@@ -20,6 +20,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from typing import Any
 
 from app.salesforce.client import SalesforceClient
@@ -37,6 +38,8 @@ class PullCancelled(Exception):
 
 
 Writer = Callable[[QueryPage, bool], Awaitable[Any]]
+Preparer = Callable[[QueryPage], Any]
+PreparedWriter = Callable[[QueryPage, bool, Any], Awaitable[Any]]
 
 
 class _Plan:
@@ -66,24 +69,34 @@ class PageWalker:
         self.cancel = cancel
         self.fetch_ahead = max(1, fetch_ahead)
         self.wasted_calls = 0  # speculative requests thrown away after a wrong guess
+        self.prepare: Preparer | None = None
+        self.executor: Executor | None = None
 
     async def walk(self, page: QueryPage, write: Writer) -> None:
         """Write ``page`` and every page after it.  Cancellation is honoured between pages; the
         page being written always commits first.  Raises ``PullCancelled`` when stopped early."""
+        await self.walk_prepared(page, None, lambda page, last, _prepared: write(page, last))
+
+    async def walk_prepared(self, page: QueryPage, prepare: Preparer | None, write: PreparedWriter) -> None:
+        """``walk``, with ``prepare(page)`` run in a worker thread as each page arrives, so the
+        pure-Python work on page *n+1* overlaps the database writing page *n*; ``write`` gets its
+        result."""
+        self.prepare = prepare
         plan = _Plan.from_page(page) if self.fetch_ahead > 1 else None
-        pending: deque[tuple[str, asyncio.Task[QueryPage]]] = deque()
+        pending: deque[tuple[str, asyncio.Task[tuple[QueryPage, Any]]]] = deque()
         follow = page.next_records_url if not page.done else None  # next URL not yet requested
+        prepared = await self._prepared(page)
         try:
             while True:
                 last = page.done or not page.next_records_url
                 follow = self._request(pending, follow, plan)
-                await write(page, last)
+                await write(page, last, prepared)
                 if last:
                     return
                 if self.cancel.is_set() or not pending:
                     raise PullCancelled
                 url, task = pending.popleft()
-                page = await task
+                page, prepared = await task
                 expected = plan.after(url) if plan is not None else None
                 if plan is not None and page.next_records_url != expected and not (page.done and expected is None):
                     log.info("query pages are not where expected; following the links one by one")
@@ -95,18 +108,28 @@ class PageWalker:
         finally:
             await self._drop(pending)
 
+    async def _prepared(self, page: QueryPage) -> Any:
+        if self.prepare is None:
+            return None
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self.prepare, page)
+
+    async def _fetch(self, url: str) -> tuple[QueryPage, Any]:
+        page = await self.client.query_more(url, batch_size=PAGE_SIZE)
+        return page, await self._prepared(page)
+
     def _request(
-        self, pending: deque[tuple[str, asyncio.Task[QueryPage]]], follow: str | None, plan: _Plan | None
+        self, pending: deque[tuple[str, asyncio.Task[tuple[QueryPage, Any]]]], follow: str | None,
+        plan: _Plan | None,
     ) -> str | None:
         """Top up the requests in flight; returns the next URL still to request."""
         limit = self.fetch_ahead if plan is not None else 1
         while follow and len(pending) < limit and not self.cancel.is_set():
-            task = asyncio.ensure_future(self.client.query_more(follow, batch_size=PAGE_SIZE))
+            task = asyncio.ensure_future(self._fetch(follow))
             pending.append((follow, task))
             follow = plan.after(follow) if plan is not None else None
         return follow
 
-    async def _drop(self, pending: deque[tuple[str, asyncio.Task[QueryPage]]]) -> None:
+    async def _drop(self, pending: deque[tuple[str, asyncio.Task[tuple[QueryPage, Any]]]]) -> None:
         while pending:
             _url, task = pending.popleft()
             if not task.done():

@@ -8,6 +8,7 @@ the imported records, by Id.  See ``app.sync.pull`` for the why of each rule.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from app.sync.pull_base import PullBase, is_type, key_of
 from app.sync.pull_pages import PAGE_SIZE
 from app.sync.pull_records import RecordKey, RowMapper
 from app.sync.pull_related import EVENT_WINDOW
-from app.sync.pull_writes import CursorPlan, PageResult, max_key, people_page
+from app.sync.pull_writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class PeoplePulls(PullBase):
             page, total = await self._resume_page(spec, resume, position, done)
             log.info("resuming the full %s pull after %d records", spec.sobject, done)
 
-        async def write(page: QueryPage, last: bool) -> PageResult:
+        async def write(page: QueryPage, last: bool, batch: PeopleBatch | None) -> PageResult:
             nonlocal position, done
             done += len(page.records)
             plan = CursorPlan(
@@ -122,14 +123,23 @@ class PeoplePulls(PullBase):
                 drop_keys=(started_key,) if last else (),
             )
             result = await self.db.run(people_page(
-                cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts))
+                cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
+                batch=batch))
             position = result.last_key or position
             self._tally.page(spec.sobject, result)
             self._progress(spec.sobject, done, max(total, done), f"{done:,} of {max(total, done):,} {spec.label}")
             return result
 
         self._progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
-        await self._walk(page, write)
+        await self._walk_people(spec, page, write)
+
+    async def _walk_people(
+        self, spec: PeopleSpec, page: QueryPage, write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]]
+    ) -> None:
+        """Pages of people are mapped in a worker thread as they arrive (see ``prepare_people``)."""
+        cid = self.connection_id
+        await self._walk_prepared(page, lambda page: prepare_people(
+            cid, spec.sobject, page.records, spec.mapper, mirror_accounts=spec.mirror_accounts), write)
 
     async def _resume_page(
         self, spec: PeopleSpec, cursor: CursorState, position: RecordKey | None, done: int
@@ -155,19 +165,19 @@ class PeoplePulls(PullBase):
         page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
         total, done = page.total_size, 0
 
-        async def write(page: QueryPage, last: bool) -> PageResult:
+        async def write(page: QueryPage, last: bool, batch: PeopleBatch | None) -> PageResult:
             nonlocal hwm, done
             done += len(page.records)
             plan = CursorPlan(key, phase="incremental", floor=hwm)
             result = await self.db.run(people_page(
                 cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
-                detect_new=True))
+                detect_new=True, batch=batch))
             hwm = max_key(hwm, result.last_key)
             self._tally.page(spec.sobject, result)
             self._progress(spec.sobject, done, max(total, done), f"{done:,} changed {spec.label}")
             return result
 
-        await self._walk(page, write)
+        await self._walk_people(spec, page, write)
 
     async def _pull_picked(self, spec: PeopleSpec, *, full: bool) -> None:
         """Pick mode: only the imported records, by Id.  ``queryAll`` so deletions show up."""
