@@ -12,6 +12,7 @@ Salesforce's ISO strings.  The search columns are derived here, never by the cal
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -59,6 +60,7 @@ WRITABLE_FIELDS = frozenset(c.name for c in _TABLE.columns) - _IDENTITY - _DERIV
 _NAME_GROUP = frozenset({"name", "first_name", "last_name"})
 _PHONE_GROUP = frozenset({"phone", "mobile_phone"})
 _MAX_IN_LIST = 500
+_MAX_PARAMS = 32_766  # SQLite's default limit since 3.32; older builds say less (asked at run time)
 
 
 # --------------------------------------------------------------------------------------- writes
@@ -114,7 +116,7 @@ def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str
 def write_prepared(session: Session, prepared: PreparedContacts) -> int:
     """Write what :func:`prepare` made (the database-thread half of :func:`upsert_many`).
 
-    Speed: the rows go into a TEMP staging table with one ``executemany``, then into ``contact``
+    Speed: the rows go into a TEMP staging table (a few multi-row INSERTs), then into ``contact``
     with ONE ``INSERT … SELECT … ON CONFLICT DO UPDATE``.  Upserting row by row would make SQLite
     open a statement savepoint per row, and FTS5 flushes its pending index on every savepoint —
     that alone made a 2000-row page several times slower.
@@ -127,10 +129,17 @@ def write_prepared(session: Session, prepared: PreparedContacts) -> int:
     raw = raw_connection(session)
     raw.execute(_STAGE_DDL)
     raw.execute("DELETE FROM temp.contact_stage")
-    raw.executemany(
-        f"INSERT INTO temp.contact_stage ({names}) VALUES ({', '.join('?' for _ in columns)})",  # noqa: S608
-        prepared.params,
-    )
+    # Many rows per INSERT (as many as SQLite's parameter limit allows), not ``executemany``: that
+    # releases and re-takes the GIL around every row, and each re-take can wait for the threads
+    # preparing the next page (measured: ~4% of a 100,000-contact pull).
+    per_statement = min(_MAX_PARAMS, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) // len(columns)
+    row_marks = f"({', '.join('?' for _ in columns)})"
+    for start in range(0, len(prepared.params), per_statement):
+        chunk = prepared.params[start : start + per_statement]
+        raw.execute(
+            f"INSERT INTO temp.contact_stage ({names}) VALUES {', '.join([row_marks] * len(chunk))}",  # noqa: S608
+            [value for row in chunk for value in row],
+        )
     raw.execute(
         f"INSERT INTO contact ({names}) SELECT {names} FROM temp.contact_stage WHERE true"  # noqa: S608
         f" ON CONFLICT (connection_id, sf_id) DO UPDATE SET {updates}"

@@ -47,6 +47,7 @@ from app.salesforce.errors import (
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import sync_state
+from app.sync.gc_pause import collector_paused
 from app.sync.pull_base import OVERLAP, Tally
 from app.sync.pull_pages import PAGE_SIZE, PullCancelled
 from app.sync.pull_people import PeoplePulls, PeopleSpec
@@ -93,7 +94,8 @@ class PullEngine(PeoplePulls, RelatedPulls):
         log_id = await self.db.run(begin)
         calls_before = self.client.api_calls
         try:
-            result = await self._guarded(work)
+            with collector_paused():
+                result = await self._guarded(work)
         except BaseException as exc:  # a bug or a broken disk: still close the log entry
             crashed = PullResult("failed", f"The sync failed unexpectedly ({type(exc).__name__}).",
                                  api_calls=self.client.api_calls - calls_before,
