@@ -129,33 +129,44 @@ _NOT_A_LEAD = {"read_only": False, "lead_status": None, "is_converted": False, "
                "converted_account_id": None}
 
 
+_TEXT_TYPES = frozenset({str, type(None)})
+
+
 def _texts(record: Mapping[str, Any], pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     get = record.get
     row = {column: get(field) for column, field in pairs}
-    for (column, field), value in zip(pairs, row.values(), strict=True):
-        if value is not None and value.__class__ is not str:
-            row[column] = _text(record, field)
+    if not _TEXT_TYPES.issuperset(map(type, row.values())):  # the rare record with a number in a text field
+        for (column, field), value in zip(pairs, row.values(), strict=True):
+            if value is not None and value.__class__ is not str:
+                row[column] = _text(record, field)
     return row
 
 
 def _stamp_text(record: Mapping[str, Any], name: str, *, required: bool = False) -> str | datetime | None:
     """A validated timestamp for the store: Salesforce's own text when it has the usual UTC shape
     (the store re-slices that without parsing again), else the parsed value."""
-    parsed = timestamp(record, name, required=required)
     value = record.get(name)
-    if parsed is not None and len(value) == 28 and value.endswith("+0000"):  # type: ignore[arg-type]
+    if value.__class__ is str and len(value) == 28 and value.endswith("+0000"):
+        try:
+            datetime.fromisoformat(value)  # the check; the text itself is what the store keeps
+        except ValueError:
+            raise MalformedRecord(_safe_id(record), f"{name} is not a date/time") from None
         return value  # type: ignore[no-any-return]
-    return parsed
+    return timestamp(record, name, required=required)
 
 
 def contact_row(record: Mapping[str, Any]) -> dict[str, Any]:
     row = _texts(record, _CONTACT_TEXT)
-    row.update(
-        sf_id=record_id(record), source_object="Contact", account_sf_id=_ref(record, "AccountId"),
-        account_name=_related(record, "Account", "Name"), owner_id=_ref(record, "OwnerId"),
-        last_modified=_stamp_text(record, "LastModifiedDate"),
-        system_modstamp=_stamp_text(record, "SystemModstamp", required=True), is_deleted=False, **_NOT_A_LEAD,
-    )
+    # Item by item rather than one update(**…): this runs 100,000 times a sync.
+    row["sf_id"] = record_id(record)
+    row["source_object"] = "Contact"
+    row["account_sf_id"] = _ref(record, "AccountId")
+    row["account_name"] = _related(record, "Account", "Name")
+    row["owner_id"] = _ref(record, "OwnerId")
+    row["last_modified"] = _stamp_text(record, "LastModifiedDate")
+    row["system_modstamp"] = _stamp_text(record, "SystemModstamp", required=True)
+    row["is_deleted"] = False
+    row |= _NOT_A_LEAD
     return row
 
 
