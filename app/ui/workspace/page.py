@@ -348,7 +348,6 @@ class WorkspacePage(WorkspaceStates, QWidget):
             self._update_state()
 
     def _on_result(self, result: PullResult) -> None:
-        self.syncing = False
         self.last_result = result
         self.sync_progress.emit(result.message if not result.ok else "Up to date", 0, -1)
         if result.api_usage is not None:
@@ -356,11 +355,16 @@ class WorkspacePage(WorkspaceStates, QWidget):
         aio.start(self._after_sync(), name="after-sync")
 
     async def _after_sync(self) -> None:
-        await self._requery()
-        data = self.detail.data
-        if data is not None and data.contact.id is not None:
-            await self.detail.show_contact(data.contact.id)
-        self._update_state()
+        """The list and the open client re-read; only then is the sync over for the page (so
+        nothing looking at ``syncing`` sees the half-synced list the first rows came from)."""
+        try:
+            await self._requery()
+            data = self.detail.data
+            if data is not None and data.contact.id is not None:
+                await self.detail.show_contact(data.contact.id)
+        finally:
+            self.syncing = False
+            self._update_state()
 
     def _on_status(self, _status: ConnectionStatus) -> None:
         self._update_state()

@@ -11,6 +11,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from app.ui import aio
+from app.ui.workspace.list_model import SEARCH_LIMIT
 
 if TYPE_CHECKING:
     from app.ui.workspace.page import WorkspacePage
@@ -91,7 +92,11 @@ class WorkspaceStates(_Base):
         total = self.model.total
         parts = [f"{total:,} client{'s' if total != 1 else ''}"] if self.connection_id is not None else []
         if self.model.searching:
-            parts.append(f"{self.model.rowCount():,} match{'es' if self.model.rowCount() != 1 else ''}")
+            shown = self.model.rowCount()
+            if shown >= SEARCH_LIMIT:  # the search stops at the best SEARCH_LIMIT: say so, and what to do
+                parts.append(f"best {shown:,} matches, type more to narrow them down")
+            else:
+                parts.append(f"{shown:,} match{'es' if shown != 1 else ''}")
         if self.syncing and self.last_progress is not None:
             parts.append(self.last_progress.message)
         self.status_label.setText(" · ".join(parts))

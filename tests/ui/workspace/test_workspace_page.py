@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from app.store import contacts, notes
-from app.ui.workspace.list_model import BLOCK, MAX_BLOCKS, ContactIdRole, ContactListModel
+from app.ui.workspace.list_model import BLOCK, MAX_BLOCKS, SEARCH_LIMIT, ContactIdRole, ContactListModel
 from app.ui.workspace.list_view import ContactListView
 from tests.ui.workspace.conftest import Env, make_env, until
 
@@ -49,6 +49,10 @@ async def test_list_is_a_window_over_the_store_even_after_scrolling_everything(t
             await page.model.load_row(top.row())
             position += bar.pageStep() * 3
         assert page.model.fetches > MAX_BLOCKS  # the whole list went by …
+        await page.model.search("a")  # thousands match: the status line says only the best are shown
+        page._update_state()
+        assert f"best {SEARCH_LIMIT} matches, type more" in page.status_label.text()
+        await page.model.reload()
         assert page.model.cached_rows() <= MAX_BLOCKS * BLOCK < page.model.total  # … but never all of it
         last = page.model.index(page.model.total - 1)
         await page.model.load_row(last.row())
