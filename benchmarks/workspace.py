@@ -7,9 +7,12 @@ The demo org runs in its own process (as Salesforce would: its CPU time is not o
 process:
 
 * **baseline** — simple-salesforce ``query_all`` of the same SOQL + ``sqlite3`` ``executemany`` into a
-  plain table (no search index, one transaction): the simplest thing that could work;
+  plain table (no search index, one transaction): the simplest thing that could work.  It runs in a
+  process of its own, so its records in memory do not count against our RSS;
 * **ours** — the app's real ``PullEngine`` on a qasync loop with the real ``WorkspacePage`` on screen
-  (offscreen), while a 5 ms ``QTimer`` measures the longest event-loop stall;
+  (offscreen), while a 5 ms ``QTimer`` measures the longest event-loop stall.  ``--rounds`` (3)
+  interleaved baseline/ours pairs, each ours into a fresh workspace; the medians are compared and the
+  worst stall is reported;
 * incremental pull with nothing changed (API calls), the full first-run pull (users and meetings too);
 * search latency through ``ContactListModel.search`` — the exact path a keystroke takes;
 * RSS after scrolling the whole list from top to bottom.
