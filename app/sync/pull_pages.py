@@ -65,13 +65,16 @@ class _Plan:
 
 
 class PageWalker:
-    def __init__(self, client: SalesforceClient, cancel: asyncio.Event, *, fetch_ahead: int = FETCH_AHEAD) -> None:
+    def __init__(
+        self, client: SalesforceClient, cancel: asyncio.Event, *, fetch_ahead: int = FETCH_AHEAD,
+        executor: Executor | None = None,
+    ) -> None:
         self.client = client
         self.cancel = cancel
         self.fetch_ahead = max(1, fetch_ahead)
         self.wasted_calls = 0  # speculative requests thrown away after a wrong guess
-        self.prepare: Preparer | None = None
-        self.executor: Executor | None = None
+        self.executor = executor  # where ``walk_prepared`` prepares pages (None: the loop's default)
+        self._prepare: Preparer | None = None
 
     async def walk(self, page: QueryPage, write: Writer) -> None:
         """Write ``page`` and every page after it.  Cancellation is honoured between pages; the
@@ -82,7 +85,7 @@ class PageWalker:
         """``walk``, with ``prepare(page)`` run in a worker thread as each page arrives, so the
         pure-Python work on page *n+1* overlaps the database writing page *n*; ``write`` gets its
         result."""
-        self.prepare = prepare
+        self._prepare = prepare
         plan = _Plan.from_page(page) if self.fetch_ahead > 1 else None
         pending: deque[tuple[str, asyncio.Task[tuple[QueryPage, Any]]]] = deque()
         follow = page.next_records_url if not page.done else None  # next URL not yet requested
@@ -111,9 +114,9 @@ class PageWalker:
             await self._drop(pending)
 
     async def _prepared(self, page: QueryPage) -> Any:
-        if self.prepare is None:
+        if self._prepare is None:
             return None
-        return await asyncio.get_running_loop().run_in_executor(self.executor, self.prepare, page)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._prepare, page)
 
     async def _fetch(self, url: str) -> tuple[QueryPage, Any]:
         page = await self.client.query_more(url, batch_size=PAGE_SIZE)
