@@ -50,6 +50,18 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _AMBIGUOUS_STATUSES = frozenset({502, 504})
 
 
+def _release_stream(resp: httpx.Response) -> None:
+    """Let a read response be freed as soon as nobody holds it.
+
+    httpx's ``Response`` and the stream wrapper it keeps point at each other, so every response — a
+    query page holds its whole 1.5 MB body — waited for Python's cyclic collector, which a pull
+    pauses (see ``app.sync.gc_pause``).  The body is read by now (``request`` does not stream), so
+    the stream can go.
+    """
+    if resp.is_stream_consumed:
+        resp.stream = httpx.ByteStream(b"")
+
+
 class RestSession:
     def __init__(
         self,
@@ -215,6 +227,7 @@ class RestSession:
 
             if counts:
                 self.api_calls += 1
+            _release_stream(resp)
             self._note_usage(usage_from_headers(resp.headers))
             status = resp.status_code
             log.debug("%s %s -> %s", method, shown, status)

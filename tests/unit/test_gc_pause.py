@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.sync.gc_pause import collect_young, collector_paused
+from app.sync.gc_pause import YOUNG_EVERY, collector_paused, page_written
 
 
 @pytest.fixture(autouse=True)
@@ -46,17 +46,20 @@ class Node:
         self.me = self  # a reference cycle, like httpx's Response and its stream
 
 
-def test_young_cycles_are_collected_while_paused_and_left_alone_otherwise() -> None:
+def test_young_cycles_are_collected_every_few_pages_while_paused_and_left_alone_otherwise() -> None:
     gc.collect()
     with collector_paused():
         Node()
         assert any(type(o) is Node for o in gc.get_objects(generation=0))
-        collect_young()
+        for _ in range(YOUNG_EVERY):
+            assert any(type(o) is Node for o in gc.get_objects())  # not yet: pages are written fast
+            page_written()
         assert not any(type(o) is Node for o in gc.get_objects())
     gc.disable()
     try:
         Node()
-        collect_young()  # not paused by a pull: not ours to run
+        for _ in range(YOUNG_EVERY):
+            page_written()  # not paused by a pull: not ours to run
         assert any(type(o) is Node for o in gc.get_objects())
     finally:
         gc.collect()

@@ -37,6 +37,24 @@ async def test_query_pages_travel_compressed(client: SalesforceClient) -> None:
     assert page.records and all(r["Id"] for r in page.records)
 
 
+async def test_a_read_response_is_freed_without_the_cycle_collector(client: SalesforceClient) -> None:
+    """Pulls pause Python's cycle collector; a page's response (its whole body) must not wait for it."""
+    import gc
+    import weakref
+
+    path = await client.data_path("query/")
+    gc.collect()
+    gc.disable()
+    try:
+        response = await client.request("GET", path, params={"q": "SELECT Id, Name FROM Contact"})
+        assert response.content
+        gone = weakref.ref(response)
+        del response
+        assert gone() is None
+    finally:
+        gc.enable()
+
+
 async def test_query_escapes_user_text(client: SalesforceClient) -> None:
     contact_id = await client.create("Contact", {"LastName": "O'Brien \\ \"Q\" 100%_"})
     where = soql.fmt("LastName = {}", "O'Brien \\ \"Q\" 100%_")
