@@ -15,14 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from app.store.models import Event
+from app.store.org_rows import upsert_by_sf_id
 from app.store.types import parse_timestamp, utcnow
 
 _TABLE = Event.__table__  # type: ignore[attr-defined]
-_FIELDS = frozenset(c.name for c in _TABLE.columns) - {"id", "connection_id", "updated_at"}
 _MAX_IN_LIST = 500
 
 
@@ -55,22 +54,7 @@ def upsert_linked(session: Session, connection_id: int, rows: Sequence[Mapping[s
 
 
 def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
-    params = []
-    now = utcnow()
-    for row in rows:
-        unknown = set(row) - _FIELDS
-        if unknown:
-            raise ValueError(f"unknown event fields: {sorted(unknown)}")
-        params.append({**row, "connection_id": connection_id, "updated_at": now})
-    if not params:
-        return 0
-    keys = sorted(set(params[0]) - {"connection_id", "sf_id"})
-    stmt = sqlite_insert(_TABLE)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["connection_id", "sf_id"], set_={k: stmt.excluded[k] for k in keys}
-    )
-    session.execute(stmt, params)
-    return len(params)
+    return upsert_by_sf_id(session, _TABLE, "event", connection_id, rows)
 
 
 def mark_deleted(session: Session, connection_id: int, sf_ids: Iterable[str]) -> int:
