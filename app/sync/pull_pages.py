@@ -25,7 +25,6 @@ from typing import Any
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.results import QueryPage
-from app.sync.gc_pause import page_written
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,6 @@ class PageWalker:
                 last = page.done or not page.next_records_url
                 follow = self._request(pending, follow, plan)
                 await write(page, last, prepared)
-                page_written()  # now and then, collect what cycles pages left (see gc_pause)
                 if last:
                     return
                 if self.cancel.is_set() or not pending:
