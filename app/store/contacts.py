@@ -73,9 +73,8 @@ _STAGE_DDL = f"CREATE TEMP TABLE IF NOT EXISTS contact_stage ({', '.join(_COLUMN
 class PreparedContacts:
     """Rows checked and given their search columns, ready to write: see :func:`prepare`."""
 
-    connection_id: int
     columns: tuple[str, ...]
-    params: list[tuple[Any, ...]]
+    params: list[tuple[Any, ...]]  # each row's values, connection_id included
 
 
 def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedContacts:
@@ -87,7 +86,7 @@ def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedCo
     """
     batch = list(rows)
     if not batch:
-        return PreparedContacts(connection_id, (), [])
+        return PreparedContacts((), [])
     keys = frozenset(batch[0])
     _check_keys(keys)
     columns = _write_columns(keys)
@@ -97,7 +96,7 @@ def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedCo
         if frozenset(row) != keys:
             raise ValueError(f"row {index} has different keys from row 0; send uniform batches")
         params.append(_prepare(row, keys, columns, connection_id, now))
-    return PreparedContacts(connection_id, columns, params)
+    return PreparedContacts(columns, params)
 
 
 def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str, Any]]) -> int:

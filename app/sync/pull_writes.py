@@ -111,7 +111,6 @@ class PeopleBatch:
 
     mapped: Mapped
     rows: contacts.PreparedContacts
-    mirror: list[dict[str, Any]]
 
 
 def prepare_people(
@@ -120,7 +119,7 @@ def prepare_people(
     """The pure-Python half of writing a page (mapping, checks, search columns), which a full pull
     runs in a worker thread while the database thread writes the page before."""
     mapped = map_records(sobject, records, mapper, mirror=rec.account_row if mirror_accounts else None)
-    return PeopleBatch(mapped, contacts.prepare(connection_id, mapped.rows), mapped.mirror)
+    return PeopleBatch(mapped, contacts.prepare(connection_id, mapped.rows))
 
 
 def people_page(
@@ -149,8 +148,8 @@ def people_page(
             existing = people.existing_sf_ids(session, connection_id, ids)
             result.new_ids = [i for i in ids if i not in existing]
         result.written = contacts.write_prepared(session, ready.rows)
-        if ready.mirror:
-            accounts.upsert_many(session, connection_id, ready.mirror)
+        if mapped.mirror:
+            accounts.upsert_many(session, connection_id, mapped.mirror)
         if mapped.deleted:
             result.deleted = contacts.mark_deleted(session, connection_id, mapped.deleted)
             if mirror_accounts:
