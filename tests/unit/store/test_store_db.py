@@ -124,7 +124,7 @@ async def test_pragmas_are_set_and_verified(db: Database) -> None:
     assert pragmas["foreign_keys"] == 1
     assert pragmas["synchronous"] == 2
     assert pragmas["busy_timeout"] == 5000
-    assert pragmas["wal_autocheckpoint"] == 1000
+    assert pragmas["wal_autocheckpoint"] == 8000
     assert pragmas["journal_size_limit"] == 32 * 1024 * 1024
 
 
