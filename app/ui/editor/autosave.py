@@ -65,7 +65,8 @@ class Autosaver(QObject):
             except Exception as exc:  # keep the text in the widget and try again on the next change
                 log.exception("autosave failed")
                 self._dirty = True
-                self.save_failed.emit(f"Could not save: {exc}")
+                self.save_failed.emit(f"Could not save your changes ({exc}). What you typed is still here; "
+                                      "Notebridge tries again with your next change.")
                 return
             self.saves += 1
             self.saved.emit(snapshot)

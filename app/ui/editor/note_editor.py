@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,19 +26,13 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import notes as notes_repo
 from app.store.notes import CLIENT_TAG, NoteDraft
-from app.sync import push_actions
-from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, note_problems
-from app.ui import aio
-from app.ui.editor.autosave import Autosaver
+from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
+from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "Meeting": ("Summary", "Discussion", "Action items", "Next steps"),
-}
-STATE_LABELS = {
-    "draft": "Draft", "queued": "Queued", "sending": "Sending…", "pushed": "Pushed",
-    "needs_attention": "Needs attention", "waiting": "Waiting",
 }
 
 
@@ -53,19 +47,17 @@ def template_markdown(name: str, existing: str = "") -> str:
     return (text + "\n\n" if text else "") + "\n".join(blocks)
 
 
-class NoteEditor(QWidget):
-    saved = Signal(object)               # NoteDraft after each save
-    queued = Signal(int)                 # note id, once it is in the outbox
+class NoteEditor(DraftEditor):
     task_requested = Signal(int, str)    # note id, action item text
+
+    KIND = "note"
+    REPOSITORY = notes_repo
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",
                  events: list[tuple[int, str, datetime | None]] | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, note, parent)
         self.setObjectName("noteEditor")
-        self.db = db
-        self.note = note
-        self._loading = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
@@ -124,29 +116,24 @@ class NoteEditor(QWidget):
         tags_row.addWidget(self.body_size)
         layout.addLayout(tags_row)
 
-        self.problems = InlineMessage(name="noteProblems")
-        layout.addWidget(self.problems)
+        problems = InlineMessage(name="noteProblems")
+        layout.addWidget(problems)
 
         footer = QHBoxLayout()
-        self.status = QLabel()
-        self.status.setObjectName("noteStatus")
-        footer.addWidget(self.status, 1)
+        state_label = QLabel()
+        state_label.setObjectName("noteStatus")
+        footer.addWidget(state_label, 1)
         self.make_task = QPushButton("Task from action item")
         self.make_task.setObjectName("noteMakeTask")
         self.make_task.setToolTip("Turn the list item under the cursor (or the selected text) into a task")
         footer.addWidget(self.make_task)
-        self.push_button = QPushButton("Push to Salesforce")
-        self.push_button.setObjectName("notePush")
-        self.push_button.setToolTip("Push now (Ctrl+Enter)")
-        self.push_button.setDefault(True)
-        footer.addWidget(self.push_button)
+        push_button = QPushButton("Push to Salesforce")
+        push_button.setObjectName("notePush")
+        push_button.setToolTip("Push now (Ctrl+Enter)")
+        push_button.setDefault(True)
+        footer.addWidget(push_button)
         layout.addLayout(footer)
-
-        self.autosave = Autosaver(self._save, self.values, self)
-        self.autosave.saved.connect(self._on_saved)
-        self.autosave.save_failed.connect(lambda text: self.problems.show_message("error", text))
-        self.autosave.dirty_changed.connect(self._show_status)
-        self._load(note)
+        self._start(state_label, problems, push_button)
 
         for signal in (self.title.textChanged, self.body.textChanged, self.tags.textChanged):
             signal.connect(self._changed)
@@ -155,15 +142,14 @@ class NoteEditor(QWidget):
         self.template.activated.connect(self._apply_template)
         self.body.focus_lost.connect(self.autosave.flush_soon)
         self.title.editingFinished.connect(self.autosave.flush_soon)
-        self.push_button.clicked.connect(aio.slot(self.push))
         self.make_task.clicked.connect(self._task_from_cursor)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    @property
+    def note(self) -> NoteDraft:
+        return self.draft  # type: ignore[no-any-return]
 
     # -- values ---------------------------------------------------------------------------------------
-    def _load(self, note: NoteDraft) -> None:
-        self._loading = True
+    def _fill(self, note: NoteDraft) -> None:
         self.title.setText(note.title)
         self.body.set_markdown(note.body_markdown)
         self.client_tag.setChecked(any(t == CLIENT_TAG for t in note.tags))
@@ -172,9 +158,6 @@ class NoteEditor(QWidget):
         self.meeting.setCurrentIndex(max(0, index))
         template_index = self.template.findData(note.template)
         self.template.setCurrentIndex(max(0, template_index))
-        self._loading = False
-        self._update_limits()
-        self._show_status(False)
 
     def values(self) -> dict[str, Any]:
         tags = [CLIENT_TAG] if self.client_tag.isChecked() else []
@@ -182,38 +165,13 @@ class NoteEditor(QWidget):
         return {"title": self.title.text(), "body_markdown": self.body.markdown(), "tags": tags,
                 "event_id": self.meeting.currentData(), "template": self.template.currentData()}
 
-    async def _save(self, values: dict[str, Any]) -> NoteDraft:
-        note_id = self.note.id
-        return await self.db.run(lambda s: notes_repo.save(s, note_id, **values))
-
-    def _changed(self, *_args: object) -> None:
-        if self._loading:
-            return
-        self._update_limits()
-        self.autosave.changed()
-
-    def _on_saved(self, note: NoteDraft) -> None:
-        self.note = note
-        self.saved.emit(note)
-        self._show_status(self.autosave.dirty)
-
-    def _show_status(self, dirty: bool) -> None:
-        state = STATE_LABELS.get(self.note.state, self.note.state)
-        self.status.setText(f"{state} · saving…" if dirty else f"{state} · saved")
-
-    def _update_limits(self) -> None:
+    def _limits(self) -> list[LimitProblem]:
         title, body = self.title.text(), self.body.markdown()
         size = len(body.encode("utf-8"))
         self.title_count.setText(f"{len(title)}/{NOTE_TITLE_MAX}")
         self.title_count.setProperty("over", len(title) > NOTE_TITLE_MAX)
         self.body_size.setText(f"{size / 1000:.1f} KB of {NOTE_BODY_MAX_BYTES // 1000} KB")
-        problems = [p for p in note_problems(title, body, has_parent=True) if p.field != "title" or title.strip()]
-        if problems:
-            self.problems.show_message("warn", " ".join(p.message for p in problems),
-                                       fix="Push is off until this is fixed; nothing is cut off.")
-        else:
-            self.problems.clear()
-        self.push_button.setEnabled(not problems)
+        return [p for p in note_problems(title, body, has_parent=True) if p.field != "title" or title.strip()]
 
     def _apply_template(self, _index: int) -> None:
         name = self.template.currentData()
@@ -222,20 +180,6 @@ class NoteEditor(QWidget):
             self._changed()
 
     # -- actions --------------------------------------------------------------------------------------
-    async def push(self) -> bool:
-        """Save, then queue for Salesforce.  False (and the reason shown) if a limit is broken."""
-        await self.autosave.flush()
-        result = await push_actions.queue(self.db, "note", [self.note.id])
-        if self.note.id in result.refused:
-            self.problems.show_message("error", " ".join(p.message for p in result.refused[self.note.id]))
-            return False
-        fresh = await self.db.run(lambda s: notes_repo.get(s, self.note.id))
-        if fresh is not None:
-            self.note = fresh
-        self._show_status(False)
-        self.queued.emit(self.note.id)
-        return True
-
     def action_item_text(self) -> str:
         cursor = self.body.textCursor()
         if cursor.hasSelection():
@@ -249,9 +193,6 @@ class NoteEditor(QWidget):
             self.problems.show_message("info", "Put the cursor on an action item (or select its text) first.")
             return
         self.task_requested.emit(self.note.id, text)
-
-    async def close_editor(self) -> None:
-        await self.autosave.flush()
 
 
 def _esc(text: str) -> str:

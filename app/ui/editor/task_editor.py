@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,11 +24,8 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import tasks as tasks_repo
 from app.store.tasks import TaskDraft, TaskPicklists
-from app.sync import push_actions
-from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, task_problems
-from app.ui import aio
-from app.ui.editor.autosave import Autosaver
-from app.ui.editor.note_editor import STATE_LABELS
+from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
+from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 
 
@@ -39,18 +35,15 @@ class _Description(QPlainTextEdit):
         self.parent_editor.autosave.flush_soon()  # type: ignore[attr-defined]
 
 
-class TaskEditor(QWidget):
-    saved = Signal(object)
-    queued = Signal(int)
+class TaskEditor(DraftEditor):
+    KIND = "task"
+    REPOSITORY = tasks_repo
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
                  account_name: str = "", default_owner: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(db, task, parent)
         self.setObjectName("taskEditor")
-        self.db = db
-        self.task = task
-        self._loading = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         form = QFormLayout()
@@ -109,23 +102,19 @@ class TaskEditor(QWidget):
         self.description_count = QLabel()
         self.description_count.setObjectName("taskDescriptionCount")
         layout.addWidget(self.description_count, 0, Qt.AlignmentFlag.AlignRight)
-        self.problems = InlineMessage(name="taskProblems")
-        layout.addWidget(self.problems)
+        problems = InlineMessage(name="taskProblems")
+        layout.addWidget(problems)
 
         footer = QHBoxLayout()
-        self.state_label = QLabel()
-        self.state_label.setObjectName("taskState")
-        footer.addWidget(self.state_label, 1)
-        self.push_button = QPushButton("Push to Salesforce")
-        self.push_button.setObjectName("taskPush")
-        self.push_button.setToolTip("Push now (Ctrl+Enter)")
-        footer.addWidget(self.push_button)
+        state_label = QLabel()
+        state_label.setObjectName("taskState")
+        footer.addWidget(state_label, 1)
+        push_button = QPushButton("Push to Salesforce")
+        push_button.setObjectName("taskPush")
+        push_button.setToolTip("Push now (Ctrl+Enter)")
+        footer.addWidget(push_button)
         layout.addLayout(footer)
-
-        self.autosave = Autosaver(self._save, self.values, self)
-        self.autosave.saved.connect(self._on_saved)
-        self.autosave.dirty_changed.connect(self._show_state)
-        self._load(task)
+        self._start(state_label, problems, push_button)
         self.subject.textChanged.connect(self._changed)
         self.description.textChanged.connect(self._changed)
         self.has_due.toggled.connect(self._changed)
@@ -133,13 +122,12 @@ class TaskEditor(QWidget):
         for combo in (self.status, self.priority, self.owner):
             combo.currentIndexChanged.connect(self._changed)
         self.subject.editingFinished.connect(self.autosave.flush_soon)
-        self.push_button.clicked.connect(aio.slot(self.push))
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
-    def _load(self, task: TaskDraft) -> None:
-        self._loading = True
+    @property
+    def task(self) -> TaskDraft:
+        return self.draft  # type: ignore[no-any-return]
+
+    def _fill(self, task: TaskDraft) -> None:
         self.subject.setText(task.subject)
         self.has_due.setChecked(task.due_date is not None)
         due = task.due_date or date.today()
@@ -150,9 +138,7 @@ class TaskEditor(QWidget):
                 combo.addItem(str(value), value)  # keep a value the org no longer lists
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.description.setPlainText(task.description)
-        self._loading = False
-        self._update_limits()
-        self._show_state(False)
+        self.due.setEnabled(task.due_date is not None)
 
     def values(self) -> dict[str, Any]:
         qdate = self.due.date()
@@ -163,50 +149,11 @@ class TaskEditor(QWidget):
             "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
         }
 
-    async def _save(self, values: dict[str, Any]) -> TaskDraft:
-        task_id = self.task.id
-        return await self.db.run(lambda s: tasks_repo.save(s, task_id, **values))
-
-    def _changed(self, *_args: object) -> None:
-        if self._loading:
-            return
+    def _on_edit(self) -> None:
         self.due.setEnabled(self.has_due.isChecked())
-        self._update_limits()
-        self.autosave.changed()
 
-    def _on_saved(self, task: TaskDraft) -> None:
-        self.task = task
-        self.saved.emit(task)
-        self._show_state(self.autosave.dirty)
-
-    def _show_state(self, dirty: bool) -> None:
-        state = STATE_LABELS.get(self.task.state, self.task.state)
-        self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
-
-    def _update_limits(self) -> None:
+    def _limits(self) -> list[LimitProblem]:
         subject, description = self.subject.text(), self.description.toPlainText()
         self.subject_count.setText(f"{len(subject)}/{TASK_SUBJECT_MAX}")
         self.description_count.setText(f"{len(description):,} of {TASK_DESCRIPTION_MAX:,} characters")
-        problems = [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]
-        if problems:
-            self.problems.show_message("warn", " ".join(p.message for p in problems),
-                                       fix="Push is off until this is fixed; nothing is cut off.")
-        else:
-            self.problems.clear()
-        self.push_button.setEnabled(not problems)
-
-    async def push(self) -> bool:
-        await self.autosave.flush()
-        result = await push_actions.queue(self.db, "task", [self.task.id])
-        if self.task.id in result.refused:
-            self.problems.show_message("error", " ".join(p.message for p in result.refused[self.task.id]))
-            return False
-        fresh = await self.db.run(lambda s: tasks_repo.get(s, self.task.id))
-        if fresh is not None:
-            self.task = fresh
-        self._show_state(False)
-        self.queued.emit(self.task.id)
-        return True
-
-    async def close_editor(self) -> None:
-        await self.autosave.flush()
+        return [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]

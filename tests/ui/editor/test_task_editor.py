@@ -6,9 +6,11 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
+from sqlmodel import Session
 
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
+from app.store.models import Task
 from app.ui.editor.window import EditorLauncher
 from tests.ui.editor.conftest import USER_ID, Workspace, until
 
@@ -61,4 +63,23 @@ async def test_ctrl_enter_queues_the_task(workspace: Workspace) -> None:
     await until(lambda: queued, "queued")
     row = await workspace.db.run(lambda s: outbox_repo.active_for(s, "task", editor.task.id))
     assert row is not None and row.state == "queued"
+    window.close()
+
+
+async def test_a_failed_save_is_said_and_the_typed_text_stays(workspace: Workspace) -> None:
+    """The task was removed underneath the editor (e.g. the workspace was reset elsewhere)."""
+    launcher = EditorLauncher(workspace.db, workspace.connection_id)
+    window = await launcher.open_task_editor(workspace.contact.id)
+    editor = window.editor
+    task_id = editor.task.id
+
+    def remove(session: Session) -> None:
+        session.delete(session.get(Task, task_id))
+
+    await workspace.db.run(remove)
+    QTest.keyClicks(editor.subject, "Call about the rollover")
+    await editor.autosave.flush()
+    assert "Could not save your changes" in editor.problems.plain_text()
+    assert "What you typed is still here" in editor.problems.plain_text()
+    assert editor.subject.text() == "Call about the rollover" and editor.autosave.dirty
     window.close()

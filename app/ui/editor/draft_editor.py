@@ -1,0 +1,127 @@
+"""What the note and the task editor share: saving as you type, the state line ("Draft · saved"),
+the limits banner that turns Push off (never cutting text), and Push itself (button, Ctrl+Enter).
+
+One base class so the two cannot drift apart: before it, the task editor never showed a failed
+save, which the note editor did.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from app.store import Database
+from app.sync import push_actions
+from app.sync.push_limits import LimitProblem
+from app.ui import aio
+from app.ui.editor.autosave import Autosaver
+from app.ui.widgets.inline_message import InlineMessage
+
+STATE_LABELS = {
+    "draft": "Draft", "queued": "Queued", "sending": "Sending…", "pushed": "Pushed",
+    "needs_attention": "Needs attention", "waiting": "Waiting",
+}
+PUSH_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+
+
+class DraftEditor(QWidget):
+    """Subclasses build their fields, then call :meth:`_start`; they implement ``values``,
+    ``_fill`` (draft → fields) and ``_limits`` (update the counters, return the problems)."""
+
+    saved = Signal(object)  # the draft after each save
+    queued = Signal(int)    # its id, once it is in the outbox
+
+    KIND: ClassVar[str]           # the outbox kind: "note" | "task"
+    REPOSITORY: ClassVar[ModuleType]  # store module with save(session, id, **values) and get(session, id)
+
+    def __init__(self, db: Database, draft: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.draft = draft
+        self._loading = True
+
+    def _start(self, state_label: QLabel, problems: InlineMessage, push_button: QPushButton) -> None:
+        self.state_label = state_label
+        self.problems = problems
+        self.push_button = push_button
+        self.autosave = Autosaver(self._save, self.values, self)
+        self.autosave.saved.connect(self._on_saved)
+        self.autosave.save_failed.connect(lambda text: self.problems.show_message("error", text))
+        self.autosave.dirty_changed.connect(self._show_state)
+        self._load(self.draft)
+        push_button.clicked.connect(aio.slot(self.push))
+        for keys in PUSH_KEYS:
+            QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # -- for subclasses -------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _fill(self, draft: Any) -> None:
+        raise NotImplementedError
+
+    def _limits(self) -> list[LimitProblem]:
+        raise NotImplementedError
+
+    def _on_edit(self) -> None:
+        """A field changed (before the save is scheduled)."""
+
+    # -- shared ---------------------------------------------------------------------------------------
+    def _load(self, draft: Any) -> None:
+        self._loading = True
+        self._fill(draft)
+        self._loading = False
+        self._update_limits()
+        self._show_state(False)
+
+    async def _save(self, values: dict[str, Any]) -> Any:
+        draft_id, repository = self.draft.id, self.REPOSITORY
+        return await self.db.run(lambda s: repository.save(s, draft_id, **values))
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._on_edit()
+        self._update_limits()
+        self.autosave.changed()
+
+    def _on_saved(self, draft: Any) -> None:
+        self.draft = draft
+        self.saved.emit(draft)
+        self._show_state(self.autosave.dirty)
+
+    def _show_state(self, dirty: bool) -> None:
+        state = STATE_LABELS.get(self.draft.state, self.draft.state)
+        self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
+
+    def _update_limits(self) -> None:
+        problems = self._limits()
+        if problems:
+            self.problems.show_message("warn", " ".join(p.message for p in problems),
+                                       fix="Push is off until this is fixed; nothing is cut off.")
+        else:
+            self.problems.clear()
+        self.push_button.setEnabled(not problems)
+
+    async def push(self) -> bool:
+        """Save, then queue for Salesforce.  False (and the reason shown) if a limit is broken."""
+        await self.autosave.flush()
+        draft_id, repository = self.draft.id, self.REPOSITORY
+        result = await push_actions.queue(self.db, self.KIND, [draft_id])
+        if draft_id in result.refused:
+            self.problems.show_message("error", " ".join(p.message for p in result.refused[draft_id]))
+            return False
+        fresh = await self.db.run(lambda s: repository.get(s, draft_id))
+        if fresh is not None:
+            self.draft = fresh
+        self._show_state(False)
+        self.queued.emit(draft_id)
+        return True
+
+    async def close_editor(self) -> None:
+        await self.autosave.flush()
