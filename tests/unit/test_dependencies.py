@@ -10,4 +10,3 @@ def test_sniffio_is_installed_for_httpcore() -> None:
     missing module is searched for on sys.path again on every try — measured as 25–40 ms event-loop
     stalls during a 100,000-contact sync.  pyproject.toml lists it for that reason."""
     assert importlib.util.find_spec("sniffio") is not None
-    from httpcore._synchronization import current_async_library  # noqa: F401 (the caller this is for)

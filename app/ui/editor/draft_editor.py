@@ -30,7 +30,8 @@ PUSH_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 class DraftEditor(QWidget):
     """Subclasses build their fields, then call :meth:`_start`; they implement ``values``,
-    ``_fill`` (draft → fields) and ``_limits`` (update the counters, return the problems)."""
+    ``_fill`` (draft → fields) and ``_limits`` (update the counters, return the problems), and may
+    override ``_sync_fields``."""
 
     saved = Signal(object)  # the draft after each save
     queued = Signal(int)    # its id, once it is in the outbox
@@ -52,7 +53,7 @@ class DraftEditor(QWidget):
         self.autosave.saved.connect(self._on_saved)
         self.autosave.save_failed.connect(lambda text: self.problems.show_message("error", text))
         self.autosave.dirty_changed.connect(self._show_state)
-        self._load(self.draft)
+        self._load()
         push_button.clicked.connect(aio.slot(self.push))
         for keys in PUSH_KEYS:
             QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
@@ -68,14 +69,15 @@ class DraftEditor(QWidget):
     def _limits(self) -> list[LimitProblem]:
         raise NotImplementedError
 
-    def _on_edit(self) -> None:
-        """A field changed (before the save is scheduled)."""
+    def _sync_fields(self) -> None:
+        """Keep fields that depend on others in step (after loading and after every edit)."""
 
     # -- shared ---------------------------------------------------------------------------------------
-    def _load(self, draft: Any) -> None:
+    def _load(self) -> None:
         self._loading = True
-        self._fill(draft)
+        self._fill(self.draft)
         self._loading = False
+        self._sync_fields()
         self._update_limits()
         self._show_state(False)
 
@@ -86,7 +88,7 @@ class DraftEditor(QWidget):
     def _changed(self, *_args: object) -> None:
         if self._loading:
             return
-        self._on_edit()
+        self._sync_fields()
         self._update_limits()
         self.autosave.changed()
 

@@ -138,7 +138,6 @@ class TaskEditor(DraftEditor):
                 combo.addItem(str(value), value)  # keep a value the org no longer lists
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.description.setPlainText(task.description)
-        self.due.setEnabled(task.due_date is not None)
 
     def values(self) -> dict[str, Any]:
         qdate = self.due.date()
@@ -149,7 +148,7 @@ class TaskEditor(DraftEditor):
             "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
         }
 
-    def _on_edit(self) -> None:
+    def _sync_fields(self) -> None:
         self.due.setEnabled(self.has_due.isChecked())
 
     def _limits(self) -> list[LimitProblem]:
