@@ -15,10 +15,10 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import orjson
 
 from app.salesforce.errors import MultipleMatches, SalesforceError
 from app.salesforce.limits import ApiUsage, usage_from_limits
+from app.salesforce.page_json import parse_page
 from app.salesforce.results import (
     CompositeResult,
     DeletedRecord,
@@ -37,18 +37,6 @@ COMPOSITE_LIMIT = 25  # Composite: ≤ 25 subrequests per call
 MAX_URI_LENGTH = 16_000  # Salesforce rejects URIs past ~16,384 characters
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 _ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
-
-
-def _page_json(resp: httpx.Response) -> Any:
-    """A query page's JSON.  A page is ~1.5 MB for 2000 records and is parsed on the event loop
-    (the parse holds the GIL whatever thread does it), so orjson's faster parse is a shorter
-    pause for the UI.  Text orjson declines (e.g. a lone surrogate escape) goes through the
-    standard parser, so what is accepted stays as before.  (orjson reads integers past 64 bits as
-    floats; the pulls select text, Ids, dates and flags, where that cannot arise.)"""
-    try:
-        return orjson.loads(resp.content)
-    except orjson.JSONDecodeError:
-        return resp.json()
 
 
 def _check_name(sobject: str) -> str:
@@ -125,13 +113,13 @@ class SalesforceClient(RestSession):
         if len(self.instance_url) + len(path) + len(quote(soql)) + 3 > MAX_URI_LENGTH:
             raise ValueError("this query is too long for Salesforce; select fewer fields or split it")
         resp = await self.request("GET", path, params={"q": soql}, headers=self._batch_header(batch_size))
-        return QueryPage.from_json(_page_json(resp))
+        return QueryPage.from_json(await parse_page(resp.content))
 
     async def query_more(self, next_records_url: str, *, batch_size: int | None = None) -> QueryPage:
         if not next_records_url.startswith("/services/data/"):
             raise ValueError(f"unexpected nextRecordsUrl: {next_records_url!r}")
         resp = await self.request("GET", next_records_url, headers=self._batch_header(batch_size))
-        return QueryPage.from_json(_page_json(resp))
+        return QueryPage.from_json(await parse_page(resp.content))
 
     async def query(
         self, soql: str, include_deleted: bool = False, *, batch_size: int | None = None

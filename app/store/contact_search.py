@@ -92,23 +92,18 @@ class _Search:
     def run(self) -> list[SearchHit]:
         q = self.query
         phones = self._phone_candidates() if q.digits else {}
-        tier: list[tuple[Any, ContactSummary]] = list(phones.get(MatchTier.EXACT, []))
-        if q.key:
-            tier += self._key_probe("name_key", q.key, None)
-            tier += self._key_probe("sort_key", q.key, None)
-        if q.email:
-            tier += self._key_probe("email_key", q.email, None)
-        if self._take(tier, MatchTier.EXACT):
-            return self.hits
-
-        tier = list(phones.get(MatchTier.PREFIX, []))
+        exact = list(phones.get(MatchTier.EXACT, []))
+        prefix = list(phones.get(MatchTier.PREFIX, []))
+        # One range walk per key finds both tiers: a key equal to the query sorts before every
+        # longer key that starts with it, so the exact matches are the first rows of the range.
         if q.key:
             upper = search_text.prefix_upper_bound(q.key)
-            tier += self._key_probe("name_key", q.key, upper)
-            tier += self._key_probe("sort_key", q.key, upper)
-        if q.email and "@" in q.email:
-            tier += self._key_probe("email_key", q.email, search_text.prefix_upper_bound(q.email))
-        if self._take(tier, MatchTier.PREFIX):
+            for column in ("name_key", "sort_key"):
+                self._split(self._key_probe(column, q.key, upper), q.key, exact, prefix)
+        if q.email:
+            upper = search_text.prefix_upper_bound(q.email) if "@" in q.email else None
+            self._split(self._key_probe("email_key", q.email, upper), q.email, exact, prefix)
+        if self._take(exact, MatchTier.EXACT) or self._take(prefix, MatchTier.PREFIX):
             return self.hits
 
         # Tier 2 in two rounds: whole words first (streams, cheap), then prefixes of words (FTS5 must
@@ -152,6 +147,14 @@ class _Search:
                 tier = MatchTier.OTHER
             tiers.setdefault(tier, []).append((order, summary))
         return tiers
+
+    @staticmethod
+    def _split(
+        rows: list[tuple[Any, ContactSummary]], key: str, exact: list[tuple[Any, ContactSummary]],
+        prefix: list[tuple[Any, ContactSummary]],
+    ) -> None:
+        for row in rows:
+            (exact if row[0][1] == key else prefix).append(row)
 
     def _take(self, candidates: list[tuple[Any, ContactSummary]], tier: MatchTier) -> bool:
         """Add one tier's candidates in order; True when the result list is full.
