@@ -16,6 +16,7 @@ With 100 ms of latency per request this is what lets 50 pages arrive in the time
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections import deque
@@ -25,6 +26,7 @@ from typing import Any
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.results import QueryPage
+from app.sync.page_release import release_page
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ class PageWalker:
                 last = page.done or not page.next_records_url
                 follow = self._request(pending, follow, plan)
                 await write(page, last, prepared)
+                self._release(page, prepared)
                 if last:
                     return
                 if self.cancel.is_set() or not pending:
@@ -110,6 +113,14 @@ class PageWalker:
                     follow = page.next_records_url
         finally:
             await self._drop(pending)
+
+    def _release(self, page: QueryPage, prepared: Any) -> None:
+        """Hands a written page to the worker thread to be freed there (see ``page_release``); the
+        page's record list is emptied, so nothing may read it after its write."""
+        if self._prepare is None or self.executor is None:
+            return
+        with contextlib.suppress(RuntimeError):  # shutting down: the page is freed here instead
+            self.executor.submit(release_page, page.records, prepared)
 
     async def _prepared(self, page: QueryPage) -> Any:
         if self._prepare is None:

@@ -112,6 +112,10 @@ class PeopleBatch:
     mapped: Mapped
     rows: contacts.PreparedContacts
 
+    def big_lists(self) -> tuple[list[Any], ...]:
+        """What ``page_release`` empties once the page is written."""
+        return self.rows.params, self.mapped.rows, self.mapped.mirror
+
 
 def prepare_people(
     connection_id: int, sobject: str, records: Records, mapper: RowMapper, *, mirror_accounts: bool = False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from app.demo_org import DemoOrg
 from app.salesforce.results import QueryPage
@@ -62,3 +64,35 @@ async def test_pages_fetched_ahead_arrive_complete_in_order_without_extra_calls(
             assert walker.wasted_calls == 0
         finally:
             await db.close()
+
+
+async def test_written_pages_are_freed_in_the_worker_thread_not_on_the_loop() -> None:
+    freed_on: list[str] = []
+
+    class Row:
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread().name)
+
+    class Prepared:
+        def __init__(self, n: int) -> None:
+            self.rows = [Row() for _ in range(n)]
+
+        def big_lists(self) -> tuple[list[Row], ...]:
+            return (self.rows,)
+
+    written: list[tuple[int, list[dict[str, object]]]] = []
+
+    async def write(p: QueryPage, last: bool, prepared: Prepared) -> None:
+        written.append((len(p.records), p.records))
+
+    executor = ThreadPoolExecutor(1, thread_name_prefix="test-prepare")
+    with DemoOrg(contacts=5000, seed=8, latency_ms=5) as org:
+        client, _ = client_for(org)
+        async with client:
+            first = await client.query_page("SELECT Id FROM Contact ORDER BY Id", batch_size=2000)
+            walker = PageWalker(client, asyncio.Event(), executor=executor)
+            await walker.walk_prepared(first, lambda p: Prepared(len(p.records)), write)
+    executor.shutdown(wait=True)
+    assert [n for n, _ in written] == [2000, 2000, 1000]
+    assert all(records == [] for _, records in written)  # each page emptied once written
+    assert len(freed_on) == 5000 and set(freed_on) == {"test-prepare_0"}
