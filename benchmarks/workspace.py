@@ -298,7 +298,7 @@ async def run_ours(
     limit, sources = SEARCH_LIMIT, page.model.source_objects
     for kind, text in queries:
         started = time.perf_counter()
-        hits = await db.run(lambda s, t=text: contacts.search(s, cid, t, limit, source_objects=sources))
+        hits = await db.read(lambda c, t=text: contacts.search(c, cid, t, limit, source_objects=sources))
         timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
         hits_total += len(hits)
     every = sorted(t for values in timings.values() for t in values)

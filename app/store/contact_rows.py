@@ -51,10 +51,13 @@ def summary(row: Sequence[Any]) -> ContactSummary:
                           bool(row[10]))
 
 
-def raw_connection(session: Session) -> sqlite3.Connection:
-    """The transaction's own sqlite3 connection: search runs a handful of tiny statements per
-    keystroke, and skipping SQLAlchemy's statement layer is most of the time budget."""
-    raw = session.connection().connection.driver_connection
+def raw_connection(source: Session | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under ``source`` (a session from ``Database.run``, or the connection
+    ``Database.read`` gives): search runs a handful of tiny statements per keystroke, and skipping
+    SQLAlchemy's statement layer is most of the time budget."""
+    if isinstance(source, sqlite3.Connection):
+        return source
+    raw = source.connection().connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
 

@@ -1,6 +1,6 @@
 """Contact search as the advisor types: exact > prefix > other, in well under a frame.
 
-    hits = await db.run(lambda s: contacts.search(s, connection_id, "jo"))
+    hits = await db.read(lambda conn: contacts.search(conn, connection_id, "jo"))
 
 See ``search_text`` for how the work is split between B-tree keys (exact and prefix tiers, in
 alphabetical order) and the two FTS5 indexes (words; phone digits as trigrams).
@@ -41,7 +41,7 @@ class SearchHit:
 
 
 def search(
-    session: Session,
+    session: Session | sqlite3.Connection,
     connection_id: int,
     text: str,
     limit: int = 50,

@@ -247,7 +247,7 @@ def count(session: Session, connection_id: int, *, source_objects: Sequence[str]
 
 
 def page(
-    session: Session,
+    session: Session | sqlite3.Connection,
     connection_id: int,
     offset: int,
     limit: int,

@@ -91,7 +91,7 @@ class ContactListModel(QAbstractListModel):
         cid, sources = self.connection_id, self.source_objects
         hits: list[SearchHit] = []
         if cid is not None:
-            hits = await self.db.run(lambda s: contacts.search(s, cid, text, SEARCH_LIMIT, source_objects=sources))
+            hits = await self.db.read(lambda c: contacts.search(c, cid, text, SEARCH_LIMIT, source_objects=sources))
         if generation != self._generation:
             return len(hits)
         self.beginResetModel()
@@ -163,8 +163,8 @@ class ContactListModel(QAbstractListModel):
             self._loading.pop(block, None)
             return
         try:
-            rows = await self.db.run(
-                lambda s: contacts.page(s, cid, block * BLOCK, BLOCK, source_objects=sources))
+            rows = await self.db.read(
+                lambda c: contacts.page(c, cid, block * BLOCK, BLOCK, source_objects=sources))
         except Exception as exc:
             if generation == self._generation:
                 self._loading.pop(block, None)

@@ -217,6 +217,50 @@ async def test_run_wants_a_plain_function(db: Database) -> None:
         await db.run(not_allowed)  # type: ignore[arg-type]
 
 
+async def test_read_runs_on_the_database_thread_and_sees_what_run_committed(db: Database, cid: int) -> None:
+    def add(session: Session) -> None:
+        session.add(Note(connection_id=cid, title="seen by read"))
+
+    await db.run(add)
+
+    def titles(conn: sqlite3.Connection) -> tuple[str, list[str]]:
+        return threading.current_thread().name, [r[0] for r in conn.execute("SELECT title FROM note")]
+
+    thread, found = await db.read(titles)
+    assert thread.startswith(DB_THREAD_PREFIX) and found == ["seen by read"]
+
+
+async def test_read_refuses_writes_and_leaves_the_connection_writable(db: Database, cid: int) -> None:
+    def sneak_a_write(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO note (connection_id, title) VALUES (?, 'sneaked')", [cid])
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.read(sneak_a_write)
+    with pytest.raises(ZeroDivisionError):
+        await db.read(lambda conn: 1 / 0)
+    assert await db.read(lambda conn: conn.execute("SELECT count(*) FROM note").fetchone()[0]) == 0
+
+    def add(session: Session) -> None:  # the same pooled connection takes writes again
+        session.add(Note(connection_id=cid, title="written"))
+
+    await db.run(add)
+    assert await db.read(lambda conn: conn.execute("SELECT title FROM note").fetchall()) == [("written",)]
+    assert await db.run(lambda s: s.execute(text("PRAGMA query_only")).scalar()) == 0
+
+
+async def test_read_wants_a_plain_function_and_an_open_database(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "ws.db")
+
+    async def not_allowed(conn: sqlite3.Connection) -> None:
+        return None
+
+    with pytest.raises(TypeError, match="plain function"):
+        await db.read(not_allowed)  # type: ignore[arg-type]
+    await db.close()
+    with pytest.raises(DatabaseClosedError):
+        await db.read(lambda conn: None)
+
+
 # --------------------------------------------------------------------------------- transactions
 async def test_run_commits_on_success_and_rolls_back_on_error(db: Database, cid: int) -> None:
     def add_then_fail(session: Session) -> None:
