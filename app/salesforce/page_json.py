@@ -4,7 +4,7 @@ Why: a page of 2000 contacts is ~1.5 MB of JSON.  Parsing it in one go takes 16�
 2-core machine, and any JSON parser holds the GIL while it runs, so doing it in a worker thread
 would freeze the UI thread just the same.  That one parse per page was the longest step on the
 event loop during a 100,000-contact sync (measured with a timer probe: the loop's longest stalls
-were the page parses, plus whatever GIL wait came on top).  Parsed as ~256 KB slices with a yield
+were the page parses, plus whatever GIL wait came on top).  Parsed as ~128 KB slices with a yield
 in between, each step is a few milliseconds and the UI keeps painting.
 
 How the slices are found: in a query response every record is an object that starts with
@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-SLICE_BYTES = 256 * 1024  # ≈ 330 contacts: 2–4 ms of parsing per turn of the loop
+SLICE_BYTES = 128 * 1024  # ≈ 170 contacts: 1–2 ms of parsing per turn of the loop
 _ARRAY = b'"records":['
 _GAP = b'},{"attributes":'
 
