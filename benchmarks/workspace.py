@@ -13,8 +13,10 @@ process:
   (offscreen), while a 5 ms ``QTimer`` measures the longest event-loop stall.  ``--rounds`` (3)
   interleaved baseline/ours pairs, each ours into a fresh workspace; the medians are compared and the
   worst stall is reported;
+* the search-index tidy-up the app's scheduler runs after a big sync (timed on its own, not as sync);
 * incremental pull with nothing changed (API calls), the full first-run pull (users and meetings too);
-* search latency through ``ContactListModel.search`` — the exact path a keystroke takes;
+* search latency through the function ``ContactListModel.search`` calls, via ``Database.read`` —
+  the path a keystroke takes;
 * RSS after scrolling the whole list from top to bottom.
 
 Targets (issue 6): ≤ 55 API calls and ≤ 15 s for 100,000 contacts at 100 ms, ratio ≤ 1.0, incremental
@@ -243,6 +245,7 @@ async def run_ours(
     from app.store import contacts
     from app.sync.pull import PullEngine
     from app.sync.pull_types import PullPreferences
+    from app.sync.search_upkeep import tidy_search_index
     from app.ui.workspace.list_model import SEARCH_LIMIT
     from app.ui.workspace.responsiveness import tune_for_responsiveness
 
@@ -266,6 +269,12 @@ async def run_ours(
     db, page, cid = await one_round(1)
     first = out["rounds"][0]
     out.update({key: first[key] for key in ("api_calls", "sync_outcome", "contacts")})
+    # What the app's scheduler starts once a big sync has reported its result (not part of the sync
+    # time: the list and search work before it; it makes later searches faster).
+    note("ours: tidying the search index after the sync")
+    started = time.perf_counter()
+    out["search_tidy_steps"] = await tidy_search_index(db)
+    out["search_tidy_seconds"] = time.perf_counter() - started
 
     async with SalesforceClient(tokens["instance_url"], tokens["access_token"], ca_file=org.ca_file) as client:
         await client.ensure_api_version()

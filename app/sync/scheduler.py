@@ -23,6 +23,7 @@ from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import PullEngine
 from app.sync.pull_pick import search_salesforce
 from app.sync.pull_types import PullPreferences, PullResult, RemoteMatch
+from app.sync.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class PullScheduler:
         self._cancel = asyncio.Event()
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
+        self._tidy: asyncio.Task[int] | None = None  # the search index's tidy-up after a big sync
         self._offline_streak = 0
         self._first_delay = first_delay
 
@@ -124,7 +126,7 @@ class PullScheduler:
 
     async def stop(self) -> None:
         self._cancel.set()
-        for task in (self._loop_task, self._running):
+        for task in (self._loop_task, self._running, self._tidy):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -188,6 +190,8 @@ class PullScheduler:
                             on_progress=self._progress, cancel=self._cancel)
         result = await engine.run(full=full)
         self._publish(result)
+        if rows_written(result.counts) >= TIDY_AFTER_ROWS and (self._tidy is None or self._tidy.done()):
+            self._tidy = asyncio.ensure_future(tidy_search_index(self.db, cancel=self._cancel))
         return result
 
     def _publish(self, result: PullResult) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.demo_org import DemoOrg
-from app.store import Database, contacts, settings, sync_state
+from app.store import Database, contacts, search_index, settings, sync_state
 from app.sync.connection import ConnectionManager
 from app.sync.pull_types import PullResult
 from app.sync.scheduler import PullScheduler
@@ -103,3 +103,18 @@ async def test_disconnect_keeps_the_workspace_and_sync_says_why_it_stopped(
     result = await scheduler.sync_now()
     assert result.outcome == "needs_attention" and "disconnected" in result.message.lower()
     assert org.stats()["api_calls"] == 0
+
+
+async def test_a_big_sync_is_followed_by_a_search_index_tidy_up_a_small_one_is_not(
+    env: tuple[DemoOrg, Database, ConnectionManager], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _org, db, manager = env
+    scheduler = PullScheduler(db, manager)
+    first = await scheduler.sync_now()  # 250 contacts: under the threshold
+    assert first.ok and scheduler._tidy is None
+    monkeypatch.setattr("app.sync.scheduler.TIDY_AFTER_ROWS", 100)
+    again = await scheduler.sync_now(full=True)
+    assert again.ok and scheduler._tidy is not None
+    assert await scheduler._tidy >= 1
+    assert await db.run(lambda s: search_index.merge_step(s, 64, first=True)) is False  # merged
+    await scheduler.aclose()
