@@ -154,12 +154,7 @@ class Database:
     def _run_on_db_thread(self, fn: Callable[[Session], T]) -> T:
         assert self._engine is not None
         with Session(self._engine, expire_on_commit=False) as session, session.begin():
-            result = fn(session)
-            if inspect.isawaitable(result):
-                if inspect.iscoroutine(result):
-                    result.close()
-                raise TypeError("Database.run needs a plain function, not a coroutine function")
-            return result
+            return _plain(fn(session), "run")
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)``, which only reads, on the database thread and return its result.
@@ -184,12 +179,7 @@ class Database:
             raw.execute("PRAGMA query_only = ON")
             try:
                 raw.execute("BEGIN")
-                result = fn(raw)
-                if inspect.isawaitable(result):
-                    if inspect.iscoroutine(result):
-                        result.close()
-                    raise TypeError("Database.read needs a plain function, not a coroutine function")
-                return result
+                return _plain(fn(raw), "read")
             finally:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
@@ -257,6 +247,16 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _plain(result: T, method: str) -> T:
+    """``result`` of a function given to ``run``/``read``; a coroutine there would never run (and its
+    statements would happen nowhere), so it is refused loudly."""
+    if inspect.isawaitable(result):
+        if inspect.iscoroutine(result):
+            result.close()
+        raise TypeError(f"Database.{method} needs a plain function, not a coroutine function")
+    return result
 
 
 def _begin_immediate(conn: Any) -> None:
