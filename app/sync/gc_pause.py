@@ -5,9 +5,10 @@ prepared, being written), so the collector keeps promoting objects and running f
 collections.  Measured: 8 of them per pull, 40–140 ms each, and a collection stops every thread —
 the UI included (it was most of the event-loop stalls over 50 ms) — and cost ~1 s of the pull.
 
-Records, rows and tuples are freed by reference counting the moment a page is written.  Reference
-cycles are not: the one that mattered, httpx's response and its stream holding each other (and a
-page's 1.5 MB body), is broken where responses arrive (``app.salesforce.session``).  What is left is
+Records, rows and tuples are freed by reference counting once a page is written (in the pull's
+worker thread, see ``page_release``).  Reference cycles are not: the one that mattered, httpx's
+response and its stream holding each other (and a page's 1.5 MB body), is broken where responses
+arrive (``app.salesforce.session``).  What is left is
 a handful of small objects per pull (measured: a dozen for 30,000 contacts), collected as soon as the
 last pull ends.  (Collecting the young generations after every page instead cost ~10% of the pull
 and a stall of its own.)
