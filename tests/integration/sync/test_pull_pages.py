@@ -10,6 +10,7 @@ from app.demo_org import DemoOrg
 from app.salesforce.results import QueryPage
 from app.store import Database, contacts
 from app.sync.pull import PullEngine
+from app.sync.pull_base import PullBase
 from app.sync.pull_pages import PageWalker, _Plan
 from app.sync.pull_types import PullPreferences
 from tests.integration.sync.conftest import add_connection, client_for
@@ -66,20 +67,24 @@ async def test_pages_fetched_ahead_arrive_complete_in_order_without_extra_calls(
             await db.close()
 
 
+freed_on: list[str] = []
+
+
+class Row:
+    def __del__(self) -> None:
+        freed_on.append(threading.current_thread().name)
+
+
+class Prepared:
+    def __init__(self, n: int) -> None:
+        self.rows = [Row() for _ in range(n)]
+
+    def big_lists(self) -> tuple[list[Row], ...]:
+        return (self.rows,)
+
+
 async def test_written_pages_are_freed_in_the_worker_thread_not_on_the_loop() -> None:
-    freed_on: list[str] = []
-
-    class Row:
-        def __del__(self) -> None:
-            freed_on.append(threading.current_thread().name)
-
-    class Prepared:
-        def __init__(self, n: int) -> None:
-            self.rows = [Row() for _ in range(n)]
-
-        def big_lists(self) -> tuple[list[Row], ...]:
-            return (self.rows,)
-
+    freed_on.clear()
     written: list[tuple[int, list[dict[str, object]]]] = []
 
     async def write(p: QueryPage, last: bool, prepared: Prepared) -> None:
@@ -96,3 +101,22 @@ async def test_written_pages_are_freed_in_the_worker_thread_not_on_the_loop() ->
     assert [n for n, _ in written] == [2000, 2000, 1000]
     assert all(records == [] for _, records in written)  # each page emptied once written
     assert len(freed_on) == 5000 and set(freed_on) == {"test-prepare_0"}
+
+
+async def test_a_pull_lets_its_worker_free_the_last_page_before_it_stops() -> None:
+    freed_on.clear()
+
+    async def write(p: QueryPage, last: bool, prepared: Prepared) -> None:
+        return None
+
+    with DemoOrg(contacts=3000, seed=8, latency_ms=5) as org:
+        client, _ = client_for(org)
+        async with client:
+            first = await client.query_page("SELECT Id FROM Contact ORDER BY Id", batch_size=2000)
+            pull = PullBase(client, None, 1, PullPreferences())  # type: ignore[arg-type]  # no database needed
+            await pull._walk_prepared(first, lambda p: Prepared(len(p.records)), write)
+    for _ in range(100):  # the worker finishes on its own time; the loop never waits for it
+        if len(freed_on) == 3000:
+            break
+        await asyncio.sleep(0.05)
+    assert len(freed_on) == 3000 and set(freed_on) == {"notebridge-pull-prepare_0"}
