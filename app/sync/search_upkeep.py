@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.store import Database, search_index
+from app.store import Database, DatabaseClosedError, search_index
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +20,24 @@ MAX_STEPS = 10_000  # a bound, should ``total_changes`` ever keep saying "more"
 
 async def tidy_search_index(db: Database, *, cancel: asyncio.Event | None = None,
                             step_pages: int = STEP_PAGES) -> int:
-    """Merge the search indexes' b-trees until done (or cancelled); returns the steps taken."""
+    """Merge the search indexes' b-trees until done (or cancelled); returns the steps taken.
+
+    Upkeep, run in the background: it never raises (a closed workspace or a database error just ends
+    it, logged; search works the same without it, only slower)."""
     steps = 0
-    while steps < MAX_STEPS and not (cancel is not None and cancel.is_set()):
-        first = steps == 0
-        more = await db.run(lambda s, first=first: search_index.merge_step(s, step_pages, first=first))
-        steps += 1
-        if not more:
-            break
+    try:
+        while steps < MAX_STEPS and not (cancel is not None and cancel.is_set()):
+            first = steps == 0
+            more = await db.run(lambda s, first=first: search_index.merge_step(s, step_pages, first=first))
+            steps += 1
+            if not more:
+                break
+    except DatabaseClosedError:
+        log.info("search index tidy-up stopped: the workspace closed")
+        return steps
+    except Exception:
+        log.exception("search index tidy-up failed after %d steps; search still works, only slower", steps)
+        return steps
     log.info("search index tidied in %d steps", steps)
     return steps
 

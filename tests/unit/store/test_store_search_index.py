@@ -31,7 +31,7 @@ async def test_a_sync_in_many_transactions_is_merged_in_steps_and_search_is_unch
     assert await answers(db, cid) == before
 
 
-async def test_an_empty_index_needs_one_step_and_cancelling_stops_before_any() -> None:
+async def test_an_empty_index_needs_one_step_and_cancelling_or_closing_stops_it() -> None:
     import asyncio
     from pathlib import Path
     from tempfile import TemporaryDirectory
@@ -45,6 +45,7 @@ async def test_an_empty_index_needs_one_step_and_cancelling_stops_before_any() -
             assert await tidy_search_index(db, cancel=stop) == 0
         finally:
             await db.close()
+        assert await tidy_search_index(db) == 0  # closed under it (shutdown): ends quietly
 
 
 def test_only_people_count_towards_a_big_sync() -> None:
