@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from app.store import Database, DatabaseClosedError, search_index
+from app.store.models import SOURCE_OBJECTS
 
 log = logging.getLogger(__name__)
 
@@ -44,4 +45,4 @@ async def tidy_search_index(db: Database, *, cancel: asyncio.Event | None = None
 
 def rows_written(counts: dict[str, int]) -> int:
     """People written by a pull (``Contact.written``, ``Lead.written``, ``Account.written``)."""
-    return sum(counts.get(f"{sobject}.written", 0) for sobject in ("Contact", "Lead", "Account"))
+    return sum(counts.get(f"{sobject}.written", 0) for sobject in SOURCE_OBJECTS)
