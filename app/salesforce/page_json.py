@@ -65,7 +65,7 @@ def slice_records(body: bytes, slice_bytes: int = SLICE_BYTES) -> tuple[bytes, l
 
 async def parse_page(body: bytes) -> Any:
     """The page's JSON, as ``parse_json`` would read it, yielding to the event loop between slices."""
-    sliced = slice_records(body)
+    sliced = slice_records(body, SLICE_BYTES)
     if sliced is None:
         return parse_json(body)
     envelope_bytes, slices = sliced

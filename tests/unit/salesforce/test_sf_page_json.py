@@ -27,7 +27,6 @@ def _page(records: list[dict[str, Any]], *, records_last: bool = True) -> bytes:
 
 def _parsed_in_slices(body: bytes, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr("app.salesforce.page_json.SLICE_BYTES", SMALL_SLICE)
-    monkeypatch.setattr("app.salesforce.page_json.slice_records.__defaults__", (SMALL_SLICE,))
     return asyncio.run(parse_page(body))
 
 
