@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.background_failures import fail_on_background_errors
+
+__all__ = ["fail_on_background_errors"]
+
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="notebridge-tests-"))
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["NOTEBRIDGE_HOME"] = str(_RUN_DIR / "home")

@@ -179,9 +179,8 @@ class Shell:
     def _on_push_status(self, status: LoopStatus) -> None:
         if self.outbox is not None:
             self.outbox.set_loop_status(status)
-        text = status.text() if callable(getattr(status, "text", None)) else ""
         if not (self.scheduler and self.scheduler.busy):
-            self.window.set_sync_progress(text)
+            self.window.set_sync_progress(status.text)
         self._refresh_usage()
 
     def _refresh_usage(self) -> None:

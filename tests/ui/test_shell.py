@@ -93,3 +93,33 @@ def test_second_instance_raises_the_first(qtbot: QtBot, tmp_path: Path) -> None:
     again = SingleInstance(tmp_path / "data")
     assert again.acquire()  # released lock is reusable
     again.release()
+
+
+async def test_push_status_reaches_the_status_bar(qtbot: QtBot, tmp_path: Path) -> None:
+    """The push loop's status (a property, not a method) is what the status bar shows while no sync runs."""
+    from app.context import AppContext
+    from app.paths import AppPaths
+    from app.store import Database
+    from app.store.outbox import OutboxCounts
+    from app.sync.connection import ConnectionManager
+    from app.sync.push_loop import LoopStatus
+    from app.ui.demo import EmbeddedDemo
+    from app.ui.shell import Shell
+
+    db = await Database.open(tmp_path / "workspace.db")
+    connections = ConnectionManager(db)
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        home = tmp_path / "home"
+        app_paths = AppPaths(data=home / "data", config=home / "config", logs=home / "logs", cache=home / "cache",
+                             runtime=home / "run").ensure()
+        context = AppContext(paths=app_paths, db=db)
+        shell = Shell(window, context, connections, EmbeddedDemo())
+        shell._on_push_status(LoopStatus(counts=OutboxCounts(waiting=2, needs_attention=1), state="offline"))
+        assert window.sync_label.text() == "2 waiting (offline) · 1 needs attention"
+        shell._on_push_status(LoopStatus(counts=OutboxCounts(queued=3), sending=3, state="sending"))
+        assert window.sync_label.text() == "sending 3…"
+    finally:
+        await connections.aclose()
+        await db.close()

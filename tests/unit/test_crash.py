@@ -36,6 +36,7 @@ def test_excepthook_logs_and_reports_redacted(reports: list[tuple[str, str]], tm
     assert "ValueError" in ring.text()
 
 
+@pytest.mark.allow_background_errors
 async def test_unhandled_task_error_reaches_reporter(reports: list[tuple[str, str]]) -> None:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(crash.loop_exception_handler)

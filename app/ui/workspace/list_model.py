@@ -179,6 +179,6 @@ class ContactListModel(QAbstractListModel):
         while len(self._blocks) > MAX_BLOCKS:
             self._blocks.popitem(last=False)
         first = block * BLOCK
-        last = min(self.total, first + BLOCK) - 1
-        if last >= first:
+        last = min(self.rowCount(), first + BLOCK) - 1
+        if self._hits is None and last >= first:  # search hits on screen: the browse rows are not shown
             self.dataChanged.emit(self.index(first), self.index(last))

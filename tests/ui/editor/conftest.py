@@ -8,16 +8,12 @@ editors need no Salesforce org.
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-import qasync
-from PySide6.QtWidgets import QApplication
 from sqlmodel import Session, select
 
 from app.store import Database
@@ -25,31 +21,15 @@ from app.store import contacts as contacts_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Connection, Contact
 from app.store.tasks import TaskPicklists
+from tests.support.qt_loop import until
+
+__all__ = ["Workspace", "seed_workspace", "until", "workspace"]
 
 _ROOT = str(Path(__file__).resolve().parents[3])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 USER_ID = "005000000000001AAA"
-UNTIL_TIMEOUT = 20.0
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
-    def qt_loop() -> asyncio.AbstractEventLoop:
-        app = QApplication.instance() or QApplication([])
-        app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
-        return qasync.QEventLoop(app)
-
-    return {"qasync": qt_loop}
-
-
-async def until(predicate: Callable[[], object], message: str = "", timeout: float = UNTIL_TIMEOUT) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for: {message or predicate}")
-        await asyncio.sleep(0.01)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Outbox page tests share the editor tests' qasync loop and workspace."""
+"""Outbox page tests share the editor tests' workspace."""
 
-from tests.ui.editor.conftest import Workspace, pytest_asyncio_loop_factories, until, workspace
+from tests.ui.editor.conftest import Workspace, until, workspace
 
-__all__ = ["Workspace", "pytest_asyncio_loop_factories", "until", "workspace"]
+__all__ = ["Workspace", "until", "workspace"]

@@ -9,7 +9,7 @@ the real pull engine, and shows a ``SettingsPage`` on that workspace.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,7 @@ from app.ui import aio
 from app.ui.settings import SettingsPage
 from app.ui.settings.confirm import ConfirmDialog
 from tests.integration.settings.settings_env import connect, make_org, pull
-from tests.ui.wizard.helpers import new_qt_loop, until
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
-    return {"qasync": new_qt_loop}
+from tests.ui.wizard.helpers import until
 
 
 @dataclass

@@ -22,7 +22,7 @@ or records it for tests that check what would have been opened.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +35,11 @@ from tests.ui.wizard.helpers import (
     Browser,
     WizardFactory,
     free_callback_urls,
-    new_qt_loop,
 )
 
 if TYPE_CHECKING:
     from app.demo_org import DemoOrg
 
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
-    return {"qasync": new_qt_loop}
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ import socket
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import qasync
-import shiboken6
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard
 
 from tests.support.browser_by_http import approve_in_browser_async
+from tests.support.qt_loop import UNTIL_TIMEOUT, new_qt_loop, until
+
+__all__ = ["UNTIL_TIMEOUT", "new_qt_loop", "until"]  # re-exported: older tests import them from here
 
 if TYPE_CHECKING:
     from app.demo_org import DemoOrg
@@ -24,43 +25,8 @@ if TYPE_CHECKING:
     from app.ui.wizard.page_signin import SignInPage
 
 WizardFactory = Callable[..., Awaitable["SetupWizard"]]
-UNTIL_TIMEOUT = 20.0
 KEY = "3MVG9IKwB5abcdEFGHijklMNOPqrstUVWXyz0123456789abcdEFGHijklMNOPqrstUVWXyz.0123456789_ab"
 SECRET = "0123456789ABCDEF" * 4
-
-
-class QtTestLoop(qasync.QEventLoop):  # type: ignore[misc]
-    """A qasync loop that frees its Qt objects on close, on the main thread.
-
-    The app has one loop for its whole life; tests make one per test. A closed loop's timer object
-    (a QObject with Qt timers still registered) would otherwise be freed by Python's cyclic garbage
-    collector in whatever thread happens to run it (the demo org's or the database's), where Qt
-    cannot unregister its timers — and the next timer tick on the main thread crashes.
-    """
-
-    def close(self) -> None:
-        super().close()
-        for name in ("_timer", "_QEventLoop__call_soon_signaller"):
-            obj = getattr(self, name, None)
-            if obj is not None and shiboken6.isValid(obj):
-                shiboken6.delete(obj)
-
-
-def new_qt_loop() -> asyncio.AbstractEventLoop:
-    app = QApplication.instance() or QApplication([])
-    # As in the app: closing the last window (the wizard) must not quit Qt, and so stop the loop.
-    app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
-    return QtTestLoop(app)
-
-
-async def until(predicate: Callable[[], object], message: str = "", timeout: float = UNTIL_TIMEOUT) -> None:
-    """Wait on the loop until ``predicate()`` holds; the timeout only bounds a hang."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for: {message or predicate}")
-        await asyncio.sleep(0.01)
 
 
 def press(qtbot: Any, widget: QWidget) -> None:

@@ -3,7 +3,7 @@ filled by the real pull from a demo org over HTTP, and a real signed-in Connecti
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +18,10 @@ from app.sync.scheduler import PullScheduler
 from app.ui import aio
 from app.ui.workspace import WorkspacePage
 from tests.integration.salesforce.sf_org import make_org, signed_in
-from tests.ui.wizard.helpers import new_qt_loop, until
+from tests.ui.wizard.helpers import until
 
 __all__ = ["Env", "until"]
 
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
-    return {"qasync": new_qt_loop}
 
 
 @dataclass
