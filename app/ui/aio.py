@@ -13,6 +13,8 @@ import functools
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
+import shiboken6
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
 P = ParamSpec("P")
@@ -56,6 +58,11 @@ async def cancel_all(grace_seconds: float = 3.0) -> None:
         task.cancel()
     if pending:
         await asyncio.wait(pending, timeout=grace_seconds)
+
+
+def alive(obj: QObject) -> bool:
+    """False once Qt has deleted ``obj``: a coroutine that outlived its window must not touch it."""
+    return shiboken6.isValid(obj)
 
 
 def running_tasks() -> int:

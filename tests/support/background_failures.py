@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import qasync
 
 MARKER = "allow_background_errors"
 
@@ -32,16 +33,22 @@ class Recorder:
             self.reports.append(text)
 
 
-@pytest.fixture(autouse=True)
-def fail_on_background_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    recorder = Recorder()
-    original = asyncio.BaseEventLoop.call_exception_handler
+def _recording(loop_class: type, recorder: Recorder) -> Callable[[Any, dict[str, Any]], None]:
+    original = loop_class.call_exception_handler
 
-    def recording(loop: asyncio.BaseEventLoop, context: dict[str, Any]) -> None:
+    def recording(loop: Any, context: dict[str, Any]) -> None:
         recorder.add(context)
         original(loop, context)
 
-    monkeypatch.setattr(asyncio.BaseEventLoop, "call_exception_handler", recording)
+    return recording
+
+
+@pytest.fixture(autouse=True)
+def fail_on_background_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
+    recorder = Recorder()
+    # qasync's loop defines its own call_exception_handler ahead of asyncio's in its MRO: patch both.
+    for loop_class in (asyncio.BaseEventLoop, qasync._QEventLoop):
+        monkeypatch.setattr(loop_class, "call_exception_handler", _recording(loop_class, recorder))
     yield recorder
     if recorder.reports and request.node.get_closest_marker(MARKER) is None:
         pytest.fail("background work failed during the test:\n  " + "\n  ".join(recorder.reports), pytrace=False)

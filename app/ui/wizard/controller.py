@@ -213,9 +213,11 @@ class WizardController(QObject):
                 await wizard_state.asave_draft(self.db, self.draft)
             except Exception as exc:  # a full disk must not crash the wizard; say so instead
                 log.exception("saving the wizard draft failed")
-                self.save_failed.emit(f"Notebridge could not save your progress: {exc}")
+                if aio.alive(self):
+                    self.save_failed.emit(f"Notebridge could not save your progress: {exc}")
                 return
-        self.draft_saved.emit()
+        if aio.alive(self):  # the wizard may have closed (and been deleted) while the save ran
+            self.draft_saved.emit()
 
     async def _save_secret(self) -> None:
         key = self._secret_key()
