@@ -241,17 +241,17 @@ async def run_ours(
     machine: on a shared 2-core box one run of either can be 30% off.  The medians are compared.  The
     first round's workspace goes on to the other measurements (memory last), before the other rounds
     leave anything behind in this process."""
+    from app.runtime import tune_for_responsiveness
     from app.salesforce.client import SalesforceClient
     from app.store import contacts
     from app.sync.pull import PullEngine
     from app.sync.pull_types import PullPreferences
     from app.sync.search_upkeep import tidy_search_index
     from app.ui.workspace.list_model import SEARCH_LIMIT
-    from app.ui.workspace.responsiveness import tune_for_responsiveness
 
     out: dict[str, Any] = {"rounds": []}
     tokens = org.command("mint_tokens")
-    tune_for_responsiveness()  # what WorkspacePage.start() does in the app
+    tune_for_responsiveness()  # what the GUI does once start-up is done
 
     async def one_round(number: int) -> tuple[Any, Any, int]:
         here = folder / f"round-{number}"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 
 from PySide6.QtWidgets import QApplication
 
+from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths
 from app.sync.connection import ConnectionManager
@@ -45,10 +45,7 @@ async def gui_main(
         context.on_close("connection", connections.aclose)
         shell = Shell(window, context, connections, embedded_demo)
         await shell.start(open_wizard=demo)
-        # Everything built so far lives for the whole session: keep the collector from re-scanning it,
-        # which otherwise shows up as a ~45 ms stall of the UI loop on a full collection.
-        gc.collect()
-        gc.freeze()
+        runtime.tune_for_responsiveness()
         return await closed
     finally:
         window.hide()

@@ -36,7 +36,6 @@ from app.ui.workspace.list_delegate import ContactDelegate
 from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.list_view import ContactListView
 from app.ui.workspace.pick_dialog import PickDialog
-from app.ui.workspace.responsiveness import tune_for_responsiveness
 from app.ui.workspace.search_box import SearchBox
 from app.ui.workspace.states import WorkspaceStates
 
@@ -185,7 +184,6 @@ class WorkspacePage(WorkspaceStates, QWidget):
     # ------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
         """Load the workspace and begin periodic sync (call once the page is in the window)."""
-        tune_for_responsiveness()
         aio.start(self.initialise(), name="workspace-start")
 
     async def initialise(self) -> None:
