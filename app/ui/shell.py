@@ -198,9 +198,5 @@ class Shell:
 
     def _new_note(self) -> None:
         """Ctrl+N: a new note for the client on screen (the editor's own Ctrl+N covers its window)."""
-        data = getattr(self.workspace.detail, "data", None) if self.workspace is not None else None
-        contact = getattr(data, "contact", None)
-        if self.editors is None or contact is None or contact.id is None:
+        if self.workspace is None or not self.workspace.new_note_for_current():
             self.window.statusBar().showMessage("Open a client first, then press Ctrl+N for a new note.", 5000)
-            return
-        aio.start(self.editors.open_note_editor(contact.id), name="new note")

@@ -37,10 +37,10 @@ from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.list_view import ContactListView
 from app.ui.workspace.pick_dialog import PickDialog
 from app.ui.workspace.search_box import SearchBox
-from app.ui.workspace.states import WorkspaceStates
+from app.ui.workspace.states import Body, EmptyAction, PageFacts, PageView, decide
 
 
-class WorkspacePage(WorkspaceStates, QWidget):
+class WorkspacePage(QWidget):
     """``WorkspacePage(db, connections)`` then ``start()``; ``await aclose()`` at shutdown."""
 
     connect_requested = Signal()
@@ -288,11 +288,13 @@ class WorkspacePage(WorkspaceStates, QWidget):
         if summary is not None:
             await self.detail.show_contact(summary.id)
 
-    def new_note_for_current(self) -> None:
-        """The shell's "new note" shortcut: a note about the client on screen (if one is)."""
+    def new_note_for_current(self) -> bool:
+        """Ctrl+N: ask for a note about the client on screen; False when there is none (or it is read-only)."""
         data = self.detail.data
-        if data is not None and data.contact.id is not None and not data.contact.read_only:
-            self.new_note_requested.emit(data.contact.id)
+        if data is None or data.contact.id is None or data.contact.read_only:
+            return False
+        self.new_note_requested.emit(data.contact.id)
+        return True
 
     # ---------------------------------------------------------------------------------- sync
     async def sync_now(self, *, full: bool = False) -> PullResult | None:
@@ -366,3 +368,68 @@ class WorkspacePage(WorkspaceStates, QWidget):
 
     def _on_status(self, _status: ConnectionStatus) -> None:
         self._update_state()
+
+    # ------------------------------------------------------------------------- what is shown
+    def _facts(self) -> PageFacts:
+        settings = self.settings
+        return PageFacts(
+            connection_id=self.connection_id,
+            status=self.connections.status if self.connections is not None else None,
+            contacts_enabled=settings.contacts_enabled if settings is not None else True,
+            pick_mode=bool(settings and settings.pick_mode),
+            can_sync=self.scheduler is not None,
+            total=self.model.total, searching=self.model.searching, shown=self.model.rowCount(),
+            query=self.model.query, syncing=self.syncing,
+            progress_message=self.last_progress.message if self.last_progress is not None else None,
+            last_result=self.last_result)
+
+    def _update_state(self) -> None:
+        self._show(decide(self._facts()))
+
+    def _show(self, view: PageView) -> None:
+        self.pick_button.setVisible(view.show_pick_button)
+        self.sync_button.setEnabled(view.sync_enabled)
+        if view.banner is None:
+            self.banner.clear()
+        else:
+            link = (view.banner.link[0].value, view.banner.link[1]) if view.banner.link else None
+            self.banner.show_message(view.banner.level, view.banner.text, fix=view.banner.fix, link=link)
+        if view.empty is not None:
+            self.empty.setProperty("kind", view.empty.action.value)
+            self.empty.title_label.setText(view.empty.title)
+            self.empty.text_label.setText(view.empty.text)
+            if self.empty.button is not None:
+                self.empty.button.setVisible(view.empty.button is not None)
+                if view.empty.button:
+                    self.empty.button.setText(view.empty.button)
+        self.body.setCurrentWidget({Body.LIST: self.splitter, Body.EMPTY: self.empty,
+                                    Body.LOADING: self.loading}[view.body])
+        if view.no_results is not None:
+            self.no_results.title_label.setText(view.no_results.title)
+            self.no_results.text_label.setText(view.no_results.text)
+            if self.no_results.button is not None:
+                self.no_results.button.setVisible(view.no_results.offer_salesforce_search)
+            self.list_stack.setCurrentWidget(self.no_results)
+        else:
+            self.list_stack.setCurrentWidget(self.list_view)
+        self.status_label.setText(view.status)
+
+    def _empty_action(self) -> None:
+        action = EmptyAction(self.empty.property("kind"))
+        if action is EmptyAction.CONNECT:
+            self.connect_requested.emit()
+        elif action is EmptyAction.PICK:
+            aio.start(self.open_pick_dialog(), name="pick-dialog")
+        elif action is EmptyAction.ENABLE:
+            self.toggle_action.setChecked(True)
+        else:
+            aio.start(self.sync_now(), name="sync-now")
+
+    def _banner_link(self, href: str) -> None:
+        if href == "connect":
+            self.connect_requested.emit()
+
+    def describe_state(self) -> dict[str, object]:
+        """What the page shows, in words (tests and the screenshot script)."""
+        return {"body": self.body.currentWidget().objectName(), "empty_kind": self.empty.property("kind"),
+                "banner": self.banner.plain_text(), "status": self.status_label.text()}

@@ -1,135 +1,174 @@
-"""What the workspace page shows when there is no list to show, and the banner above it.
+"""What the workspace page shows when there is no list to show, the banner above it and the status line.
 
 Every state says what happened and offers the next step: never connected, disconnected (the
 workspace is kept), first sync running, client sync off, pick mode with nobody picked yet, offline,
-the daily API limit, nothing matching the search.
+the daily API limit, nothing matching the search.  The decision is a pure function of
+:class:`PageFacts` (so it is tested without widgets); ``WorkspacePage`` gathers the facts and
+applies the :class:`PageView` it gets back.
 """
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from enum import Enum
 
-from app.ui import aio
+from app.sync.connection import ConnectionStatus
+from app.sync.pull_types import PullResult
+from app.ui.widgets.inline_message import Kind
 from app.ui.workspace.list_model import SEARCH_LIMIT
 
-if TYPE_CHECKING:
-    from app.ui.workspace.page import WorkspacePage
 
-    _Base = WorkspacePage
-else:
-    _Base = object
+class Body(Enum):
+    LIST = "list"
+    EMPTY = "empty"
+    LOADING = "loading"
 
 
-class WorkspaceStates(_Base):
-    """Mixed into ``WorkspacePage``; uses its widgets and state."""
+class EmptyAction(Enum):
+    """What the empty state's button does."""
 
-    def _empty_action(self) -> None:
-        kind = self.empty.property("kind")
-        if kind == "connect":
-            self.connect_requested.emit()
-        elif kind == "pick":
-            aio.start(self.open_pick_dialog(), name="pick-dialog")
-        elif kind == "enable":
-            self.toggle_action.setChecked(True)
+    CONNECT = "connect"
+    ENABLE = "enable"
+    PICK = "pick"
+    SYNC = "sync"
+
+
+class BannerLink(Enum):
+    CONNECT = "connect"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    connection_id: int | None
+    status: ConnectionStatus | None
+    contacts_enabled: bool
+    pick_mode: bool
+    can_sync: bool  # a scheduler exists
+    total: int
+    searching: bool
+    shown: int
+    query: str
+    syncing: bool
+    progress_message: str | None
+    last_result: PullResult | None
+
+
+@dataclass(frozen=True)
+class EmptyView:
+    action: EmptyAction
+    title: str
+    text: str
+    button: str | None
+
+
+@dataclass(frozen=True)
+class BannerView:
+    level: Kind
+    text: str
+    fix: str = ""
+    link: tuple[BannerLink, str] | None = None
+
+
+@dataclass(frozen=True)
+class NoResultsView:
+    title: str
+    text: str
+    offer_salesforce_search: bool
+
+
+@dataclass(frozen=True)
+class PageView:
+    body: Body
+    empty: EmptyView | None
+    no_results: NoResultsView | None
+    banner: BannerView | None
+    status: str
+    show_pick_button: bool
+    sync_enabled: bool
+
+
+_PROBLEM_OUTCOMES = ("limit", "failed", "offline", "partial", "needs_attention")
+
+
+def decide(facts: PageFacts) -> PageView:
+    connected = facts.status is not None and facts.status.state == "connected"
+    return PageView(
+        body=_body(facts),
+        empty=_empty(facts, connected),
+        no_results=_no_results(facts),
+        banner=_banner(facts),
+        status=_status(facts),
+        show_pick_button=facts.pick_mode,
+        sync_enabled=facts.can_sync and facts.connection_id is not None,
+    )
+
+
+def _body(facts: PageFacts) -> Body:
+    if facts.connection_id is None:
+        return Body.EMPTY
+    if facts.total == 0 and not facts.searching:
+        return Body.LOADING if facts.syncing else Body.EMPTY
+    return Body.LIST
+
+
+def _empty(facts: PageFacts, connected: bool) -> EmptyView | None:
+    if facts.connection_id is None:
+        return EmptyView(EmptyAction.CONNECT, "Connect Salesforce to see your clients",
+                         "Notebridge copies your clients from Salesforce so you can find them instantly and "
+                         "write notes even when you are offline. Setup takes about 10 minutes.",
+                         "Connect Salesforce…")
+    if _body(facts) is not Body.EMPTY:
+        return None
+    if not facts.contacts_enabled:
+        return EmptyView(EmptyAction.ENABLE, "Client sync is off",
+                         "Turn it on to copy your clients from Salesforce.", "Turn client sync on")
+    if facts.pick_mode:
+        return EmptyView(EmptyAction.PICK, "Add the clients you work with",
+                         "Pick mode is on: search Salesforce and add the people you want here. Only they "
+                         "are kept up to date.", "Add from Salesforce…")
+    if connected:
+        return EmptyView(EmptyAction.SYNC, "No clients yet",
+                         "Your workspace is empty. Sync to copy your clients from Salesforce.", "Sync now")
+    return EmptyView(EmptyAction.CONNECT, "No clients in this workspace",
+                     "Connect Salesforce to copy your clients here.", "Connect Salesforce…")
+
+
+def _no_results(facts: PageFacts) -> NoResultsView | None:
+    if not (facts.searching and facts.shown == 0):
+        return None
+    return NoResultsView(
+        f"No clients match “{facts.query}”",
+        "Check the spelling, or try part of the name, e-mail, phone number, household or city."
+        + (" Or add them from Salesforce." if facts.pick_mode else ""),
+        offer_salesforce_search=facts.pick_mode and facts.can_sync)
+
+
+def _status(facts: PageFacts) -> str:
+    total = facts.total
+    parts = [f"{total:,} client{'s' if total != 1 else ''}"] if facts.connection_id is not None else []
+    if facts.searching:
+        if facts.shown >= SEARCH_LIMIT:  # the search stops at the best SEARCH_LIMIT: say so, and what to do
+            parts.append(f"best {facts.shown:,} matches, type more to narrow them down")
         else:
-            aio.start(self.sync_now(), name="sync-now")
+            parts.append(f"{facts.shown:,} match{'es' if facts.shown != 1 else ''}")
+    if facts.syncing and facts.progress_message:
+        parts.append(facts.progress_message)
+    return " · ".join(parts)
 
-    def _set_empty(self, kind: str, title: str, text: str, action: str | None) -> None:
-        self.empty.setProperty("kind", kind)
-        self.empty.title_label.setText(title)
-        self.empty.text_label.setText(text)
-        if self.empty.button is not None:
-            self.empty.button.setVisible(action is not None)
-            if action:
-                self.empty.button.setText(action)
-        self.body.setCurrentWidget(self.empty)
 
-    def _update_state(self) -> None:
-        settings = self.settings
-        pick = bool(settings and settings.pick_mode)
-        self.pick_button.setVisible(pick)
-        connected = self.connections is not None and self.connections.status.state == "connected"
-        self.sync_button.setEnabled(self.scheduler is not None and self.connection_id is not None)
-        self._update_banner()
-        total = self.model.total
-        if self.connection_id is None:
-            self._set_empty("connect", "Connect Salesforce to see your clients",
-                            "Notebridge copies your clients from Salesforce so you can find them instantly and "
-                            "write notes even when you are offline. Setup takes about 10 minutes.",
-                            "Connect Salesforce…")
-        elif total == 0 and not self.model.searching:
-            if self.syncing:
-                self.body.setCurrentWidget(self.loading)
-            elif settings is not None and not settings.contacts_enabled:
-                self._set_empty("enable", "Client sync is off",
-                                "Turn it on to copy your clients from Salesforce.", "Turn client sync on")
-            elif pick:
-                self._set_empty("pick", "Add the clients you work with",
-                                "Pick mode is on: search Salesforce and add the people you want here. Only they "
-                                "are kept up to date.", "Add from Salesforce…")
-            elif connected:
-                self._set_empty("sync", "No clients yet",
-                                "Your workspace is empty. Sync to copy your clients from Salesforce.", "Sync now")
-            else:
-                self._set_empty("connect", "No clients in this workspace",
-                                "Connect Salesforce to copy your clients here.", "Connect Salesforce…")
-        else:
-            self.body.setCurrentWidget(self.splitter)
-        if self.model.searching and self.model.rowCount() == 0:
-            self.no_results.title_label.setText(f"No clients match “{self.model.query}”")
-            self.no_results.text_label.setText(
-                "Check the spelling, or try part of the name, e-mail, phone number, household or city."
-                + (" Or add them from Salesforce." if pick else ""))
-            if self.no_results.button is not None:
-                self.no_results.button.setVisible(pick and self.scheduler is not None)
-            self.list_stack.setCurrentWidget(self.no_results)
-        else:
-            self.list_stack.setCurrentWidget(self.list_view)
-        self._update_status_label()
-
-    def _update_status_label(self) -> None:
-        total = self.model.total
-        parts = [f"{total:,} client{'s' if total != 1 else ''}"] if self.connection_id is not None else []
-        if self.model.searching:
-            shown = self.model.rowCount()
-            if shown >= SEARCH_LIMIT:  # the search stops at the best SEARCH_LIMIT: say so, and what to do
-                parts.append(f"best {shown:,} matches, type more to narrow them down")
-            else:
-                parts.append(f"{shown:,} match{'es' if shown != 1 else ''}")
-        if self.syncing and self.last_progress is not None:
-            parts.append(self.last_progress.message)
-        self.status_label.setText(" · ".join(parts))
-
-    def _update_banner(self) -> None:
-        status = self.connections.status if self.connections is not None else None
-        result = self.last_result
-        if self.connection_id is not None and status is not None and status.state == "not_connected":
-            self.banner.show_message(
-                "warn", "Salesforce is disconnected. Your clients, notes and tasks are kept here.",
-                fix="Nothing is synced until you reconnect.", link=("connect", "Reconnect Salesforce…"))
-        elif status is not None and status.state == "needs_attention":
-            self.banner.show_message("error", status.reason or "Salesforce needs attention.", fix=status.fix,
-                                     link=("connect", "Reconnect Salesforce…"))
-        elif status is not None and status.offline:
-            self.banner.show_message(
-                "info", "You are offline. Search and notes work as usual; Notebridge syncs when you are back.")
-        elif result is not None and result.outcome in ("limit", "failed", "offline", "partial", "needs_attention"):
-            kind = "info" if result.outcome == "partial" else "warn"
-            self.banner.show_message(kind, result.message)
-        elif result is not None and result.outcome == "off":
-            self.banner.show_message("info", result.message)
-        else:
-            self.banner.clear()
-
-    def _banner_link(self, href: str) -> None:
-        if href == "connect":
-            self.connect_requested.emit()
-
-    def describe_state(self) -> dict[str, Any]:
-        """What the page shows, in words (tests and the screenshot script)."""
-        body = self.body.currentWidget()
-        with contextlib.suppress(AttributeError):
-            return {"body": body.objectName(), "empty_kind": self.empty.property("kind"),
-                    "banner": self.banner.plain_text(), "status": self.status_label.text()}
-        return {}
+def _banner(facts: PageFacts) -> BannerView | None:
+    status, result = facts.status, facts.last_result
+    reconnect = (BannerLink.CONNECT, "Reconnect Salesforce…")
+    if facts.connection_id is not None and status is not None and status.state == "not_connected":
+        return BannerView("warn", "Salesforce is disconnected. Your clients, notes and tasks are kept here.",
+                          fix="Nothing is synced until you reconnect.", link=reconnect)
+    if status is not None and status.state == "needs_attention":
+        return BannerView("error", status.reason or "Salesforce needs attention.", fix=status.fix, link=reconnect)
+    if status is not None and status.offline:
+        return BannerView("info", "You are offline. Search and notes work as usual; Notebridge syncs when you "
+                                  "are back.")
+    if result is not None and result.outcome in _PROBLEM_OUTCOMES:
+        return BannerView("info" if result.outcome == "partial" else "warn", result.message)
+    if result is not None and result.outcome == "off":
+        return BannerView("info", result.message)
+    return None

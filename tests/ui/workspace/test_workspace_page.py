@@ -148,7 +148,7 @@ async def test_detail_shows_meetings_notes_and_tasks(env: Env, qtbot: Any) -> No
     assert "Draft" in env.page.detail.work_view.text()
     seen: list[int] = []
     env.page.new_note_requested.connect(seen.append)
-    env.page.new_note_for_current()
+    assert env.page.new_note_for_current()
     assert seen == [hits.id]
 
 
