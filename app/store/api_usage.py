@@ -6,8 +6,8 @@ reading in the same slot replaces the slot's numbers (the latest reading wins) a
 Notebridge itself made in it (``own_calls``).  That is at most 288 rows a day per connection; rows
 older than two days are pruned when new ones are written.
 
-Table ``api_usage_sample`` is created by migration ``0004_settings``; it is reached through a Core
-table here, like the outbox's push columns, so reads and writes stay plain and explicit.
+Table ``api_usage_sample`` (``models.ApiUsageSample``, created by migration ``0004_settings``) is used
+through its Core table, so reads and writes stay plain, explicit statements.
 """
 
 from __future__ import annotations
@@ -15,19 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, column, delete, func, select, table, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from app.store.types import UTCDateTime, utcnow
+from app.store.models import ApiUsageSample
+from app.store.types import utcnow
 
 SLOT = timedelta(minutes=5)
 KEEP = timedelta(hours=48)
 
-T = table(
-    "api_usage_sample",
-    column("id", Integer), column("connection_id", Integer), column("taken_at", UTCDateTime),
-    column("used", Integer), column("max_calls", Integer), column("own_calls", Integer),
-)
+T = ApiUsageSample.__table__  # the model is the one description of the table
 
 
 @dataclass(frozen=True, slots=True)

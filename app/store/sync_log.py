@@ -16,24 +16,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, column, delete, func, select, table
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from app.store.types import UTCDateTime, utcnow
+from app.store.models import SyncLogEntry
+from app.store.types import utcnow
 
 KEEP_DAYS = 90
 MAX_ROWS = 20_000
 _MAX_MESSAGE = 2000
 
-T = table(
-    "sync_log",
-    column("id", Integer), column("connection_id", Integer), column("started_at", UTCDateTime),
-    column("finished_at", UTCDateTime), column("direction", String), column("object", String),
-    column("record_ids", JSON), column("outcome", String), column("error_code", String),
-    column("error_message", String), column("api_calls", Integer), column("counts", JSON),
-    # 0004_settings
-    column("item_kind", String), column("item_id", Integer),
-)
+T = SyncLogEntry.__table__  # the model is the one description of the table
 
 
 @dataclass(frozen=True, slots=True)

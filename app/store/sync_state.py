@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from app.store.models import Connection, Setting, SyncCursor, SyncLogEntry
+from app.store import settings
+from app.store.models import Connection, SyncCursor, SyncLogEntry
 from app.store.types import utcnow
 
 PICKED_KEY = "sync.picked_sf_ids"
@@ -185,8 +186,7 @@ def close_abandoned_logs(session: Session, connection_id: int) -> int:
 # ------------------------------------------------------------------------------------ pick mode
 def picked_ids(session: Session, connection_id: int) -> list[str]:
     """Salesforce Ids the advisor imported in pick mode (the only records pick mode updates)."""
-    row = _setting(session, connection_id, PICKED_KEY)
-    value: Any = row.value if row is not None else None
+    value: Any = settings.get(session, connection_id, PICKED_KEY)
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
@@ -199,30 +199,15 @@ def add_picked(session: Session, connection_id: int, sf_ids: Iterable[str]) -> l
             current.append(sf_id)
     if len(current) > MAX_PICKED:
         raise ValueError(f"pick mode keeps at most {MAX_PICKED:,} records; switch to syncing all clients")
-    _put_setting(session, connection_id, PICKED_KEY, current)
+    settings.put(session, connection_id, PICKED_KEY, current)
     return current
 
 
 def remove_picked(session: Session, connection_id: int, sf_ids: Iterable[str]) -> list[str]:
     drop = set(sf_ids)
     current = [i for i in picked_ids(session, connection_id) if i not in drop]
-    _put_setting(session, connection_id, PICKED_KEY, current)
+    settings.put(session, connection_id, PICKED_KEY, current)
     return current
-
-
-def _setting(session: Session, connection_id: int, key: str) -> Setting | None:
-    stmt = select(Setting).where(Setting.connection_id == connection_id, Setting.key == key)
-    return session.execute(stmt).scalars().first()
-
-
-def _put_setting(session: Session, connection_id: int, key: str, value: Any) -> None:
-    row = _setting(session, connection_id, key)
-    if row is None:
-        row = Setting(connection_id=connection_id, key=key)
-    row.value = value
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
 
 
 # -------------------------------------------------------------------------- pull preferences
@@ -250,12 +235,12 @@ _PULL_FLAGS = ("contacts_enabled", "pick_mode", "include_events")
 
 def pull_settings(session: Session, connection_id: int) -> PullSettings:
     connection = session.get(Connection, connection_id)
-    row = _setting(session, connection_id, PULL_SETTINGS_KEY)
-    stored: dict[str, Any] = row.value if row is not None and isinstance(row.value, dict) else {}
+    value = settings.get(session, connection_id, PULL_SETTINGS_KEY)
+    stored: dict[str, Any] = value if isinstance(value, dict) else {}
     defaults = PullSettings()
     interval = stored.get("interval_minutes", defaults.interval_minutes)
-    scope_row = _setting(session, connection_id, RECORD_SCOPE_KEY)
-    scope = scope_row.value if scope_row is not None and scope_row.value in ("all", "mine", "pick") else "all"
+    scope = settings.get(session, connection_id, RECORD_SCOPE_KEY)
+    scope = scope if scope in ("all", "mine", "pick") else "all"
     return PullSettings(
         client_object=connection.client_object if connection else defaults.client_object,
         include_leads=bool(connection.include_leads) if connection else defaults.include_leads,
@@ -279,8 +264,8 @@ def set_pull_settings(session: Session, connection_id: int, **changes: Any) -> P
         minutes = changes["interval_minutes"]
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
             raise ValueError("the sync interval must be between 1 minute and 24 hours")
-    row = _setting(session, connection_id, PULL_SETTINGS_KEY)
-    stored = dict(row.value) if row is not None and isinstance(row.value, dict) else {}
+    value = settings.get(session, connection_id, PULL_SETTINGS_KEY)
+    stored = dict(value) if isinstance(value, dict) else {}
     stored.update({k: (bool(v) if k in _PULL_FLAGS else v) for k, v in changes.items()})
-    _put_setting(session, connection_id, PULL_SETTINGS_KEY, stored)
+    settings.put(session, connection_id, PULL_SETTINGS_KEY, stored)
     return pull_settings(session, connection_id)
