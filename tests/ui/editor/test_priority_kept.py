@@ -17,14 +17,17 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtTest import QTest
+from sqlalchemy import update
 
 from app.demo_org import DemoOrg
 from app.store import Database
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store import users as users_repo
+from app.store.models import Task
 from app.store.tasks import TaskPicklists
 from app.sync import push_actions
+from app.ui.editor.stored_choice import AS_IN_SALESFORCE
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.window import EditorLauncher, EditorWindow
 from tests.integration.push.conftest import PushEnv, make_env
@@ -205,6 +208,46 @@ async def test_priority_kept_value_the_picklist_no_longer_lists(org_env: PushEnv
     remote = _remote(env, task.remote_id or "")
     assert (remote["Subject"], remote["Status"], remote["Priority"]) == (
         "Review beneficiaries again", "Deferred", "Normal")
+
+
+async def test_priority_kept_for_a_pushed_task_that_stored_no_value(org_env: PushEnv) -> None:
+    """A task pushed before the workspace recorded the org's defaults (Status/Priority/assignee unset
+    on disk), the org's default since changed to High: the editor says the value is Salesforce's, and
+    the re-send leaves Salesforce's Normal, Not Started and assignee alone — then the draft holds them."""
+    env = org_env
+    task = await env.task(subject="Send IRA transfer form")  # no picklists cached: nothing stored
+    assert (task.status, task.priority, task.owner_id) == (None, None, None)
+    await env.queue("task", task.id)
+    assert (await env.push()).pushed == 1
+    task = await env.get_task(task.id)
+    assert task.remote_id
+
+    def as_stored_by_an_older_version(session: Any) -> None:
+        session.execute(update(Task.__table__).where(Task.__table__.c.id == task.id).values(  # type: ignore[attr-defined]
+            status=None, priority=None, owner_id=None))
+
+    await env.db.run(as_stored_by_an_older_version)
+    env.org.update_record("TaskPriority", _priority_row(env, "High")["Id"], {"IsDefault": True})
+    env.org.update_record("TaskPriority", _priority_row(env, "Normal")["Id"], {"IsDefault": False})
+    await _cache_picklists(env)
+
+    window = await _reopen_and_edit_subject(env, task.id, " today")
+    editor = window.editor
+    assert isinstance(editor, TaskEditor)
+    assert (editor.status.currentText(), editor.priority.currentText(), editor.owner.currentText()) == (
+        AS_IN_SALESFORCE, AS_IN_SALESFORCE, AS_IN_SALESFORCE)
+    assert (editor.status.currentData(), editor.priority.currentData(), editor.owner.currentData()) == (
+        None, None, None)
+    task = await _send(env, window)
+    remote = _remote(env, task.remote_id or "")
+    assert remote["Subject"] == "Send IRA transfer form today"
+    assert (remote["Priority"], remote["Status"], remote["OwnerId"]) == ("Normal", "Not Started", env.org.user_id)
+    assert (task.priority, task.status, task.owner_id) == ("Normal", "Not Started", env.org.user_id)
+
+    window = await EditorLauncher(env.db, env.connection_id).open_task(task.id)
+    assert isinstance(window.editor, TaskEditor)
+    assert _shown(window.editor) == {"status": "Not Started", "priority": "Normal", "owner": env.org.user_id}
+    window.close()
 
 
 def _priority_row(env: PushEnv, value: str) -> dict[str, Any]:
