@@ -10,27 +10,30 @@ the demo org over HTTP, with a real workspace file.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtTest import QTest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.demo_org import DemoOrg
 from app.store import Database
+from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store import users as users_repo
-from app.store.models import Task
+from app.store.models import Event, Task
 from app.store.tasks import TaskPicklists
 from app.sync import push_actions
+from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.stored_choice import AS_IN_SALESFORCE
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.window import EditorLauncher, EditorWindow
 from tests.integration.push.conftest import PushEnv, make_env
+from tests.ui.editor.conftest import Workspace
 
 
 @pytest.fixture
@@ -258,3 +261,54 @@ async def _cache_picklists(env: PushEnv) -> TaskPicklists:
     from app.sync import picklists
 
     return await picklists.refresh(env.client, env.db, env.connection_id)
+
+
+async def test_priority_kept_note_meeting_link_survives_an_unrelated_edit(workspace: Workspace) -> None:
+    """The same class of defect in the note editor: a note linked to a meeting the editor's list does
+    not offer (older than the 30 newest, or on the client's account) showed "No meeting" — and the
+    next autosave unlinked it, so its Client-tagged text would no longer go to that meeting."""
+    start = datetime(2024, 1, 1, 15, tzinfo=UTC)
+
+    def seed(session: Any) -> int:
+        contact = workspace.contact
+        for n in range(31):  # the oldest is the note's meeting, beyond the list's 30 newest
+            session.add(Event(connection_id=workspace.connection_id, sf_id=f"00U00000000{n:04d}AAA",
+                              subject=f"Review {n}", start_at=start + timedelta(days=n), who_id=contact.sf_id))
+        session.flush()
+        return session.execute(select(Event.id).where(Event.subject == "Review 0")).scalar_one()
+
+    event_id = await workspace.db.run(seed)
+    note = await workspace.db.run(lambda s: notes_repo.create(
+        s, workspace.connection_id, contact_id=workspace.contact.id, event_id=event_id, title="Annual review",
+        tags=("Client",)))
+    window = await EditorLauncher(workspace.db, workspace.connection_id).open_note(note.id)
+    editor = window.editor
+    assert isinstance(editor, NoteEditor)
+    assert editor.meeting.currentData() == event_id and editor.meeting.currentText().startswith("Review 0")
+    editor.title.setFocus()
+    editor.title.end(False)
+    QTest.keyClicks(editor.title, " 2024")
+    await editor.autosave.flush()
+    stored = await workspace.db.run(lambda s: notes_repo.get(s, note.id))
+    assert stored is not None and stored.title == "Annual review 2024"
+    assert stored.event_id == event_id and stored.event_sf_id == "00U000000000000AAA"
+    window.close()
+
+
+async def test_priority_kept_note_template_not_offered_is_shown_not_replaced() -> None:
+    """A stored value the box does not list is added as an item, not replaced by the first item."""
+    from PySide6.QtWidgets import QComboBox
+
+    from app.ui.editor.stored_choice import select_stored
+
+    box = QComboBox()
+    box.addItem("No template", None)
+    box.addItem("Meeting", "Meeting")
+    select_stored(box, "Prospect call", "No template")
+    assert (box.currentText(), box.currentData()) == ("Prospect call", "Prospect call")
+    empty = QComboBox()
+    for value in ("High", "Normal", "Low"):
+        empty.addItem(value, value)
+    select_stored(empty, None, "As in Salesforce")
+    assert (empty.currentIndex(), empty.currentText(), empty.currentData()) == (0, "As in Salesforce", None)
+    assert [empty.itemData(i) for i in range(empty.count())] == [None, "High", "Normal", "Low"]
