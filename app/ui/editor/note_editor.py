@@ -29,8 +29,8 @@ from app.store.notes import CLIENT_TAG, NoteDraft
 from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
-from app.ui.editor.stored_choice import select_stored
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.widgets.stored_choice import select_stored
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "Meeting": ("Summary", "Discussion", "Action items", "Next steps"),

@@ -29,9 +29,9 @@ from app.store.models import Event, Task
 from app.store.tasks import TaskPicklists
 from app.sync import push_actions
 from app.ui.editor.note_editor import NoteEditor
-from app.ui.editor.stored_choice import AS_IN_SALESFORCE
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.window import EditorLauncher, EditorWindow
+from app.ui.widgets.stored_choice import AS_IN_SALESFORCE
 from tests.integration.push.conftest import PushEnv, make_env
 from tests.ui.editor.conftest import Workspace
 
@@ -299,7 +299,7 @@ async def test_priority_kept_note_template_not_offered_is_shown_not_replaced() -
     """A stored value the box does not list is added as an item, not replaced by the first item."""
     from PySide6.QtWidgets import QComboBox
 
-    from app.ui.editor.stored_choice import select_stored
+    from app.ui.widgets.stored_choice import select_stored
 
     box = QComboBox()
     box.addItem("No template", None)
