@@ -223,5 +223,7 @@ def editor_context(session: Session, note_id: int) -> NoteContext:
         # editor shows it rather than "No meeting" — which the next save would store.
         event = session.get(Event, note.event_id)
         if event is not None:
-            choices.append((note.event_id, event.subject or "(no subject)", event.start_at))
+            subject = event.subject or "(no subject)"
+            choices.append((note.event_id, f"{subject} (deleted in Salesforce)" if event.is_deleted else subject,
+                            event.start_at))
     return NoteContext(note, person.name if person else "", choices)

@@ -294,6 +294,18 @@ async def test_priority_kept_note_meeting_link_survives_an_unrelated_edit(worksp
     assert stored.event_id == event_id and stored.event_sf_id == "00U000000000000AAA"
     window.close()
 
+    def delete_meeting(session: Any) -> None:  # deleted in Salesforce, as a pull records it
+        session.execute(update(Event.__table__).where(Event.__table__.c.id == event_id)  # type: ignore[attr-defined]
+                        .values(is_deleted=True))
+
+    await workspace.db.run(delete_meeting)
+    window = await EditorLauncher(workspace.db, workspace.connection_id).open_note(note.id)
+    editor = window.editor
+    assert isinstance(editor, NoteEditor)
+    assert editor.meeting.currentData() == event_id
+    assert editor.meeting.currentText().startswith("Review 0 (deleted in Salesforce)")
+    window.close()
+
 
 async def test_priority_kept_note_template_not_offered_is_shown_not_replaced() -> None:
     """A stored value the box does not list is added as an item, not replaced by the first item."""
