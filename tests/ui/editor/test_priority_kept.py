@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QDate
 from PySide6.QtTest import QTest
 from sqlalchemy import select, update
@@ -324,3 +326,35 @@ async def test_priority_kept_note_template_not_offered_is_shown_not_replaced() -
     select_stored(empty, None, "As in Salesforce")
     assert (empty.currentIndex(), empty.currentText(), empty.currentData()) == (0, "As in Salesforce", None)
     assert [empty.itemData(i) for i in range(empty.count())] == [None, "High", "Normal", "Low"]
+
+
+_VALUES = st.sampled_from(["High", "Normal", "Low", "Not Started", "Deferred", "005A", "005B"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(_VALUES, unique=True, max_size=6), has_none_item=st.booleans(),
+       stored=st.one_of(st.none(), _VALUES))
+def test_priority_kept_select_stored_always_selects_the_stored_value(
+    qapp: Any, items: list[str], has_none_item: bool, stored: str | None,
+) -> None:
+    """Whatever the list holds, the box then holds the stored value (what ``values()`` saves back),
+    and the items that were there are all still there, in order."""
+    from PySide6.QtWidgets import QComboBox
+
+    from app.ui.widgets.stored_choice import select_stored
+
+    box = QComboBox()
+    if has_none_item:
+        box.addItem("No value", None)
+    for value in items:
+        box.addItem(value, value)
+    before = [box.itemData(i) for i in range(box.count())]
+    select_stored(box, stored, "Unset")
+    assert box.currentData() == stored
+    after = [box.itemData(i) for i in range(box.count())]
+    if stored is None and not has_none_item:
+        assert after == [None, *before]  # "unset" is an item of its own, never the first value
+    elif stored is not None and stored not in before:
+        assert after == [*before, stored]  # a value the list lacks is added, not replaced
+    else:
+        assert after == before
