@@ -217,5 +217,13 @@ def editor_context(session: Session, note_id: int) -> NoteContext:
     if note is None:
         raise LookupError(f"note {note_id} does not exist")
     person = session.get(Contact, note.contact_id) if note.contact_id else None
-    return NoteContext(note, person.name if person else "",
-                       event_choices(session, note.connection_id, note.parent_sf_id))
+    choices = event_choices(session, note.connection_id, note.parent_sf_id)
+    if note.event_id is not None and all(c[0] != note.event_id for c in choices):
+        # The note's own meeting is always offered (older than the list, or on the account), so the
+        # editor shows it rather than "No meeting" — which the next save would store.
+        event = session.get(Event, note.event_id)
+        if event is not None:
+            subject = event.subject or "(no subject)"
+            choices.append((note.event_id, f"{subject} (deleted in Salesforce)" if event.is_deleted else subject,
+                            event.start_at))
+    return NoteContext(note, person.name if person else "", choices)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from app.store.models import Contact, Note, Setting, Task
@@ -172,6 +172,18 @@ def save(session: Session, task_id: int, **changes: Any) -> TaskDraft:
     return snapshot(task)
 
 
+def fill_unset(session: Session, task_id: int, *, status: str | None, priority: str | None,
+               owner_id: str | None) -> None:
+    """After a push: the values Salesforce now holds for fields the draft left unset (the org's
+    defaults filled in on create; Salesforce's own values, kept on update), so the editor shows what
+    Salesforce holds instead of a stand-in.  Only empty columns are filled — a value the advisor
+    chose meanwhile wins — and ``updated_at`` is left alone: this is not an edit."""
+    table = Task.__table__  # type: ignore[attr-defined]
+    session.execute(update(table).where(table.c.id == task_id).values(
+        status=func.coalesce(table.c.status, status), priority=func.coalesce(table.c.priority, priority),
+        owner_id=func.coalesce(table.c.owner_id, owner_id)))
+
+
 def list_for(
     session: Session, connection_id: int, *, contact_id: int | None = None, note_id: int | None = None,
     limit: int = 500,
@@ -238,7 +250,8 @@ def who_is_lead(session: Session, connection_id: int, who_id: str | None) -> boo
 
 
 __all__ = [
-    "EDITABLE", "PICKLIST_SETTING", "TaskDraft", "TaskPicklists", "create", "delete_draft", "from_action_item",
+    "EDITABLE", "PICKLIST_SETTING", "TaskDraft", "TaskPicklists", "create", "delete_draft", "fill_unset",
+    "from_action_item",
     "get", "list_for", "picklists", "save", "save_picklists", "snapshot", "who_is_lead",
 ]
 
@@ -263,6 +276,10 @@ def editor_context(session: Session, task_id: int) -> TaskContext:
         raise LookupError(f"task {task_id} does not exist")
     person = session.get(Contact, task.contact_id) if task.contact_id else None
     users = [(u.sf_id, u.name) for u in users_repo.active(session, task.connection_id)]
+    if task.owner_id and all(sf_id != task.owner_id for sf_id, _name in users):
+        # Assigned to someone no longer active: offered by name, so the editor shows who it is.
+        name = users_repo.names(session, task.connection_id, [task.owner_id]).get(task.owner_id)
+        users.append((task.owner_id, f"{name} (inactive)" if name else task.owner_id))
     return TaskContext(task, picklists(session, task.connection_id), users, person.name if person else "",
                        _is_lead(session, task.connection_id, task.who_id),
                        (person.account_name or "") if person else "")

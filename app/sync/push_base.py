@@ -29,6 +29,7 @@ from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_bulk
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
+from app.store import tasks as tasks_repo
 from app.store.outbox import PushWork
 from app.store.types import utcnow
 from app.sync import push_mapping
@@ -162,6 +163,7 @@ class EngineBase:
                     await self._created(s, remote_id)
                     retry.append(s.work.outbox.id)  # still needs its link
                 else:
+                    self._remember_held(s.work, s.record)
                     await self._pushed(s.work, remote_id, sobject, s.fp, check_edit=True)
             else:
                 self._ops.append(lambda ses, i=s.work.outbox.id: outbox_repo.clear_unknown(ses, i))
@@ -206,6 +208,17 @@ class EngineBase:
         self._open.pop(w.outbox.id, None)
         self._report.pushed += 1
         self._done += 1
+
+    def _remember_held(self, w: PushWork, held: dict[str, Any]) -> None:
+        """A pushed task's draft learns what Salesforce now holds (``held``: the Task's fields) for
+        Status, Priority and assignee where it had none — the org's defaults we filled in on create,
+        Salesforce's own values kept on update — so the editor shows them, not a stand-in that the
+        next save would send (:func:`app.store.tasks.fill_unset`)."""
+        task = w.task
+        if task is None or (task.status and task.priority and task.owner_id):
+            return
+        values = {"status": held.get("Status"), "priority": held.get("Priority"), "owner_id": held.get("OwnerId")}
+        self._ops.append(lambda s: tasks_repo.fill_unset(s, task.id, **values))
 
     def _current_fp(self, w: PushWork, remote_type: str) -> str | None:
         """Fingerprint of the draft as this run saw it (to tell whether it was edited after sending)."""

@@ -24,14 +24,24 @@ class Senders(EngineBase):
             return TaskPicklists()
         return await self._call(picklists.cached_or_fetch(self.client, self.db, self.connection_id), chunk)
 
-    def _task_payload(self, w: PushWork, lists: TaskPicklists | None) -> dict[str, Any]:
+    def _task_payload(self, w: PushWork, lists: TaskPicklists) -> dict[str, Any]:
+        """A create: fields the draft left unset get the org's defaults (Status and Priority are
+        required) and the signed-in user as assignee; the draft records them once pushed."""
         assert w.task is not None
         record = push_mapping.task_record(w.task, default_owner=self._user_id,
                                           key_field=self.settings.task_key_field, key=w.outbox.key)
-        if lists is not None:
-            record.setdefault("Status", lists.default_status)
-            record.setdefault("Priority", lists.default_priority)
+        record.setdefault("Status", lists.default_status)
+        record.setdefault("Priority", lists.default_priority)
         return {k: v for k, v in record.items() if v is not None or k not in ("Status", "Priority")}
+
+    def _task_update(self, w: PushWork, remote_id: str) -> dict[str, Any]:
+        """An update sends what the advisor sees and nothing in its place: a field the draft leaves
+        unset is not sent, so Salesforce keeps its value — never the org's *current* default, nor the
+        signed-in user, which would overwrite what the record holds."""
+        assert w.task is not None
+        record = push_mapping.task_record(w.task, default_owner=None)
+        record["Id"] = remote_id
+        return record
 
     async def _create_simple(self, chunk: list[PushWork], sobject: str) -> list[int]:
         if sobject == "Task":
@@ -58,6 +68,7 @@ class Senders(EngineBase):
         retry: list[int] = []
         for s, result in zip(sent, results, strict=True):
             if result.success and result.id:
+                self._remember_held(s.work, s.record)
                 await self._pushed(s.work, result.id, sobject, s.fp)
             else:
                 retry += await self._item_failed(s.work, result.errors)
@@ -169,24 +180,26 @@ class Senders(EngineBase):
         ids = [w.item.remote_id or "" for w in chunk]
         await self._spend(1 if sobject != "ContentNote" else 1 + 2 * len(chunk))
         remote = await self._call(push_conflicts.fetch(self.client, sobject, ids), chunk)
-        lists = await self._picklists(chunk) if sobject == "Task" else None
         to_send: list[_Sent] = []
+        held: dict[int, dict[str, Any]] = {}  # outbox id → the Task as Salesforce will hold it
         for w in chunk:
             remote_id = w.item.remote_id or ""
+            theirs = remote[remote_id]
             if sobject == "Task":
-                record = self._task_payload(w, lists)
-                record.pop(self.settings.task_key_field or "", None)
-                record["Id"] = remote_id
+                record = self._task_update(w, remote_id)
+                # Fields not sent keep Salesforce's value: compare (and remember) the record as it will be.
+                held[w.outbox.id] = {**theirs.shown, **record}
+                mine = push_conflicts.comparable(sobject, held[w.outbox.id])
             else:
                 assert w.note is not None
                 record = push_mapping.note_update_record(w.note, sobject, remote_id)
-            mine = push_conflicts.comparable(sobject, record, w.note.parent_sf_id if w.note else None)
-            theirs = remote[remote_id]
+                mine = push_conflicts.comparable(sobject, record, w.note.parent_sf_id)
             if not theirs.exists:
                 await self._failed(w, "ENTITY_IS_DELETED", "This record was deleted in Salesforce.",
                                    "Use “Save as new” to push it again as a new record.",
                                    conflict={"deleted": True})
             elif theirs.fingerprint == mine:
+                self._remember_held(w, held.get(w.outbox.id, {}))
                 await self._pushed(w, remote_id, sobject, mine)  # already there (e.g. a lost response)
             elif w.item.last_pushed_hash and theirs.fingerprint != w.item.last_pushed_hash:
                 self._report.conflicts += 1
@@ -209,6 +222,7 @@ class Senders(EngineBase):
         retry: list[int] = []
         for s, result in zip(to_send, results, strict=True):
             if result.success:
+                self._remember_held(s.work, held.get(s.work.outbox.id, {}))
                 await self._pushed(s.work, s.record["Id"], sobject, s.fp)
             else:
                 retry += await self._item_failed(s.work, result.errors)

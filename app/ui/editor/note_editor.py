@@ -30,6 +30,7 @@ from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProbl
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.widgets.stored_choice import select_stored
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "Meeting": ("Summary", "Discussion", "Action items", "Next steps"),
@@ -154,10 +155,10 @@ class NoteEditor(DraftEditor):
         self.body.set_markdown(note.body_markdown)
         self.client_tag.setChecked(any(t == CLIENT_TAG for t in note.tags))
         self.tags.setText(", ".join(t for t in note.tags if t != CLIENT_TAG))
-        index = self.meeting.findData(note.event_id)
-        self.meeting.setCurrentIndex(max(0, index))
-        template_index = self.template.findData(note.template)
-        self.template.setCurrentIndex(max(0, template_index))
+        # The stored meeting and template, always: "No meeting" must not stand in for a meeting the
+        # list does not offer, or the next save would unlink the note from it (see stored_choice).
+        select_stored(self.meeting, note.event_id, "No meeting", missing="The linked meeting")
+        select_stored(self.template, note.template, "No template")
 
     def values(self) -> dict[str, Any]:
         tags = [CLIENT_TAG] if self.client_tag.isChecked() else []

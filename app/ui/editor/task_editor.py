@@ -27,6 +27,7 @@ from app.store.tasks import TaskDraft, TaskPicklists
 from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.widgets.stored_choice import select_stored, unset_label
 
 
 class _Description(QPlainTextEdit):
@@ -41,7 +42,7 @@ class TaskEditor(DraftEditor):
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
-                 account_name: str = "", default_owner: str | None = None, parent: QWidget | None = None) -> None:
+                 account_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(db, task, parent)
         self.setObjectName("taskEditor")
         layout = QVBoxLayout(self)
@@ -83,7 +84,7 @@ class TaskEditor(DraftEditor):
         for user_id, name in users:
             self.owner.addItem(name, user_id)
         form.addRow("Assigned to", self.owner)
-        self._default_owner = default_owner
+        self._picklists = picklists
 
         self.person = QLabel(person_name or "—")
         self.person.setObjectName("taskPerson")
@@ -132,11 +133,14 @@ class TaskEditor(DraftEditor):
         self.has_due.setChecked(task.due_date is not None)
         due = task.due_date or date.today()
         self.due.setDate(QDate(due.year, due.month, due.day))
-        for combo, value in ((self.status, task.status), (self.priority, task.priority),
-                             (self.owner, task.owner_id or self._default_owner)):
-            if value is not None and combo.findData(value) < 0:
-                combo.addItem(str(value), value)  # keep a value the org no longer lists
-            combo.setCurrentIndex(max(0, combo.findData(value)))
+        # The stored value, always: an index or a default never stands in for it (see stored_choice).
+        pushed = task.remote_id is not None
+        lists = self._picklists
+        for combo, value, when_new in (
+                (self.status, task.status, _org_default(lists.default_status)),
+                (self.priority, task.priority, _org_default(lists.default_priority)),
+                (self.owner, task.owner_id, "You (the signed-in user)")):
+            select_stored(combo, value, unset_label(pushed, when_new))
         self.description.setPlainText(task.description)
 
     def values(self) -> dict[str, Any]:
@@ -156,3 +160,7 @@ class TaskEditor(DraftEditor):
         self.subject_count.setText(f"{len(subject)}/{TASK_SUBJECT_MAX}")
         self.description_count.setText(f"{len(description):,} of {TASK_DESCRIPTION_MAX:,} characters")
         return [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]
+
+
+def _org_default(value: str | None) -> str:
+    return f"Org default ({value})" if value else "Org default"

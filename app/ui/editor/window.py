@@ -101,11 +101,10 @@ class EditorLauncher:
 
     async def open_task(self, task_id: int) -> EditorWindow:
         context = await self.db.run(lambda s: tasks_repo.editor_context(s, task_id))
-        owner = await self._owner()
         editor = TaskEditor(
             self.db, context.task, picklists=context.picklists, users=context.users,
             person_name=context.person_name, person_is_lead=context.person_is_lead,
-            account_name=context.account_name, default_owner=owner)
+            account_name=context.account_name)
         editor.queued.connect(lambda _id: self.on_queued())
         name = context.person_name
         return self._show(editor, f"Task — {name}" if name else "Task")

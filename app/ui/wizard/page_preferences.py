@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.salesforce.errors import SalesforceError
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.widgets.stored_choice import select_stored
 from app.ui.wizard import preferences as prefs
 from app.ui.wizard.base import PageId, WizardPageBase, heading, indented, paragraph
 from app.ui.wizard.controller import OrgFacts, colleagues_without
@@ -208,8 +209,9 @@ class PreferencesPage(WizardPageBase):
         for colleague in colleagues_without(facts.users if facts else (), me):
             label = f"{colleague.name} — {colleague.email}" if colleague.email else colleague.name
             self.assignee.addItem(label, colleague.user_id)
-        index = self.assignee.findData(chosen) if chosen else 0
-        self.assignee.setCurrentIndex(max(0, index))
+        # The chosen colleague stays chosen even when the list lacks them (deactivated since, or the
+        # org's users could not be read): "Me" standing in would be stored on the next change.
+        select_stored(self.assignee, chosen or None, "Me", missing="The colleague you chose earlier")
         self._applying = False
 
     def _apply(self, chosen: prefs.Preferences) -> None:
