@@ -19,12 +19,13 @@ from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
 from app.store.models import ApiUsageSample
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 SLOT = timedelta(minutes=5)
 KEEP = timedelta(hours=48)
 
-T = ApiUsageSample.__table__  # the model is the one description of the table
+T = table_of(ApiUsageSample)  # the model is the one description of the table
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,4 +96,4 @@ def latest(session: Session, connection_id: int) -> UsageSample | None:
 
 
 def prune(session: Session, before: datetime) -> int:
-    return int(session.execute(delete(T).where(T.c.taken_at < before)).rowcount or 0)
+    return int(session.exec(delete(T).where(T.c.taken_at < before)).rowcount or 0)

@@ -97,7 +97,7 @@ class _Search:
         # One range walk per key finds both tiers: a key equal to the query sorts before every
         # longer key that starts with it, so the exact matches are the first rows of the range.
         if q.key:
-            upper = search_text.prefix_upper_bound(q.key)
+            upper: str | None = search_text.prefix_upper_bound(q.key)
             for column in ("name_key", "sort_key"):
                 self._split(self._key_probe(column, q.key, upper), q.key, exact, prefix)
         if q.email:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store import search_text
 from app.store.contact_rows import (
@@ -32,6 +32,7 @@ from app.store.contact_rows import (
 )
 from app.store.contact_search import MatchTier, SearchHit, search
 from app.store.models import SOURCE_OBJECTS, Contact
+from app.store.tables import table_of
 from app.store.types import UTCDateTime, to_sqlite_text, utcnow
 
 __all__ = [
@@ -53,7 +54,7 @@ __all__ = [
     "write_prepared",
 ]
 
-_TABLE = Contact.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(Contact)
 _IDENTITY = frozenset({"id", "connection_id", "updated_at"})
 _DERIVED = frozenset({"name_key", "sort_key", "email_key", "search_name", "search_phone"})
 WRITABLE_FIELDS = frozenset(c.name for c in _TABLE.columns) - _IDENTITY - _DERIVED
@@ -202,7 +203,8 @@ def _prepare(
         values["search_phone"] = search_text.search_phone(values["phone"], values["mobile_phone"])
     values["connection_id"] = connection_id
     values["updated_at"] = now
-    return itemgetter(*columns)(values)  # type: ignore[no-any-return]
+    ordered: tuple[Any, ...] = itemgetter(*columns)(values)  # always several columns, so a tuple
+    return ordered
 
 
 def mark_deleted(session: Session, connection_id: int, sf_ids: Iterable[str]) -> int:
@@ -216,7 +218,7 @@ def mark_deleted(session: Session, connection_id: int, sf_ids: Iterable[str]) ->
     now = utcnow()
     for start in range(0, len(ids), _MAX_IN_LIST):
         chunk = ids[start : start + _MAX_IN_LIST]
-        result = session.execute(
+        result = session.exec(
             update(_TABLE)
             .where(_TABLE.c.connection_id == connection_id, _TABLE.c.sf_id.in_(chunk), ~_TABLE.c.is_deleted)
             .values(is_deleted=True, updated_at=now)
@@ -235,7 +237,7 @@ def get(session: Session, connection_id: int, contact_id: int) -> Contact | None
 
 
 def get_by_sf_id(session: Session, connection_id: int, sf_id: str) -> Contact | None:
-    stmt = select(Contact).where(Contact.connection_id == connection_id, Contact.sf_id == sf_id)
+    stmt = select(Contact).where(col(Contact.connection_id) == connection_id, col(Contact.sf_id) == sf_id)
     return session.execute(stmt).scalars().first()
 
 

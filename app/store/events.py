@@ -19,9 +19,10 @@ from sqlmodel import Session
 
 from app.store.models import Event
 from app.store.org_rows import upsert_by_sf_id
+from app.store.tables import table_of
 from app.store.types import parse_timestamp, utcnow
 
-_TABLE = Event.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(Event)
 _MAX_IN_LIST = 500
 
 
@@ -61,7 +62,7 @@ def mark_deleted(session: Session, connection_id: int, sf_ids: Iterable[str]) ->
     ids = sorted(set(sf_ids))
     changed = 0
     for start in range(0, len(ids), _MAX_IN_LIST):
-        result = session.execute(
+        result = session.exec(
             update(_TABLE)
             .where(_TABLE.c.connection_id == connection_id, _TABLE.c.sf_id.in_(ids[start : start + _MAX_IN_LIST]),
                    ~_TABLE.c.is_deleted)

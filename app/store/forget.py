@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlmodel import Session, SQLModel, col
 
 from app.store import connections as connection_rows
 from app.store.models import Contact, Event, Note, OutboxItem, SyncLogEntry, Task
 from app.store.prospects import PROVISIONAL_PREFIX
+from app.store.tables import table_of
 
 UNSENT_STATES = ("draft", "queued", "sending", "needs_attention", "waiting")
 
@@ -38,22 +39,22 @@ class ForgetSummary:
         return self.unsent_notes + self.unsent_tasks
 
 
-def _count(session: Session, model: type, connection_id: int, *where: object) -> int:
-    query = select(func.count()).select_from(model).where(model.connection_id == connection_id, *where)  # type: ignore[attr-defined]
+def _count(session: Session, model: type[SQLModel], connection_id: int, *where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(model).where(table_of(model).c.connection_id == connection_id, *where)
     return int(session.execute(query).scalar() or 0)
 
 
 def summary(session: Session, connection_id: int) -> ForgetSummary:
     return ForgetSummary(
-        clients=_count(session, Contact, connection_id, Contact.is_deleted == False),  # noqa: E712
-        meetings=_count(session, Event, connection_id, Event.is_deleted == False),  # noqa: E712
+        clients=_count(session, Contact, connection_id, col(Contact.is_deleted) == False),  # noqa: E712
+        meetings=_count(session, Event, connection_id, col(Event.is_deleted) == False),  # noqa: E712
         notes=_count(session, Note, connection_id),
         tasks=_count(session, Task, connection_id),
-        unsent_notes=_count(session, Note, connection_id, Note.state.in_(UNSENT_STATES)),  # type: ignore[attr-defined]
-        unsent_tasks=_count(session, Task, connection_id, Task.state.in_(UNSENT_STATES)),  # type: ignore[attr-defined]
+        unsent_notes=_count(session, Note, connection_id, col(Note.state).in_(UNSENT_STATES)),
+        unsent_tasks=_count(session, Task, connection_id, col(Task.state).in_(UNSENT_STATES)),
         log_entries=_count(session, SyncLogEntry, connection_id),
-        new_people=_count(session, Contact, connection_id, Contact.sf_id.startswith(PROVISIONAL_PREFIX),  # type: ignore[attr-defined]
-                          Contact.is_deleted == False),  # noqa: E712
+        new_people=_count(session, Contact, connection_id, col(Contact.sf_id).startswith(PROVISIONAL_PREFIX),
+                          col(Contact.is_deleted) == False),  # noqa: E712
     )
 
 
@@ -61,16 +62,16 @@ def client_names(session: Session, connection_id: int, contact_ids: set[int]) ->
     """Names of the clients drafts are about (for the export file)."""
     if not contact_ids:
         return {}
-    rows = session.execute(select(Contact.id, Contact.name, Contact.sf_id).where(
-        Contact.connection_id == connection_id, Contact.id.in_(sorted(contact_ids)))).all()  # type: ignore[union-attr]
+    rows = session.execute(select(col(Contact.id), col(Contact.name), col(Contact.sf_id)).where(
+        col(Contact.connection_id) == connection_id, col(Contact.id).in_(sorted(contact_ids)))).all()
     return {int(r[0]): f"{r[1] or '(no name)'} ({r[2]})" for r in rows}
 
 
 def delete_everything(session: Session, connection_id: int) -> None:
     """Outbox, tasks, notes, then the connection (its mirror tables, settings and log cascade)."""
-    session.execute(delete(OutboxItem).where(OutboxItem.connection_id == connection_id))  # type: ignore[arg-type]
-    session.execute(delete(Task).where(Task.connection_id == connection_id))  # type: ignore[arg-type]
-    session.execute(delete(Note).where(Note.connection_id == connection_id))  # type: ignore[arg-type]
+    session.execute(delete(OutboxItem).where(col(OutboxItem.connection_id) == connection_id))
+    session.execute(delete(Task).where(col(Task.connection_id) == connection_id))
+    session.execute(delete(Note).where(col(Note.connection_id) == connection_id))
     session.flush()
     connection_rows.delete(session, connection_id)
     session.flush()

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.models import Contact, Event, Note
 from app.store.types import utcnow
@@ -170,12 +170,12 @@ def list_for(
     limit: int = 500,
 ) -> list[NoteDraft]:
     """Newest first; optionally one client's notes or only some states."""
-    query = select(Note).where(Note.connection_id == connection_id)
+    query = select(Note).where(col(Note.connection_id) == connection_id)
     if contact_id is not None:
-        query = query.where(Note.contact_id == contact_id)
+        query = query.where(col(Note.contact_id) == contact_id)
     if states:
-        query = query.where(Note.state.in_(list(states)))  # type: ignore[attr-defined]
-    query = query.order_by(Note.updated_at.desc(), Note.id.desc()).limit(limit)  # type: ignore[attr-defined,union-attr]
+        query = query.where(col(Note.state).in_(list(states)))
+    query = query.order_by(col(Note.updated_at).desc(), col(Note.id).desc()).limit(limit)
     return [snapshot(n) for n in session.execute(query).scalars()]
 
 
@@ -194,10 +194,10 @@ def event_choices(session: Session, connection_id: int, parent_sf_id: str | None
     if not parent_sf_id:
         return []
     query = (
-        select(Event.id, Event.subject, Event.start_at)
-        .where(Event.connection_id == connection_id, Event.is_deleted == False)  # noqa: E712
-        .where((Event.who_id == parent_sf_id) | (Event.what_id == parent_sf_id))
-        .order_by(Event.start_at.desc())  # type: ignore[union-attr]
+        select(col(Event.id), col(Event.subject), col(Event.start_at))
+        .where(col(Event.connection_id) == connection_id, col(Event.is_deleted) == False)  # noqa: E712
+        .where((col(Event.who_id) == parent_sf_id) | (col(Event.what_id) == parent_sf_id))
+        .order_by(col(Event.start_at).desc())
         .limit(limit)
     )
     return [(int(r[0]), r[1] or "(no subject)", r[2]) for r in session.execute(query).all()]

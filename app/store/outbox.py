@@ -24,14 +24,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, and_, column, func, or_, select, table, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Contact, Note, Task
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
-from app.store.types import UTCDateTime, utcnow
+from app.store.types import UTCDateTime, parse_timestamp, utcnow
 
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
@@ -149,10 +149,9 @@ def active_for(session: Session, kind: str, item_id: int) -> OutboxRow | None:
 
 
 def _item(session: Session, kind: str, item_id: int) -> Note | Task:
-    model = Note if kind == "note" else Task if kind == "task" else None
-    if model is None:
+    if kind not in ("note", "task"):
         raise ValueError(f"unknown outbox kind {kind!r}")
-    item = session.get(model, item_id)
+    item = session.get(Note, item_id) if kind == "note" else session.get(Task, item_id)
     if item is None:
         raise LookupError(f"{kind} {item_id} does not exist")
     return item
@@ -183,7 +182,7 @@ def enqueue(session: Session, kind: str, item_id: int, *, now: datetime | None =
         assert found is not None
         return found
     operation = "update" if item.remote_id else "create"
-    result = session.execute(T.insert().values(
+    result = session.exec(T.insert().values(
         key=str(uuid.uuid4()), connection_id=item.connection_id, kind=kind, item_id=item_id, operation=operation,
         state="queued", attempts=0, remote_id=item.remote_id, created_at=now, updated_at=now))
     _set_item_state(session, kind, item_id, "queued")
@@ -201,7 +200,7 @@ def _person(session: Session, connection_id: int, sf_id: str | None) -> Person |
     if not sf_id:
         return None
     contact = session.execute(
-        select(Contact).where(Contact.connection_id == connection_id, Contact.sf_id == sf_id)
+        select(Contact).where(col(Contact.connection_id) == connection_id, col(Contact.sf_id) == sf_id)
     ).scalars().first()
     if contact is None:
         return None
@@ -350,8 +349,8 @@ def claimed_remote_ids(session: Session, connection_id: int, remote_ids: Sequenc
     for model in (Note, Task):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            found.update(r[0] for r in session.execute(select(model.remote_id).where(
-                model.connection_id == connection_id, model.remote_id.in_(chunk))).all())  # type: ignore[union-attr]
+            found.update(r[0] for r in session.execute(select(col(model.remote_id)).where(
+                col(model.connection_id) == connection_id, col(model.remote_id).in_(chunk))).all())
     found.update(r[0] for r in session.execute(select(T.c.remote_id).where(
         T.c.connection_id == connection_id, T.c.remote_id.in_(ids))).all())
     return found
@@ -363,7 +362,8 @@ def next_due_at(session: Session, connection_id: int) -> datetime | None:
         T.c.connection_id == connection_id, T.c.state == "waiting")).scalar()
     if value is None:
         return None
-    return value if isinstance(value, datetime) else UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+    # MIN() keeps the column type, so SQLAlchemy hands back an aware datetime; text is the stored form.
+    return value if isinstance(value, datetime) else parse_timestamp(str(value))
 
 
 def has_due(session: Session, connection_id: int, now: datetime) -> bool:
@@ -380,7 +380,7 @@ def counts(session: Session, connection_id: int) -> OutboxCounts:
     drafts = 0
     for model in (Note, Task):
         drafts += int(session.execute(select(func.count()).select_from(model).where(
-            model.connection_id == connection_id, model.state == "draft")).scalar() or 0)
+            col(model.connection_id) == connection_id, col(model.state) == "draft")).scalar() or 0)
     return OutboxCounts(queued=by_state.get("queued", 0), sending=by_state.get("sending", 0),
                         waiting=by_state.get("waiting", 0), needs_attention=by_state.get("failed", 0),
                         drafts=drafts)
@@ -417,8 +417,8 @@ def entries(session: Session, connection_id: int, *, pushed_within: timedelta = 
             title, state, sf_id, remote_type = task.subject or "(untitled task)", task.state, \
                 task.who_id or task.what_id, "Task"
         if sf_id and sf_id not in names:
-            person = _person(session, connection_id, sf_id)
-            names[sf_id] = person.name if person else sf_id
+            who = _person(session, connection_id, sf_id)
+            names[sf_id] = who.name if who else sf_id
         out.append(OutboxEntry(row, title, names.get(sf_id) if sf_id else None, state, remote_type))
     state_order = {"failed": 0, "sending": 1, "waiting": 2, "queued": 3, "pushed": 4}
     out.sort(key=lambda e: (state_order.get(e.outbox.state, 9), -e.outbox.id))
@@ -437,9 +437,11 @@ def idle_drafts(session: Session, connection_id: int, edited_before: datetime) -
     """Drafts nobody has touched since ``edited_before`` (auto-push candidates)."""
     out: list[NoteDraft | TaskDraft] = []
     for note in session.execute(select(Note).where(
-            Note.connection_id == connection_id, Note.state == "draft", Note.updated_at <= edited_before)).scalars():
+            col(Note.connection_id) == connection_id, col(Note.state) == "draft",
+            col(Note.updated_at) <= edited_before)).scalars():
         out.append(notes_repo.snapshot(note))
     for task in session.execute(select(Task).where(
-            Task.connection_id == connection_id, Task.state == "draft", Task.updated_at <= edited_before)).scalars():
+            col(Task.connection_id) == connection_id, col(Task.state) == "draft",
+            col(Task.updated_at) <= edited_before)).scalars():
         out.append(tasks_repo.snapshot(task))
     return out

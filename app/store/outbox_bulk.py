@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from app.store.models import Note, Task
 from app.store.outbox import OutboxRow, T, _row
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 
@@ -32,7 +33,7 @@ def _kinds(session: Session, outbox_ids: Sequence[int]) -> dict[int, tuple[str, 
 
 
 def _item_table(kind: str) -> Any:
-    return (Note if kind == "note" else Task).__table__  # type: ignore[attr-defined]
+    return table_of(Note if kind == "note" else Task)
 
 
 def _bulk_item_update(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -142,7 +143,6 @@ def _rows(session: Session, outbox_ids: Sequence[int]) -> list[OutboxRow]:
 def _aware(value: Any) -> datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
@@ -79,7 +79,7 @@ def retarget_converted(session: Session, outbox_id: int, contact_sf_id: str, acc
     if row is None:
         return contact_sf_id
     contact = session.execute(select(Contact).where(
-        Contact.connection_id == row.connection_id, Contact.sf_id == contact_sf_id)).scalars().first()
+        col(Contact.connection_id) == row.connection_id, col(Contact.sf_id) == contact_sf_id)).scalars().first()
     if row.kind == "note":
         note = _item(session, "note", row.item_id)
         assert isinstance(note, Note)

@@ -20,7 +20,7 @@ def release(session: Session, connection_id: int, code: str, kinds: tuple[str, .
                             T.c.last_error_code == code)
     if kinds:
         query = query.where(T.c.kind.in_(list(kinds)))
-    result = session.execute(query.values(next_try_at=None, updated_at=utcnow()))
+    result = session.exec(query.values(next_try_at=None, updated_at=utcnow()))
     return int(result.rowcount or 0)
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from app.store.models import Contact
+from app.store.tables import table_of
 from app.store.types import utcnow
 
-_TABLE = Contact.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(Contact)
 _MAX_IN_LIST = 500
 
 
@@ -39,7 +40,7 @@ def sweep_not_refreshed(session: Session, connection_id: int, source_object: str
     upserted (which stamps ``updated_at``) after ``since``, so anything older is gone from the org
     (deleted and purged from the recycle bin, merged away, or no longer visible to the user).
     """
-    result = session.execute(
+    result = session.exec(
         update(_TABLE)
         .where(
             _TABLE.c.connection_id == connection_id,

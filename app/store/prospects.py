@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
@@ -99,12 +99,12 @@ def same_email(session: Session, connection_id: int, email: str, *, exclude_id: 
     key = search_text.email_key(email)
     if not key:
         return []
-    query = select(Contact).where(Contact.connection_id == connection_id, Contact.email_key == key,
-                                  Contact.is_deleted == False)  # noqa: E712
+    query = select(Contact).where(col(Contact.connection_id) == connection_id, col(Contact.email_key) == key,
+                                  col(Contact.is_deleted) == False)  # noqa: E712
     if exclude_id is not None:
-        query = query.where(Contact.id != exclude_id)
+        query = query.where(col(Contact.id) != exclude_id)
     return [SameEmail(c.id or 0, c.name, c.email or "", c.source_object, is_provisional(c.sf_id))
-            for c in session.execute(query.order_by(Contact.id)).scalars()]
+            for c in session.execute(query.order_by(col(Contact.id))).scalars()]
 
 
 def create(session: Session, connection_id: int, person: NewPerson, create_as: str) -> int:
@@ -143,14 +143,14 @@ def account_named(session: Session, connection_id: int, name: str) -> str | None
     if not text:
         return None
     found: set[str] = set()
-    for sf_id, account_name in session.execute(select(Account.sf_id, Account.name).where(
-            Account.connection_id == connection_id, Account.is_deleted == False,  # noqa: E712
-            func.lower(Account.name) == text)).all():
+    for sf_id, account_name in session.execute(select(col(Account.sf_id), col(Account.name)).where(
+            col(Account.connection_id) == connection_id, col(Account.is_deleted) == False,  # noqa: E712
+            func.lower(col(Account.name)) == text)).all():
         if " ".join((account_name or "").split()).casefold() == text:
             found.add(sf_id)
-    for sf_id, account_name in session.execute(select(Contact.account_sf_id, Contact.account_name).where(
-            Contact.connection_id == connection_id, Contact.is_deleted == False,  # noqa: E712
-            Contact.account_sf_id.is_not(None), func.lower(Contact.account_name) == text)).all():  # type: ignore[union-attr]
+    for sf_id, account_name in session.execute(select(col(Contact.account_sf_id), col(Contact.account_name)).where(
+            col(Contact.connection_id) == connection_id, col(Contact.is_deleted) == False,  # noqa: E712
+            col(Contact.account_sf_id).is_not(None), func.lower(col(Contact.account_name)) == text)).all():
         if " ".join((account_name or "").split()).casefold() == text and not is_provisional(sf_id):
             found.add(sf_id)
     return found.pop() if len(found) == 1 else None
@@ -158,9 +158,9 @@ def account_named(session: Session, connection_id: int, name: str) -> str | None
 
 def pending(session: Session, connection_id: int) -> list[int]:
     """Contact ids of prospects not yet in Salesforce."""
-    rows = session.execute(select(Contact.id).where(
-        Contact.connection_id == connection_id, Contact.sf_id.startswith(PROVISIONAL_PREFIX),  # type: ignore[attr-defined]
-        Contact.is_deleted == False)).all()  # noqa: E712
+    rows = session.execute(select(col(Contact.id)).where(
+        col(Contact.connection_id) == connection_id, col(Contact.sf_id).startswith(PROVISIONAL_PREFIX),
+        col(Contact.is_deleted) == False)).all()  # noqa: E712
     return [int(r[0]) for r in rows]
 
 
@@ -183,14 +183,14 @@ def settle_created(session: Session, contact_id: int, sf_id: str, account_sf_id:
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    session.execute(update(Note).where(Note.connection_id == cid, Note.parent_sf_id == old)  # type: ignore[arg-type]
+    session.execute(update(Note).where(col(Note.connection_id) == cid, col(Note.parent_sf_id) == old)
                     .values(parent_sf_id=sf_id))
-    session.execute(update(Task).where(Task.connection_id == cid, Task.who_id == old)  # type: ignore[arg-type]
+    session.execute(update(Task).where(col(Task.connection_id) == cid, col(Task.who_id) == old)
                     .values(who_id=sf_id))
     if row.source_object == "Contact" and account_sf_id:
         # A task about the new contact relates to the new household, as tasks for pulled contacts do.
-        session.execute(update(Task).where(Task.connection_id == cid, Task.who_id == sf_id,  # type: ignore[arg-type]
-                                           Task.what_id.is_(None)).values(what_id=account_sf_id))  # type: ignore[union-attr]
+        session.execute(update(Task).where(col(Task.connection_id) == cid, col(Task.who_id) == sf_id,
+                                           col(Task.what_id).is_(None)).values(what_id=account_sf_id))
     return old
 
 
@@ -217,7 +217,7 @@ def enqueue(session: Session, contact_id: int) -> OutboxRow:
         found = outbox_repo.get(session, existing.id)
         assert found is not None
         return found
-    result = session.execute(OUTBOX.insert().values(
+    result = session.exec(OUTBOX.insert().values(
         key=str(uuid.uuid4()), connection_id=person.connection_id, kind=PERSON_KIND, item_id=contact_id,
         operation="create", state="queued", attempts=0, created_at=now, updated_at=now))
     found = outbox_repo.get(session, int(result.lastrowid))

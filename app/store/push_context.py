@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.models import Account, Connection, Contact, Event
 
@@ -38,22 +38,22 @@ def context(session: Session, connection_id: int, person_ids: Iterable[str | Non
     people: dict[str, ItemContext] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        rows = session.execute(select(Contact.sf_id, Contact.name, Contact.account_name, Contact.account_sf_id,
-                                      Contact.source_object).where(
-            Contact.connection_id == connection_id, Contact.sf_id.in_(chunk))).all()  # type: ignore[attr-defined]
+        rows = session.execute(select(col(Contact.sf_id), col(Contact.name), col(Contact.account_name),
+                                      col(Contact.account_sf_id), col(Contact.source_object)).where(
+            col(Contact.connection_id) == connection_id, col(Contact.sf_id).in_(chunk))).all()
         for sf_id, name, account_name, account_id, source in rows:
             if source == "Account":  # a person account / household: it is its own account
                 people[sf_id] = ItemContext(name or "", name or "", sf_id)
             else:
                 people[sf_id] = ItemContext(name or "", account_name or "", account_id)
-        accounts = session.execute(select(Account.sf_id, Account.name).where(
-            Account.connection_id == connection_id, Account.sf_id.in_(chunk))).all()  # type: ignore[attr-defined]
+        accounts = session.execute(select(col(Account.sf_id), col(Account.name)).where(
+            col(Account.connection_id) == connection_id, col(Account.sf_id).in_(chunk))).all()
         for sf_id, name in accounts:
             people.setdefault(sf_id, ItemContext(name or "", name or "", sf_id))
     events = sorted({i for i in event_ids if i})
     meetings: dict[str, str] = {}
     for start in range(0, len(events), 500):
-        rows = session.execute(select(Event.sf_id, Event.subject).where(
-            Event.connection_id == connection_id, Event.sf_id.in_(events[start:start + 500]))).all()  # type: ignore[attr-defined]
+        rows = session.execute(select(col(Event.sf_id), col(Event.subject)).where(
+            col(Event.connection_id) == connection_id, col(Event.sf_id).in_(events[start:start + 500]))).all()
         meetings.update({sf_id: subject or "" for sf_id, subject in rows})
     return PushContext(advisor, people, meetings)

@@ -14,11 +14,12 @@ import json
 import re
 from typing import Any
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.models import Setting
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 MAX_KEY_LENGTH = 200
@@ -57,22 +58,22 @@ def delete(session: Session, connection_id: int | None, key: str) -> bool:
 
 def get_all(session: Session, connection_id: int | None) -> dict[str, Any]:
     """Every setting in one scope, e.g. for a settings screen or a support bundle."""
-    stmt = select(Setting).where(_scope(connection_id)).order_by(Setting.key)  # type: ignore[arg-type]
+    stmt = select(Setting).where(_scope(connection_id)).order_by(col(Setting.key))
     return {row.key: row.value for row in session.execute(stmt).scalars()}
 
 
 def delete_all(session: Session, connection_id: int | None) -> int:
-    result = session.execute(sql_delete(Setting).where(_scope(connection_id)))  # type: ignore[arg-type]
+    result = session.exec(sql_delete(Setting).where(_scope(connection_id)))
     return int(result.rowcount or 0)
 
 
-def _scope(connection_id: int | None) -> Any:
-    column = Setting.__table__.c.connection_id  # type: ignore[attr-defined]
+def _scope(connection_id: int | None) -> ColumnElement[bool]:
+    column = table_of(Setting).c.connection_id
     return column.is_(None) if connection_id is None else column == connection_id
 
 
 def _row(session: Session, connection_id: int | None, key: str) -> Setting | None:
-    stmt = select(Setting).where(_scope(connection_id), Setting.key == key)  # type: ignore[arg-type]
+    stmt = select(Setting).where(_scope(connection_id), col(Setting.key) == key)
     return session.execute(stmt).scalars().first()
 
 

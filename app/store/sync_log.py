@@ -15,18 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, select
 from sqlmodel import Session
 
 from app.store.models import SyncLogEntry
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 KEEP_DAYS = 90
 MAX_ROWS = 20_000
 _MAX_MESSAGE = 2000
 
-T = SyncLogEntry.__table__  # the model is the one description of the table
+T = table_of(SyncLogEntry)  # the model is the one description of the table
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,7 @@ def choices(session: Session, connection_id: int) -> tuple[list[str], list[str]]
 def prune(session: Session, *, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
     """Delete entries older than ``keep_days`` (every connection); returns how many went."""
     cutoff = (now or utcnow()) - timedelta(days=keep_days)
-    return int(session.execute(delete(T).where(T.c.started_at < cutoff)).rowcount or 0)
+    return int(session.exec(delete(T).where(T.c.started_at < cutoff)).rowcount or 0)
 
 
 def calls_since(session: Session, connection_id: int, since: datetime) -> int:
@@ -145,8 +147,8 @@ def by_ids(session: Session, ids: Sequence[int]) -> list[LogRow]:
     return [_row(r) for r in session.execute(select(*T.columns).where(T.c.id.in_(list(ids)))).all()]
 
 
-def _row(r: object) -> LogRow:
-    m = r._mapping  # type: ignore[attr-defined]
+def _row(r: Row[*tuple[Any, ...]]) -> LogRow:
+    m = r._mapping
     counts = m["counts"] if isinstance(m["counts"], dict) else {}
     return LogRow(
         id=int(m["id"]), started_at=m["started_at"], finished_at=m["finished_at"], direction=m["direction"],

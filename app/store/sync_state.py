@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store import settings
 from app.store.models import Connection, SyncCursor, SyncLogEntry
@@ -66,7 +66,7 @@ def get_cursor(session: Session, connection_id: int, key: str) -> CursorState | 
 
 
 def all_cursors(session: Session, connection_id: int) -> dict[str, CursorState]:
-    rows = session.execute(select(SyncCursor).where(SyncCursor.connection_id == connection_id)).scalars()
+    rows = session.execute(select(SyncCursor).where(col(SyncCursor.connection_id) == connection_id)).scalars()
     return {row.object: _state(row) for row in rows}
 
 
@@ -99,14 +99,14 @@ def save_cursor(
 
 def delete_cursors(session: Session, connection_id: int, keys: Sequence[str] | None = None) -> int:
     """Forget cursors (all of the connection's when ``keys`` is None): the next pull starts over."""
-    stmt = delete(SyncCursor).where(SyncCursor.connection_id == connection_id)
+    stmt = delete(SyncCursor).where(col(SyncCursor.connection_id) == connection_id)
     if keys is not None:
-        stmt = stmt.where(SyncCursor.object.in_(list(keys)))
-    return int(session.execute(stmt).rowcount or 0)
+        stmt = stmt.where(col(SyncCursor.object).in_(list(keys)))
+    return int(session.exec(stmt).rowcount or 0)
 
 
 def _cursor_row(session: Session, connection_id: int, key: str) -> SyncCursor | None:
-    stmt = select(SyncCursor).where(SyncCursor.connection_id == connection_id, SyncCursor.object == key)
+    stmt = select(SyncCursor).where(col(SyncCursor.connection_id) == connection_id, col(SyncCursor.object) == key)
     return session.execute(stmt).scalars().first()
 
 
@@ -155,10 +155,10 @@ def finish_log(
 def recent_logs(
     session: Session, connection_id: int, limit: int = 50, *, direction: str | None = None
 ) -> list[SyncLogView]:
-    stmt = select(SyncLogEntry).where(SyncLogEntry.connection_id == connection_id)
+    stmt = select(SyncLogEntry).where(col(SyncLogEntry.connection_id) == connection_id)
     if direction:
-        stmt = stmt.where(SyncLogEntry.direction == direction)
-    stmt = stmt.order_by(SyncLogEntry.started_at.desc(), SyncLogEntry.id.desc()).limit(limit)
+        stmt = stmt.where(col(SyncLogEntry.direction) == direction)
+    stmt = stmt.order_by(col(SyncLogEntry.started_at).desc(), col(SyncLogEntry.id).desc()).limit(limit)
     return [
         SyncLogView(
             id=e.id or 0, started_at=e.started_at, finished_at=e.finished_at, direction=e.direction,
@@ -173,7 +173,7 @@ def close_abandoned_logs(session: Session, connection_id: int) -> int:
     """Entries left "running" by a crash or kill: mark them so the log does not lie."""
     rows = session.execute(
         select(SyncLogEntry).where(
-            SyncLogEntry.connection_id == connection_id, SyncLogEntry.outcome == "running"
+            col(SyncLogEntry.connection_id) == connection_id, col(SyncLogEntry.outcome) == "running"
         )
     ).scalars().all()
     for entry in rows:

@@ -17,9 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.models import Contact, Note, Setting, Task
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 EDITABLE = frozenset({
@@ -100,7 +101,8 @@ def _is_lead(session: Session, connection_id: int, who_id: str | None) -> bool:
     if who_id.startswith("00Q"):
         return True
     row = session.execute(
-        select(Contact.source_object).where(Contact.connection_id == connection_id, Contact.sf_id == who_id)
+        select(col(Contact.source_object)).where(col(Contact.connection_id) == connection_id,
+                                                 col(Contact.sf_id) == who_id)
     ).first()
     return bool(row and row[0] == "Lead")
 
@@ -178,7 +180,7 @@ def fill_unset(session: Session, task_id: int, *, status: str | None, priority: 
     defaults filled in on create; Salesforce's own values, kept on update), so the editor shows what
     Salesforce holds instead of a stand-in.  Only empty columns are filled — a value the advisor
     chose meanwhile wins — and ``updated_at`` is left alone: this is not an edit."""
-    table = Task.__table__  # type: ignore[attr-defined]
+    table = table_of(Task)
     session.execute(update(table).where(table.c.id == task_id).values(
         status=func.coalesce(table.c.status, status), priority=func.coalesce(table.c.priority, priority),
         owner_id=func.coalesce(table.c.owner_id, owner_id)))
@@ -188,12 +190,12 @@ def list_for(
     session: Session, connection_id: int, *, contact_id: int | None = None, note_id: int | None = None,
     limit: int = 500,
 ) -> list[TaskDraft]:
-    query = select(Task).where(Task.connection_id == connection_id)
+    query = select(Task).where(col(Task.connection_id) == connection_id)
     if contact_id is not None:
-        query = query.where(Task.contact_id == contact_id)
+        query = query.where(col(Task.contact_id) == contact_id)
     if note_id is not None:
-        query = query.where(Task.note_id == note_id)
-    query = query.order_by(Task.updated_at.desc(), Task.id.desc()).limit(limit)  # type: ignore[attr-defined,union-attr]
+        query = query.where(col(Task.note_id) == note_id)
+    query = query.order_by(col(Task.updated_at).desc(), col(Task.id).desc()).limit(limit)
     return [snapshot(t) for t in session.execute(query).scalars()]
 
 
@@ -229,14 +231,14 @@ def delete_draft(session: Session, task_id: int) -> bool:
 
 def picklists(session: Session, connection_id: int) -> TaskPicklists:
     row = session.execute(
-        select(Setting).where(Setting.connection_id == connection_id, Setting.key == PICKLIST_SETTING)
+        select(Setting).where(col(Setting.connection_id) == connection_id, col(Setting.key) == PICKLIST_SETTING)
     ).scalars().first()
     return TaskPicklists.from_json(row.value if row else None)
 
 
 def save_picklists(session: Session, connection_id: int, lists: TaskPicklists) -> None:
     row = session.execute(
-        select(Setting).where(Setting.connection_id == connection_id, Setting.key == PICKLIST_SETTING)
+        select(Setting).where(col(Setting.connection_id) == connection_id, col(Setting.key) == PICKLIST_SETTING)
     ).scalars().first()
     if row is None:
         row = Setting(connection_id=connection_id, key=PICKLIST_SETTING)

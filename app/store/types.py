@@ -33,7 +33,7 @@ def parse_timestamp(value: str) -> datetime:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def to_naive_utc(value: Any) -> datetime | None:
+def to_naive_utc(value: object) -> datetime | None:
     """Normalise a datetime or ISO string to the naive UTC value that is stored."""
     if value is None:
         return None
@@ -62,7 +62,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        stored: datetime = value  # the DateTime impl has already parsed SQLite's text
+        return stored.replace(tzinfo=UTC)
 
 
 def to_sqlite_text(value: datetime | str | None) -> str | None:

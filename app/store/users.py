@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.store.models import User
 from app.store.org_rows import upsert_by_sf_id
+from app.store.tables import table_of
 from app.store.types import utcnow
 
-_TABLE = User.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(User)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,6 @@ def names(session: Session, connection_id: int, sf_ids: Sequence[str]) -> dict[s
 
 def active(session: Session, connection_id: int) -> list[UserSummary]:
     rows = session.execute(
-        select(User).where(User.connection_id == connection_id, User.is_active).order_by(User.name)
+        select(User).where(col(User.connection_id) == connection_id, col(User.is_active)).order_by(col(User.name))
     ).scalars()
     return [UserSummary(u.sf_id, u.name, u.email, u.is_active) for u in rows]
