@@ -13,6 +13,7 @@ import logging
 import logging.handlers
 import re
 import threading
+import weakref
 from pathlib import Path
 
 REDACTED = "«redacted»"
@@ -102,6 +103,7 @@ class RingHandler(logging.Handler):
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _ring: RingHandler | None = None
+_ours: weakref.WeakSet[logging.Handler] = weakref.WeakSet()  # what setup_logging installed
 
 
 def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: bool = False) -> RingHandler:
@@ -109,7 +111,7 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: 
     global _ring
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_notebridge", False):
+        if handler in _ours:
             root.removeHandler(handler)
             handler.close()
     formatter = logging.Formatter(_FORMAT)
@@ -126,7 +128,7 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: 
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(RedactionFilter())
-        handler._notebridge = True  # type: ignore[attr-defined]
+        _ours.add(handler)
         root.addHandler(handler)
     root.setLevel(level)
     # httpx logs full URLs at INFO; keep them at WARNING so query strings stay out of the file.

@@ -160,7 +160,8 @@ class SalesforceClient(RestSession):
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}")
         params = {"fields": ",".join(_check_name(f) for f in fields)} if fields else None
         resp = await self.request("GET", path, params=params)
-        return resp.json()
+        record: dict[str, Any] = resp.json()
+        return record
 
     async def update(self, sobject: str, record_id: str, fields: Mapping[str, Any]) -> None:
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}")
@@ -324,7 +325,7 @@ class SalesforceClient(RestSession):
 
     async def limits(self) -> dict[str, Any]:
         resp = await self.request("GET", await self.data_path("limits"))
-        data = resp.json()
+        data: dict[str, Any] = resp.json()
         self._note_usage(usage_from_limits(data) or self.usage)
         return data
 

@@ -61,8 +61,8 @@ def usage_from_limits(limits: Mapping[str, object]) -> ApiUsage | None:
     if not isinstance(daily, Mapping):
         return None
     try:
-        maximum = int(daily["Max"])  # type: ignore[call-overload]
-        remaining = int(daily["Remaining"])  # type: ignore[call-overload]
+        maximum = int(daily["Max"])
+        remaining = int(daily["Remaining"])
     except (KeyError, TypeError, ValueError):
         return None
     return ApiUsage(max(0, maximum - remaining), maximum)

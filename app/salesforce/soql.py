@@ -91,12 +91,16 @@ def field(name: str) -> str:
     return name
 
 
+_LIKE_SPECS: dict[str, LikeMode] = {
+    "like": "contains", "contains": "contains", "prefix": "prefix", "suffix": "suffix", "exact": "exact"}
+
+
 class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "":
             return quote(value)
-        if format_spec in ("like", "contains", "prefix", "suffix", "exact"):
-            mode: LikeMode = "contains" if format_spec == "like" else format_spec  # type: ignore[assignment]
+        mode = _LIKE_SPECS.get(format_spec)
+        if mode is not None:
             return like(str(value), mode)
         if format_spec == "field":
             return field(str(value))

@@ -78,7 +78,7 @@ def backoff_delay(attempt: int, base: float, cap: float, retry_after: str | None
 
     ``Retry-After`` (seconds) from a 503 wins when it is longer, but never beyond ``cap``.
     """
-    exp = min(cap, base * (2**attempt))
+    exp: float = min(cap, base * (2**attempt))  # int ** int is Any to a type checker
     delay = exp / 2 + _rng.uniform(0, exp / 2)
     if retry_after:
         with contextlib.suppress(ValueError):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from app import secrets
 from app.salesforce.auth import SignInResult, TokenRefresher
@@ -24,6 +24,7 @@ from app.salesforce.oauth import revoke
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database
 from app.store import connections as connection_rows
+from app.store.models import Connection
 
 log = logging.getLogger(__name__)
 
@@ -82,20 +83,21 @@ class NeedsAttention(NotConnected):
     """The connection exists but cannot be used until the advisor acts (e.g. signs in again)."""
 
 
-def _org_connection(row: object) -> OrgConnection:
+def _org_connection(row: Connection) -> OrgConnection:
+    assert row.id is not None  # a row read back from the workspace always has its id
     return OrgConnection(
-        connection_id=row.id,  # type: ignore[attr-defined]
-        org_id=row.org_id,  # type: ignore[attr-defined]
-        org_name=row.org_name or "",  # type: ignore[attr-defined]
-        instance_url=row.instance_url,  # type: ignore[attr-defined]
-        login_url=row.login_url,  # type: ignore[attr-defined]
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        username=row.username,  # type: ignore[attr-defined]
-        display_name=row.display_name,  # type: ignore[attr-defined]
-        api_version=row.api_version,  # type: ignore[attr-defined]
-        consumer_key=row.consumer_key,  # type: ignore[attr-defined]
-        note_type=row.note_type,  # type: ignore[attr-defined]
-        client_object=row.client_object,  # type: ignore[attr-defined]
+        connection_id=row.id,
+        org_id=row.org_id,
+        org_name=row.org_name or "",
+        instance_url=row.instance_url,
+        login_url=row.login_url,
+        user_id=row.user_id,
+        username=row.username,
+        display_name=row.display_name,
+        api_version=row.api_version,
+        consumer_key=row.consumer_key,
+        note_type=row.note_type,
+        client_object=row.client_object,
     )
 
 
@@ -187,7 +189,7 @@ class ConnectionManager:
         org_name: str | None = None,
     ) -> OrgConnection:
         """Persist a fresh sign-in: facts to SQLite, secrets to the keyring, access token to memory."""
-        fields = {
+        fields: dict[str, Any] = {
             "org_id": result.org_id, "user_id": result.user_id, "username": result.username,
             "display_name": result.display_name, "org_name": org_name, "instance_url": result.instance_url,
             "login_url": login_url, "api_version": result.api_version, "consumer_key": consumer_key,
@@ -251,10 +253,10 @@ class ConnectionManager:
             )
             return self._client
 
-    async def _guarded(self, refresh: object) -> str:
+    async def _guarded(self, refresh: Awaitable[str]) -> str:
         """Await a token refresh; a refused refresh makes the connection need attention."""
         try:
-            token: str = await refresh  # type: ignore[misc]
+            token = await refresh
         except OAuthError as exc:
             self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
             raise

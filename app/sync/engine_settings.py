@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from app.salesforce.errors import ErrorDetail, OutcomeUnknown, SalesforceError
@@ -145,7 +146,7 @@ class SettingsApplied(EngineBase):
                     continue
                 reason = (result.errors[0].message if result is not None and result.errors else "no answer")
                 notice = f"Sent to the client, but it could not also be shown on their account ({reason})."
-                await self.db.run(lambda s, i=w.outbox.id, t=notice: outbox_repo.set_notice(s, i, t))
+                await self.db.run(partial(outbox_repo.set_notice, outbox_id=w.outbox.id, notice=notice))
                 self._report.notices.append(notice)
 
     # -- the sync log ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.paths import paths
 from app.store import Database
@@ -68,14 +68,14 @@ async def export_unsent(db: Database, connection: OrgConnection, directory: Path
     """Write the unsent notes and tasks to a Markdown file; None when there are none."""
     cid = connection.connection_id
 
-    def read(session: object) -> _Unsent:
-        notes = notes_repo.list_for(session, cid, states=UNSENT_STATES, limit=1_000_000)  # type: ignore[arg-type]
-        tasks = [t for t in tasks_repo.list_for(session, cid, limit=1_000_000)  # type: ignore[arg-type]
+    def read(session: Any) -> _Unsent:
+        notes = notes_repo.list_for(session, cid, states=UNSENT_STATES, limit=1_000_000)
+        tasks = [t for t in tasks_repo.list_for(session, cid, limit=1_000_000)
                  if t.state in UNSENT_STATES]
         ids = {i for i in [*(n.contact_id for n in notes), *(t.contact_id for t in tasks)] if i is not None}
-        people = [p for p in (prospect_rows.get(session, i)  # type: ignore[arg-type]
-                              for i in prospect_rows.pending(session, cid)) if p is not None]  # type: ignore[arg-type]
-        return _Unsent(notes, tasks, forget_rows.client_names(session, cid, ids), people)  # type: ignore[arg-type]
+        people = [p for p in (prospect_rows.get(session, i)
+                              for i in prospect_rows.pending(session, cid)) if p is not None]
+        return _Unsent(notes, tasks, forget_rows.client_names(session, cid, ids), people)
 
     unsent = await db.run(read)
     if not unsent.notes and not unsent.tasks and not unsent.people:

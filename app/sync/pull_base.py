@@ -77,6 +77,10 @@ class PullBase:
         """Meetings of specific people (implemented in ``pull_related``)."""
         raise NotImplementedError
 
+    def _check_budget(self) -> None:
+        """Stop when the org's daily API allowance is used up (implemented in ``pull``)."""
+        raise NotImplementedError
+
     # ----------------------------------------------------------------------------------- paging
     async def _walk(self, page: QueryPage, write: Callable[[QueryPage, bool], Awaitable[PageResult]]) -> None:
         await PageWalker(self.client, self.cancel, fetch_ahead=self.fetch_ahead).walk(page, write)

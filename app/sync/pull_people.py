@@ -51,7 +51,7 @@ class PeoplePulls(PullBase):
         """The objects to pull (``all_objects``: every kind pick mode can import)."""
         specs = []
         if self.prefs.client_object == "Account":
-            fields = q.ACCOUNT_FIELDS
+            fields: tuple[str, ...] = q.ACCOUNT_FIELDS
             if await self._has_person_accounts():
                 fields = (*fields, *q.PERSON_ACCOUNT_FIELDS)
             specs.append(PeopleSpec("Account", "households", fields, rec.account_person_row, mirror_accounts=True))
@@ -228,7 +228,7 @@ class PeoplePulls(PullBase):
                 async def write(page: QueryPage, last: bool, spec: PeopleSpec = spec) -> PageResult:
                     result = await self.db.run(people_page(
                         cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
-                        mirror_accounts=spec.mirror_accounts, picked=[r.get("Id") for r in page.records
+                        mirror_accounts=spec.mirror_accounts, picked=[r["Id"] for r in page.records
                                                                       if isinstance(r.get("Id"), str)]))
                     imported.extend(result.seen_ids)
                     self._tally.page(spec.sobject, result)

@@ -151,7 +151,7 @@ def _stamp_text(record: Mapping[str, Any], name: str, *, required: bool = False)
             datetime.fromisoformat(value)  # the check; the text itself is what the store keeps
         except ValueError:
             raise MalformedRecord(_safe_id(record), f"{name} is not a date/time") from None
-        return value  # type: ignore[no-any-return]
+        return value
     return timestamp(record, name, required=required)
 
 

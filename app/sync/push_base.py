@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
@@ -39,6 +40,7 @@ from app.sync.push_errors import classify
 from app.sync.push_reconcile import SentCreate, find_created
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BATCH = 200
 OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps trying and sends these by itself."
@@ -166,7 +168,7 @@ class EngineBase:
                     self._remember_held(s.work, s.record)
                     await self._pushed(s.work, remote_id, sobject, s.fp, check_edit=True)
             else:
-                self._ops.append(lambda ses, i=s.work.outbox.id: outbox_repo.clear_unknown(ses, i))
+                self._ops.append(partial(outbox_repo.clear_unknown, outbox_id=s.work.outbox.id))
                 retry.append(s.work.outbox.id)
         await self._flush()
         log.info("reconciled %d lost create(s): %d found in Salesforce", len(sent),
@@ -280,7 +282,7 @@ class EngineBase:
         for w in works:
             await self._item_failed(w, [detail])
 
-    async def _call(self, awaitable: Any, works: Sequence[PushWork]) -> Any:
+    async def _call(self, awaitable: Awaitable[T], works: Sequence[PushWork]) -> T:
         """Await a helper request; connectivity, budget and auth problems stop the run."""
         try:
             return await awaitable

@@ -12,6 +12,7 @@ classic Note without surprises.  The body limit is counted in UTF-8 bytes of wha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 NOTE_TITLE_MAX = 80
 NOTE_BODY_MAX_BYTES = 32_000
@@ -58,9 +59,32 @@ def task_problems(subject: str, description: str) -> list[LimitProblem]:
     return problems
 
 
-def draft_problems(draft: object) -> list[LimitProblem]:
-    """Problems of a NoteDraft or TaskDraft (duck-typed so this module stays free of the store)."""
-    if hasattr(draft, "body_markdown"):
-        return note_problems(draft.title, draft.body_markdown,  # type: ignore[attr-defined]
-                             has_parent=bool(draft.parent_sf_id or draft.remote_id))  # type: ignore[attr-defined]
-    return task_problems(draft.subject, draft.description)  # type: ignore[attr-defined]
+@runtime_checkable
+class NoteFields(Protocol):
+    """What a NoteDraft offers this module (a protocol, so this module stays free of the store)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def body_markdown(self) -> str: ...
+    @property
+    def parent_sf_id(self) -> str | None: ...
+    @property
+    def remote_id(self) -> str | None: ...
+
+
+class TaskFields(Protocol):
+    """What a TaskDraft offers this module."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+def draft_problems(draft: NoteFields | TaskFields) -> list[LimitProblem]:
+    """Problems of a NoteDraft or TaskDraft."""
+    if isinstance(draft, NoteFields):
+        return note_problems(draft.title, draft.body_markdown,
+                             has_parent=bool(draft.parent_sf_id or draft.remote_id))
+    return task_problems(draft.subject, draft.description)

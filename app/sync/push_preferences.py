@@ -106,13 +106,17 @@ class PushPreferences:
 
         def number(name: str, low: int, high: int) -> int:
             value = values.get(name)
-            ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-            return value if ok else getattr(d, name)  # type: ignore[return-value]
+            if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+                return value
+            default: int = getattr(d, name)
+            return default
 
         def template(name: str, kind: str) -> str:
             value = values.get(name)
-            ok = isinstance(value, str) and not check_template(value, kind).problems
-            return value if ok else getattr(d, name)  # type: ignore[return-value]
+            if isinstance(value, str) and not check_template(value, kind).problems:
+                return value
+            default: str = getattr(d, name)
+            return default
 
         attach = values.get("attach_to")
         return cls(

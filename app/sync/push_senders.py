@@ -112,9 +112,9 @@ class Senders(EngineBase):
             body = {k: v for k, v in s.record.items() if k != "attributes"}
             subrequests.append({"method": "POST", "url": self.client.sobject_url("ContentNote"),
                                 "referenceId": f"note{n}", "body": body})
-            link = push_mapping.link_record(f"@{{note{n}.id}}", s.parent or "")
+            link_body = push_mapping.link_record(f"@{{note{n}.id}}", s.parent or "")
             subrequests.append({"method": "POST", "url": self.client.sobject_url("ContentDocumentLink"),
-                                "referenceId": f"link{n}", "body": {k: v for k, v in link.items()
+                                "referenceId": f"link{n}", "body": {k: v for k, v in link_body.items()
                                                                     if k != "attributes"}})
         await self._spend(1)
         await self._mark_sending(sent)
@@ -256,10 +256,12 @@ class Senders(EngineBase):
         records = []
         sent: list[_Sent] = []
         for key, text in merged.items():
-            event_id = members[key][0].note.event_sf_id  # type: ignore[union-attr]
-            records.append({"attributes": {"type": "Event"}, "Id": event_id, "Description": text})
+            first = members[key][0].note
+            assert first is not None  # every member is a meeting note (checked above)
+            records.append({"attributes": {"type": "Event"}, "Id": first.event_sf_id, "Description": text})
             for w in members[key]:
-                section = push_mapping.event_section(w.note)  # type: ignore[arg-type]
+                assert w.note is not None
+                section = push_mapping.event_section(w.note)
                 sent.append(_Sent(w, records[-1], push_mapping.fingerprint({"s": section}, ("s",))))
         await self._mark_sending(sent)
         try:

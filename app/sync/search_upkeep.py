@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from app.store import Database, DatabaseClosedError, search_index
 from app.store.models import SOURCE_OBJECTS
@@ -29,7 +30,7 @@ async def tidy_search_index(db: Database, *, cancel: asyncio.Event | None = None
     try:
         while steps < MAX_STEPS and not (cancel is not None and cancel.is_set()):
             first = steps == 0
-            more = await db.run(lambda s, first=first: search_index.merge_step(s, step_pages, first=first))
+            more = await db.run(partial(search_index.merge_step, pages=step_pages, first=first))
             steps += 1
             if not more:
                 break

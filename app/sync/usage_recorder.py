@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.store import Database
 from app.store import api_usage as usage_rows
@@ -88,9 +88,9 @@ class UsageRecorder:
         now = now or utcnow()
         cid = self.connection_id
 
-        def read(session: object) -> tuple[list[UsageSample], int]:
-            return (usage_rows.samples(session, cid, now - DAY),  # type: ignore[arg-type]
-                    usage_rows.own_calls_since(session, cid, now - DAY))  # type: ignore[arg-type]
+        def read(session: Any) -> tuple[list[UsageSample], int]:
+            return (usage_rows.samples(session, cid, now - DAY),
+                    usage_rows.own_calls_since(session, cid, now - DAY))
 
         samples, own = await self.db.run(read)
         last = samples[-1] if samples else None
