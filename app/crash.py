@@ -22,7 +22,7 @@ from app.logs import redact
 
 log = logging.getLogger("notebridge.crash")
 
-Reporter = Callable[[str, str], None]  # (headline, details) -> shows it to the advisor
+Reporter = Callable[[str, str], object]  # (headline, details) -> shows it to the advisor
 _reporter: Reporter | None = None
 _fault_file: IO[str] | None = None
 

@@ -151,7 +151,7 @@ class OrgCore:
         name = self.dml.sobject(sobject).name
         canonical = None
         if field:
-            found = self.schema.get(name).field(field)  # type: ignore[union-attr]
+            found = self.schema.require(name).field(field)
             if found is None:
                 raise ValueError(f"no field {field} on {name}")
             canonical = found.name

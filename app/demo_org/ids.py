@@ -52,7 +52,7 @@ def checksum(id15: str) -> str:
     return "".join(suffix)
 
 
-def to18(record_id: str) -> str:
+def to18(record_id: object) -> str:
     """Normalise a 15- or 18-character Id to 18 characters; raise ValueError if it is not an Id.
 
     An 18-character Id whose suffix does not match its first 15 characters is rejected: that is how
@@ -70,7 +70,7 @@ def to18(record_id: str) -> str:
 def is_valid(record_id: object) -> bool:
     """True when the value is a well-formed 15/18-character Id with a correct suffix."""
     try:
-        to18(record_id)  # type: ignore[arg-type]
+        to18(record_id)
     except ValueError:
         return False
     return True

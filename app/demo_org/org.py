@@ -92,7 +92,8 @@ class DemoOrg:
     @property
     def port(self) -> int:
         self._require_running()
-        return self._server.port  # type: ignore[union-attr]
+        assert self._server is not None
+        return self._server.port
 
     consumer_key = property(lambda self: self._core.credentials.consumer_key)
     consumer_secret = property(lambda self: self._core.credentials.consumer_secret)

@@ -19,8 +19,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.demo_org.compression import compress
@@ -44,11 +46,11 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, ssl.SSLError, TimeoutError, OSError)):
             return  # clients hanging up or refusing our certificate are not server errors
-        super().handle_error(request, client_address)  # type: ignore[arg-type]
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,7 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         split = urlsplit(self.path)
         path = unquote(split.path)
-        request = Request(self.command, path, parse_qs(split.query, keep_blank_values=True), self.headers,
+        # HTTPMessage is read like a Mapping (get, keys, []), and its lookups ignore case as HTTP's do.
+        headers = cast("Mapping[str, str]", self.headers)
+        request = Request(self.command, path, parse_qs(split.query, keep_blank_values=True), headers,
                           self._read_body())
         api = core.is_api_path(path)
         if api and core.faults.latency_ms:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
 import shiboken6
@@ -41,12 +41,12 @@ def start(coro: Coroutine[Any, Any, T], *, name: str | None = None) -> asyncio.T
     return task
 
 
-def slot(fn: Callable[P, Awaitable[T]]) -> Callable[P, None]:
+def slot(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, None]:
     """Decorate an `async def` handler so it can be connected to a Qt signal."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        start(fn(*args, **kwargs), name=fn.__qualname__)  # type: ignore[arg-type]
+        start(fn(*args, **kwargs), name=fn.__qualname__)
 
     return wrapper
 

@@ -30,7 +30,11 @@ async def gui_main(
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow()
     closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    window.close_requested.connect(lambda: closed.done() or closed.set_result(0))
+    def request_close() -> None:
+        if not closed.done():
+            closed.set_result(0)
+
+    window.close_requested.connect(request_close)
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
     if previous_crash:

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         """Replace a section's content (features call this when they are ready)."""
         index = self._page_index[key]
         old = self.pages.widget(index)
+        assert old is not None  # every section has a page from the start
         self.pages.removeWidget(old)
         old.deleteLater()
         self.pages.insertWidget(index, widget)
@@ -119,7 +120,9 @@ class MainWindow(QMainWindow):
         return PAGES[self.sidebar.currentRow()][0]
 
     def page(self, key: str) -> QWidget:
-        return self.pages.widget(self._page_index[key])
+        page = self.pages.widget(self._page_index[key])
+        assert page is not None  # every section has a page from the start
+        return page
 
     # -- status bar ------------------------------------------------------------------------------
     def _build_status_bar(self) -> None:

@@ -57,8 +57,8 @@ class Shell:
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
         window.set_page("settings", self.settings)
-        QShortcut(QKeySequence("Ctrl+K"), window, activated=self._focus_search)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window, activated=self._new_note)
+        QShortcut(QKeySequence("Ctrl+K"), window).activated.connect(self._focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
 
     # -- connection ------------------------------------------------------------------------------
     async def start(self, *, open_wizard: bool = False) -> None:

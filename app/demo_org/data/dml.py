@@ -130,16 +130,16 @@ class Dml:
         if sobject == "ContentNote":
             record.update(FileType="SNOTE", FileExtension="snote",
                           LatestPublishedVersionId=self.ids.new("068"))
-            twin = self.schema.get("ContentDocument").blank_record()  # type: ignore[union-attr]
+            twin = self.schema.require("ContentDocument").blank_record()
             twin.update({k: record[k] for k in twin if k in record})
             self.store.insert("ContentDocument", twin)
-            link = self.schema.get("ContentDocumentLink").blank_record()  # type: ignore[union-attr]
+            link = self.schema.require("ContentDocumentLink").blank_record()
             link.update(Id=self.ids.new("06A"), IsDeleted=False, ContentDocumentId=record["Id"],
                         LinkedEntityId=record["OwnerId"], ShareType="I", Visibility="AllUsers",
                         SystemModstamp=record["SystemModstamp"])
             self.store.insert("ContentDocumentLink", link)
         elif sobject == "Account" and record.get("IsPersonAccount"):
-            contact = self.schema.get("Contact").blank_record()  # type: ignore[union-attr]
+            contact = self.schema.require("Contact").blank_record()
             contact.update({k: record.get(k) for k in ("FirstName", "LastName", "OwnerId", "CreatedDate",
                                                        "CreatedById", "LastModifiedDate", "LastModifiedById",
                                                        "SystemModstamp")})
@@ -184,7 +184,7 @@ class Dml:
     # -- delete --------------------------------------------------------------------------------------
     def delete(self, record_id: str, sobject_name: str | None = None) -> None:
         name, record = self.live(record_id, sobject_name)
-        if not self.schema.get(name).deletable:  # type: ignore[union-attr]
+        if not self.schema.require(name).deletable:
             raise SfError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id",
                           400, [])
         now = timefmt.format_datetime(timefmt.utcnow())

@@ -9,6 +9,8 @@ an integration would have, so upsert-by-external-ID has something to key on.
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.demo_org.data.schema import Field, Picklist, Schema, SObjectType
 from app.demo_org.ids import KEY_PREFIXES
 
@@ -40,16 +42,16 @@ def _pl(*values: str, default: str | None = None) -> tuple[Picklist, ...]:
     return tuple(Picklist(v, v == default) for v in values)
 
 
-def _s(name: str, length: int, **kw: object) -> Field:
-    return Field(name, "string", length, **kw)  # type: ignore[arg-type]
+def _s(name: str, length: int, **kw: Any) -> Field:
+    return Field(name, "string", length, **kw)
 
 
-def _ref(name: str, relationship: str, *to: str, **kw: object) -> Field:
-    return Field(name, "reference", 18, reference_to=to, relationship=relationship, **kw)  # type: ignore[arg-type]
+def _ref(name: str, relationship: str, *to: str, **kw: Any) -> Field:
+    return Field(name, "reference", 18, reference_to=to, relationship=relationship, **kw)
 
 
-def _readonly(name: str, type_: str, length: int = 0, **kw: object) -> Field:
-    return Field(name, type_, length, createable=False, updateable=False, **kw)  # type: ignore[arg-type]
+def _readonly(name: str, type_: str, length: int = 0, **kw: Any) -> Field:
+    return Field(name, type_, length, createable=False, updateable=False, **kw)
 
 
 def _ext_id() -> Field:
@@ -78,9 +80,9 @@ def _owner(updateable: bool = True) -> Field:
     return _ref("OwnerId", "Owner", "User", nillable=False, defaulted=True, updateable=updateable)
 
 
-def _obj(name: str, plural: str, fields: list[Field], **kw: object) -> SObjectType:
+def _obj(name: str, plural: str, fields: list[Field], **kw: Any) -> SObjectType:
     return SObjectType(name, name if name != "ContentNote" else "Note", plural, KEY_PREFIXES[name],
-                       fields, **kw)  # type: ignore[arg-type]
+                       fields, **kw)
 
 
 def _address(prefix: str) -> list[Field]:

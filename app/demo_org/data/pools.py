@@ -8,6 +8,7 @@ keeps seeding well under the 15-second budget while the data still looks like an
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from faker import Faker
@@ -57,10 +58,10 @@ def build_pools(seed: int) -> Pools:
     fake = Faker("en_US")
     fake.seed_instance(seed)
 
-    def unique(draw: object, count: int, max_len: int = 255) -> tuple[str, ...]:
+    def unique(draw: Callable[[], str], count: int, max_len: int = 255) -> tuple[str, ...]:
         values: dict[str, None] = {}
         for _ in range(count * 3):
-            value = draw()  # type: ignore[operator]
+            value = draw()
             if len(value) <= max_len:
                 values[value] = None
             if len(values) >= count:

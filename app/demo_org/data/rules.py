@@ -66,6 +66,7 @@ def _derive_event(record: Record) -> None:
                           "End Date Time: End time can't be before the start time", 400, ["EndDateTime"])
         record["DurationInMinutes"] = int((end_dt - start_dt).total_seconds() // 60)
     else:
+        assert duration is not None  # one of the two is set (checked above)
         record["EndDateTime"] = timefmt.format_datetime(start_dt + dt.timedelta(minutes=int(duration)))
     record["ActivityDateTime"] = start
     record["ActivityDate"] = start[:10]
@@ -99,8 +100,8 @@ def sanitize_note_content(encoded: str | None) -> tuple[str | None, str | None, 
     text = text.replace("\r", "").replace("\n", "")
     data = text.encode("utf-8")
     preview = html.unescape(_TAG.sub(" ", text))
-    preview = " ".join(preview.split())[:255] or None
-    return base64.b64encode(data).decode("ascii"), preview, len(data)
+    summary = " ".join(preview.split())[:255] or None
+    return base64.b64encode(data).decode("ascii"), summary, len(data)
 
 
 def content_of(record: Record) -> bytes:

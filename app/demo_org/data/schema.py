@@ -8,6 +8,7 @@ canonical ``Field``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 STRING_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "combobox"})
 SOAP_TYPES = {
@@ -100,7 +101,7 @@ class SObjectType:
     def external_id_fields(self) -> list[Field]:
         return [f for f in self.fields if f.external_id]
 
-    def blank_record(self) -> dict[str, object]:
+    def blank_record(self) -> dict[str, Any]:
         """A record with every field present and null: records are always 'full' rows."""
         return dict.fromkeys((f.name for f in self.fields), None)
 
@@ -114,6 +115,13 @@ class Schema:
 
     def get(self, name: str) -> SObjectType | None:
         return self._types.get(name.lower())
+
+    def require(self, name: str) -> SObjectType:
+        """A type the org always has (Contact, ContentDocument …); KeyError for any other name."""
+        found = self._types.get(name.lower())
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._types

@@ -176,7 +176,7 @@ class Collections:
             for raw in raw_ids:
                 hit = self.store.find(raw) if ids.is_valid(raw) else None
                 ok = hit is not None and not hit[1]["IsDeleted"] and hit[0] == sobject.name
-                out.append(record_json(hit[1], sobject, call.version, fields) if ok else None)  # type: ignore[index]
+                out.append(record_json(hit[1], sobject, call.version, fields) if hit is not None and ok else None)
         return Result(200, out)
 
 

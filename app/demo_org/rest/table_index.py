@@ -127,7 +127,7 @@ class TableIndex:
             return entry
         patchable = entry is not None and entry.keys is not None and entry.removals == removals \
             and len(log) - entry.change_pos <= max(64, len(entry.rows) // 8)
-        entry = self._patch(entry, name, plan, log) if patchable else self._build(name, plan)  # type: ignore[arg-type]
+        entry = self._patch(entry, name, plan, log) if entry is not None and patchable else self._build(name, plan)
         entry.version, entry.removals, entry.change_pos = version, removals, len(log)
         if key not in self._sorted and len(self._sorted) >= MAX_ORDERS:
             self._sorted.clear()
@@ -147,27 +147,28 @@ class TableIndex:
         """Move each row written since ``old`` was built to its new place (copy-on-write lists)."""
         assert old.keys is not None and old.key_of is not None and plan.fast_key is not None
         table = self.store.table(name)
-        entry = _Sorted(0, 0, 0, list(old.rows), list(old.keys), old.key_of)
+        keys, key_of = list(old.keys), old.key_of
+        entry = _Sorted(0, 0, 0, list(old.rows), keys, key_of)
         live = list(old.live) if old.live is not None else None
         live_keys = list(old.live_keys) if old.live_keys is not None else None
         for record_id in dict.fromkeys(log[old.change_pos:]):
-            previous = entry.key_of.get(record_id)  # type: ignore[union-attr]
+            previous = key_of.get(record_id)
             if previous is not None:
-                index = _find(entry.keys, entry.rows, previous, record_id)  # type: ignore[arg-type]
+                index = _find(keys, entry.rows, previous, record_id)
                 if index is not None:
-                    del entry.rows[index], entry.keys[index]  # type: ignore[union-attr]
+                    del entry.rows[index], keys[index]
                 if live is not None and live_keys is not None:
                     index = _find(live_keys, live, previous, record_id)
                     if index is not None:
                         del live[index], live_keys[index]
             record = table.get(record_id)
             if record is None:
-                entry.key_of.pop(record_id, None)  # type: ignore[union-attr]
+                key_of.pop(record_id, None)
                 continue
             key = plan.fast_key(record)
-            entry.key_of[record_id] = key  # type: ignore[index]
-            index = bisect.bisect_left(entry.keys, key)  # type: ignore[arg-type]
-            entry.keys.insert(index, key)  # type: ignore[union-attr]
+            key_of[record_id] = key
+            index = bisect.bisect_left(keys, key)
+            keys.insert(index, key)
             entry.rows.insert(index, record)
             if live is not None and live_keys is not None and not record["IsDeleted"]:
                 index = bisect.bisect_left(live_keys, key)

@@ -232,7 +232,7 @@ class _Compiler:
             if literal.kind != "string":
                 raise self._mismatch(fld, literal)
             try:
-                return ids.to18(literal.value)  # type: ignore[arg-type]
+                return ids.to18(literal.value)
             except ValueError:
                 raise SoqlError("INVALID_QUERY_FILTER_OPERATOR", f"invalid ID field: {literal.value}") from None
         if fld.is_string:

@@ -56,8 +56,8 @@ class DraftEditor(QWidget):
         self._load()
         push_button.clicked.connect(aio.slot(self.push))
         for keys in PUSH_KEYS:
-            QShortcut(QKeySequence(keys), self, activated=aio.slot(self.push),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(keys), self,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut).activated.connect(aio.slot(self.push))
 
     # -- for subclasses -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:

@@ -7,6 +7,8 @@ that any tool can read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
@@ -83,7 +85,7 @@ def format_toolbar(edit: MarkdownEdit, parent: QWidget | None = None) -> QToolBa
     bar = QToolBar(parent)
     bar.setObjectName("formatToolbar")
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    actions = [
+    actions: list[tuple[str, str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
         ("B", "Bold (Ctrl+B)", QKeySequence.StandardKey.Bold, edit.toggle_bold),
         ("I", "Italic (Ctrl+I)", QKeySequence.StandardKey.Italic, edit.toggle_italic),
         ("H1", "Heading (Ctrl+Alt+1)", QKeySequence("Ctrl+Alt+1"), lambda: edit.set_heading(1)),

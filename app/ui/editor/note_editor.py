@@ -147,7 +147,7 @@ class NoteEditor(DraftEditor):
 
     @property
     def note(self) -> NoteDraft:
-        return self.draft  # type: ignore[no-any-return]
+        return self.draft
 
     # -- values ---------------------------------------------------------------------------------------
     def _fill(self, note: NoteDraft) -> None:

@@ -126,7 +126,7 @@ class TaskEditor(DraftEditor):
 
     @property
     def task(self) -> TaskDraft:
-        return self.draft  # type: ignore[no-any-return]
+        return self.draft
 
     def _fill(self, task: TaskDraft) -> None:
         self.subject.setText(task.subject)

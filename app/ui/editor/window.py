@@ -12,7 +12,8 @@ record).  Closing a window saves first: the close is held back until the text is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -39,7 +40,7 @@ class EditorWindow(QWidget):
         layout.addWidget(editor)
         self.resize(720, 640)
         self._closing = False
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, activated=self.close)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self).activated.connect(self.close)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.editor.autosave.dirty and not self._closing:
@@ -76,11 +77,11 @@ class EditorLauncher:
         editor.queued.connect(lambda _id: self.on_queued())
         editor.task_requested.connect(aio.slot(self._task_from_note))
         window = self._show(editor, f"Note — {name}" if name else "Note")
-        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window,
-                  activated=aio.slot(self._new_note_like(note.contact_id)))
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(
+            aio.slot(self._new_note_like(note.contact_id)))
         return window
 
-    def _new_note_like(self, contact_id: int | None) -> Callable[[], object]:
+    def _new_note_like(self, contact_id: int | None) -> Callable[[], Coroutine[Any, Any, None]]:
         async def new() -> None:
             if contact_id is not None:
                 await self.open_note_editor(contact_id)

@@ -41,11 +41,11 @@ class AttachDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.search.textChanged.connect(aio.slot(self.find))
+        self.search.textChanged.connect(aio.slot(self._find))
         self.results.itemDoubleClicked.connect(lambda *_: self._accept())
         self.resize(420, 360)
 
-    async def find(self, text: str) -> None:
+    async def _find(self, text: str) -> None:
         if len(text.strip()) < 2:
             self.results.clear()
             return

@@ -322,7 +322,7 @@ class SettingsPage(QWidget):
         dialog = NewPersonDialog(self.db, self.connection.connection_id, self.prospect_prefs, parent=self)
         dialog.added.connect(self.person_added)
         if self.open_person is not None:
-            dialog.open_existing.connect(lambda contact_id: self.open_person(contact_id))  # type: ignore[misc]
+            dialog.open_existing.connect(lambda contact_id: self.open_person(contact_id))
         return dialog
 
     async def add_person(self) -> int | None:

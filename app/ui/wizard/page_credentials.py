@@ -106,7 +106,7 @@ class CredentialsPage(WizardPageBase):
         elif check.level == "info":
             message.show_message("info", check.message)
         else:
-            message.show_message(check.level, check.message)  # type: ignore[arg-type]
+            message.show_message(check.level, check.message)
 
     def _keyring_problem(self, text: str) -> None:
         self.keyring_message.show_message(

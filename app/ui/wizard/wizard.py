@@ -255,4 +255,4 @@ def default_first_sync(db: Database, connections: ConnectionManager) -> FirstSyn
     """The real pull engine (imported here so the wizard's modules load without the sync stack)."""
     from app.ui.wizard.first_sync import pull_first_sync
 
-    return pull_first_sync(db, connections)  # type: ignore[return-value]
+    return pull_first_sync(db, connections)
