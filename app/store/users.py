@@ -45,7 +45,7 @@ def deactivate_missing(session: Session, connection_id: int, active_ids: Iterabl
     return len(gone)
 
 
-def names(session: Session, connection_id: int, sf_ids: Sequence[str]) -> dict[str, str]:
+def names(session: Session, connection_id: int, sf_ids: Sequence[str | None]) -> dict[str, str]:
     ids = sorted({i for i in sf_ids if i})
     if not ids:
         return {}

@@ -8,7 +8,8 @@ task for the same client in one click.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
@@ -52,7 +53,7 @@ class NoteEditor(DraftEditor):
     task_requested = Signal(int, str)    # note id, action item text
 
     KIND = "note"
-    REPOSITORY = notes_repo
+    REPOSITORY: ClassVar[ModuleType] = notes_repo
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",
                  events: list[tuple[int, str, datetime | None]] | None = None,

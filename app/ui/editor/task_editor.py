@@ -4,7 +4,8 @@ person and account (none when the person is a Lead — Salesforce does not allow
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -31,14 +32,16 @@ from app.ui.widgets.stored_choice import select_stored, unset_label
 
 
 class _Description(QPlainTextEdit):
+    parent_editor: DraftEditor  # set by the task editor that owns it
+
     def focusOutEvent(self, event: Any) -> None:
         super().focusOutEvent(event)
-        self.parent_editor.autosave.flush_soon()  # type: ignore[attr-defined]
+        self.parent_editor.autosave.flush_soon()
 
 
 class TaskEditor(DraftEditor):
     KIND = "task"
-    REPOSITORY = tasks_repo
+    REPOSITORY: ClassVar[ModuleType] = tasks_repo
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
@@ -96,7 +99,7 @@ class TaskEditor(DraftEditor):
         layout.addLayout(form)
 
         self.description = _Description()
-        self.description.parent_editor = self  # type: ignore[attr-defined]
+        self.description.parent_editor = self
         self.description.setObjectName("taskDescription")
         self.description.setPlaceholderText("Details (optional)")
         layout.addWidget(self.description, 1)

@@ -15,9 +15,9 @@ Wiring (the app shell):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
@@ -209,8 +209,9 @@ class OutboxPage(QWidget):
             self.tree.addTopLevelItem(item)
             if entry.outbox.id == keep:
                 self.tree.setCurrentItem(item)
-        if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
         self.stack.setCurrentIndex(1 if entries else 0)
         pushed = sum(1 for e in entries if e.outbox.state == "pushed")
         self.summary.setText(f"{counts.pending} to send · {counts.needs_attention} need attention · "
@@ -305,7 +306,8 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        await push_actions.resolve_conflict(self.db, entry.outbox.id, choice)  # type: ignore[arg-type]
+        # The conflict view emits only the three choices' names.
+        await push_actions.resolve_conflict(self.db, entry.outbox.id, cast("push_actions.Choice", choice))
         self._wake()
         await self.refresh()
 
@@ -328,8 +330,8 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is not None and self.open_item is not None:
             result = self.open_item(entry.outbox.kind, entry.outbox.item_id)
-            if hasattr(result, "__await__"):
-                aio.start(result, name="outbox-open")  # type: ignore[arg-type]
+            if isinstance(result, Coroutine):
+                aio.start(result, name="outbox-open")
 
     def _wake(self) -> None:
         if self.loop is not None:

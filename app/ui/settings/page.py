@@ -137,7 +137,7 @@ class SettingsPage(QWidget):
 
         self.card.test_clicked.connect(aio.slot(self.test_connection))
         self.card.reconnect_clicked.connect(self.reconnect_requested)
-        self.card.disconnect_clicked.connect(aio.slot(self.disconnect))
+        self.card.disconnect_clicked.connect(aio.slot(self.disconnect_org))
         self.card.forget_clicked.connect(aio.slot(self.forget))
         self.push_form.changed.connect(aio.slot(self.save_push_preferences))
         self.prospects.changed.connect(aio.slot(self.save_prospect_preferences))
@@ -230,7 +230,8 @@ class SettingsPage(QWidget):
         return status
 
     # -- disconnect / forget ------------------------------------------------------------------------------
-    async def disconnect(self, *, confirm: bool = True) -> bool:
+    async def disconnect_org(self, *, confirm: bool = True) -> bool:
+        """Sign out of the org (named so as not to hide Qt's ``QObject.disconnect``)."""
         connection = self.connections.active
         if connection is None:
             return False
@@ -334,7 +335,10 @@ class SettingsPage(QWidget):
 
     # -- note type availability -----------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
-        if self.tabs.widget(index).objectName() == "settingsSendingTab":
+        tab = self.tabs.widget(index)
+        if tab is None:  # -1: the last tab went away (the page is being torn down)
+            return
+        if tab.objectName() == "settingsSendingTab":
             aio.start(self.check_note_types(), name="note type check")
         elif self.tabs.widget(index) is self.log_panel.parentWidget():
             aio.start(self.log_panel.refresh(), name="sync log refresh")

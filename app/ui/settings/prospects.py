@@ -10,6 +10,7 @@ must choose "Add anyway" to create a second record.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -218,10 +219,10 @@ class NewPersonDialog(QDialog):
         self.add_button.setEnabled(False)
         queue = self.queue
 
-        def add(session: object) -> int:  # one transaction: in the workspace and in the outbox, or neither
-            contact_id = prospect_rows.create(session, cid, person, create_as)  # type: ignore[arg-type]
+        def add(session: Any) -> int:  # one transaction: in the workspace and in the outbox, or neither
+            contact_id = prospect_rows.create(session, cid, person, create_as)
             if queue:
-                prospect_rows.enqueue(session, contact_id)  # type: ignore[arg-type]
+                prospect_rows.enqueue(session, contact_id)
             return contact_id
 
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -212,7 +213,9 @@ class PushSettingsForm(QGroupBox):
     def set_note_type_support(self, content_note: tuple[bool, str]) -> None:
         """Disable Enhanced Notes (with the reason) when the org cannot create them."""
         available, reason = content_note
-        item = self.note_type.model().item(self.note_type.findData("ContentNote"))  # type: ignore[attr-defined]
+        model = self.note_type.model()
+        assert isinstance(model, QStandardItemModel)  # a combo box's own model
+        item = model.item(self.note_type.findData("ContentNote"))
         item.setEnabled(available)
         if available:
             self.note_type_reason.clear()

@@ -91,7 +91,8 @@ class SyncLogModel(QAbstractTableModel):
             if column == 3 and row.item_kind:
                 return f"Local {log_export.local_item_words(row).lower()}"
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 4:
-            palette = self.parent().palette() if hasattr(self.parent(), "palette") else None
+            parent = self.parent()
+            palette = parent.palette() if isinstance(parent, QWidget) else None
             if palette is None:
                 return None
             background, foreground = status_colors(palette, log_export.OUTCOME_KIND.get(row.outcome, "idle"))
@@ -201,11 +202,11 @@ class SyncLogPanel(QWidget):
         self._fill_choices([], [])
         # Two short rows rather than one long one: at the window's smallest size every menu stays readable.
         second = QHBoxLayout()
-        for row, label, combo in ((filters, "Show", self.period), (filters, None, self.direction),
-                                  (second, "Outcome", self.outcome), (second, "Type", self.object)):
+        for row, caption, combo in ((filters, "Show", self.period), (filters, None, self.direction),
+                                    (second, "Outcome", self.outcome), (second, "Type", self.object)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            if label:
-                row.addWidget(QLabel(label))
+            if caption:
+                row.addWidget(QLabel(caption))
             row.addWidget(combo)
         filters.addStretch(1)
         second.addStretch(1)

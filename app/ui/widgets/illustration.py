@@ -18,7 +18,7 @@ changes, so switching theme or moving the window between monitors keeps it crisp
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPixmap, QShowEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -111,6 +111,6 @@ class Illustration(QLabel):
             self._render()
         super().changeEvent(event)
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         self._render()  # the pixel ratio is only known for sure once on a screen
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)

@@ -198,16 +198,17 @@ class WorkspacePage(QWidget):
 
     async def aclose(self) -> None:
         if self.scheduler is not None:
-            for listeners, mine in ((self.scheduler.progress_listeners, self._on_progress),
-                                    (self.scheduler.result_listeners, self._on_result)):
-                if mine in listeners:
-                    listeners.remove(mine)
+            if self._on_progress in self.scheduler.progress_listeners:
+                self.scheduler.progress_listeners.remove(self._on_progress)
+            if self._on_result in self.scheduler.result_listeners:
+                self.scheduler.result_listeners.remove(self._on_result)
             if self._own_scheduler:
                 await self.scheduler.aclose()
 
     async def refresh(self) -> None:
         """Re-read which org, its preferences and the list (after connecting or changing settings)."""
         active = self.connections.active if self.connections is not None else None
+        instance_url: str | None
         if active is not None:
             self.connection_id, instance_url = active.connection_id, active.instance_url
         else:
@@ -431,5 +432,6 @@ class WorkspacePage(QWidget):
 
     def describe_state(self) -> dict[str, object]:
         """What the page shows, in words (tests and the screenshot script)."""
-        return {"body": self.body.currentWidget().objectName(), "empty_kind": self.empty.property("kind"),
+        body = self.body.currentWidget()
+        return {"body": body.objectName() if body is not None else "", "empty_kind": self.empty.property("kind"),
                 "banner": self.banner.plain_text(), "status": self.status_label.text()}

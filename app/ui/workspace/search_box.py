@@ -28,9 +28,8 @@ class SearchBox(QLineEdit):
         self.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self and event.type() == QEvent.Type.KeyPress:
-            key_event: QKeyEvent = event  # type: ignore[assignment]
-            key = key_event.key()
+        if watched is self and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
             if key in _MOVES:
                 self.navigate.emit(_MOVES[Qt.Key(key)])
                 return True

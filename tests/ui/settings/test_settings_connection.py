@@ -169,7 +169,7 @@ async def test_the_page_follows_a_reconnect_done_elsewhere(env: Env, qtbot: Any)
     """The wizard signs in again: the same manager's listeners bring the card back to Connected."""
     from tests.integration.salesforce.sf_org import signed_in
 
-    await env.page.disconnect(confirm=False)
+    await env.page.disconnect_org(confirm=False)
     assert env.page.card.badge.text() == "Not connected"
     result = await signed_in(env.org)
     await env.manager.save_sign_in(result, login_url=result.login_url, consumer_key=env.org.consumer_key,
