@@ -57,6 +57,7 @@ class Shell:
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
         window.set_page("settings", self.settings)
+        context.on_close("settings page", self.settings.aclose)  # its usage timer must not outlive the database
         QShortcut(QKeySequence("Ctrl+K"), window, activated=self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window, activated=self._new_note)
 

@@ -360,6 +360,8 @@ class SettingsPage(QWidget):
     # -- API usage ----------------------------------------------------------------------------------------
     async def sample_usage(self) -> None:
         """Record the live client's usage reading (no API call) and redraw the chart."""
+        if self._closed:
+            return
         recorder = self.recorder
         if recorder is None:
             self.usage.show_summary(_empty_summary(self.push_prefs), utcnow())
