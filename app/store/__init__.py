@@ -6,6 +6,13 @@ callers pass to ``Database.run``.
 """
 
 from app.store.db import Database
-from app.store.errors import DatabaseClosedError, SchemaTooNewError, StoreError
+from app.store.errors import (
+    DatabaseClosedError,
+    NotWorkspaceWriterError,
+    SchemaTooNewError,
+    StoreError,
+    WorkspaceBusyError,
+)
 
-__all__ = ["Database", "DatabaseClosedError", "SchemaTooNewError", "StoreError"]
+__all__ = ["Database", "DatabaseClosedError", "NotWorkspaceWriterError", "SchemaTooNewError", "StoreError",
+           "WorkspaceBusyError"]
