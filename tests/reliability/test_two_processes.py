@@ -44,6 +44,7 @@ class Child:
         if home is not None:
             env["NOTEBRIDGE_HOME"] = str(home)
         self.tmpdir = tmpdir
+        self.is_app = home is not None
         self.stderr_path = tmpdir / f"stderr-{time.monotonic_ns()}.txt"
         self._stderr = self.stderr_path.open("w")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
@@ -107,6 +108,8 @@ class Child:
 
     def close(self) -> None:
         self.let_go()
+        if self.is_app and self.proc.poll() is None:
+            self.proc.terminate()  # the app window does not read stdin
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
