@@ -47,9 +47,8 @@ async def push(db_path: Path, base_url: str, token: str, connection_id: int) -> 
 
 
 async def take(db_path: Path, connection_id: int) -> None:
-    from app.store import Database, NotWorkspaceWriterError
+    from app.store import Database, NotWorkspaceWriterError, outbox_bulk
     from app.store import outbox as outbox_repo
-    from app.store import outbox_bulk
     from app.store.types import utcnow
 
     db = await Database.open(db_path)

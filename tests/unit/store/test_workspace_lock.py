@@ -14,10 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.store import Database, NotWorkspaceWriterError, WorkspaceBusyError, workspace_lock
+from app.store import Database, NotWorkspaceWriterError, WorkspaceBusyError, outbox_bulk, prospects, workspace_lock
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
-from app.store import outbox_bulk, prospects
 from app.store.types import utcnow
 
 
