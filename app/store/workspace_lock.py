@@ -26,12 +26,12 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import IO
-
-from sqlalchemy import text
-from sqlmodel import Session
+from typing import IO, TYPE_CHECKING
 
 from app.store.errors import NotWorkspaceWriterError, StoreError, WorkspaceBusyError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,8 @@ def require_writer(session: Session) -> None:
     Called by the store functions that take outbox rows for sending, so a second push engine in
     another process cannot take rows even if everything above the store forgot to ask.
     """
+    from sqlalchemy import text  # loaded already wherever a session exists; kept off the launch path
+
     rows = session.connection().execute(text("PRAGMA database_list")).all()
     main = next((str(r[2]) for r in rows if r[1] == "main"), "")
     if main and held_here(main) is not None:

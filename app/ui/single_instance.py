@@ -27,7 +27,7 @@ from app.store import workspace_lock
 log = logging.getLogger(__name__)
 
 _RAISE = b"raise\n"
-_FIRST_STARTING_MS = 3000  # a first instance holds the lock a moment before it listens
+_FIRST_STARTING_MS = 1500  # a first instance holds the lock a moment (milliseconds) before it listens
 _RETRY_MS = 50
 
 
