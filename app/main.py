@@ -11,11 +11,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app import APP_NAME, __version__
 from app import paths as app_paths_module
 from app.logs import setup_logging
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.single_instance import SingleInstance
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,7 +90,7 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
         return 2
     from app.ui.application import run_gui
 
-    async def first_instance(app: Any, instance: Any, crashed: str | None) -> int:
+    async def first_instance(app: QApplication, instance: SingleInstance, crashed: str | None) -> int:
         # Imported only once this launch is the first: a second launch that just raises the first
         # window (or says the workspace is open) does not pay seconds for the whole window.
         from app.ui.gui import gui_main
