@@ -1,8 +1,8 @@
 """Create the QApplication and run the GUI on the qasync loop (asyncio inside Qt, one thread).
 
-Start-up order matters: the single-instance check comes before anything touches the workspace, crash
-hooks before the first window, and the loop's exception handler before the first task. Shutdown is
-the reverse: cancel tasks, close HTTP clients and the database, then let Qt go.
+Start-up order matters: the single-instance check (the workspace lock) comes before anything touches
+the workspace, crash hooks before the first window, and the loop's exception handler before the first
+task. Shutdown is the reverse: cancel tasks, close HTTP clients and the database, then let Qt go.
 """
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ GuiMain = Callable[[QApplication, SingleInstance, str | None], Awaitable[int]]
 
 
 def run_gui(app_paths: AppPaths, theme: Theme, gui_main: GuiMain) -> int:
-    """Acquire the single-instance lock, install crash hooks, run `gui_main` on the qasync loop."""
+    """Take the workspace (or raise the Notebridge that has it), install crash hooks, run `gui_main`.
+
+    Exit codes of a launch that does not open: 0 when the first window was raised, 1 when another
+    Notebridge has this workspace but could not be reached (said on stderr and, with a screen, in a
+    dialog), 2 when the workspace cannot be locked at all.
+    """
     app = create_qapplication(theme)
     instance = SingleInstance(app_paths.data, app_paths.database)
     try:
