@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from app.store import migrate
+from app.store import migrate, workspace_lock
 from app.store.errors import DatabaseClosedError, SchemaTooNewError, StoreError, WrongThreadError
 from app.store.pragmas import JournalDecision, configure_connection, read_pragmas
 
@@ -67,6 +67,8 @@ class Database:
         self._thread_id: int | None = None
         self._closed = False
         self._close_task: asyncio.Task[None] | None = None
+        self._writer: workspace_lock.WorkspaceLock | None = None
+        self._owns_writer = False
 
     # ----------------------------------------------------------------------------------- open
     @classmethod
@@ -139,6 +141,30 @@ class Database:
             raise WrongThreadError(
                 f"database used from thread {threading.current_thread().name!r}; use `await db.run(fn)`"
             )
+
+    # --------------------------------------------------------------------------------- writer
+    def claim_writer(self) -> None:
+        """Make sure this process is the workspace's writer (the one that may push), or raise.
+
+        Reuses the lock this process already holds (the GUI takes it at launch, before the database
+        is opened); otherwise takes it, and then lets it go on :meth:`close`.  Raises
+        :class:`~app.store.errors.WorkspaceBusyError` when another process holds it.  Opening the
+        database does not claim: reading (``doctor``, a second window being turned away) never needs to.
+        """
+        if self._closed:
+            raise DatabaseClosedError("the workspace database is closed")
+        if self._writer is not None and self._writer.held:
+            return
+        here = workspace_lock.held_here(self.path)
+        if here is not None:
+            self._writer, self._owns_writer = here, False
+            return
+        self._writer, self._owns_writer = workspace_lock.acquire(self.path), True
+
+    @property
+    def is_writer(self) -> bool:
+        """Whether this process holds the workspace's writer lock."""
+        return workspace_lock.held_here(self.path) is not None
 
     # ------------------------------------------------------------------------------------ run
     async def run(self, fn: Callable[[Session], T]) -> T:
@@ -226,6 +252,9 @@ class Database:
         finally:
             # The only job left has finished, so this joins an idle thread.
             self._executor.shutdown(wait=True)
+            if self._writer is not None and self._owns_writer:
+                self._writer.release()  # after the last write: the next writer starts from a closed file
+            self._writer = None
 
     def _close_on_db_thread(self) -> None:
         try:

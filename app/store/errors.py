@@ -16,3 +16,11 @@ class SchemaTooNewError(StoreError):
 
 class WrongThreadError(RuntimeError):
     """SQL was attempted outside the database thread (a programming error)."""
+
+
+class WorkspaceBusyError(StoreError):
+    """Another Notebridge holds this workspace (its writer lock); ``str()`` says what to do."""
+
+
+class NotWorkspaceWriterError(StoreError):
+    """Outbox rows were about to be taken for sending by a process that is not the workspace's writer."""

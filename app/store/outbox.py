@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store import workspace_lock
 from app.store.models import Contact, Note, Task
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
@@ -231,7 +232,9 @@ def due(
 
     Queued items, waiting items whose time has come, and items left ``sending`` (a crash mid-push).
     ``outbox_ids`` ("push this one now") also takes waiting items before their time.
+    Only the workspace's writer process may take rows (:func:`workspace_lock.require_writer`).
     """
+    workspace_lock.require_writer(session)
     query = select(*T.columns).where(T.c.connection_id == connection_id)
     if outbox_ids is not None:
         query = query.where(T.c.id.in_(list(outbox_ids)), T.c.state.in_(("queued", "sending", "waiting")))

@@ -77,7 +77,9 @@ async def push_people(
     user_id: str, spend: Spend, retry_after: timedelta = timedelta(seconds=30),
 ) -> PeopleReport:
     """Create every due person.  Whole-request trouble (offline, limits, sign-in) propagates as the
-    ``SalesforceError`` it is, after the person is settled as waiting — the engine stops its run."""
+    ``SalesforceError`` it is, after the person is settled as waiting — the engine stops its run.
+    Only the workspace's writer process sends (:meth:`Database.claim_writer`)."""
+    db.claim_writer()
     report = PeopleReport()
     now = utcnow()
     due = await db.run(lambda s: prospect_rows.due(s, connection_id, now))

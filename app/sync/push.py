@@ -57,7 +57,12 @@ class PushEngine(SettingsApplied, Senders):
     # -- the run ------------------------------------------------------------------------------------
     async def push(self, outbox_ids: Sequence[int] | None = None, *, cancel: asyncio.Event | None = None) -> PushReport:
         """Push what is due (or just ``outbox_ids``).  Never raises for Salesforce trouble: the report
-        says what happened, and every item is settled or waiting."""
+        says what happened, and every item is settled or waiting.
+
+        Only the workspace's writer process pushes: the first push claims the workspace lock for this
+        process (:meth:`Database.claim_writer`), and a push while another Notebridge holds it raises
+        :class:`~app.store.errors.WorkspaceBusyError` before anything is taken or sent."""
+        self.db.claim_writer()
         self._report = report = PushReport()
         self._open, self._ops, self._created_rows, self._pushed_rows = {}, [], [], []
         self._reset_settings_state()

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from app.salesforce import urls
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
-from app.store import Database
+from app.store import Database, WorkspaceBusyError
 from app.store import outbox as outbox_repo
 from app.store.notes import NoteDraft
 from app.store.outbox import OutboxCounts
@@ -121,6 +121,9 @@ class PushLoop:
                 delay = await self._once()
             except asyncio.CancelledError:
                 raise
+            except WorkspaceBusyError as exc:  # another Notebridge sends for this workspace: never both
+                log.warning("push loop: not sending from this process: %s", exc)
+                delay = 60.0
             except Exception:
                 log.exception("push loop: unexpected error; retrying in a minute")
                 delay = 60.0
@@ -136,6 +139,7 @@ class PushLoop:
 
     async def _once(self) -> float | None:
         """One look at the outbox.  Returns how long to sleep (None: until woken)."""
+        self.db.claim_writer()  # the loop takes rows (offline, signed out): this process must be the writer
         now = utcnow()
         if self.auto_push_idle:
             await self._auto_push(now - timedelta(seconds=self.auto_push_idle))
