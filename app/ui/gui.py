@@ -1,4 +1,5 @@
-"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it."""
+"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it (or for
+SIGTERM/SIGINT, which quit the same way)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.ui.demo import EmbeddedDemo
 from app.ui.main_window import MainWindow
 from app.ui.shell import Shell
 from app.ui.single_instance import SingleInstance
+from app.ui.termination import QuitOnSignals
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,21 @@ async def gui_main(
     demo: bool = False,
 ) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after clean-up, not when the window disappears
+    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    # SIGTERM/SIGINT quit like closing the window (editors saved, database closed), through all of
+    # the clean-up below; a second signal meanwhile is ignored.
+    with QuitOnSignals(asyncio.get_running_loop(), lambda _name: closed.done() or closed.set_result(0)):
+        return await _run(instance, previous_crash, closed, app_paths=app_paths, demo=demo)
+
+
+async def _run(
+    instance: SingleInstance, previous_crash: str | None, closed: asyncio.Future[int], *,
+    app_paths: AppPaths, demo: bool,
+) -> int:
     context = await AppContext.open(app_paths)
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow()
-    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     window.close_requested.connect(lambda: closed.done() or closed.set_result(0))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
