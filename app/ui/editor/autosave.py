@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.store.write_failure import WriteFailure, explain
+from app.store.write_failure import WriteFailure, WriteProblem, explain
 from app.ui import aio
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 DEBOUNCE_MS = 600
 MAX_WAIT_MS = 2_000          # the most typing a crash can cost while someone never pauses
 RETRY_MS = (1_000, 2_000, 5_000, 10_000, 15_000)  # after a failed save; the last one repeats
+# Faults that do not clear by waiting: the draft was deleted, or the workspace is closed.
+PERMANENT = frozenset({WriteProblem.GONE, WriteProblem.CLOSED})
 
 
 class Autosaver(QObject):
@@ -82,8 +84,14 @@ class Autosaver(QObject):
 
     def _start_save(self) -> None:
         self._stop_timers()
-        if self._dirty and (self._running is None or self._running.done()):
-            self._running = aio.start(self._save_loop(), name="autosave")
+        if not self._dirty or (self._running is not None and not self._running.done()):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # focus moved while Qt tears the windows down after the loop has ended
+            log.warning("an edit could not be saved: the event loop has already stopped")
+            return
+        self._running = aio.start(self._save_loop(), name="autosave")
 
     async def _save_loop(self) -> None:
         while self._dirty:
@@ -106,9 +114,10 @@ class Autosaver(QObject):
 
     def _failed(self, failure: WriteFailure) -> None:
         self.last_failure = failure
-        self._retry.setInterval(RETRY_MS[min(self._failures, len(RETRY_MS) - 1)])
-        self._failures += 1
-        self._retry.start()
+        if failure.problem not in PERMANENT:
+            self._retry.setInterval(RETRY_MS[min(self._failures, len(RETRY_MS) - 1)])
+            self._failures += 1
+            self._retry.start()
         self.save_failed.emit(failure)
 
     async def flush(self) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.store.write_failure import WriteFailure
+from app.store.write_failure import WriteFailure, WriteProblem
 from app.ui import aio
 from app.ui.widgets.inline_message import InlineMessage
 
@@ -44,6 +44,7 @@ class UnsavedPanel(QWidget):
         self._text = text
         self._file_title = file_title
         self.dialog: QFileDialog | None = None  # the open "Save as file…" dialog, if any
+        self.shown_problem: WriteProblem | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 0)
         self.message = InlineMessage(name="editorUnsavedMessage")
@@ -67,6 +68,7 @@ class UnsavedPanel(QWidget):
         return button
 
     def show_failure(self, failure: WriteFailure | None) -> None:
+        self.shown_problem = failure.problem if failure is not None else None
         cause = failure.cause if failure is not None else "The last changes are not saved yet."
         self.message.show_message(
             "error", f"This window stays open: your text is not saved. {cause}",

@@ -80,8 +80,8 @@ class EditorWindow(QWidget):
         self.close()
 
     def _on_save_failed(self, failure: WriteFailure) -> None:
-        if self.unsaved.isVisible():  # a retry failed again: say why (it may be a new reason)
-            self.unsaved.show_failure(failure)
+        if self.unsaved.isVisible() and failure.problem is not self.unsaved.shown_problem:
+            self.unsaved.show_failure(failure)  # a retry failed for a new reason
 
     async def _retry(self) -> None:
         await self.editor.autosave.flush()
