@@ -134,6 +134,8 @@ class DraftEditor(QWidget):
     async def push(self) -> bool:
         """Save, then queue for Salesforce.  False (and the reason shown) if a limit is broken."""
         await self.autosave.flush()
+        if self.autosave.dirty:  # what is on screen is not on disk: pushing would send an older text
+            return False          # the failure is already shown, with what to do
         draft_id, repository = self.draft.id, self.REPOSITORY
         result = await push_actions.queue(self.db, self.KIND, [draft_id])
         if draft_id in result.refused:

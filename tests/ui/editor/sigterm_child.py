@@ -1,9 +1,10 @@
-"""The real app, SIGTERMed with unsaved text in an editor: ``sigterm_child.py DATA_DIR TEXT``.
+"""The real app, SIGTERMed with unsaved text in an editor: ``sigterm_child.py DATA_DIR TEXT [SIGNAL]``.
 
 Seeds a workspace in DATA_DIR (a connection and one client, no sign-in: nothing goes to the
 network), then runs ``app.main.main(["--data-dir", DATA_DIR])`` — exactly ``python -m app`` — and
 drives it as a person would: open the client, click "New note", type TEXT into the body, and at
-once (well inside the debounce) send SIGTERM to itself.  Prints ``SIGTERM SENT unsaved=<dirty>``;
+once (well inside the debounce) send SIGNAL (default SIGTERM) to itself.  Prints
+``<SIGNAL> SENT unsaved=<dirty>``;
 the process's exit code is the app's.
 """
 
@@ -69,7 +70,7 @@ def top_level(kind: type) -> object | None:
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
 
 
-async def drive(text: str) -> None:
+async def drive(text: str, signum: signal.Signals) -> None:
     window = await wait_for(lambda: top_level(MainWindow), "main window")
     page = await wait_for(lambda: getattr(window.page("workspace"), "detail", None), "workspace page")
     await page.show_contact(1)
@@ -79,14 +80,15 @@ async def drive(text: str) -> None:
     editor = editor_window.editor
     editor.body.setFocus()
     QTest.keyClicks(editor.body, text)
-    print(f"SIGTERM SENT unsaved={editor.autosave.dirty and editor.autosave.saves == 0}", flush=True)
-    os.kill(os.getpid(), signal.SIGTERM)
+    print(f"{signum.name} SENT unsaved={editor.autosave.dirty and editor.autosave.saves == 0}", flush=True)
+    os.kill(os.getpid(), signum)
 
 
 if __name__ == "__main__":
     data_dir, typed = sys.argv[1], sys.argv[2]
+    sent = signal.Signals[sys.argv[3] if len(sys.argv) > 3 else "SIGTERM"]
     paths.set_data_dir(data_dir)
     asyncio.run(seed_workspace(paths.paths().ensure().database))
     create_qapplication()
-    QTimer.singleShot(0, lambda: asyncio.ensure_future(drive(typed)))
+    QTimer.singleShot(0, lambda: asyncio.ensure_future(drive(typed, sent)))
     sys.exit(main(["--data-dir", data_dir]))

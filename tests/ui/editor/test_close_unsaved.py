@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from app.store import Database, pragmas
 from app.store import notes as notes_repo
+from app.store import outbox as outbox_repo
 from app.store.models import Contact
 from app.store.write_failure import WriteProblem
 from app.ui.editor.window import EditorLauncher, EditorWindow
@@ -190,3 +191,21 @@ async def test_close_unsaved_only_an_explicit_choice_closes_over_unsaved_text(wo
     await workspace.db.run(_set_max_pages(1_073_741_823))
     await asyncio.sleep(1.5)  # past the first retry: abandoned means no more attempts
     assert await _stored_body(workspace, editor.note.id) == ""
+
+
+async def test_close_unsaved_push_is_refused_while_the_text_is_not_on_disk(workspace: Workspace) -> None:
+    _launcher, window = await _open_note(workspace)
+    editor = window.editor
+    editor.title.setText("Bond ladder")
+    await editor.autosave.flush()
+    await workspace.db.run(_set_max_pages(None))
+    editor.body.insertPlainText(PASTED)
+    assert await editor.push() is False  # it would have sent the older, empty body
+    assert await workspace.db.run(lambda s: outbox_repo.active_for(s, "note", editor.note.id)) is None
+    assert "The disk is full." in editor.problems.message
+    await workspace.db.run(_set_max_pages(1_073_741_823))
+    assert await editor.push() is True
+    row = await workspace.db.run(lambda s: outbox_repo.active_for(s, "note", editor.note.id))
+    assert row is not None and row.state == "queued"
+    assert _words(await _stored_body(workspace, editor.note.id)).count("Portfolio review.") == 600
+    window.close()

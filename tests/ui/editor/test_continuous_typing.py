@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -127,13 +128,14 @@ def _drain(lines: queue.Queue[str], seen: list[str]) -> bool:
     return False
 
 
-async def test_continuous_typing_sigterm_saves_the_open_editor_and_exits_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+async def test_continuous_typing_sigterm_saves_the_open_editor_and_exits_cleanly(tmp_path: Path, signame: str) -> None:
     """The real app (``app.main.main`` with ``--data-dir``, offscreen) in its own process: an editor
-    holds text the debounce has not saved yet when SIGTERM arrives."""
+    holds text the debounce has not saved yet when SIGTERM (or Ctrl+C's SIGINT) arrives."""
     data_dir = tmp_path / "home"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, str(SIGTERM_CHILD), str(data_dir), TEXT], cwd=str(ROOT),
+    proc = subprocess.Popen([sys.executable, str(SIGTERM_CHILD), str(data_dir), TEXT, signame], cwd=str(ROOT),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     lines: queue.Queue[str] = queue.Queue()
@@ -149,7 +151,7 @@ async def test_continuous_typing_sigterm_saves_the_open_editor_and_exits_cleanly
         await asyncio.sleep(0.1)
         _drain(lines, seen)
     stderr = proc.stderr.read() if proc.stderr else ""
-    assert "SIGTERM SENT unsaved=True" in seen, f"child: {seen} {stderr[-3000:]}"
+    assert f"{signame} SENT unsaved=True" in seen, f"child: {seen} {stderr[-3000:]}"
     assert proc.returncode == 0, f"exit {proc.returncode}: {seen} {stderr[-3000:]}"
 
     db = await Database.open(data_dir / "data" / "workspace.sqlite3")
@@ -159,5 +161,5 @@ async def test_continuous_typing_sigterm_saves_the_open_editor_and_exits_cleanly
         await db.close()
     assert [n.body_markdown.split() for n in notes] == [TEXT.split()]
     log_text = (data_dir / "logs" / "notebridge.log").read_text(encoding="utf-8")
-    assert "SIGTERM received: saving open editors and quitting" in log_text
+    assert f"{signame} received: saving open editors and quitting" in log_text
     assert "closed cleanly" in log_text
