@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.context import AppContext
 from app.paths import AppPaths
 from app.sync.connection import ConnectionManager
+from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
 from app.ui.demo import EmbeddedDemo
 from app.ui.main_window import MainWindow
@@ -42,7 +43,19 @@ async def _run(
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow()
-    window.close_requested.connect(lambda: closed.done() or closed.set_result(0))
+    shell: Shell | None = None
+
+    async def quit_when_saved() -> None:
+        """Closing the window quits — unless an editor's text cannot be saved: then that editor
+        stays open saying why (with Copy text / Save as file…) and so does the app."""
+        editors = shell.editors if shell is not None else None
+        if editors is not None and not await editors.save_all():
+            window.show()
+            return
+        if not closed.done():
+            closed.set_result(0)
+
+    window.close_requested.connect(aio.slot(quit_when_saved))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
     if previous_crash:

@@ -70,14 +70,21 @@ class EditorWindow(QWidget):
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
             self.editor.autosave.flush_soon()  # the advisor went to another window or program
 
-    async def _save_then_close(self) -> None:
+    async def save_or_explain(self) -> bool:
+        """Save now; True once the text is on disk (or the advisor chose to discard it).  If the
+        save fails the window comes to the front saying why, with Copy text / Save as file…."""
         await self.editor.autosave.flush()
-        if self.editor.autosave.dirty:  # the save failed: never close over unsaved text
-            self.unsaved.show_failure(self.editor.autosave.last_failure)
-            self.show()
-            self.raise_()
-            return
-        self.close()
+        if self._discarded or not self.editor.autosave.dirty:
+            return True
+        self.unsaved.show_failure(self.editor.autosave.last_failure)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        return False
+
+    async def _save_then_close(self) -> None:
+        if await self.save_or_explain():  # never close over unsaved text
+            self.close()
 
     def _on_save_failed(self, failure: WriteFailure) -> None:
         if self.unsaved.isVisible() and failure.problem is not self.unsaved.shown_problem:
@@ -160,6 +167,12 @@ class EditorLauncher:
         window.closed.connect(lambda: self.windows.remove(window) if window in self.windows else None)
         window.show()
         return window
+
+    async def save_all(self) -> bool:
+        """Before the advisor quits: True if every editor's text is on disk; otherwise the editors
+        that could not save are brought forward, saying why."""
+        results = [await window.save_or_explain() for window in list(self.windows)]
+        return all(results)
 
     async def close_all(self) -> None:
         """At quit (also on SIGTERM/SIGINT): everything typed is saved before the database closes."""

@@ -7,6 +7,7 @@ read-only chmod would not stop the writes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -15,15 +16,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from sqlmodel import Session
 
+from app import paths
 from app.store import Database, pragmas
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store.models import Contact
 from app.store.write_failure import WriteProblem
 from app.ui.editor.window import EditorLauncher, EditorWindow
+from app.ui.gui import gui_main
+from app.ui.main_window import MainWindow
+from app.ui.single_instance import SingleInstance
 from tests.ui.editor.conftest import Workspace, seed_workspace, until
 
 PASTED = "Portfolio review. " * 600  # ~11 KB: needs new database pages, which a full disk cannot give
@@ -209,3 +214,65 @@ async def test_close_unsaved_push_is_refused_while_the_text_is_not_on_disk(works
     assert row is not None and row.state == "queued"
     assert _words(await _stored_body(workspace, editor.note.id)).count("Portfolio review.") == 600
     window.close()
+
+
+async def test_close_unsaved_quitting_the_app_keeps_the_editor_and_the_app_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real GUI coroutine with a saved connection: closing the main window while an editor's
+    text cannot be saved (another program locks the workspace) does not quit."""
+    monkeypatch.setattr(pragmas, "BUSY_TIMEOUT_MS", 200)
+    paths.set_data_dir(tmp_path / "home")
+    app_paths = paths.paths().ensure()
+    seeded = await Database.open(app_paths.database)
+    _connection_id, contact_id, _lead_id = await seeded.run(seed_workspace)
+    await seeded.close()
+    instance = SingleInstance(app_paths.data)
+    assert instance.acquire()
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    running = asyncio.ensure_future(gui_main(qapp, instance, None, app_paths=app_paths))
+    other_program: sqlite3.Connection | None = None
+    try:
+        await until(lambda: _visible(MainWindow) is not None or running.done(), "main window")
+        main = _visible(MainWindow)
+        assert isinstance(main, MainWindow)
+        await until(lambda: hasattr(main.page("workspace"), "detail"), "workspace page for the connection")
+        page = main.page("workspace")
+        await page.detail.show_contact(contact_id)
+        page.detail.note_button.click()
+        await until(lambda: _visible(EditorWindow) is not None, "editor window")
+        window = _visible(EditorWindow)
+        assert isinstance(window, EditorWindow)
+        other_program = sqlite3.connect(app_paths.database, isolation_level=None, timeout=0)
+        other_program.execute("BEGIN EXCLUSIVE")
+        QTest.keyClicks(window.editor.body, "Quarterly rebalance agreed")
+        main.close()
+        await until(window.unsaved.isVisible, "the editor says why it cannot save")
+        assert "locked by another program" in window.unsaved.message.message
+        await asyncio.sleep(0.3)
+        assert not running.done() and main.isVisible() and window.isVisible()
+
+        other_program.execute("ROLLBACK")
+        window.unsaved.retry_button.click()
+        await until(lambda: not window.editor.autosave.dirty, "saved once the lock is gone")
+        main.close()
+        assert await asyncio.wait_for(running, timeout=60) == 0
+    finally:
+        if other_program is not None:
+            other_program.close()
+        if not running.done():
+            running.cancel()
+            with contextlib.suppress(BaseException):
+                await running
+        instance.release()
+        paths.set_data_dir(None)
+    reopened = await Database.open(app_paths.database)
+    try:
+        notes = await reopened.run(lambda s: notes_repo.list_for(s, _connection_id))
+    finally:
+        await reopened.close()
+    assert [n.body_markdown.strip() for n in notes] == ["Quarterly rebalance agreed"]
+
+
+def _visible(kind: type) -> object | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
