@@ -61,7 +61,7 @@ class UnsavedPanel(QWidget):
         layout.addLayout(buttons)
         self.hide()
 
-    def _button(self, label: str, name: str, handler: object) -> QPushButton:
+    def _button(self, label: str, name: str, handler: Callable[[], object]) -> QPushButton:
         button = QPushButton(label)
         button.setObjectName(name)
         button.clicked.connect(handler)
