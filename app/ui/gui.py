@@ -1,4 +1,5 @@
-"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it."""
+"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it (or for
+SIGTERM/SIGINT, which quit the same way)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths
 from app.sync.connection import ConnectionManager
+from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
 from app.ui.demo import EmbeddedDemo
 from app.ui.main_window import MainWindow
 from app.ui.shell import Shell
 from app.ui.single_instance import SingleInstance
+from app.ui.termination import QuitOnSignals
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +28,34 @@ async def gui_main(
     demo: bool = False,
 ) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after clean-up, not when the window disappears
+    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    # SIGTERM/SIGINT quit like closing the window (editors saved, database closed), through all of
+    # the clean-up below; a second signal meanwhile is ignored.
+    with QuitOnSignals(asyncio.get_running_loop(), lambda _name: closed.done() or closed.set_result(0)):
+        return await _run(instance, previous_crash, closed, app_paths=app_paths, demo=demo)
+
+
+async def _run(
+    instance: SingleInstance, previous_crash: str | None, closed: asyncio.Future[int], *,
+    app_paths: AppPaths, demo: bool,
+) -> int:
     context = await AppContext.open(app_paths)
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow()
-    closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    window.close_requested.connect(lambda: closed.done() or closed.set_result(0))
+    shell: Shell | None = None
+
+    async def quit_when_saved() -> None:
+        """Closing the window quits — unless an editor's text cannot be saved: then that editor
+        stays open saying why (with Copy text / Save as file…) and so does the app."""
+        editors = shell.editors if shell is not None else None
+        if editors is not None and not await editors.save_all():
+            window.show()
+            return
+        if not closed.done():
+            closed.set_result(0)
+
+    window.close_requested.connect(aio.slot(quit_when_saved))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
     if previous_crash:

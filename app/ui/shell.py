@@ -116,6 +116,9 @@ class Shell:
         self.context.on_close("engines", self.detach)
 
     async def detach(self) -> None:
+        if self.editors is not None:  # first: what the advisor typed matters more than the engines
+            await self.editors.close_all()
+            self.editors = None
         if self.scheduler is not None:
             await self.scheduler.aclose()
             self.scheduler = None
@@ -124,9 +127,6 @@ class Shell:
             self.push_loop = None
         if self.workspace is not None:
             await self.workspace.aclose()
-        if self.editors is not None:
-            await self.editors.close_all()
-            self.editors = None
 
     async def _after_forget(self) -> None:
         """The org is gone: back to the empty states, ready to connect another one."""

@@ -166,6 +166,11 @@ class NoteEditor(DraftEditor):
         return {"title": self.title.text(), "body_markdown": self.body.markdown(), "tags": tags,
                 "event_id": self.meeting.currentData(), "template": self.template.currentData()}
 
+    def as_text(self) -> str:
+        title, body, tags = self.title.text().strip(), self.body.markdown().strip(), self.tags.text().strip()
+        parts = [f"# {title}" if title else "", body, f"Tags: {tags}" if tags else ""]
+        return "\n\n".join(p for p in parts if p) + "\n"
+
     def _limits(self) -> list[LimitProblem]:
         title, body = self.title.text(), self.body.markdown()
         size = len(body.encode("utf-8"))

@@ -152,6 +152,16 @@ class TaskEditor(DraftEditor):
             "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
         }
 
+    def as_text(self) -> str:
+        values = self.values()
+        lines = [f"Task: {values['subject'].strip()}"]
+        if values["due_date"] is not None:
+            lines.append(f"Due: {values['due_date'].isoformat()}")
+        lines += [f"Status: {self.status.currentText()}", f"Priority: {self.priority.currentText()}",
+                  f"Assigned to: {self.owner.currentText()}", f"Related to: {self.person.text()}"]
+        description = values["description"].strip()
+        return "\n".join(lines) + (f"\n\n{description}" if description else "") + "\n"
+
     def _sync_fields(self) -> None:
         self.due.setEnabled(self.has_due.isChecked())
 
