@@ -276,3 +276,14 @@ async def test_close_unsaved_quitting_the_app_keeps_the_editor_and_the_app_open(
 
 def _visible(kind: type) -> object | None:
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
+
+
+@pytest.fixture(autouse=True)
+def _no_window_outlives_its_test() -> object:
+    """A refused close is the behaviour under test; once the test is over, its windows are discarded
+    explicitly (as the advisor would), so none keeps trying to save into a closed workspace."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, EditorWindow) and widget.isVisible():
+            widget._discard_and_close()
+    QApplication.processEvents()
