@@ -195,8 +195,8 @@ async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: A
 
     from app.salesforce.client import SalesforceClient
     from app.store import contacts
-    from app.sync.pull import PullEngine
-    from app.sync.pull_types import PullPreferences
+    from app.sync.pull.engine import PullEngine
+    from app.sync.pull.types import PullPreferences
 
     clock = QElapsedTimer()
     clock.start()
@@ -244,9 +244,9 @@ async def run_ours(
     from app.runtime import tune_for_responsiveness
     from app.salesforce.client import SalesforceClient
     from app.store import contacts
-    from app.sync.pull import PullEngine
-    from app.sync.pull_types import PullPreferences
-    from app.sync.search_upkeep import tidy_search_index
+    from app.sync.pull.engine import PullEngine
+    from app.sync.pull.search_upkeep import tidy_search_index
+    from app.sync.pull.types import PullPreferences
     from app.ui.workspace.list_model import SEARCH_LIMIT
 
     out: dict[str, Any] = {"rounds": []}
@@ -370,7 +370,7 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.sync import pull_queries as q
+    from app.sync.pull import queries as q
 
     folder = Path(tempfile.mkdtemp(prefix="notebridge-bench-"))
     os.environ.setdefault("NOTEBRIDGE_HOME", str(folder / "home"))

@@ -55,7 +55,7 @@ def _release_stream(resp: httpx.Response) -> None:
 
     httpx's ``Response`` and the stream wrapper it keeps point at each other, so every response — a
     query page holds its whole 1.5 MB body — waited for Python's cyclic collector, which a pull
-    pauses (see ``app.sync.gc_pause``).  The body is read by now (``request`` does not stream), so
+    pauses (see ``app.sync.pull.gc_pause``).  The body is read by now (``request`` does not stream), so
     the stream can go.
     """
     if resp.is_stream_consumed:

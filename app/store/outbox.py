@@ -211,7 +211,7 @@ def _person(session: Session, connection_id: int, sf_id: str | None) -> Person |
 
 
 def _work(session: Session, row: OutboxRow) -> PushWork | None:
-    if row.kind not in ("note", "task"):  # "person" rows are pushed by app.sync.prospect_push
+    if row.kind not in ("note", "task"):  # "person" rows are pushed by app.sync.push.prospects
         return None
     if row.kind == "note":
         note = notes_repo.get(session, row.item_id)

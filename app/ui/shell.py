@@ -15,11 +15,11 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
-from app.sync import push_preferences
 from app.sync.connection import ConnectionManager, OrgConnection
 from app.sync.progress import SyncProgress
-from app.sync.push_loop import LoopStatus, PushLoop
-from app.sync.scheduler import PullScheduler
+from app.sync.pull.scheduler import PullScheduler
+from app.sync.push import preferences as push_preferences
+from app.sync.push.loop import LoopStatus, PushLoop
 from app.ui import aio
 from app.ui.demo import EmbeddedDemo
 from app.ui.editor.window import EditorLauncher

@@ -30,7 +30,7 @@ def _wait_for_go() -> None:
 async def push(db_path: Path, base_url: str, token: str, connection_id: int) -> None:
     from app.salesforce.client import SalesforceClient
     from app.store import Database, WorkspaceBusyError
-    from app.sync.push import PushEngine, PushSettings
+    from app.sync.push.engine import PushEngine, PushSettings
 
     db = await Database.open(db_path)
     async with SalesforceClient(base_url, token, max_retries=0) as client:

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from app.store import Database
 from app.store.write_failure import WriteFailure
-from app.sync import push_actions
-from app.sync.push_limits import LimitProblem
+from app.sync.push import actions as push_actions
+from app.sync.push.limits import LimitProblem
 from app.ui import aio
 from app.ui.editor.autosave import Autosaver
 from app.ui.widgets.inline_message import InlineMessage

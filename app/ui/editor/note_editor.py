@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import notes as notes_repo
 from app.store.notes import CLIENT_TAG, NoteDraft
-from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
+from app.sync.push.limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage

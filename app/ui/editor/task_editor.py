@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import tasks as tasks_repo
 from app.store.tasks import TaskDraft, TaskPicklists
-from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
+from app.sync.push.limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label

@@ -41,7 +41,7 @@ from app.store import prospects as prospect_rows
 from app.store.outbox import OutboxRow
 from app.store.prospects import ProspectDraft
 from app.store.types import utcnow
-from app.sync.push_errors import classify
+from app.sync.push.errors import classify
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """The advisor's push settings inside a push run, and the sync log the run leaves behind.
 
-Mixed into :class:`app.sync.push.PushEngine`, so the engine's own modules only gain a few calls:
+Mixed into :class:`app.sync.push.engine.PushEngine`, so the engine's own modules only gain a few calls:
 
-* **new people first** (:mod:`app.sync.prospect_push`): notes and tasks about them then go to the
+* **new people first** (:mod:`app.sync.push.prospects`): notes and tasks about them then go to the
   record Salesforce just created;
-* **prepare** each item (:mod:`app.sync.prepare_push`): title templates, "appear on" the contact, the
+* **prepare** each item (:mod:`app.sync.push.prepare`): title templates, "appear on" the contact, the
   account or both, kinds turned off held in the Outbox with the reason, items about a person not yet
   in Salesforce held until that person is created;
 * **second link** for ContentNotes that should also appear on the household (``attach_to="both"``);
@@ -24,9 +24,11 @@ from app.store import sync_log
 from app.store.outbox import PushWork
 from app.store.sync_log import PushLogItem
 from app.store.types import utcnow
-from app.sync import prepare_push, prospect_push, push_mapping
-from app.sync.push_base import EngineBase, PushReport, _raise_stop
-from app.sync.push_errors import classify
+from app.sync.push import mapping as push_mapping
+from app.sync.push import prepare as prepare_push
+from app.sync.push import prospects as prospect_push
+from app.sync.push.base import EngineBase, PushReport, _raise_stop
+from app.sync.push.errors import classify
 
 log = logging.getLogger(__name__)
 

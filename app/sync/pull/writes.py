@@ -16,9 +16,9 @@ from typing import Any
 
 from app.store import accounts, contacts, events, people, sync_state, users
 from app.store.types import utcnow
-from app.sync import pull_records as rec
-from app.sync.pull_records import MalformedRecord, RecordKey, RowMapper
-from app.sync.pull_types import SkippedRecord
+from app.sync.pull import records as rec
+from app.sync.pull.records import MalformedRecord, RecordKey, RowMapper
+from app.sync.pull.types import SkippedRecord
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from app.store import Database
 from app.store.sync_state import CursorState
 from app.store.types import utcnow
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
-from app.sync.pull_pages import FETCH_AHEAD, PageWalker
-from app.sync.pull_records import RecordKey
-from app.sync.pull_types import PullPreferences, SkippedRecord
-from app.sync.pull_writes import PageResult
+from app.sync.pull.pages import FETCH_AHEAD, PageWalker
+from app.sync.pull.records import RecordKey
+from app.sync.pull.types import PullPreferences, SkippedRecord
+from app.sync.pull.writes import PageResult
 
 log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from app.store.notes import NoteDraft
 from app.store.outbox import OutboxCounts
 from app.store.tasks import TaskDraft
 from app.store.types import utcnow
-from app.sync.budget import ApiBudget
 from app.sync.progress import ProgressCallback, ignore_progress
-from app.sync.push import OFFLINE_REASON, SIGNED_OUT_REASON, PushEngine, PushReport, PushSettings
-from app.sync.push_limits import draft_problems
+from app.sync.push.budget import ApiBudget
+from app.sync.push.engine import OFFLINE_REASON, SIGNED_OUT_REASON, PushEngine, PushReport, PushSettings
+from app.sync.push.limits import draft_problems
 
 log = logging.getLogger(__name__)
 

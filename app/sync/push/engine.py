@@ -3,12 +3,12 @@
 One run (:meth:`PushEngine.push`):
 
 1. **Reconcile** every create whose outcome is unknown (``sent_at`` recorded, no remote Id: a lost
-   response or a kill -9 mid-push) by looking it up (:mod:`app.sync.push_reconcile`) — before
+   response or a kill -9 mid-push) by looking it up (:mod:`app.sync.push.reconcile`) — before
    anything else is sent.
 2. **Send** in batches: sObject Collections (≤ 200 records, ``allOrNone=false``) for Tasks, classic
    Notes, ContentNotes and their ContentDocumentLinks; a Composite request with references
    (ContentNote, then its link via ``@{noteN.id}``) when a batch of notes is small enough for one
-   call; updates after a conflict check (:mod:`app.sync.push_conflicts`); Client-tagged meeting
+   call; updates after a conflict check (:mod:`app.sync.push.conflicts`); Client-tagged meeting
    notes into their Event's Description.  Before each request the exact payload and ``sent_at`` are
    committed (``outbox.mark_sending``).
 3. **Settle** each item from its own result: pushed, needs attention (Salesforce's message and a
@@ -30,9 +30,8 @@ from collections.abc import Sequence
 from app.store import outbox as outbox_repo
 from app.store.outbox import PushWork
 from app.store.types import utcnow
-from app.sync import push_mapping
-from app.sync.engine_settings import SettingsApplied
-from app.sync.push_base import (
+from app.sync.push import mapping as push_mapping
+from app.sync.push.base import (
     OFFLINE_REASON,
     SIGNED_OUT_REASON,
     PushReport,
@@ -40,8 +39,9 @@ from app.sync.push_base import (
     StopRun,
     _Sent,
 )
-from app.sync.push_limits import note_problems, task_problems
-from app.sync.push_senders import Senders
+from app.sync.push.engine_settings import SettingsApplied
+from app.sync.push.limits import note_problems, task_problems
+from app.sync.push.senders import Senders
 
 __all__ = ["OFFLINE_REASON", "SIGNED_OUT_REASON", "PushEngine", "PushReport", "PushSettings", "StopRun"]
 

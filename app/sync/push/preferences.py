@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.store import Database
 from app.store import connections as connection_rows
 from app.store import settings as settings_repo
-from app.sync.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
-from app.sync.push_base import PushSettings
-from app.sync.title_templates import (
+from app.sync.push.base import PushSettings
+from app.sync.push.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
+from app.sync.push.title_templates import (
     NOTE_PLACEHOLDERS,
     SAMPLE_VALUES,
     TASK_PLACEHOLDERS,

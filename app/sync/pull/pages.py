@@ -26,7 +26,7 @@ from typing import Any
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.results import QueryPage
-from app.sync.page_release import release_page
+from app.sync.pull.page_release import release_page
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from app.sync.push_limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
+from app.sync.push.limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
 
 NOTE_PLACEHOLDERS: dict[str, str] = {
     "title": "the title you typed",

@@ -25,7 +25,7 @@ from typing import Any
 
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
-from app.sync.markdown_html import html_to_text, markdown_to_html, markdown_to_text
+from app.sync.push.markdown_html import html_to_text, markdown_to_html, markdown_to_text
 
 TASK_FIELDS = ("Subject", "ActivityDate", "Status", "Priority", "OwnerId", "WhoId", "WhatId", "Description")
 NOTE_FIELDS = ("Title", "Body", "ParentId")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from app.salesforce import soql
-from app.sync.pull_records import RecordKey
+from app.sync.pull.records import RecordKey
 
 ORDER = ("SystemModstamp", "Id")
 IDS_PER_QUERY = 300  # keeps "Id IN (…)" well under the ~16 KB URI limit after URL encoding

@@ -2,7 +2,7 @@
 
 Full pulls page through ``ORDER BY SystemModstamp, Id`` and commit each page with its cursor;
 incremental pulls use ``queryAll`` since the last position minus the overlap; pick mode pulls only
-the imported records, by Id.  See ``app.sync.pull`` for the why of each rule.
+the imported records, by Id.  See ``app.sync.pull.engine`` for the why of each rule.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from app.salesforce.errors import InvalidQuery, NotFound
 from app.salesforce.results import QueryPage
 from app.store import people, sync_state
 from app.store.sync_state import CursorState
-from app.sync import pull_queries as q
-from app.sync import pull_records as rec
-from app.sync.pull_base import PullBase, is_type, key_of
-from app.sync.pull_pages import PAGE_SIZE
-from app.sync.pull_records import RecordKey, RowMapper
-from app.sync.pull_related import EVENT_WINDOW
-from app.sync.pull_writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
+from app.sync.pull import queries as q
+from app.sync.pull import records as rec
+from app.sync.pull.base import PullBase, is_type, key_of
+from app.sync.pull.pages import PAGE_SIZE
+from app.sync.pull.records import RecordKey, RowMapper
+from app.sync.pull.related import EVENT_WINDOW
+from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
 from app.store.outbox import OutboxRow
-from app.sync.push_limits import LimitProblem, draft_problems
+from app.sync.push.limits import LimitProblem, draft_problems
 
 Choice = Literal["keep_mine", "take_theirs", "save_as_new"]
 

@@ -12,8 +12,10 @@ from app.salesforce.results import SaveResult
 from app.store.outbox import PushWork
 from app.store.tasks import TaskPicklists
 from app.store.types import utcnow
-from app.sync import picklists, push_conflicts, push_mapping
-from app.sync.push_base import OFFLINE_REASON, EngineBase, StopRun, _jsonable, _Sent
+from app.sync import picklists
+from app.sync.push import conflicts as push_conflicts
+from app.sync.push import mapping as push_mapping
+from app.sync.push.base import OFFLINE_REASON, EngineBase, StopRun, _jsonable, _Sent
 
 
 class Senders(EngineBase):

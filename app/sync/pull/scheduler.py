@@ -20,10 +20,10 @@ from app.store import Database, sync_state
 from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
-from app.sync.pull import PullEngine
-from app.sync.pull_pick import search_salesforce
-from app.sync.pull_types import PullPreferences, PullResult, RemoteMatch
-from app.sync.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.pick import search_salesforce
+from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
+from app.sync.pull.types import PullPreferences, PullResult, RemoteMatch
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from app.salesforce.client import SalesforceClient
 from app.store import Database, people
-from app.sync import pull_queries as q
-from app.sync.pull_records import MalformedRecord, record_id
-from app.sync.pull_types import PullPreferences, RemoteMatch
+from app.sync.pull import queries as q
+from app.sync.pull.records import MalformedRecord, record_id
+from app.sync.pull.types import PullPreferences, RemoteMatch
 
 MIN_SEARCH_CHARS = 2
 MAX_RESULTS = 50

@@ -16,9 +16,9 @@ from typing import Any
 
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
-from app.sync.markdown_html import html_to_markdown, html_to_text
-from app.sync.push_mapping import NOTE_FIELDS, TASK_FIELDS, content_note_fingerprint, fingerprint
-from app.sync.push_reconcile import _content_of
+from app.sync.push.mapping import NOTE_FIELDS, TASK_FIELDS, content_note_fingerprint, fingerprint
+from app.sync.push.markdown_html import html_to_markdown, html_to_text
+from app.sync.push.reconcile import _content_of
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,6 @@ def comparable(sobject: str, record: dict[str, Any], parent_id: str | None = Non
         return fingerprint(record, TASK_FIELDS)
     if sobject == "Note":
         return fingerprint({**record, "ParentId": parent_id or record.get("ParentId")}, NOTE_FIELDS)
-    from app.sync.push_mapping import decode_content
+    from app.sync.push.mapping import decode_content
 
     return content_note_fingerprint(record.get("Title"), decode_content(record.get("Content")))

@@ -10,11 +10,11 @@ from typing import Any
 from app.salesforce.results import QueryPage
 from app.store import sync_state
 from app.store.sync_state import CursorState
-from app.sync import pull_queries as q
-from app.sync.pull_base import PullBase, key_of
-from app.sync.pull_pages import PAGE_SIZE
-from app.sync.pull_records import RecordKey
-from app.sync.pull_writes import CursorPlan, PageResult, events_page, max_key, users_page
+from app.sync.pull import queries as q
+from app.sync.pull.base import PullBase, key_of
+from app.sync.pull.pages import PAGE_SIZE
+from app.sync.pull.records import RecordKey
+from app.sync.pull.writes import CursorPlan, PageResult, events_page, max_key, users_page
 
 EVENT_WINDOW = timedelta(days=90)
 USERS_EVERY = timedelta(hours=24)

@@ -21,7 +21,7 @@ from app.store.outbox import PushWork
 from app.store.prospects import is_provisional
 from app.store.push_context import ItemContext, PushContext
 from app.store.tasks import TaskDraft
-from app.sync.title_templates import render_template
+from app.sync.push.title_templates import render_template
 
 HELD_CODE = "TURNED_OFF"
 WAITING_FOR_PERSON = "WAITING_FOR_PERSON"

@@ -47,12 +47,12 @@ from app.salesforce.errors import (
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import sync_state
-from app.sync.gc_pause import collector_paused
-from app.sync.pull_base import OVERLAP, Tally
-from app.sync.pull_pages import PAGE_SIZE, PullCancelled
-from app.sync.pull_people import PeoplePulls, PeopleSpec
-from app.sync.pull_related import RelatedPulls
-from app.sync.pull_types import PullResult
+from app.sync.pull.base import OVERLAP, Tally
+from app.sync.pull.gc_pause import collector_paused
+from app.sync.pull.pages import PAGE_SIZE, PullCancelled
+from app.sync.pull.people import PeoplePulls, PeopleSpec
+from app.sync.pull.related import RelatedPulls
+from app.sync.pull.types import PullResult
 
 __all__ = ["OVERLAP", "PAGE_SIZE", "PeopleSpec", "PullCancelled", "PullEngine"]
 

@@ -30,14 +30,14 @@ from typing import Any
 
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
-from app.sync.markdown_html import html_to_text
-from app.sync.push_mapping import (
+from app.sync.push.mapping import (
     NOTE_FIELDS,
     TASK_FIELDS,
     classic_note_fingerprint,
     decode_content,
     fingerprint,
 )
+from app.sync.push.markdown_html import html_to_text
 
 SKEW = timedelta(days=1)
 # Keep each query's literal list well under Salesforce's ~16K URI limit.

@@ -1,6 +1,6 @@
 """The push engine's foundations: settings, the report, and how outcomes are recorded.
 
-Split out of :mod:`app.sync.push` (the run and its grouping) and :mod:`app.sync.push_senders` (the
+Split out of :mod:`app.sync.push.engine` (the run and its grouping) and :mod:`app.sync.push.senders` (the
 requests): this module settles items — in one transaction per request (:meth:`_flush`) — looks up
 lost creates, re-targets converted leads, and turns whole-request failures into a stop of the run.
 """
@@ -32,11 +32,11 @@ from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
 from app.store.outbox import PushWork
 from app.store.types import utcnow
-from app.sync import push_mapping
-from app.sync.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
-from app.sync.push_errors import classify
-from app.sync.push_reconcile import SentCreate, find_created
+from app.sync.push import mapping as push_mapping
+from app.sync.push.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
+from app.sync.push.errors import classify
+from app.sync.push.reconcile import SentCreate, find_created
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class PushSettings:
     # How long after ``sent_at`` a lookup that finds nothing proves nothing was created: a request
     # whose sender died or gave up may still be running in Salesforce and commit a moment later.
     reconcile_settle: timedelta = timedelta(seconds=2)
-    # The advisor's choices in Settings → Sending (app.sync.push_preferences; applied by engine_settings).
+    # The advisor's choices in Settings → Sending (app.sync.push.preferences; applied by engine_settings).
     push_notes: bool = True                 # off: notes wait in the Outbox ("turned off in Settings")
     push_tasks: bool = True
     meeting_summaries: bool = True          # off: Client-tagged meeting notes go as ordinary notes
@@ -98,7 +98,7 @@ class _Sent:
 
 
 class EngineBase:
-    """State and settling shared by the engine's parts (see :class:`app.sync.push.PushEngine`)."""
+    """State and settling shared by the engine's parts (see :class:`app.sync.push.engine.PushEngine`)."""
 
     def __init__(
         self, client: SalesforceClient, db: Database, connection_id: int, settings: PushSettings | None = None,
