@@ -24,6 +24,7 @@ from app.salesforce.errors import (
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
+    UnreadableResponse,
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_bulk
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps trying and sends these by itself."
 SIGNED_OUT_REASON = "Salesforce signed Notebridge out. Sign in again in Settings; your notes wait here."
+UNREADABLE_REASON = ("Salesforce sent an answer Notebridge could not read ({what}). Nothing was sent twice; "
+                     "Notebridge tries again by itself.")
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,20 @@ def _raise_stop(exc: SalesforceError, engine: EngineBase) -> None:
         raise StopRun("signed_out", "SIGNED_OUT", SIGNED_OUT_REASON, None) from exc
     if isinstance(exc, NetworkError | ServerUnavailable | OutcomeUnknown):
         raise StopRun("offline", exc.error_code, OFFLINE_REASON, now + engine.settings.retry_after) from exc
+    if isinstance(exc, UnreadableResponse):
+        # An unreadable answer proves nothing (least of all "not found"): hold the items, try later.
+        reason = UNREADABLE_REASON.format(what=exc.message.split(" (")[0].split(". ")[0].lower())
+        raise StopRun("offline", exc.error_code, reason, now + engine.settings.retry_after) from exc
+
+
+def stop_for(exc: SalesforceError, engine: EngineBase) -> StopRun:
+    """The stop for an error no step handled: push() never raises for Salesforce trouble."""
+    try:
+        _raise_stop(exc, engine)
+    except StopRun as stop:
+        return stop
+    reason = f"Salesforce refused a request: {exc.message} Notebridge tries again later."
+    return StopRun("offline", exc.error_code, reason, utcnow() + engine.settings.retry_after)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
