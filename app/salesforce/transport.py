@@ -21,7 +21,7 @@ import httpx
 import truststore
 
 from app import __version__
-from app.salesforce.errors import NetworkError, SalesforceError, TlsError
+from app.salesforce.errors import DeadlineExceeded, NetworkError, SalesforceError, TlsError
 from app.salesforce.urls import is_local_host
 
 USER_AGENT = f"Notebridge/{__version__}"
@@ -129,7 +129,7 @@ def network_error(exc: Exception, url: str) -> SalesforceError:
             return TlsError(f"The secure connection to {host} failed ({cause.reason or cause}).")
         cause = cause.__cause__ or cause.__context__
     if isinstance(exc, httpx.TimeoutException):
-        return NetworkError(f"{host} did not answer in time. Check your internet connection.")
+        return DeadlineExceeded(f"{host} did not answer in time. Check your internet connection.")
     if isinstance(exc, httpx.ProxyError):
         return NetworkError(f"The proxy server refused the connection to {host}. Check the proxy settings.")
     return NetworkError(f"Could not reach {host}. Check your internet connection. ({type(exc).__name__})")
