@@ -179,7 +179,10 @@ class RestSession:
         async with self._version_lock:
             if not self._api_version:
                 resp = await self.request("GET", "/services/data/", counts=False)
-                version = pick_version(json_of(resp), self._max_api_version)
+                listed = json_of(resp)
+                if not isinstance(listed, list) or not all(isinstance(v, dict) for v in listed):
+                    raise unreadable(ResponseProblem.WRONG_SHAPE, "expected the list of API versions")
+                version = pick_version(listed, self._max_api_version)
                 if version is None:
                     raise SalesforceError(
                         "This Salesforce org does not offer an API version Notebridge can use.",

@@ -26,7 +26,8 @@ class Hostile(StrEnum):
     NEVER_ENDS = "never_ends"  # chunked, a chunk every 20 ms, forever
     DRIP = "drip"  # one byte every 0.2 s
     SILENT = "silent"  # reads the request, never answers
-    PAGING_LOOP = "paging_loop"  # page 2 → page 3 → page 2 …
+    PAGING_LOOP = "paging_loop"  # page 2 → page 3 → page 2 …; page 9 → page 9
+    ODD_ERROR = "odd_error"  # 400 with an error code nothing in Notebridge knows
 
 
 FIFTY_MB = 50 * 1024 * 1024
@@ -148,6 +149,8 @@ class HostileServer:
                 await asyncio.sleep(0.2)
         elif mode is Hostile.SILENT:
             await asyncio.sleep(3600)
+        elif mode is Hostile.ODD_ERROR:
+            await send(_json_answer(b'[{"errorCode":"WEIRD_ERROR","message":"Something odd."}]', "400 Bad Request"))
         elif mode is Hostile.PAGING_LOOP:
             n = int(path.rsplit("-", 1)[1]) if path.startswith(QUERY_STEM) else 1
-            await send(_json_answer(_page(n, 3 if n != 3 else 2)))
+            await send(_json_answer(_page(n, n if n == 9 else 3 if n != 3 else 2)))  # page 9 → itself
