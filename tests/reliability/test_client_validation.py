@@ -88,34 +88,34 @@ async def test_client_validation_unreadable_lookup_after_dropped_create_never_re
 
 
 async def test_client_validation_paging_loop_stops_after_a_few_requests() -> None:
-    async with HostileServer(Hostile.PAGING_LOOP) as server:
-        async with SalesforceClient(server.url, "00Dloop!token", api_version="66.0") as client:
-            with pytest.raises(PagingLoop):
-                async for _record in client.query("SELECT Id FROM Contact"):
-                    pass
-            assert client.api_calls <= 4
+    async with HostileServer(Hostile.PAGING_LOOP) as server, \
+            SalesforceClient(server.url, "00Dloop!token", api_version="66.0") as client:
+        with pytest.raises(PagingLoop):
+            async for _record in client.query("SELECT Id FROM Contact"):
+                pass
+        assert client.api_calls <= 4
     assert len(server.requests) <= 4
 
 
 async def test_client_validation_paging_loop_on_the_same_page_is_caught_by_query_more() -> None:
     """Callers that walk pages themselves (the pull) get the simplest loop caught on every page."""
-    async with HostileServer(Hostile.PAGING_LOOP) as server:
-        async with SalesforceClient(server.url, "00Dloop!token", api_version="66.0") as client:
-            page = await client.query_more("/services/data/v66.0/query/01gHOSTILE-2")
-            assert page.next_records_url == "/services/data/v66.0/query/01gHOSTILE-3"
-            with pytest.raises(PagingLoop):
-                await client.query_more("/services/data/v66.0/query/01gHOSTILE-9")
+    async with HostileServer(Hostile.PAGING_LOOP) as server, \
+            SalesforceClient(server.url, "00Dloop!token", api_version="66.0") as client:
+        page = await client.query_more("/services/data/v66.0/query/01gHOSTILE-2")
+        assert page.next_records_url == "/services/data/v66.0/query/01gHOSTILE-3"
+        with pytest.raises(PagingLoop):
+            await client.query_more("/services/data/v66.0/query/01gHOSTILE-9")
     assert len(server.requests) == 2
 
 
 async def test_client_validation_total_deadline_includes_retries() -> None:
     """A silent server: many retries allowed, but the call's total deadline ends it after a few."""
     deadlines = Deadlines(read=0.4, attempt=1.0, call=1.5, connect=1.0)
-    async with HostileServer(Hostile.SILENT) as server:
-        async with SalesforceClient(server.url, "00Dsilent!token", api_version="66.0", deadlines=deadlines,
-                                    max_retries=50, retry_backoff=0.01, retry_backoff_max=0.02) as client:
-            with pytest.raises(DeadlineExceeded) as caught:
-                await client.query_list("SELECT Id FROM Contact")
+    async with HostileServer(Hostile.SILENT) as server, \
+            SalesforceClient(server.url, "00Dsilent!token", api_version="66.0", deadlines=deadlines,
+                             max_retries=50, retry_backoff=0.01, retry_backoff_max=0.02) as client:
+        with pytest.raises(DeadlineExceeded) as caught:
+            await client.query_list("SELECT Id FROM Contact")
     assert len(server.requests) <= 4  # 1.5 s of 0.4 s silences, not 51 attempts
     assert "did not" in str(caught.value)
 
