@@ -112,8 +112,13 @@ class Faults:
     @property
     def pending(self) -> dict[str, float]:
         with self._lock:
-            return {"failures": len(self._failures), "drops": self._drops, "latency_ms": self._latency_ms,
-                    "token_failures": len(self._token_failures), "garbles": len(self._garbles)}
+            return {"failures": len(self._failures), "drops": self._drops, "latency_ms": self._latency_ms}
+
+    @property
+    def pending_overrides(self) -> dict[str, int]:
+        """Token-endpoint failures and garbled answers still to come."""
+        with self._lock:
+            return {"token_failures": len(self._token_failures), "garbles": len(self._garbles)}
 
     def take_failure(self) -> Response | None:
         with self._lock:
