@@ -8,6 +8,7 @@ found" — that used to send 5 tasks 15 extra times.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +18,10 @@ import pytest
 from app.demo_org import DemoOrg
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import DeadlineExceeded, PagingLoop, ResponseProblem, UnreadableResponse
+from app.salesforce.results import QueryPage
 from app.salesforce.transport import Deadlines
 from app.store import Database
+from app.sync.pull_pages import PageWalker
 from app.sync.push import PushEngine, PushSettings
 from tests.integration.push.conftest import PushEnv, make_env
 from tests.reliability.hostile_server import Hostile, HostileServer
@@ -135,3 +138,19 @@ async def test_client_validation_unreadable_versions_list_is_not_no_api_version(
         with pytest.raises(UnreadableResponse):
             await client.ensure_api_version()
         assert await client.ensure_api_version()
+
+
+async def test_client_validation_pull_page_walker_stops_a_paging_loop() -> None:
+    """The pull walks pages itself (fetching ahead): a loop there ends after a few requests too."""
+    async with HostileServer(Hostile.PAGING_LOOP) as server, \
+            SalesforceClient(server.url, "00Dloop!token", api_version="66.0") as client:
+        first = await client.query_page("SELECT Id FROM Contact")
+        written: list[int] = []
+
+        async def write(page: QueryPage, _last: bool) -> None:
+            written.append(len(page.records))
+
+        with pytest.raises(PagingLoop):
+            await PageWalker(client, asyncio.Event()).walk(first, write)
+    assert len(server.requests) <= 6
+    assert len(written) <= 4
