@@ -19,8 +19,10 @@ from app.salesforce.errors import ServerUnavailable, SessionExpired
 from app.salesforce.oauth_errors import OAuthError, SignInExpired
 from app.store import Database
 from app.store import outbox as outbox_repo
+from app.sync.connection import ConnectionManager
 from app.sync.push_base import SIGNED_OUT_REASON
 from tests.integration.push.conftest import PushEnv, make_env
+from tests.integration.salesforce.sf_org import make_org, signed_in
 
 QUERY = "SELECT Id FROM Contact LIMIT 1"
 
@@ -119,3 +121,39 @@ async def test_refresh_transient_push_waits_then_sends_with_the_same_sign_in(env
     report = await env.push()
     assert report.status == "done" and report.pushed == 1
     assert [t["Subject"] for t in env.live("Task")].count("Call about the rollover") == 1
+
+
+async def test_refresh_transient_connection_badge_says_offline_not_needs_attention(tmp_path: Path) -> None:
+    """The status badge: a token endpoint outage is "Offline" (Notebridge retries), and only a
+    refused refresh token is "Needs attention"."""
+    with make_org(contacts=5) as org:
+        db = await Database.open(tmp_path / "ws.sqlite3")
+        try:
+            first = ConnectionManager(db)
+            result = await signed_in(org)
+            await first.save_sign_in(result, login_url=result.login_url, consumer_key=org.consumer_key,
+                                     consumer_secret=None)
+            await first.aclose()
+            manager = ConnectionManager(db)  # a restart: the access token must come from a refresh
+            await manager.load_active()
+            org.faults.fail_token_next(10, status=503)
+            status = await manager.test_connection()
+            assert status.state == "connected" and status.offline, status
+            assert status.label == "Offline"
+
+            org.faults.clear()
+            status = await manager.test_connection()
+            assert status.state == "connected" and not status.offline
+
+            org.expire_access_tokens()
+            org.faults.fail_token_next(10, status=500)
+            status = await manager.test_connection()
+            assert status.state == "connected" and status.offline, status
+
+            org.faults.clear()
+            org.revoke_refresh_tokens()
+            status = await manager.test_connection()
+            assert status.state == "needs_attention"
+            await manager.aclose()
+        finally:
+            await db.close()
