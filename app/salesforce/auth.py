@@ -41,6 +41,7 @@ from app.salesforce.oauth import (
     revoke,
 )
 from app.salesforce.oauth_errors import oauth_error
+from app.salesforce.response_check import diagnose
 from app.salesforce.transport import DEFAULT_DEADLINES, backoff_delay, make_http_client, network_error
 from app.salesforce.versions import MAX_API_VERSION, pick_version, version_key
 
@@ -145,7 +146,13 @@ async def discover_api_version(
             resp = await http.get(urls.versions_endpoint(instance_url))
         except httpx.HTTPError as exc:
             raise network_error(exc, instance_url) from None
-    version = pick_version(resp.json() if resp.status_code == 200 else None, max_version)
+    listed = None
+    if resp.status_code == 200:
+        try:
+            listed = resp.json()
+        except ValueError:  # a proxy's page or a cut-off answer: say so instead of a JSONDecodeError
+            raise diagnose(resp.content, resp.headers.get("content-type", ""), status=200) from None
+    version = pick_version(listed, max_version)
     if version is None:
         raise SalesforceError(
             "This Salesforce org does not offer an API version Notebridge can use.",

@@ -117,10 +117,11 @@ def _error_from(resp: httpx.Response, stage: Stage, *, secret_sent: bool | None,
             "Notebridge tries again by itself; you stay signed in.", status=resp.status_code, error_code=code,
         )
     if resp.status_code >= 500 or resp.status_code == 429 or code.lower() in TRANSIENT_OAUTH_CODES:
+        then = ("Notebridge tries again by itself; you stay signed in." if stage == "refresh"
+                else "Try again in a few minutes.")
         return ServerUnavailable(
-            f"Salesforce's sign-in service is not answering right now (HTTP {resp.status_code}). "
-            "Notebridge tries again by itself; you stay signed in.", status=resp.status_code,
-            error_code=code or None,
+            f"Salesforce's sign-in service is not answering right now (HTTP {resp.status_code}). {then}",
+            status=resp.status_code, error_code=code or None,
         )
     if code:
         return oauth_error(code, desc, stage=stage, status=resp.status_code, callback_url=callback_url,

@@ -59,3 +59,10 @@ def test_refresh_transient_classification_of_other_failures() -> None:
     assert not _transient(TlsError("untrusted"))
     assert not _transient(oauth_error("inactive_user", stage="refresh"))
     assert not _transient(oauth_error("invalid_client_id", stage="refresh"))
+
+
+def test_refresh_transient_message_at_sign_in_asks_to_try_again() -> None:
+    error = _error_from(_resp(500, b'{"error":"unknown_error","error_description":"retry your request"}'),
+                        "token", secret_sent=False, callback_url=None)
+    assert isinstance(error, ServerUnavailable)
+    assert "Try again in a few minutes" in str(error) and "stay signed in" not in str(error)
