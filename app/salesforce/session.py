@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.salesforce import urls
+from app.salesforce.bounded_read import AttemptTimedOut, send_bounded
 from app.salesforce.errors import (
     DeadlineExceeded,
     OutcomeUnknown,
@@ -61,29 +62,6 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _AMBIGUOUS_STATUSES = frozenset({502, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Headers describing the wire form of a body we have already decoded and read.
-_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-class _AttemptTimedOut(Exception):
-    """One attempt ran past its share of the deadline (silent, dripping or endless answer)."""
-
-
-def _release_stream(resp: httpx.Response) -> None:
-    """Let a streamed response be freed as soon as nobody holds it.
-
-    httpx's ``Response`` and the stream wrapper it keeps point at each other, so every response — a
-    query page holds its whole 1.5 MB body — waited for Python's cyclic collector, which a pull
-    pauses (see ``app.sync.gc_pause``).  Its body has been copied out (or abandoned) by now.
-    """
-    resp.stream = httpx.ByteStream(b"")
-
-
-def _read_response(resp: httpx.Response, body: bytes) -> httpx.Response:
-    """A plain, fully read response: the streamed one's status and headers with its decoded body."""
-    headers = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
-    read = httpx.Response(resp.status_code, headers=headers, content=body, request=resp.request)
-    read.headers = resp.headers  # as they came over the wire (the body is decoded already)
-    return read
 
 
 class RestSession:
@@ -242,7 +220,7 @@ class RestSession:
                     attempt += 1
                     continue
                 raise failure from None
-            except (*MAYBE_SENT_ERRORS, _AttemptTimedOut) as exc:
+            except (*MAYBE_SENT_ERRORS, AttemptTimedOut) as exc:
                 if counts:
                     self.api_calls += 1
                 if not idempotent:
@@ -255,7 +233,7 @@ class RestSession:
                 if await self._retry(attempt, deadline, f"{method} {shown}: {type(exc).__name__}"):
                     attempt += 1
                     continue
-                if isinstance(exc, _AttemptTimedOut):
+                if isinstance(exc, AttemptTimedOut):
                     raise self._deadline_error(idempotent, maybe_sent_before) from None
                 raise network_error(exc, url) from None
             except UnreadableResponse as exc:  # too large: it will be as large the next time
@@ -301,29 +279,8 @@ class RestSession:
         self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any,
         headers: Mapping[str, str], budget: float,
     ) -> httpx.Response:
-        """One request and its whole answer within ``budget`` seconds, the body read up to the cap."""
-        cap = self.deadlines.max_body_bytes
         request = self._http.build_request(method, url, params=params, json=json_body, headers=headers)
-        try:
-            async with asyncio.timeout(budget):
-                resp = await self._http.send(request, stream=True)
-                try:
-                    declared = resp.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > cap and "content-encoding" not in resp.headers:
-                        raise _too_large(resp.status_code, cap)
-                    chunks: list[bytes] = []
-                    size = 0
-                    async for chunk in resp.aiter_bytes():
-                        size += len(chunk)
-                        if size > cap:
-                            raise _too_large(resp.status_code, cap)
-                        chunks.append(chunk)
-                finally:
-                    await resp.aclose()
-                    _release_stream(resp)
-        except TimeoutError:
-            raise _AttemptTimedOut from None
-        return _read_response(resp, b"".join(chunks))
+        return await send_bounded(self._http, request, budget, self.deadlines.max_body_bytes)
 
     async def _retry(self, attempt: int, deadline: float, why: str, retry_after: str | None = None) -> bool:
         """Pause before the next attempt; False when retries are spent or no time would be left."""
@@ -391,10 +348,6 @@ class RestSession:
         if not path.startswith("/"):
             raise ValueError(f"paths are absolute (start with /services/…): {path!r}")
         return self.instance_url + path
-
-
-def _too_large(status: int, cap: int) -> UnreadableResponse:
-    return unreadable(ResponseProblem.TOO_LARGE, f"more than {cap // (1024 * 1024)} MB", status=status)
 
 
 def json_of(resp: httpx.Response) -> Any:
