@@ -276,7 +276,7 @@ class TokenRefresher:
         consumer_secret: str | None = None, ca_file: str | None = None,
         on_rotated: Callable[[str], Awaitable[None] | None] | None = None,
         max_retries: int = 2, retry_backoff: float = 1.0, retry_backoff_max: float = 8.0,
-        deadline: float = DEFAULT_DEADLINES.call,
+        deadline: float = DEFAULT_DEADLINES.attempt,
     ) -> None:
         self.login_url = login_url
         self.consumer_key = consumer_key

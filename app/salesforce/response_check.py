@@ -29,7 +29,22 @@ _PLAIN = {
     ResponseProblem.TOO_LARGE: "Salesforce's answer was far larger than any real answer",
     ResponseProblem.PAGING_LOOP: "Salesforce kept sending the same pages of results",
 }
+_SHORT = {
+    ResponseProblem.NOT_JSON: "a web page instead of data",
+    ResponseProblem.TRUNCATED: "cut off or garbled",
+    ResponseProblem.INVALID_UTF8: "unreadable characters",
+    ResponseProblem.WRONG_SHAPE: "not in the expected form",
+    ResponseProblem.ERROR_BODY: "an error instead of data",
+    ResponseProblem.REDIRECT: "sent to another page",
+    ResponseProblem.TOO_LARGE: "far too large",
+    ResponseProblem.PAGING_LOOP: "the same pages over and over",
+}
 RETRY_LATER = "Nothing was lost; Notebridge will try again later."
+
+
+def in_short(problem: ResponseProblem) -> str:
+    """A few plain words for the problem, to fit in a sentence shown to the advisor."""
+    return _SHORT[problem]
 
 
 def unreadable(problem: ResponseProblem, detail: str = "", *, status: int | None = None,

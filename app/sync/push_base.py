@@ -27,6 +27,7 @@ from app.salesforce.errors import (
     UnreadableResponse,
 )
 from app.salesforce.oauth_errors import OAuthError
+from app.salesforce.response_check import in_short
 from app.store import Database, outbox_bulk
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 BATCH = 200
 OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps trying and sends these by itself."
 SIGNED_OUT_REASON = "Salesforce signed Notebridge out. Sign in again in Settings; your notes wait here."
-UNREADABLE_REASON = ("Salesforce sent an answer Notebridge could not read ({what}). Nothing was sent twice; "
+UNREADABLE_REASON = ("Salesforce's answer could not be read ({what}). Nothing is lost or sent twice; "
                      "Notebridge tries again by itself.")
 
 
@@ -308,7 +309,7 @@ def _raise_stop(exc: SalesforceError, engine: EngineBase) -> None:
         raise StopRun("offline", exc.error_code, OFFLINE_REASON, now + engine.settings.retry_after) from exc
     if isinstance(exc, UnreadableResponse):
         # An unreadable answer proves nothing (least of all "not found"): hold the items, try later.
-        reason = UNREADABLE_REASON.format(what=exc.message.split(" (")[0].split(". ")[0].lower())
+        reason = UNREADABLE_REASON.format(what=in_short(exc.problem))
         raise StopRun("offline", exc.error_code, reason, now + engine.settings.retry_after) from exc
 
 

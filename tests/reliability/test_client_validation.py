@@ -154,3 +154,29 @@ async def test_client_validation_pull_page_walker_stops_a_paging_loop() -> None:
             await PageWalker(client, asyncio.Event()).walk(first, write)
     assert len(server.requests) <= 6
     assert len(written) <= 4
+
+
+async def test_client_validation_push_never_raises_for_an_unexpected_error(env: PushEnv) -> None:
+    """``push()`` promises a report, never an exception: an error no step expected (here a 400 with an
+    unknown code on the picklist lookup) holds the items with a reason."""
+    task = await env.task(subject="Needs the org's default status")  # no status: picklists are read
+    [row] = await env.queue("task", task.id)
+    deadlines = Deadlines(read=1.0, attempt=2.0, call=4.0, connect=1.0)
+    async with HostileServer(Hostile.ODD_ERROR) as server, \
+            SalesforceClient(server.url, "00Dodd!token", api_version="66.0", deadlines=deadlines) as client:
+        report = await PushEngine(client, env.db, env.connection_id, PushSettings()).push()
+    assert report.status == "offline" and report.waiting == 1, report
+    assert "Something odd." in report.reason
+    held = await env.outbox(row.id)
+    assert held.state == "waiting" and held.last_error_code == "WEIRD_ERROR"
+
+
+async def test_client_validation_push_reason_is_plain_words(env: PushEnv) -> None:
+    task = await env.task(subject="Plain words", status="Not Started", priority="Normal")
+    [row] = await env.queue("task", task.id)
+    async with HostileServer(Hostile.HTML) as server, \
+            SalesforceClient(server.url, "00Dhtml!token", api_version="66.0") as client:
+        report = await PushEngine(client, env.db, env.connection_id, PushSettings()).push()
+    assert report.reason == ("Salesforce's answer could not be read (a web page instead of data). "
+                             "Nothing is lost or sent twice; Notebridge tries again by itself.")
+    assert (await env.outbox(row.id)).last_error_message == report.reason
