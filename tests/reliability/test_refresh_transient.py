@@ -7,6 +7,7 @@ the real push engine.  Only ``invalid_grant`` means signed out.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +16,13 @@ import pytest
 from app.demo_org import DemoOrg
 from app.salesforce.auth import TokenRefresher
 from app.salesforce.client import SalesforceClient
-from app.salesforce.errors import ServerUnavailable, SessionExpired
+from app.salesforce.errors import (
+    DeadlineExceeded,
+    SalesforceError,
+    ServerUnavailable,
+    SessionExpired,
+    UnreadableResponse,
+)
 from app.salesforce.oauth_errors import OAuthError, SignInExpired
 from app.store import Database
 from app.store import outbox as outbox_repo
@@ -23,6 +30,7 @@ from app.sync.connection import ConnectionManager
 from app.sync.push_base import SIGNED_OUT_REASON
 from tests.integration.push.conftest import PushEnv, make_env
 from tests.integration.salesforce.sf_org import make_org, signed_in
+from tests.reliability.hostile_server import Hostile, HostileServer
 
 QUERY = "SELECT Id FROM Contact LIMIT 1"
 
@@ -157,3 +165,20 @@ async def test_refresh_transient_connection_badge_says_offline_not_needs_attenti
             await manager.aclose()
         finally:
             await db.close()
+
+
+@pytest.mark.parametrize("mode", [Hostile.HTML, Hostile.TRUNCATED, Hostile.EMPTY_OBJECT, Hostile.LOGIN_REDIRECT,
+                                  Hostile.INVALID_UTF8, Hostile.SILENT, Hostile.DRIP])
+async def test_refresh_transient_hostile_token_endpoint_is_never_a_sign_out(mode: Hostile) -> None:
+    """A token endpoint behind a captive portal or a broken proxy says nothing about the refresh
+    token: a transient error after a bounded number of attempts, never an ``OAuthError``."""
+    async with HostileServer(mode) as server:
+        refresher = TokenRefresher(server.url, "consumer-key", "5Aep-refresh", max_retries=1,
+                                   retry_backoff=0.01, retry_backoff_max=0.02, deadline=2.0)
+        started = time.monotonic()
+        with pytest.raises(SalesforceError) as caught:
+            await refresher()
+    assert isinstance(caught.value, UnreadableResponse | DeadlineExceeded), repr(caught.value)
+    assert not isinstance(caught.value, OAuthError | SessionExpired)
+    assert 1 <= len(server.requests) <= 2 and refresher.attempts == len(server.requests)
+    assert time.monotonic() - started < 20
