@@ -24,6 +24,7 @@ def _commands(core: OrgCore) -> dict[str, Callable[..., Any]]:
     return {
         "fail_next": faults.fail_next, "drop_after_commit": faults.drop_after_commit,
         "set_latency": faults.set_latency, "clear_faults": faults.clear,
+        "fail_token_next": faults.fail_token_next, "garble_next": faults.garble_next,
         "expire_access_tokens": core.expire_access_tokens, "revoke_refresh_tokens": core.revoke_refresh_tokens,
         "expire_auth_codes": core.expire_auth_codes, "set_api_usage": core.set_api_usage,
         "enable_validation_rule": core.enable_validation_rule, "clear_validation_rules": core.clear_validation_rules,

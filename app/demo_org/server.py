@@ -108,6 +108,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(core.faults.latency_ms / 1000)
         handled_at = time.perf_counter()
         response = core.faults.take_failure() if api else None
+        if response is None and api:
+            response = core.faults.take_override(self.command, path)
         if response is None:
             response = core.handle(request)
         elapsed = (time.perf_counter() - handled_at) * 1000

@@ -25,6 +25,8 @@ from concurrent.futures import Executor
 from typing import Any
 
 from app.salesforce.client import SalesforceClient
+from app.salesforce.errors import PagingLoop, ResponseProblem
+from app.salesforce.response_check import unreadable
 from app.salesforce.results import QueryPage
 from app.sync.pull.page_release import release_page
 
@@ -91,6 +93,7 @@ class PageWalker:
         pending: deque[tuple[str, asyncio.Task[tuple[QueryPage, Any]]]] = deque()
         follow = page.next_records_url if not page.done else None  # next URL not yet requested
         prepared = await self._prepared(page)
+        consumed: set[str] = set()
         try:
             while True:
                 last = page.done or not page.next_records_url
@@ -102,6 +105,10 @@ class PageWalker:
                 if self.cancel.is_set() or not pending:
                     raise PullCancelled
                 url, task = pending.popleft()
+                if url in consumed:  # a nextRecordsUrl leading back: every request counts, stop now
+                    raise unreadable(ResponseProblem.PAGING_LOOP, "a page pointed back to an earlier one",
+                                     cls=PagingLoop)
+                consumed.add(url)
                 page, prepared = await task
                 expected = plan.after(url) if plan is not None else None
                 if plan is not None and page.next_records_url != expected and not (page.done and expected is None):

@@ -24,8 +24,10 @@ from app.salesforce.errors import (
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
+    UnreadableResponse,
 )
 from app.salesforce.oauth_errors import OAuthError
+from app.salesforce.response_check import in_short
 from app.store import Database, outbox_bulk
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps trying and sends these by itself."
 SIGNED_OUT_REASON = "Salesforce signed Notebridge out. Sign in again in Settings; your notes wait here."
+UNREADABLE_REASON = ("Salesforce's answer could not be read ({what}). Nothing is lost or sent twice; "
+                     "Notebridge tries again by itself.")
 
 
 @dataclass(frozen=True)
@@ -316,6 +320,20 @@ def _raise_stop(exc: SalesforceError, engine: EngineBase) -> None:
         raise StopRun("signed_out", "SIGNED_OUT", SIGNED_OUT_REASON, None) from exc
     if isinstance(exc, NetworkError | ServerUnavailable | OutcomeUnknown):
         raise StopRun("offline", exc.error_code, OFFLINE_REASON, now + engine.settings.retry_after) from exc
+    if isinstance(exc, UnreadableResponse):
+        # An unreadable answer proves nothing (least of all "not found"): hold the items, try later.
+        reason = UNREADABLE_REASON.format(what=in_short(exc.problem))
+        raise StopRun("offline", exc.error_code, reason, now + engine.settings.retry_after) from exc
+
+
+def stop_for(exc: SalesforceError, engine: EngineBase) -> StopRun:
+    """The stop for an error no step handled: push() never raises for Salesforce trouble."""
+    try:
+        _raise_stop(exc, engine)
+    except StopRun as stop:
+        return stop
+    reason = f"Salesforce refused a request: {exc.message} Notebridge tries again later."
+    return StopRun("offline", exc.error_code, reason, utcnow() + engine.settings.retry_after)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

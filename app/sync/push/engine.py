@@ -27,6 +27,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+from app.salesforce.errors import SalesforceError
 from app.store import outbox as outbox_repo
 from app.store.outbox import PushWork
 from app.store.types import utcnow
@@ -38,6 +39,7 @@ from app.sync.push.base import (
     PushSettings,
     StopRun,
     _Sent,
+    stop_for,
 )
 from app.sync.push.engine_settings import SettingsApplied
 from app.sync.push.limits import note_problems, task_problems
@@ -68,7 +70,11 @@ class PushEngine(SettingsApplied, Senders):
         self._reset_settings_state()
         start_calls = self.client.api_calls
         try:
-            await self._run(outbox_ids, cancel)
+            try:
+                await self._run(outbox_ids, cancel)
+            except SalesforceError as exc:  # one no step turned into a stop: still settle and report
+                log.warning("push: unhandled %r", exc)
+                raise stop_for(exc, self) from exc
         except StopRun as stop:
             report.status, report.reason, report.next_try_at = stop.status, stop.reason, stop.retry_at
             await self._flush()

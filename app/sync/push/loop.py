@@ -220,9 +220,12 @@ class PushLoop:
         return delay
 
     async def _offline_or_signed_out(self, exc: SalesforceError) -> float | None:
-        from app.salesforce.errors import NetworkError, ServerUnavailable
+        """Only a refused sign-in signs out; anything else (a 5xx or unreadable answer from the token
+        endpoint, a timeout) is waited out with backoff — the same refresh token works later."""
+        from app.salesforce.errors import SessionExpired
+        from app.salesforce.oauth_errors import OAuthError
 
-        if isinstance(exc, NetworkError | ServerUnavailable):
+        if not isinstance(exc, SessionExpired | OAuthError):
             await self._publish("offline", str(exc))
             return self._next_backoff()
         await self._signed_out(str(exc))

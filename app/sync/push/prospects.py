@@ -34,6 +34,7 @@ from app.salesforce.errors import (
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
+    UnreadableResponse,
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_holds
@@ -119,7 +120,8 @@ async def _one(client: SalesforceClient, db: Database, cid: int, row: OutboxRow,
             await _wait(db, row, "OUTCOME_UNKNOWN", "Checking whether Salesforce saved this person.",
                         utcnow() + retry_after, report, keep_sent=True)
         return
-    except (NetworkError, ServerUnavailable, RequestLimitExceeded, SessionExpired, OAuthError) as exc:
+    except (NetworkError, ServerUnavailable, RequestLimitExceeded, SessionExpired, OAuthError,
+            UnreadableResponse) as exc:
         # The whole request failed: the person waits, and the engine stops its run on this error.
         await _wait(db, row, getattr(exc, "error_code", "SIGNED_OUT"), str(exc), utcnow() + retry_after, report)
         raise
