@@ -6,6 +6,8 @@ callers pass to ``Database.run``.
 """
 
 from app.store.db import Database
-from app.store.errors import DatabaseClosedError, SchemaTooNewError, StoreError
+from app.store.errors import DatabaseClosedError, OpenProblem, SchemaTooNewError, StoreError, WorkspaceOpenError
 
-__all__ = ["Database", "DatabaseClosedError", "SchemaTooNewError", "StoreError"]
+__all__ = [
+    "Database", "DatabaseClosedError", "OpenProblem", "SchemaTooNewError", "StoreError", "WorkspaceOpenError",
+]

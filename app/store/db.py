@@ -33,8 +33,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from app.store import migrate
-from app.store.errors import DatabaseClosedError, SchemaTooNewError, StoreError, WrongThreadError
+from app.store import migrate, open_checks
+from app.store.errors import (
+    DatabaseClosedError,
+    OpenProblem,
+    SchemaTooNewError,
+    StoreError,
+    WorkspaceOpenError,
+    WrongThreadError,
+)
 from app.store.pragmas import JournalDecision, configure_connection, read_pragmas
 
 log = logging.getLogger(__name__)
@@ -94,20 +101,46 @@ class Database:
         self.path = self.path.expanduser().absolute()
         try:
             _create_private_file(self.path)
+            if not open_checks.writable(self.path):  # SQLite would open it read-only and fail later, vaguely
+                raise open_checks.explain(OpenProblem.READ_ONLY, self.path, "read-only")
             self._engine = self._create_engine()
+            self._check_health()
             self._revision = migrate.upgrade_to_head(self._engine)
             with self._engine.connect():
                 pass  # make sure at least one verified connection exists (sets journal_mode)
-        except (SchemaTooNewError, StoreError):
+        except (SchemaTooNewError, WorkspaceOpenError):
             raise
-        except (SQLAlchemyError, sqlite3.Error) as exc:
-            raise StoreError(
-                f"Cannot open the workspace database {self.path}: {_sqlite_reason(exc)}. If the file is "
-                "damaged, move it aside and Notebridge will start a new one (sync will fetch clients again)."
-            ) from exc
+        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            problem = open_checks.diagnose(self.path, exc)
+            if problem is OpenProblem.DAMAGED:
+                raise self._set_aside(open_checks.reason(exc)) from exc
+            raise open_checks.explain(problem, self.path, open_checks.reason(exc)) from exc
         _make_private(self.path)
         log.info("Workspace database %s open (schema %s, journal %s)", self.path, self._revision,
                  self.journal_mode)
+
+    def _check_health(self) -> None:
+        """``PRAGMA quick_check`` before anything reads or migrates the file (see ``open_checks``).
+        Runs here, on the database thread, so a large workspace never holds up the UI thread."""
+        assert self._engine is not None
+        pooled = self._engine.raw_connection()
+        try:
+            raw = pooled.driver_connection
+            assert isinstance(raw, sqlite3.Connection)
+            problems = open_checks.quick_check(raw)
+        finally:
+            pooled.close()
+        if problems:
+            log.error("Workspace database %s failed quick_check: %s", self.path, "; ".join(problems))
+            raise self._set_aside("quick_check: " + problems[0])
+
+    def _set_aside(self, detail: str) -> WorkspaceOpenError:
+        """Close every connection, then rename the damaged file (never delete it)."""
+        self._dispose()
+        kept_at = open_checks.move_aside(self.path)
+        if kept_at is not None:
+            log.error("Damaged workspace database moved aside to %s", kept_at)
+        return open_checks.explain(OpenProblem.DAMAGED, self.path, detail, kept_at)
 
     def _create_engine(self) -> Engine:
         if self._vfs:
@@ -263,11 +296,6 @@ def _begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _sqlite_reason(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    return str(orig).splitlines()[0] if str(orig) else type(orig).__name__
-
-
 def _create_private_file(path: Path) -> None:
     """Create the folder (0700) and an empty database file (0600) before SQLite opens it.
 
@@ -284,10 +312,7 @@ def _create_private_file(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise StoreError(
-            f"Cannot create the workspace database {path}: {exc.strerror}. Check the folder's permissions "
-            "or choose another data folder with --data-dir."
-        ) from exc
+        raise open_checks.explain(open_checks.diagnose(path, exc), path, open_checks.reason(exc)) from exc
 
 
 def _make_private(path: Path) -> None:
