@@ -230,6 +230,16 @@ class Database:
 
         return await self.run(read)
 
+    def explain_failure(self, error: BaseException) -> StoreError | None:
+        """The advisor-facing cause and fix behind a failed ``run``/``read`` (read-only folder, full
+        disk, file held by another program, damaged file), or None when ``error`` is not the
+        database's.  For callers outside the store, which must not know SQLite's exception types."""
+        if isinstance(error, StoreError):
+            return error
+        if isinstance(error, (SQLAlchemyError, sqlite3.Error, OSError)):
+            return open_checks.explain(open_checks.diagnose(self.path, error), self.path, open_checks.reason(error))
+        return None
+
     def schema_version(self) -> str:
         """The Alembic revision the database was verified to be at when it was opened."""
         return self._revision

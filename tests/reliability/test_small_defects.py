@@ -10,7 +10,8 @@ import random
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,8 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.demo_org import DemoOrg
 from app.store import Database, OpenProblem, WorkspaceOpenError, contacts
 from app.store.search_text import parse_query
+from tests.integration.salesforce.sf_org import make_org
+from tests.integration.test_cli import run_app
+from tests.support.browser_by_http import approve_in_browser
 from tests.unit.store.store_helpers import add_connection
 from tests.unit.store.test_store_contacts import PEOPLE, person
 
@@ -231,3 +236,99 @@ async def test_workspace_sound_file_passes_the_start_up_check_and_keeps_its_rows
     finally:
         await db.close()
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+# ------------------------------------------------------------------------- notebridge connect
+
+
+def _connect(org: DemoOrg, home: Path, env_extra: dict[str, str] | None = None,
+             before_approving: Callable[[], None] | None = None) -> tuple[int, str, str, bool]:
+    """Run `notebridge connect` as an admin would; approve in the browser if it asks.  Returns
+    (exit status, stdout, stderr, whether it asked for the sign-in)."""
+    port = org.callback_urls[0].split(":")[2].split("/")[0]
+    env = dict(os.environ, NOTEBRIDGE_HOME=str(home), **(env_extra or {}))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "connect", "--login-url", org.login_url, "--consumer-key", org.consumer_key,
+         "--consumer-secret-stdin", "--port", port, "--no-browser", "--timeout", "60"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+        process.stdin.write(org.consumer_secret + "\n")
+        process.stdin.close()
+        first = process.stdout.readline()
+        asked = first.startswith("Open this URL to sign in: ")
+        if asked:
+            if before_approving is not None:
+                before_approving()
+            approve_in_browser(first.removeprefix("Open this URL to sign in: ").strip(), org.username,
+                               org.password, follow=True)
+        process.wait(timeout=60)
+        return process.returncode, first + process.stdout.read(), process.stderr.read(), asked
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def _saved_connections(home: Path) -> list[tuple[str, str]]:
+    path = home / "data" / "workspace.sqlite3"
+    if not path.exists():
+        return []
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT username, status FROM connection").fetchall()
+    except sqlite3.OperationalError:  # never migrated
+        return []
+    finally:
+        conn.close()
+
+
+def test_connect_without_a_working_keyring_says_nothing_was_saved_and_exits_non_zero(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with make_org(contacts=5) as org:
+        code, out, err, asked = _connect(org, home, {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert code != 0
+    assert "Not connected: nothing was saved" in err and "keyring" in err and "What to do:" in err
+    assert "Traceback" not in err and "Connected as" not in out
+    assert not asked, "checked before the advisor signs in for nothing"
+    assert org.consumer_secret not in out + err
+
+
+def test_connect_with_a_workspace_it_cannot_open_says_why_and_exits_non_zero(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    with make_org(contacts=5) as org:
+        assert run_app("doctor", home=home).returncode == 0  # a workspace exists
+        holder = sqlite3.connect(home / "data" / "workspace.sqlite3")  # another program holds it
+        try:
+            holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+            holder.execute("BEGIN EXCLUSIVE")
+            holder.execute("COMMIT")
+            code, out, err, asked = _connect(org, home)
+        finally:
+            holder.close()
+    assert code != 0
+    assert "Not connected: nothing was saved, because the workspace cannot be opened" in err
+    assert "Close the other program" in err and "Traceback" not in err
+    assert not asked and "Connected as" not in out
+
+
+def test_connect_when_the_workspace_cannot_be_written_after_sign_in_says_so(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with _tmpfs(home / "data", "2m") as data, make_org(contacts=5) as org:
+
+        def fill_the_disk() -> None:  # while the advisor is in the browser
+            with contextlib.suppress(OSError), (data / "filler").open("wb") as filler:
+                while True:
+                    filler.write(b"\0" * 16384)
+                    filler.flush()
+
+        code, out, err, asked = _connect(org, home, before_approving=fill_the_disk)
+        (data / "filler").unlink()
+        saved = _saved_connections(home)
+    assert asked
+    assert code != 0, out + err
+    assert "Not connected: nothing was saved, because you signed in, but the workspace could not be written" in err
+    assert "full" in err and "Free some space" in err and "Traceback" not in err
+    assert "Connected as" not in out
+    assert saved == []
