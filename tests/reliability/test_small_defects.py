@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -543,3 +544,46 @@ def test_demo_org_malformed_requests_get_answers_and_it_stays_up(capfd: pytest.C
         org.faults.clear()
         assert _serves(org)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_workspace_damaged_at_start_up_the_advisor_is_told_in_a_window(qapp: Any, tmp_path: Path) -> None:
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app import paths
+    from app.ui import aio
+    from app.ui.gui import gui_main
+    from app.ui.main_window import MainWindow
+    from app.ui.single_instance import SingleInstance
+
+    paths.set_data_dir(tmp_path / "home")
+    app_paths = paths.paths().ensure()
+    app_paths.database.write_bytes(b"SQLite format 3\x00" + random.Random(3).randbytes(40_000))
+    instance = SingleInstance(app_paths.data)
+    assert instance.acquire()
+    seen: dict[str, object] = {}
+
+    def answer_the_message() -> None:
+        box = next((w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.objectName() == "workspaceOpenError" and w.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(20, answer_the_message)
+            return
+        seen["text"], seen["fix"] = box.text(), box.informativeText()
+        seen["main window"] = any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    loop = qasync.QEventLoop(qapp)
+    try:
+        QTimer.singleShot(20, answer_the_message)
+        result = loop.run_until_complete(asyncio.wait_for(gui_main(qapp, instance, None, app_paths=app_paths), 60))
+        loop.run_until_complete(aio.cancel_all())
+    finally:
+        loop.close()
+        instance.release()
+        paths.set_data_dir(None)
+    assert result == 2
+    assert "damaged" in str(seen["text"]) and "moved it aside" in str(seen["fix"])
+    assert seen["main window"] is False
+    assert list(app_paths.data.glob("workspace.sqlite3.damaged-*")), "kept aside, not deleted"
