@@ -81,7 +81,11 @@ class Database:
         """Open (creating if needed) the workspace at ``path``, migrate it and verify its settings.
 
         ``vfs`` names an SQLite VFS (e.g. ``"unix-dotfile"`` for filesystems whose POSIX locks are
-        unreliable); ``None`` is SQLite's default.  Raises :class:`StoreError` with an explanation.
+        unreliable); ``None`` is SQLite's default.  Every open runs ``PRAGMA quick_check`` (on the
+        database thread; ~0.1 s at 100,000 contacts) so damage from a crash is found before use.
+        Raises :class:`WorkspaceOpenError` whose ``problem`` says read-only, full disk, locked or
+        damaged (a damaged file is moved aside, never deleted), each with its own fix; see
+        ``open_checks``.
         """
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=DB_THREAD_PREFIX)
         db = cls(Path(path), executor, vfs)
