@@ -69,11 +69,13 @@ class _Server(ThreadingHTTPServer):
 
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         """Runs in the accept loop: a connection thread starts only when a slot is free."""
-        while not self.slots.acquire(timeout=_SLOT_WAIT_SECONDS):
-            if self.stopping.is_set():
-                self.shutdown_request(request)
-                return
-            self._close_longest_idle()
+        if not self.slots.acquire(blocking=False):
+            self._close_longest_idle()  # its thread ends at once and frees its slot
+            while not self.slots.acquire(timeout=_SLOT_WAIT_SECONDS):
+                if self.stopping.is_set():
+                    self.shutdown_request(request)
+                    return
+                self._close_longest_idle()
         try:
             super().process_request(request, client_address)  # type: ignore[arg-type]
         except BaseException:
