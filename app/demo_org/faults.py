@@ -7,6 +7,7 @@ response never arrived (the client must reconcile before retrying, never blindly
 
 from __future__ import annotations
 
+import math
 import threading
 
 from app.demo_org.http_types import Response, json_response
@@ -26,7 +27,7 @@ MAX_LATENCY_MS = 60_000.0
 
 def _count(n: object) -> int:
     """``n`` as a whole number in 0..MAX_PENDING, or ValueError (the HTTP controls answer 400)."""
-    if isinstance(n, bool) or not isinstance(n, (int, float)) or n != int(n):
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n) or n != int(n):
         raise ValueError("n must be a whole number")
     if not 0 <= n <= MAX_PENDING:
         raise ValueError(f"n must be between 0 and {MAX_PENDING}")
@@ -61,7 +62,7 @@ class Faults:
             self._drops += count
 
     def set_latency(self, ms: float) -> None:
-        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= MAX_LATENCY_MS:
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= MAX_LATENCY_MS:  # NaN too
             raise ValueError(f"ms must be a number from 0 to {MAX_LATENCY_MS:g}")
         with self._lock:
             self._latency_ms = float(ms)

@@ -126,6 +126,9 @@ def test_demo_org_fail_next_with_a_huge_n_is_refused(demo: DemoOrg) -> None:
         for n in (1e8, 10_001, -1, 1.5, "3", True):
             answer = control.post("/fail_next", json={"n": n})
             assert answer.status_code == 400, n
+        for body in (b'{"n": 1e400}', b'{"n": -1e400}', b'{"n": NaN}', b'{"n": Infinity}'):  # what json.loads takes
+            answer = control.post("/fail_next", content=body, headers={"Content-Type": "application/json"})
+            assert answer.status_code == 400, body
         assert demo.faults.pending["failures"] == 0
         assert control.post("/drop_after_commit", json={"n": 1e8}).status_code == 400
         assert control.post("/set_latency", json={"ms": 1e12}).status_code == 400
