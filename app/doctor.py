@@ -15,7 +15,7 @@ from typing import TextIO
 
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
-from app.store import Database, workspace_lock
+from app.store import Database, WorkspaceOpenError, workspace_lock
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ def check_data_dir(app_paths: AppPaths) -> Check:
 async def check_database(app_paths: AppPaths) -> Check:
     try:
         db = await Database.open(app_paths.database)
+    except WorkspaceOpenError as exc:  # read-only, full disk, held by another program, damaged
+        return Check("Workspace database", False, exc.what, exc.fix)
     except Exception as exc:
         return Check("Workspace database", False, f"cannot open {app_paths.database} ({exc})",
                      "make sure no other program holds the file and the disk is not full")

@@ -68,7 +68,8 @@ class OrgProcess:
         self.info: dict[str, Any] = json.loads(line)
         self.ca_file: str = self.info["ca_file"]
         self.control = httpx.Client(base_url=f"{self.info['base_url']}/__demo__", verify=self.ca_file,
-                                    trust_env=False, timeout=120)
+                                    trust_env=False, timeout=120,
+                                    headers={"Authorization": f"Bearer {self.info['control_token']}"})
 
     def command(self, name: str, **kwargs: Any) -> Any:
         response = self.control.post(f"/{name}", json=kwargs)
@@ -95,7 +96,7 @@ def run_baseline(info: dict[str, Any], soql: str, folder: Path) -> dict[str, Any
     from simple_salesforce import Salesforce
 
     control = httpx.Client(base_url=f"{info['base_url']}/__demo__", verify=info["ca_file"], trust_env=False,
-                           timeout=120)
+                           timeout=120, headers={"Authorization": f"Bearer {info['control_token']}"})
     tokens = control.post("/mint_tokens", json={}).json()["result"]
     session = requests.Session()
     session.verify = info["ca_file"]

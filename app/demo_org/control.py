@@ -5,10 +5,15 @@
 names in ``_commands`` (the same names as the ``DemoOrg`` methods, e.g. ``fail_next`` ``{"n": 2, "status": 503}``).
 Answers ``{"ok": true, "result": …}``; bad input gives 400 ``{"ok": false, "error": "…"}``. Never under
 ``/services/`` so it cannot be mistaken for (or counted as) Salesforce API traffic.
+
+Every control needs ``Authorization: Bearer <control_token>`` (the ``control_token`` of ``info()``, which
+the CLI prints in its one JSON line): the controls reveal the org's secrets and can make it misbehave,
+and anything on the machine can reach a localhost port. Without it: 401.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +39,17 @@ def _commands(core: OrgCore) -> dict[str, Callable[..., Any]]:
     }
 
 
+def _authorised(core: OrgCore, request: Request) -> bool:
+    scheme, _, token = (request.header("Authorization") or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), core.control_token.encode())
+
+
 def handle_control(core: OrgCore, request: Request) -> Response:
+    if not _authorised(core, request):
+        response = json_response(401, {"ok": False, "error": "the demo org's controls need "
+                                       "'Authorization: Bearer <control_token>' (see info())"})
+        response.headers["WWW-Authenticate"] = 'Bearer realm="demo-org-controls"'
+        return response
     parts = [p for p in request.path.split("/") if p][1:]
     try:
         if request.method == "GET" and parts == ["info"]:

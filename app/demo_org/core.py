@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import gc
 import re
+import secrets
 import sys
 import threading
 import traceback
@@ -76,6 +77,9 @@ class OrgCore:
         advisor = self.store.table("User")[self.seeded.advisor_id]
         self.base_url = ""
         self.ca_file: str | None = None
+        # Whoever starts the org gets this (``info()``, the CLI's JSON line) and sends it to /__demo__;
+        # anything else that can reach the port cannot steer or read the org.
+        self.control_token = secrets.token_urlsafe(32)
         self.oauth = OAuthService(OAuthConfig(
             consumer_key=self.credentials.consumer_key, consumer_secret=self.credentials.consumer_secret,
             username=self.credentials.username, password=self.credentials.password, user_id=self.seeded.advisor_id,
@@ -133,7 +137,8 @@ class OrgCore:
         return {"base_url": self.base_url, "login_url": self.base_url,
                 "consumer_key": self.credentials.consumer_key, "consumer_secret": self.credentials.consumer_secret,
                 "username": self.credentials.username, "password": self.credentials.password,
-                "callback_urls": list(self.oauth.config.callback_urls), "ca_file": self.ca_file}
+                "callback_urls": list(self.oauth.config.callback_urls), "ca_file": self.ca_file,
+                "control_token": self.control_token}
 
     def expire_access_tokens(self) -> None:
         self.oauth.tokens.expire_all_access()

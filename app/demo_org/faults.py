@@ -7,6 +7,7 @@ response never arrived (the client must reconcile before retrying, never blindly
 
 from __future__ import annotations
 
+import math
 import threading
 from enum import StrEnum
 
@@ -55,6 +56,21 @@ def garbled(kind: Garble) -> Response:
     return redirect("/?startURL=%2Fservices%2Fdata")
 
 
+# At most this many injected failures or dropped writes wait at once, and this much latency: a test
+# needs a handful; {"n": 1e8} would hold 100 million list entries (~800 MB).
+MAX_PENDING = 10_000
+MAX_LATENCY_MS = 60_000.0
+
+
+def _count(n: object) -> int:
+    """``n`` as a whole number in 0..MAX_PENDING, or ValueError (the HTTP controls answer 400)."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n) or n != int(n):
+        raise ValueError("n must be a whole number")
+    if not 0 <= n <= MAX_PENDING:
+        raise ValueError(f"n must be between 0 and {MAX_PENDING}")
+    return int(n)
+
+
 class Faults:
     """Counters consumed by the HTTP layer; every method is safe to call from any thread."""
 
@@ -70,8 +86,11 @@ class Faults:
         """The next ``n`` API requests (under /services/, not the sign-in pages) fail with ``status``."""
         if status not in _BODIES:
             raise ValueError("status must be 500 or 503")
+        count = _count(n)
         with self._lock:
-            self._failures.extend([int(status)] * int(n))
+            if len(self._failures) + count > MAX_PENDING:
+                raise ValueError(f"at most {MAX_PENDING} failures can wait at once")
+            self._failures.extend([int(status)] * count)
 
     def fail_token_next(self, n: int, status: int = 503) -> None:
         """The next ``n`` token requests (sign-in or refresh) fail: 503 with a maintenance page, or
@@ -90,12 +109,17 @@ class Faults:
 
     def drop_after_commit(self, n: int) -> None:
         """The next ``n`` successful writes commit, then the connection closes without a response."""
+        count = _count(n)
         with self._lock:
-            self._drops += int(n)
+            if self._drops + count > MAX_PENDING:
+                raise ValueError(f"at most {MAX_PENDING} dropped writes can wait at once")
+            self._drops += count
 
     def set_latency(self, ms: float) -> None:
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= MAX_LATENCY_MS:  # NaN too
+            raise ValueError(f"ms must be a number from 0 to {MAX_LATENCY_MS:g}")
         with self._lock:
-            self._latency_ms = max(0.0, float(ms))
+            self._latency_ms = float(ms)
 
     def clear(self) -> None:
         with self._lock:

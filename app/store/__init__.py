@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from app.store.errors import (
     DatabaseClosedError,
     NotWorkspaceWriterError,
+    OpenProblem,
     SchemaTooNewError,
     StoreError,
     WorkspaceBusyError,
+    WorkspaceOpenError,
 )
 
 if TYPE_CHECKING:
@@ -31,5 +33,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Database", "DatabaseClosedError", "NotWorkspaceWriterError", "SchemaTooNewError", "StoreError",
-           "WorkspaceBusyError"]
+__all__ = ["Database", "DatabaseClosedError", "NotWorkspaceWriterError", "OpenProblem", "SchemaTooNewError",
+           "StoreError", "WorkspaceBusyError", "WorkspaceOpenError"]

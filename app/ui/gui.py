@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths
+from app.store import StoreError, WorkspaceOpenError
 from app.sync.connection import ConnectionManager
 from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
@@ -39,7 +41,12 @@ async def _run(
     instance: SingleInstance, previous_crash: str | None, closed: asyncio.Future[int], *,
     app_paths: AppPaths, demo: bool,
 ) -> int:
-    context = await AppContext.open(app_paths)
+    try:
+        context = await AppContext.open(app_paths)
+    except StoreError as exc:  # read-only folder, full disk, held by another program, damaged
+        log.error("the workspace cannot be opened: %s", exc)
+        await _say_workspace_cannot_open(exc)
+        return 2
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow()
@@ -76,3 +83,15 @@ async def _run(
         window.hide()
         await context.aclose()
         log.info("closed cleanly")
+
+
+async def _say_workspace_cannot_open(error: StoreError) -> None:
+    """Tell the advisor what is wrong with the workspace and what to do, before quitting (there is
+    no window yet, and a traceback on a terminal nobody sees is not an answer)."""
+    what, fix = (error.what, error.fix) if isinstance(error, WorkspaceOpenError) else (str(error), "")
+    print(f"Notebridge cannot open its workspace. {what} {fix}".strip(), file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Notebridge cannot open your workspace", what,
+                      QMessageBox.StandardButton.Ok)
+    box.setObjectName("workspaceOpenError")
+    box.setInformativeText(fix)
+    await aio.run_dialog(box)

@@ -106,6 +106,7 @@ class PageWalker:
                     raise PullCancelled
                 url, task = pending.popleft()
                 if url in consumed:  # a nextRecordsUrl leading back: every request counts, stop now
+                    pending.appendleft((url, task))  # so the finally below cancels it with the rest
                     raise unreadable(ResponseProblem.PAGING_LOOP, "a page pointed back to an earlier one",
                                      cls=PagingLoop)
                 consumed.add(url)
