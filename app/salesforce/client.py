@@ -347,10 +347,6 @@ class SalesforceClient(RestSession):
             self._global_describe = expect_object(json_of(resp), "the list of objects", ("sobjects",))
         return self._global_describe
 
-    def clear_describe_cache(self) -> None:
-        self._describe_cache.clear()
-        self._global_describe = None
-
     async def limits(self) -> dict[str, Any]:
         resp = await self.request("GET", await self.data_path("limits"))
         data = expect_object(json_of(resp), "the org's limits")

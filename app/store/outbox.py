@@ -255,21 +255,6 @@ def due(
 
 
 
-def record_created(session: Session, outbox_id: int, remote_id: str, remote_type: str, *,
-                   pushed_hash: str | None = None) -> None:
-    """Step one of a two-step create (ContentNote before its link): the record exists in Salesforce.
-
-    ``pushed_hash`` (what was created) is kept on the note: it is the baseline for later conflict
-    checks even if the note is edited before its link is made."""
-    row = get(session, outbox_id)
-    if row is None:
-        return
-    session.execute(update(T).where(T.c.id == outbox_id).values(
-        remote_id=remote_id, sent_at=None, sent_payload=None, updated_at=utcnow()))
-    _set_item_state(session, row.kind, row.item_id, _ITEM_STATE.get(row.state, "sending"), remote_id=remote_id,
-                    remote_type=remote_type, last_pushed_hash=pushed_hash)
-
-
 def clear_unknown(session: Session, outbox_id: int) -> None:
     """Reconciliation found nothing in Salesforce: the item may be sent again."""
     session.execute(update(T).where(T.c.id == outbox_id).values(sent_at=None, sent_payload=None))

@@ -70,7 +70,7 @@ def mark_sending(session: Session, sent: Sequence[tuple[int, Any]], now: datetim
 
 
 def record_created_many(session: Session, created: Sequence[tuple[int, str, str | None]]) -> None:
-    """Bulk :func:`record_created` for ContentNotes: (outbox id, remote id, pushed hash)."""
+    """Record the created ContentNotes in bulk: (outbox id, remote id, pushed hash)."""
     kinds = _kinds(session, [c[0] for c in created])
     created = [c for c in created if c[0] in kinds]
     if not created:

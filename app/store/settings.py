@@ -14,7 +14,6 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -59,11 +58,6 @@ def get_all(session: Session, connection_id: int | None) -> dict[str, Any]:
     """Every setting in one scope, e.g. for a settings screen or a support bundle."""
     stmt = select(Setting).where(_scope(connection_id)).order_by(Setting.key)  # type: ignore[arg-type]
     return {row.key: row.value for row in session.execute(stmt).scalars()}
-
-
-def delete_all(session: Session, connection_id: int | None) -> int:
-    result = session.execute(sql_delete(Setting).where(_scope(connection_id)))  # type: ignore[arg-type]
-    return int(result.rowcount or 0)
 
 
 def _scope(connection_id: int | None) -> Any:
