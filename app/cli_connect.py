@@ -14,6 +14,8 @@ import webbrowser
 
 from app.paths import AppPaths
 
+NOT_SAVED = 3  # exit status: the sign-in could not be kept (1 is a failed sign-in, 2 an unusable data folder)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--login-url", required=True,
@@ -30,10 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secret: str | None) -> int:
     # Imported here so `notebridge --version` and the GUI's start-up do not pay for the sign-in stack.
+    from app import secrets
     from app.salesforce.auth import DEFAULT_CALLBACK_URLS, sign_in
     from app.salesforce.errors import SalesforceError
     from app.salesforce.oauth_errors import OAuthError
-    from app.store import Database
+    from app.store import Database, StoreError
     from app.sync.connection import ConnectionManager
 
     callback_urls = [f"http://localhost:{args.port}/callback"] if args.port else list(DEFAULT_CALLBACK_URLS)
@@ -43,17 +46,35 @@ async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secre
         if not args.no_browser:
             await asyncio.to_thread(webbrowser.open, url)
 
-    db = await Database.open(app_paths.database)
+    # Both places the sign-in is kept are checked before the advisor signs in: finding out afterwards
+    # would mean signing in for nothing (and the command's whole job is to save the sign-in).
+    keyring = await secrets.astatus()
+    if not keyring.available:
+        return _not_saved("the system keyring cannot store your Salesforce sign-in here.", keyring.message)
+    try:
+        db = await Database.open(app_paths.database)
+    except StoreError as exc:
+        return _not_saved("the workspace cannot be opened.", str(exc))
     manager = ConnectionManager(db, ca_file=args.ca_file)
     try:
         result = await sign_in(
             args.login_url, args.consumer_key, consumer_secret, callback_urls, open_browser, args.timeout,
             ca_file=args.ca_file,
         )
-        connection = await manager.save_sign_in(
-            result, login_url=result.login_url, consumer_key=args.consumer_key.strip(),
-            consumer_secret=consumer_secret,
-        )
+        try:
+            connection = await manager.save_sign_in(
+                result, login_url=result.login_url, consumer_key=args.consumer_key.strip(),
+                consumer_secret=consumer_secret,
+            )
+        except Exception as exc:
+            problem = db.explain_failure(exc)
+            if problem is None:
+                raise
+            return _not_saved("you signed in, but the workspace could not be written.", str(problem))
+        if manager.session_only:  # the keyring worked a minute ago and refused now
+            await manager.disconnect()
+            return _not_saved("you signed in, but the system keyring refused to store the sign-in.",
+                              (await secrets.astatus()).message)
     except OAuthError as exc:
         print(f"Sign-in failed: {exc}", file=sys.stderr)
         if exc.fix:
@@ -68,9 +89,14 @@ async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secre
     who = connection.display_name or connection.username
     print(f"Connected as {who} ({connection.username})")
     print(f"Org: {connection.org_id} at {connection.instance_url} (API v{connection.api_version})")
-    if manager.session_only:
-        print("Note: no system keyring works here, so this sign-in was not saved.", file=sys.stderr)
     return 0
+
+
+def _not_saved(why: str, what_to_do: str) -> int:
+    """Say plainly that nothing was saved, why, and what to do; the exit status says it to scripts."""
+    print(f"Not connected: nothing was saved, because {why}", file=sys.stderr)
+    print(f"What to do: {what_to_do}", file=sys.stderr)
+    return NOT_SAVED
 
 
 def connect_command(args: argparse.Namespace, app_paths: AppPaths) -> int:

@@ -28,6 +28,11 @@ class AppContext:
     async def open(cls, app_paths: AppPaths) -> AppContext:
         app_paths.ensure()
         db = await Database.open(app_paths.database)
+        try:
+            db.claim_writer()  # the app pushes; the GUI took the lock before opening (single_instance)
+        except BaseException:
+            await db.close()
+            raise
         log.info("workspace opened at %s (journal %s)", app_paths.database, db.journal_mode)
         return cls(paths=app_paths, db=db)
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
-from app.store import Database
+from app.store import Database, WorkspaceOpenError, workspace_lock
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ def check_data_dir(app_paths: AppPaths) -> Check:
 async def check_database(app_paths: AppPaths) -> Check:
     try:
         db = await Database.open(app_paths.database)
+    except WorkspaceOpenError as exc:  # read-only, full disk, held by another program, damaged
+        return Check("Workspace database", False, exc.what, exc.fix)
     except Exception as exc:
         return Check("Workspace database", False, f"cannot open {app_paths.database} ({exc})",
                      "make sure no other program holds the file and the disk is not full")
@@ -74,6 +76,15 @@ async def check_database(app_paths: AppPaths) -> Check:
         return Check("Workspace database", True, detail)
     finally:
         await db.close()
+
+
+def check_workspace_in_use(app_paths: AppPaths) -> Check | None:
+    """A line only when Notebridge is open on this workspace: doctor's checks read, so that is fine."""
+    pid = workspace_lock.open_elsewhere(app_paths.database)
+    if pid is None:
+        return None
+    return Check("Workspace in use", True, f"Notebridge is open on this workspace (process {pid}); these checks "
+                 "only read it, so they run while it is open")
 
 
 async def check_keyring() -> Check:
@@ -122,6 +133,9 @@ async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[lis
     if not results[-1].ok:
         return results  # nothing below can work without the data folder
     results.append(await check_database(app_paths))
+    in_use = check_workspace_in_use(app_paths)
+    if in_use is not None:
+        results.append(in_use)
     results.append(await check_keyring())
     if all(result.ok for result in results):
         results.extend(await check_connection(app_paths))

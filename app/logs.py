@@ -137,7 +137,3 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin on every start is noise
     return _ring
 
-
-def recent_lines() -> str:
-    """The in-memory tail of the log (already redacted)."""
-    return _ring.text() if _ring is not None else ""

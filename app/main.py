@@ -11,10 +11,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from app import APP_NAME, __version__
 from app import paths as app_paths_module
 from app.logs import setup_logging
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.single_instance import SingleInstance
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,10 +89,12 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
         print("Notebridge needs a graphical desktop (no DISPLAY or WAYLAND_DISPLAY is set).", file=sys.stderr)
         return 2
     from app.ui.application import run_gui
-    from app.ui.gui import gui_main
 
-    return run_gui(
-        app_paths,
-        args.theme,
-        lambda app, instance, crashed: gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo),
-    )
+    async def first_instance(app: QApplication, instance: SingleInstance, crashed: str | None) -> int:
+        # Imported only once this launch is the first: a second launch that just raises the first
+        # window (or says the workspace is open) does not pay seconds for the whole window.
+        from app.ui.gui import gui_main
+
+        return await gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo)
+
+    return run_gui(app_paths, args.theme, first_instance)

@@ -18,6 +18,7 @@ import platformdirs
 from app import APP_ID, ORG_NAME
 
 ENV_HOME = "NOTEBRIDGE_HOME"
+DATABASE_NAME = "workspace.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class AppPaths:
 
     @property
     def database(self) -> Path:
-        return self.data / "workspace.sqlite3"
+        return self.data / DATABASE_NAME
 
     @property
     def log_file(self) -> Path:

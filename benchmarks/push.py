@@ -39,8 +39,8 @@ from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Connection, Contact
-from app.sync import push_mapping
-from app.sync.push import PushEngine, PushSettings
+from app.sync.push import mapping as push_mapping
+from app.sync.push.engine import PushEngine, PushSettings
 from benchmarks.workspace import OrgProcess
 
 DROP_EVERY = 20  # 5 % of writes

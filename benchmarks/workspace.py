@@ -68,7 +68,8 @@ class OrgProcess:
         self.info: dict[str, Any] = json.loads(line)
         self.ca_file: str = self.info["ca_file"]
         self.control = httpx.Client(base_url=f"{self.info['base_url']}/__demo__", verify=self.ca_file,
-                                    trust_env=False, timeout=120)
+                                    trust_env=False, timeout=120,
+                                    headers={"Authorization": f"Bearer {self.info['control_token']}"})
 
     def command(self, name: str, **kwargs: Any) -> Any:
         response = self.control.post(f"/{name}", json=kwargs)
@@ -95,7 +96,7 @@ def run_baseline(info: dict[str, Any], soql: str, folder: Path) -> dict[str, Any
     from simple_salesforce import Salesforce
 
     control = httpx.Client(base_url=f"{info['base_url']}/__demo__", verify=info["ca_file"], trust_env=False,
-                           timeout=120)
+                           timeout=120, headers={"Authorization": f"Bearer {info['control_token']}"})
     tokens = control.post("/mint_tokens", json={}).json()["result"]
     session = requests.Session()
     session.verify = info["ca_file"]
@@ -195,8 +196,8 @@ async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: A
 
     from app.salesforce.client import SalesforceClient
     from app.store import contacts
-    from app.sync.pull import PullEngine
-    from app.sync.pull_types import PullPreferences
+    from app.sync.pull.engine import PullEngine
+    from app.sync.pull.types import PullPreferences
 
     clock = QElapsedTimer()
     clock.start()
@@ -244,9 +245,9 @@ async def run_ours(
     from app.runtime import tune_for_responsiveness
     from app.salesforce.client import SalesforceClient
     from app.store import contacts
-    from app.sync.pull import PullEngine
-    from app.sync.pull_types import PullPreferences
-    from app.sync.search_upkeep import tidy_search_index
+    from app.sync.pull.engine import PullEngine
+    from app.sync.pull.search_upkeep import tidy_search_index
+    from app.sync.pull.types import PullPreferences
     from app.ui.workspace.list_model import SEARCH_LIMIT
 
     out: dict[str, Any] = {"rounds": []}
@@ -370,7 +371,7 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.sync import pull_queries as q
+    from app.sync.pull import queries as q
 
     folder = Path(tempfile.mkdtemp(prefix="notebridge-bench-"))
     os.environ.setdefault("NOTEBRIDGE_HOME", str(folder / "home"))

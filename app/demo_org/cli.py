@@ -1,8 +1,9 @@
 """``python -m app.demo_org``: run a demo org until SIGINT/SIGTERM.
 
 Prints exactly one JSON line on stdout once it is ready to serve — ``{"base_url", "login_url",
-"consumer_key", "consumer_secret", "username", "password", "callback_urls", "ca_file"}`` — so a parent
-process can read one line and go. Exits 0 on SIGINT/SIGTERM after closing the server.
+"consumer_key", "consumer_secret", "username", "password", "callback_urls", "ca_file", "control_token"}`` —
+so a parent process can read one line and go (``control_token`` opens the ``/__demo__`` controls).
+Exits 0 on SIGINT/SIGTERM after closing the server.
 """
 
 from __future__ import annotations

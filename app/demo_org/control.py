@@ -2,47 +2,59 @@
 
 ``GET /__demo__/info``, ``GET /__demo__/stats``, ``GET /__demo__/records/<sObject>`` and
 ``POST /__demo__/<command>`` with a JSON object of keyword arguments, where <command> is one of the
-names in ``_commands`` (the same names as the ``DemoOrg`` methods, e.g. ``fail_next`` ``{"n": 2, "status": 503}``).
+names in ``OrgCore.controls`` (the same names as the ``DemoOrg`` methods, e.g. ``fail_next``
+``{"n": 2, "status": 503}``).
 Answers ``{"ok": true, "result": …}``; bad input gives 400 ``{"ok": false, "error": "…"}``. Never under
 ``/services/`` so it cannot be mistaken for (or counted as) Salesforce API traffic.
+
+Every control needs ``Authorization: Bearer <control_token>`` (the ``control_token`` of ``info()``, which
+the CLI prints in its one JSON line): the controls reveal the org's secrets and can make it misbehave,
+and anything on the machine can reach a localhost port. Without it: 401.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from app.demo_org.errors import SfError
 from app.demo_org.http_types import Request, Response, json_response
 
-if TYPE_CHECKING:
-    from app.demo_org.core import OrgCore
+
+@dataclass(frozen=True)
+class Controls:
+    """What the org exposes to its controls; the org builds it (``OrgCore.controls``), so this module
+    only speaks HTTP and never needs the org's class."""
+
+    token: str
+    info: Callable[[], Any]
+    stats: Callable[[], Any]
+    records: Callable[[str], Any]
+    commands: Mapping[str, Callable[..., Any]]
 
 
-def _commands(core: OrgCore) -> dict[str, Callable[..., Any]]:
-    faults = core.faults
-    return {
-        "fail_next": faults.fail_next, "drop_after_commit": faults.drop_after_commit,
-        "set_latency": faults.set_latency, "clear_faults": faults.clear,
-        "expire_access_tokens": core.expire_access_tokens, "revoke_refresh_tokens": core.revoke_refresh_tokens,
-        "expire_auth_codes": core.expire_auth_codes, "set_api_usage": core.set_api_usage,
-        "enable_validation_rule": core.enable_validation_rule, "clear_validation_rules": core.clear_validation_rules,
-        "delete_record": core.delete_record, "convert_lead": core.convert_lead,
-        "set_callback_urls": core.set_callback_urls, "reset_stats": core.reset_stats,
-        "update_record": core.update_record, "create_record": core.create_record, "mint_tokens": core.mint_tokens,
-    }
+def _authorised(controls: Controls, request: Request) -> bool:
+    scheme, _, token = (request.header("Authorization") or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), controls.token.encode())
 
 
-def handle_control(core: OrgCore, request: Request) -> Response:
+def handle_control(controls: Controls, request: Request) -> Response:
+    if not _authorised(controls, request):
+        response = json_response(401, {"ok": False, "error": "the demo org's controls need "
+                                       "'Authorization: Bearer <control_token>' (see info())"})
+        response.headers["WWW-Authenticate"] = 'Bearer realm="demo-org-controls"'
+        return response
     parts = [p for p in request.path.split("/") if p][1:]
     try:
         if request.method == "GET" and parts == ["info"]:
-            return json_response(200, core.info())
+            return json_response(200, controls.info())
         if request.method == "GET" and parts == ["stats"]:
-            return json_response(200, core.stats())
+            return json_response(200, controls.stats())
         if request.method == "GET" and len(parts) == 2 and parts[0] == "records":
-            return json_response(200, core.records(parts[1]))
-        commands = _commands(core)
+            return json_response(200, controls.records(parts[1]))
+        commands = controls.commands
         if request.method == "POST" and len(parts) == 1 and parts[0] in commands:
             kwargs = request.json() or {}
             if not isinstance(kwargs, dict):
@@ -54,4 +66,4 @@ def handle_control(core: OrgCore, request: Request) -> Response:
     except SfError as error:
         return json_response(400, {"ok": False, "error": error.message, "errorCode": error.error_code})
     return json_response(404, {"ok": False, "error": f"unknown control: {request.method} {request.path}",
-                               "commands": sorted(_commands(core))})
+                               "commands": sorted(controls.commands)})

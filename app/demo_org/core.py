@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import gc
 import re
+import secrets
 import sys
 import threading
 import traceback
@@ -18,7 +19,7 @@ from collections import deque
 from typing import Any
 
 from app.demo_org import ids
-from app.demo_org.control import handle_control
+from app.demo_org.control import Controls, handle_control
 from app.demo_org.data.dml import Dml
 from app.demo_org.data.objects import build_schema
 from app.demo_org.data.seed import seed
@@ -76,6 +77,9 @@ class OrgCore:
         advisor = self.store.table("User")[self.seeded.advisor_id]
         self.base_url = ""
         self.ca_file: str | None = None
+        # Whoever starts the org gets this (``info()``, the CLI's JSON line) and sends it to /__demo__;
+        # anything else that can reach the port cannot steer or read the org.
+        self.control_token = secrets.token_urlsafe(32)
         self.oauth = OAuthService(OAuthConfig(
             consumer_key=self.credentials.consumer_key, consumer_secret=self.credentials.consumer_secret,
             username=self.credentials.username, password=self.credentials.password, user_id=self.seeded.advisor_id,
@@ -120,7 +124,7 @@ class OrgCore:
         if match:
             return self.oauth.identity(request, match.group(1), match.group(2))
         if path.startswith("/__demo__/"):
-            return handle_control(self, request)
+            return handle_control(self.controls(), request)
         if path == "/":
             return html_response(200, "<!DOCTYPE html><html><head><title>Notebridge Demo Org</title></head><body>"
                                       "<h1>Notebridge Demo Org</h1><p>A Salesforce-compatible org for demos and "
@@ -129,11 +133,28 @@ class OrgCore:
         return json_response(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
 
     # -- controls (the in-process API and /__demo__ share these) ---------------------------------------
+    def controls(self) -> Controls:
+        """The ``/__demo__`` commands: the same names as the ``DemoOrg`` methods."""
+        faults = self.faults
+        return Controls(token=self.control_token, info=self.info, stats=self.stats, records=self.records, commands={
+            "fail_next": faults.fail_next, "drop_after_commit": faults.drop_after_commit,
+            "set_latency": faults.set_latency, "clear_faults": faults.clear,
+            "fail_token_next": faults.fail_token_next, "garble_next": faults.garble_next,
+            "expire_access_tokens": self.expire_access_tokens, "revoke_refresh_tokens": self.revoke_refresh_tokens,
+            "expire_auth_codes": self.expire_auth_codes, "set_api_usage": self.set_api_usage,
+            "enable_validation_rule": self.enable_validation_rule,
+            "clear_validation_rules": self.clear_validation_rules,
+            "delete_record": self.delete_record, "convert_lead": self.convert_lead,
+            "set_callback_urls": self.set_callback_urls, "reset_stats": self.reset_stats,
+            "update_record": self.update_record, "create_record": self.create_record, "mint_tokens": self.mint_tokens,
+        })
+
     def info(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "login_url": self.base_url,
                 "consumer_key": self.credentials.consumer_key, "consumer_secret": self.credentials.consumer_secret,
                 "username": self.credentials.username, "password": self.credentials.password,
-                "callback_urls": list(self.oauth.config.callback_urls), "ca_file": self.ca_file}
+                "callback_urls": list(self.oauth.config.callback_urls), "ca_file": self.ca_file,
+                "control_token": self.control_token}
 
     def expire_access_tokens(self) -> None:
         self.oauth.tokens.expire_all_access()

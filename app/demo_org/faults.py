@@ -7,15 +7,68 @@ response never arrived (the client must reconcile before retrying, never blindly
 
 from __future__ import annotations
 
+import math
 import threading
+from enum import StrEnum
 
-from app.demo_org.http_types import Response, json_response
+from app.demo_org.http_types import Response, html_response, json_response, redirect
 
 _BODIES = {
     503: [{"errorCode": "SERVER_UNAVAILABLE", "message": "Server temporarily unavailable. Please try again later."}],
     500: [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred. Please include this "
            "ErrorId if you contact support: 1937468620-84915 (-1102785487)"}],
 }
+
+_MAINTENANCE = ("<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
+                "<body><h1>Service Unavailable</h1><p>Please try again later.</p></body></html>")
+# What Salesforce's token endpoint answers when it hiccups: a load balancer's page (503), or
+# ``unknown_error`` "retry your request" with HTTP 500 (seen in recorded traffic).
+_TOKEN_BODIES = {
+    503: lambda: html_response(503, _MAINTENANCE),
+    500: lambda: json_response(500, {"error": "unknown_error", "error_description": "retry your request"}),
+}
+TOKEN_PATH = "/services/oauth2/token"
+
+
+class Garble(StrEnum):
+    """A 2xx (or redirect) that is not a usable answer, as proxies and a struggling org send them."""
+
+    EMPTY_OBJECT = "empty_object"  # 200 {}
+    ERROR_LIST = "error_list"  # 200 with Salesforce's error list as the body
+    HTML = "html"  # 200 with a web page
+    TRUNCATED = "truncated"  # 200 with JSON cut off half-way
+    INVALID_UTF8 = "invalid_utf8"
+    LOGIN_REDIRECT = "login_redirect"  # 302 to the login page
+
+
+def garbled(kind: Garble) -> Response:
+    if kind is Garble.EMPTY_OBJECT:
+        return json_response(200, {})
+    if kind is Garble.ERROR_LIST:
+        return json_response(200, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred."}])
+    if kind is Garble.HTML:
+        return html_response(200, _MAINTENANCE)
+    if kind is Garble.TRUNCATED:
+        return Response(200, b'{"totalSize":3,"done":true,"records":[{"attributes":{"type":"Ta', "application/json")
+    if kind is Garble.INVALID_UTF8:
+        return Response(200, b'{"totalSize":1,"done":true,"records":[{"Subject":"\xff\xfe"}]}',
+                        "application/json;charset=UTF-8")
+    return redirect("/?startURL=%2Fservices%2Fdata")
+
+
+# At most this many injected failures or dropped writes wait at once, and this much latency: a test
+# needs a handful; {"n": 1e8} would hold 100 million list entries (~800 MB).
+MAX_PENDING = 10_000
+MAX_LATENCY_MS = 60_000.0
+
+
+def _count(n: object) -> int:
+    """``n`` as a whole number in 0..MAX_PENDING, or ValueError (the HTTP controls answer 400)."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n) or n != int(n):
+        raise ValueError("n must be a whole number")
+    if not 0 <= n <= MAX_PENDING:
+        raise ValueError(f"n must be between 0 and {MAX_PENDING}")
+    return int(n)
 
 
 class Faults:
@@ -26,26 +79,53 @@ class Faults:
         self._failures: list[int] = []
         self._drops = 0
         self._latency_ms = float(latency_ms)
+        self._token_failures: list[int] = []
+        self._garbles: list[tuple[Garble, str | None]] = []
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """The next ``n`` API requests (under /services/, not the sign-in pages) fail with ``status``."""
         if status not in _BODIES:
             raise ValueError("status must be 500 or 503")
+        count = _count(n)
         with self._lock:
-            self._failures.extend([int(status)] * int(n))
+            if len(self._failures) + count > MAX_PENDING:
+                raise ValueError(f"at most {MAX_PENDING} failures can wait at once")
+            self._failures.extend([int(status)] * count)
+
+    def fail_token_next(self, n: int, status: int = 503) -> None:
+        """The next ``n`` token requests (sign-in or refresh) fail: 503 with a maintenance page, or
+        500 ``unknown_error`` "retry your request".  The refresh token stays valid."""
+        if status not in _TOKEN_BODIES:
+            raise ValueError("status must be 500 or 503")
+        with self._lock:
+            self._token_failures.extend([int(status)] * int(n))
+
+    def garble_next(self, n: int, kind: str = "empty_object", method: str | None = None) -> None:
+        """The next ``n`` API requests (only those with ``method``, if given) get a ``Garble`` answer
+        instead of being handled: nothing they asked for is done."""
+        garble = Garble(kind)
+        with self._lock:
+            self._garbles.extend([(garble, method.upper() if method else None)] * int(n))
 
     def drop_after_commit(self, n: int) -> None:
         """The next ``n`` successful writes commit, then the connection closes without a response."""
+        count = _count(n)
         with self._lock:
-            self._drops += int(n)
+            if self._drops + count > MAX_PENDING:
+                raise ValueError(f"at most {MAX_PENDING} dropped writes can wait at once")
+            self._drops += count
 
     def set_latency(self, ms: float) -> None:
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= MAX_LATENCY_MS:  # NaN too
+            raise ValueError(f"ms must be a number from 0 to {MAX_LATENCY_MS:g}")
         with self._lock:
-            self._latency_ms = max(0.0, float(ms))
+            self._latency_ms = float(ms)
 
     def clear(self) -> None:
         with self._lock:
             self._failures.clear()
+            self._token_failures.clear()
+            self._garbles.clear()
             self._drops = 0
             self._latency_ms = 0.0
 
@@ -58,12 +138,31 @@ class Faults:
         with self._lock:
             return {"failures": len(self._failures), "drops": self._drops, "latency_ms": self._latency_ms}
 
+    @property
+    def pending_overrides(self) -> dict[str, int]:
+        """Token-endpoint failures and garbled answers still to come."""
+        with self._lock:
+            return {"token_failures": len(self._token_failures), "garbles": len(self._garbles)}
+
     def take_failure(self) -> Response | None:
         with self._lock:
             if not self._failures:
                 return None
             status = self._failures.pop(0)
         return json_response(status, _BODIES[status])
+
+    def take_override(self, method: str, path: str) -> Response | None:
+        """A token failure (for the token endpoint) or a garbled answer due for this request."""
+        with self._lock:
+            if path == TOKEN_PATH:
+                if not self._token_failures:
+                    return None
+                return _TOKEN_BODIES[self._token_failures.pop(0)]()
+            for n, (kind, only) in enumerate(self._garbles):
+                if only is None or only == method.upper():
+                    del self._garbles[n]
+                    return garbled(kind)
+        return None
 
     def take_drop(self) -> bool:
         with self._lock:

@@ -115,6 +115,11 @@ class DemoOrg:
     def faults(self) -> Faults:
         return self._core.faults
 
+    @property
+    def control_token(self) -> str:
+        """What ``/__demo__`` requests send as ``Authorization: Bearer <control_token>``."""
+        return self._core.control_token
+
     def info(self) -> dict[str, Any]:
         """The dict the CLI prints as its JSON line."""
         self._require_running()

@@ -9,6 +9,7 @@ https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_fl
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import inspect
@@ -23,7 +24,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from app.salesforce import urls
-from app.salesforce.errors import SalesforceError
+from app.salesforce.errors import (
+    NetworkError,
+    SalesforceError,
+    ServerUnavailable,
+    TlsError,
+    UnreadableResponse,
+)
 from app.salesforce.loopback import DEFAULT_TIMEOUT, LoopbackReceiver
 from app.salesforce.oauth import (
     Identity,
@@ -34,7 +41,8 @@ from app.salesforce.oauth import (
     revoke,
 )
 from app.salesforce.oauth_errors import oauth_error
-from app.salesforce.transport import make_http_client, network_error
+from app.salesforce.response_check import diagnose
+from app.salesforce.transport import DEFAULT_DEADLINES, backoff_delay, make_http_client, network_error
 from app.salesforce.versions import MAX_API_VERSION, pick_version, version_key
 
 __all__ = [
@@ -138,7 +146,13 @@ async def discover_api_version(
             resp = await http.get(urls.versions_endpoint(instance_url))
         except httpx.HTTPError as exc:
             raise network_error(exc, instance_url) from None
-    version = pick_version(resp.json() if resp.status_code == 200 else None, max_version)
+    listed = None
+    if resp.status_code == 200:
+        try:
+            listed = resp.json()
+        except ValueError:  # a proxy's page or a cut-off answer: say so instead of a JSONDecodeError
+            raise diagnose(resp.content, resp.headers.get("content-type", ""), status=200) from None
+    version = pick_version(listed, max_version)
     if version is None:
         raise SalesforceError(
             "This Salesforce org does not offer an API version Notebridge can use.",
@@ -239,16 +253,30 @@ async def sign_in(
     )
 
 
+def _transient(exc: SalesforceError) -> bool:
+    """A refresh failure that says nothing about the sign-in: the same refresh token works later."""
+    if isinstance(exc, TlsError):
+        return False  # an untrusted certificate does not fix itself
+    return isinstance(exc, ServerUnavailable | UnreadableResponse | NetworkError)
+
+
 class TokenRefresher:
     """The ``refresh=`` hook for ``SalesforceClient``: trades the stored refresh token for a new
     access token. ``on_rotated`` receives a new refresh token when the org rotates them, so the caller
     can replace the one in the keyring before the old one stops working.
+
+    A transient failure (a 5xx, ``unknown_error`` "retry your request", a timeout, an unreadable
+    answer) is retried ``max_retries`` times with backoff, all within ``deadline`` seconds, and then
+    raised as it is — a ``ServerUnavailable``/``NetworkError``, so callers wait and retry.  Only an
+    ``OAuthError`` (``invalid_grant`` and friends) means the advisor must sign in again.
     """
 
     def __init__(
         self, login_url: str, consumer_key: str, refresh_token: str, *,
         consumer_secret: str | None = None, ca_file: str | None = None,
         on_rotated: Callable[[str], Awaitable[None] | None] | None = None,
+        max_retries: int = 2, retry_backoff: float = 1.0, retry_backoff_max: float = 8.0,
+        deadline: float = DEFAULT_DEADLINES.attempt,
     ) -> None:
         self.login_url = login_url
         self.consumer_key = consumer_key
@@ -256,19 +284,42 @@ class TokenRefresher:
         self._consumer_secret = consumer_secret
         self._ca_file = ca_file
         self._on_rotated = on_rotated
+        self.max_retries = max_retries
+        self.retry_backoff = retry_backoff
+        self.retry_backoff_max = retry_backoff_max
+        self.deadline = deadline
         self.refresh_count = 0  # successful refreshes
         self.attempts = 0  # calls to the token endpoint, successful or not
+        self.transient_failures = 0
         self.last: TokenResponse | None = None
 
     def __repr__(self) -> str:
         return f"TokenRefresher(login_url={self.login_url!r}, refreshes={self.refresh_count})"
 
     async def __call__(self) -> str:
-        self.attempts += 1
-        tokens = await refresh_access_token(
-            self.login_url, self.consumer_key, self._refresh_token,
-            consumer_secret=self._consumer_secret, ca_file=self._ca_file,
-        )
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + self.deadline
+        retry = 0
+        while True:
+            self.attempts += 1
+            try:
+                tokens = await refresh_access_token(
+                    self.login_url, self.consumer_key, self._refresh_token,
+                    consumer_secret=self._consumer_secret, ca_file=self._ca_file,
+                    deadline=max(0.1, ends - loop.time()),
+                )
+                break
+            except SalesforceError as exc:
+                if not _transient(exc):
+                    raise
+                self.transient_failures += 1
+                delay = backoff_delay(retry, self.retry_backoff, self.retry_backoff_max)
+                if retry >= self.max_retries or loop.time() + delay >= ends:
+                    log.warning("token refresh failed for now (%s); the sign-in is kept", exc.error_code)
+                    raise
+                retry += 1
+                log.info("token refresh: %s; retry %d/%d in %.2fs", exc.error_code, retry, self.max_retries, delay)
+                await asyncio.sleep(delay)
         self.refresh_count += 1
         self.last = tokens
         if tokens.refresh_token and tokens.refresh_token != self._refresh_token:

@@ -16,9 +16,18 @@ from urllib.parse import quote
 
 import httpx
 
-from app.salesforce.errors import MultipleMatches, SalesforceError
+from app.salesforce.errors import MultipleMatches, SalesforceError, UnreadableResponse
 from app.salesforce.limits import ApiUsage, usage_from_limits
 from app.salesforce.page_json import parse_page
+from app.salesforce.paging import PagingGuard
+from app.salesforce.response_check import (
+    check_composite,
+    check_query_page,
+    check_save_results,
+    diagnose,
+    expect_object,
+    unknown_outcome,
+)
 from app.salesforce.results import (
     CompositeResult,
     DeletedRecord,
@@ -27,7 +36,8 @@ from app.salesforce.results import (
     SaveResult,
     UpdatedRecords,
 )
-from app.salesforce.session import RefreshHook, RestSession
+from app.salesforce.session import RefreshHook, RestSession, json_of
+from app.salesforce.transport import Deadlines
 from app.salesforce.versions import MAX_API_VERSION
 
 __all__ = ["CompositeResult", "QueryPage", "RefreshHook", "SalesforceClient", "SaveResult"]
@@ -91,11 +101,12 @@ class SalesforceClient(RestSession):
         timeout: httpx.Timeout | float | None = None,
         max_api_version: str = MAX_API_VERSION,
         on_usage: Callable[[ApiUsage], None] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         super().__init__(
             instance_url, access_token, api_version=api_version, refresh=refresh, ca_file=ca_file,
             max_retries=max_retries, retry_backoff=retry_backoff, retry_backoff_max=retry_backoff_max,
-            timeout=timeout, max_api_version=max_api_version, on_usage=on_usage,
+            timeout=timeout, max_api_version=max_api_version, on_usage=on_usage, deadlines=deadlines,
         )
         self._describe_cache: dict[str, dict[str, Any]] = {}
         self._global_describe: dict[str, Any] | None = None
@@ -113,25 +124,31 @@ class SalesforceClient(RestSession):
         if len(self.instance_url) + len(path) + len(quote(soql)) + 3 > MAX_URI_LENGTH:
             raise ValueError("this query is too long for Salesforce; select fewer fields or split it")
         resp = await self.request("GET", path, params={"q": soql}, headers=self._batch_header(batch_size))
-        return QueryPage.from_json(await parse_page(resp.content))
+        return await _query_page(resp)
 
     async def query_more(self, next_records_url: str, *, batch_size: int | None = None) -> QueryPage:
         if not next_records_url.startswith("/services/data/"):
             raise ValueError(f"unexpected nextRecordsUrl: {next_records_url!r}")
         resp = await self.request("GET", next_records_url, headers=self._batch_header(batch_size))
-        return QueryPage.from_json(await parse_page(resp.content))
+        page = await _query_page(resp)
+        PagingGuard.check_step(next_records_url, page)
+        return page
 
     async def query(
         self, soql: str, include_deleted: bool = False, *, batch_size: int | None = None
     ) -> AsyncIterator[dict[str, Any]]:
-        """Every record of a query, following ``nextRecordsUrl`` across pages."""
+        """Every record of a query, following ``nextRecordsUrl`` across pages (``PagingLoop`` if the
+        pages lead back to one already read, or bring more records than the query counted)."""
         page = await self.query_page(soql, include_deleted=include_deleted, batch_size=batch_size)
+        guard = PagingGuard(page)
         while True:
             for record in page.records:
                 yield record
             if page.done or not page.next_records_url:
                 return
-            page = await self.query_more(page.next_records_url, batch_size=batch_size)
+            url = guard.next_url(page)
+            page = await self.query_more(url, batch_size=batch_size)
+            guard.add(page)
 
     async def query_list(self, soql: str, include_deleted: bool = False) -> list[dict[str, Any]]:
         return [record async for record in self.query(soql, include_deleted)]
@@ -149,7 +166,11 @@ class SalesforceClient(RestSession):
         """Create one record; returns its Id. Not retried once sent (``OutcomeUnknown`` if lost)."""
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/")
         resp = await self.request("POST", path, json_body=_body(fields), idempotent=False)
-        result = SaveResult.from_json(resp.json())
+        try:
+            data = expect_object(json_of(resp), "the new record", ("id",))
+        except UnreadableResponse as exc:
+            raise unknown_outcome(exc) from None
+        result = SaveResult.from_json(data)
         if not result.id:
             raise SalesforceError("Salesforce did not return the new record's Id.", status=resp.status_code)
         return result.id
@@ -160,8 +181,7 @@ class SalesforceClient(RestSession):
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}")
         params = {"fields": ",".join(_check_name(f) for f in fields)} if fields else None
         resp = await self.request("GET", path, params=params)
-        record: dict[str, Any] = resp.json()
-        return record
+        return expect_object(json_of(resp), "a record", ("attributes",))
 
     async def update(self, sobject: str, record_id: str, fields: Mapping[str, Any]) -> None:
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}")
@@ -188,7 +208,7 @@ class SalesforceClient(RestSession):
             )
         if resp.status_code == 204 or not resp.content:
             return SaveResult(None, True, [], None)
-        data = resp.json()
+        data = expect_object(json_of(resp), "the saved record")
         result = SaveResult.from_json(data)
         created = result.created if result.created is not None else resp.status_code == 201
         return SaveResult(result.id, True, [], created)
@@ -223,7 +243,7 @@ class SalesforceClient(RestSession):
             except SalesforceError as exc:
                 exc.partial_results = results
                 raise
-            results.extend(self._save_results(resp.json(), len(chunk)))
+            results.extend(self._save_results(resp, len(chunk), results, idempotent=True))
         return results
 
     @staticmethod
@@ -252,16 +272,22 @@ class SalesforceClient(RestSession):
             except SalesforceError as exc:
                 exc.partial_results = results
                 raise
-            results.extend(self._save_results(resp.json(), len(chunk)))
+            results.extend(self._save_results(resp, len(chunk), results, idempotent=idempotent))
         return results
 
     @staticmethod
-    def _save_results(data: Any, expected: int) -> list[SaveResult]:
-        items = data if isinstance(data, list) else []
-        results = [SaveResult.from_json(item) for item in items[:expected]]
-        # A short answer must not shift results onto the wrong records: pad with explicit failures.
-        results += [SaveResult.from_json(None)] * (expected - len(results))
-        return results
+    def _save_results(
+        resp: httpx.Response, expected: int, earlier: list[SaveResult], *, idempotent: bool
+    ) -> list[SaveResult]:
+        """One result per record sent, or an error: a short or shapeless answer must not be read as
+        failures (a create would then be sent again although Salesforce may have saved it)."""
+        try:
+            items = check_save_results(json_of(resp), expected)
+        except UnreadableResponse as exc:
+            error: SalesforceError = exc if idempotent else unknown_outcome(exc)
+            error.partial_results = earlier
+            raise error from None
+        return [SaveResult.from_json(item) for item in items]
 
     # -- Composite ----------------------------------------------------------------------------------
 
@@ -293,8 +319,10 @@ class SalesforceClient(RestSession):
             "POST", await self.data_path("composite"), idempotent=idempotent,
             json_body={"allOrNone": all_or_none, "compositeRequest": prepared},
         )
-        data = resp.json()
-        items = data.get("compositeResponse", []) if isinstance(data, dict) else []
+        try:
+            items = check_composite(json_of(resp), len(prepared))
+        except UnreadableResponse as exc:
+            raise exc if idempotent else unknown_outcome(exc) from None
         return [CompositeResult.from_json(item) for item in items]
 
     def sobject_url(self, sobject: str, record_id: str | None = None) -> str:
@@ -310,22 +338,18 @@ class SalesforceClient(RestSession):
         key = _check_name(sobject).lower()
         if key not in self._describe_cache:
             resp = await self.request("GET", await self.data_path(f"sobjects/{sobject}/describe"))
-            self._describe_cache[key] = resp.json()
+            self._describe_cache[key] = expect_object(json_of(resp), "a description", ("fields",))
         return self._describe_cache[key]
 
     async def describe_global(self) -> dict[str, Any]:
         if self._global_describe is None:
             resp = await self.request("GET", await self.data_path("sobjects"))
-            self._global_describe = resp.json()
+            self._global_describe = expect_object(json_of(resp), "the list of objects", ("sobjects",))
         return self._global_describe
-
-    def clear_describe_cache(self) -> None:
-        self._describe_cache.clear()
-        self._global_describe = None
 
     async def limits(self) -> dict[str, Any]:
         resp = await self.request("GET", await self.data_path("limits"))
-        data: dict[str, Any] = resp.json()
+        data = expect_object(json_of(resp), "the org's limits")
         self._note_usage(usage_from_limits(data) or self.usage)
         return data
 
@@ -333,16 +357,26 @@ class SalesforceClient(RestSession):
         """Ids changed in [start, end] (≤ 30 days back; seconds are ignored by Salesforce)."""
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/updated/")
         resp = await self.request("GET", path, params=_range(start, end))
-        data = resp.json()
+        data = expect_object(json_of(resp), "changed records", ("ids",))
         return UpdatedRecords([str(i) for i in data.get("ids", [])], data.get("latestDateCovered"))
 
     async def get_deleted(self, sobject: str, start: datetime, end: datetime) -> DeletedRecords:
         """Records deleted in [start, end] (≤ 15 days back)."""
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/deleted/")
         resp = await self.request("GET", path, params=_range(start, end))
-        data = resp.json()
+        data = expect_object(json_of(resp), "deleted records", ("deletedRecords",))
         records = [
             DeletedRecord(str(r.get("id")), r.get("deletedDate"))
             for r in data.get("deletedRecords", []) if isinstance(r, dict) and r.get("id")
         ]
         return DeletedRecords(records, data.get("earliestDateAvailable"), data.get("latestDateCovered"))
+
+
+async def _query_page(resp: httpx.Response) -> QueryPage:
+    """A checked page of query results: never ``{}`` read as "no rows"."""
+    try:
+        data = await parse_page(resp.content)
+    except ValueError:  # not JSON, cut off, invalid UTF-8 (all ValueErrors)
+        raise diagnose(resp.content, resp.headers.get("content-type", ""), status=resp.status_code) from None
+    return QueryPage.from_json(check_query_page(data))
+

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -97,6 +98,43 @@ class TlsError(NetworkError):
     """The server's certificate was not trusted. Never bypassed; the advisor's IT must fix the trust."""
 
     default_code = "TLS_ERROR"
+
+
+class DeadlineExceeded(NetworkError):
+    """Salesforce (or something pretending to be it) took longer than the call's total deadline:
+    silent, dripping bytes, or never finishing its answer."""
+
+    default_code = "DEADLINE_EXCEEDED"
+
+
+class ResponseProblem(StrEnum):
+    """What was wrong with an answer that arrived but could not be used (the ``error_code``)."""
+
+    NOT_JSON = "NOT_JSON"  # an HTML page or plain text where data was expected
+    TRUNCATED = "TRUNCATED_JSON"  # JSON that stops half-way (or is otherwise broken)
+    INVALID_UTF8 = "INVALID_UTF8"
+    WRONG_SHAPE = "WRONG_SHAPE"  # valid JSON, but not what this call answers (e.g. ``{}`` for a query)
+    ERROR_BODY = "ERROR_IN_SUCCESS"  # a 2xx whose body is Salesforce's error list
+    REDIRECT = "REDIRECTED"  # a 3xx, e.g. to a login page or a captive portal
+    TOO_LARGE = "RESPONSE_TOO_LARGE"
+    PAGING_LOOP = "PAGING_LOOP"  # ``nextRecordsUrl`` leads back to a page already read
+
+
+class UnreadableResponse(SalesforceError):
+    """An answer arrived but cannot be trusted. Never read as "no records": try again later.
+
+    ``problem`` says what was wrong; ``error_code`` is its value.
+    """
+
+    default_code = "UNREADABLE_RESPONSE"
+
+    def __init__(self, message: str, problem: ResponseProblem, **kwargs: Any) -> None:
+        super().__init__(message, error_code=problem.value, **kwargs)
+        self.problem = problem
+
+
+class PagingLoop(UnreadableResponse):
+    """Query paging does not end (a ``nextRecordsUrl`` seen before, or more records than promised)."""
 
 
 class OutcomeUnknown(SalesforceError):

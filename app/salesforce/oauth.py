@@ -9,6 +9,7 @@ trailing slash, error bodies as JSON or as form encoding.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
@@ -19,12 +20,24 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from app.salesforce import urls
-from app.salesforce.errors import SalesforceError, ServerUnavailable
+from app.salesforce.errors import (
+    DeadlineExceeded,
+    ResponseProblem,
+    SalesforceError,
+    ServerUnavailable,
+)
 from app.salesforce.oauth_errors import OAuthFailure, Stage, oauth_error
-from app.salesforce.transport import make_http_client, network_error
+from app.salesforce.response_check import diagnose, unreadable
+from app.salesforce.transport import DEFAULT_DEADLINES, make_http_client, network_error
 from app.salesforce.versions import version_from_rest_url
 
 log = logging.getLogger(__name__)
+
+# OAuth ``error`` codes that say "the service hiccupped", not "this sign-in is bad": the same request
+# works a moment later.  ``unknown_error`` ("retry your request", HTTP 500) is Salesforce's; the other
+# two are RFC 6749's for an authorization server in trouble (§4.1.2.1).  Salesforce's codes:
+# https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm
+TRANSIENT_OAUTH_CODES = frozenset({"unknown_error", "server_error", "temporarily_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -98,14 +111,21 @@ def parse_oauth_error_body(body: bytes, content_type: str = "") -> tuple[str, st
 def _error_from(resp: httpx.Response, stage: Stage, *, secret_sent: bool | None, callback_url: str | None
                 ) -> SalesforceError:
     code, desc = parse_oauth_error_body(resp.content, resp.headers.get("content-type", ""))
+    if stage == "refresh" and code.lower() == "rate_limit_exceeded":
+        return ServerUnavailable(
+            "Salesforce is refusing sign-ins for a moment because there were too many attempts. "
+            "Notebridge tries again by itself; you stay signed in.", status=resp.status_code, error_code=code,
+        )
+    if resp.status_code >= 500 or resp.status_code == 429 or code.lower() in TRANSIENT_OAUTH_CODES:
+        then = ("Notebridge tries again by itself; you stay signed in." if stage == "refresh"
+                else "Try again in a few minutes.")
+        return ServerUnavailable(
+            f"Salesforce's sign-in service is not answering right now (HTTP {resp.status_code}). {then}",
+            status=resp.status_code, error_code=code or None,
+        )
     if code:
         return oauth_error(code, desc, stage=stage, status=resp.status_code, callback_url=callback_url,
                            secret_sent=secret_sent)
-    if resp.status_code >= 500:
-        return ServerUnavailable(
-            f"Salesforce's sign-in service is not answering right now (HTTP {resp.status_code}). "
-            "Try again in a few minutes.", status=resp.status_code,
-        )
     return OAuthFailure(
         f"Salesforce answered the sign-in with an unexpected page (HTTP {resp.status_code}).",
         "Check the login address (production, sandbox or your My Domain) and try again.",
@@ -113,11 +133,20 @@ def _error_from(resp: httpx.Response, stage: Stage, *, secret_sent: bool | None,
     )
 
 
-async def _post_form(login_url: str, path_url: str, form: dict[str, str], *, ca_file: str | None
-                     ) -> httpx.Response:
-    async with make_http_client(login_url, ca_file=ca_file) as http:
+async def _post_form(login_url: str, path_url: str, form: dict[str, str], *, ca_file: str | None,
+                     deadline: float | None = None) -> httpx.Response:
+    """POST a form to an OAuth endpoint, the whole answer within ``deadline`` seconds."""
+    deadlines = DEFAULT_DEADLINES
+    limit = deadline if deadline is not None else deadlines.call
+    async with make_http_client(login_url, ca_file=ca_file, timeout=deadlines.timeout()) as http:
         try:
-            return await http.post(path_url, data=form)
+            async with asyncio.timeout(limit):
+                return await http.post(path_url, data=form)
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"Salesforce's sign-in service did not answer within {limit:g} seconds. "
+                "Notebridge tries again by itself."
+            ) from None
         except httpx.HTTPError as exc:
             raise network_error(exc, login_url) from None
 
@@ -141,20 +170,32 @@ async def exchange_code(
 
 async def refresh_access_token(
     login_url: str, consumer_key: str, refresh_token: str, *,
-    consumer_secret: str | None = None, ca_file: str | None = None,
+    consumer_secret: str | None = None, ca_file: str | None = None, deadline: float | None = None,
 ) -> TokenResponse:
     """A new access token. Raises ``SignInExpired`` when the refresh token is dead (sign in again).
 
+    Only an OAuth error about the grant or the app (``invalid_grant``, ``invalid_client``, …) is an
+    ``OAuthError``.  A 5xx, ``unknown_error``, a redirect or an unreadable answer is transient
+    (``ServerUnavailable`` / ``UnreadableResponse`` / ``NetworkError``): the refresh token still works.
     With refresh-token rotation on, the answer carries a new refresh token and the old one stops
     working: the caller must store ``refresh_token`` when it is present.
     """
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": consumer_key}
     if consumer_secret:
         form["client_secret"] = consumer_secret
-    resp = await _post_form(login_url, urls.token_endpoint(login_url), form, ca_file=ca_file)
+    resp = await _post_form(login_url, urls.token_endpoint(login_url), form, ca_file=ca_file, deadline=deadline)
+    if resp.is_redirect:  # a captive portal or a proxy's login page: nothing said about the grant
+        raise unreadable(ResponseProblem.REDIRECT, f"HTTP {resp.status_code}", status=resp.status_code)
     if resp.status_code != 200:
         raise _error_from(resp, "refresh", secret_sent=bool(consumer_secret), callback_url=None)
-    return parse_token_response(_json(resp))
+    try:
+        data = resp.json()
+    except ValueError:
+        raise diagnose(resp.content, resp.headers.get("content-type", ""), status=200) from None
+    if not isinstance(data, dict) or not data.get("access_token") or not data.get("instance_url"):
+        raise unreadable(ResponseProblem.WRONG_SHAPE, "no access token in it", status=200)
+    return parse_token_response(data)
+
 
 
 async def revoke(login_url: str, token: str, *, ca_file: str | None = None) -> bool:

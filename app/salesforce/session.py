@@ -10,6 +10,11 @@ Rules, in the order a request meets them:
    that are safe to repeat. A connection that failed before the request was sent is always safe.
    A create whose response was lost raises ``OutcomeUnknown`` instead: re-sending could duplicate.
 4. ``REQUEST_LIMIT_EXCEEDED`` is raised at once, never retried.
+5. Every call has a total deadline (``Deadlines``): each attempt, body included, must finish within
+   ``attempt`` seconds and the call with its retries within ``call`` seconds, so a silent or
+   dripping server costs bounded time; a body past ``max_body_bytes`` is cut off. A redirect (e.g.
+   to a login page) is never followed. These raise ``DeadlineExceeded`` / ``UnreadableResponse`` —
+   or ``OutcomeUnknown`` for a write that is not safe to repeat, since it may have been saved.
 """
 
 from __future__ import annotations
@@ -23,18 +28,25 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.salesforce import urls
+from app.salesforce.bounded_read import AttemptTimedOut, send_bounded
 from app.salesforce.errors import (
+    DeadlineExceeded,
     OutcomeUnknown,
+    ResponseProblem,
     SalesforceError,
     SessionExpired,
     TlsError,
+    UnreadableResponse,
     error_from_response,
     parse_error_details,
 )
 from app.salesforce.limits import ApiUsage, usage_from_headers
+from app.salesforce.response_check import diagnose, unknown_outcome, unreadable
 from app.salesforce.transport import (
+    DEFAULT_DEADLINES,
     MAYBE_SENT_ERRORS,
     NOT_SENT_ERRORS,
+    Deadlines,
     backoff_delay,
     make_http_client,
     network_error,
@@ -48,18 +60,9 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELET
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # A gateway timing out or failing may have passed a write on to Salesforce before giving up.
 _AMBIGUOUS_STATUSES = frozenset({502, 504})
-
-
-def _release_stream(resp: httpx.Response) -> None:
-    """Let a read response be freed as soon as nobody holds it.
-
-    httpx's ``Response`` and the stream wrapper it keeps point at each other, so every response — a
-    query page holds its whole 1.5 MB body — waited for Python's cyclic collector, which a pull
-    pauses (see ``app.sync.gc_pause``).  The body is read by now (``request`` does not stream), so
-    the stream can go.
-    """
-    if resp.is_stream_consumed:
-        resp.stream = httpx.ByteStream(b"")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# The request may have reached Salesforce: a network error after sending, or our own deadline.
+_MAYBE_SENT: tuple[type[Exception], ...] = (*MAYBE_SENT_ERRORS, AttemptTimedOut)
 
 
 class RestSession:
@@ -77,6 +80,7 @@ class RestSession:
         timeout: httpx.Timeout | float | None = None,
         max_api_version: str = MAX_API_VERSION,
         on_usage: Callable[[ApiUsage], None] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         parts = urlsplit(instance_url.strip())
         local = urls.is_local_host(parts.hostname or "")
@@ -93,6 +97,9 @@ class RestSession:
         self.retry_backoff = retry_backoff
         self.retry_backoff_max = retry_backoff_max
         self._on_usage = on_usage
+        self.deadlines = deadlines or DEFAULT_DEADLINES
+        if timeout is None:
+            timeout = self.deadlines.timeout()
         self._http = make_http_client(self.instance_url, ca_file=ca_file, timeout=timeout)
         self._refresh_lock = asyncio.Lock()
         self._version_lock = asyncio.Lock()
@@ -151,7 +158,10 @@ class RestSession:
         async with self._version_lock:
             if not self._api_version:
                 resp = await self.request("GET", "/services/data/", counts=False)
-                version = pick_version(_json(resp), self._max_api_version)
+                listed = json_of(resp)
+                if not isinstance(listed, list) or not all(isinstance(v, dict) for v in listed):
+                    raise unreadable(ResponseProblem.WRONG_SHAPE, "expected the list of API versions")
+                version = pick_version(listed, self._max_api_version)
                 if version is None:
                     raise SalesforceError(
                         "This Salesforce org does not offer an API version Notebridge can use.",
@@ -190,25 +200,28 @@ class RestSession:
             idempotent = method in IDEMPOTENT_METHODS
         url = self._resolve(path)
         shown = urlsplit(url).path  # log the path only: query strings may carry customer data
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.deadlines.call
         attempt = 0
         refreshed = False
         maybe_sent_before = False
         while True:
             token = self._token
             request_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+            budget = min(self.deadlines.attempt, deadline - loop.time())
+            if budget <= 0:
+                raise self._deadline_error(idempotent, maybe_sent_before)
             try:
-                resp = await self._http.request(
-                    method, url, params=params, json=json_body, headers=request_headers
-                )
+                resp = await self._attempt(method, url, params, json_body, request_headers, budget)
             except NOT_SENT_ERRORS as exc:
                 failure = network_error(exc, url)
                 if isinstance(failure, TlsError):
                     raise failure from None  # an untrusted certificate will not fix itself on retry
-                if attempt < self.max_retries:
-                    attempt = await self._pause(attempt, f"{method} {shown}: {type(exc).__name__}")
+                if await self._retry(attempt, deadline, f"{method} {shown}: {type(exc).__name__}"):
+                    attempt += 1
                     continue
                 raise failure from None
-            except MAYBE_SENT_ERRORS as exc:
+            except _MAYBE_SENT as exc:
                 if counts:
                     self.api_calls += 1
                 if not idempotent:
@@ -218,21 +231,28 @@ class RestSession:
                         "known whether Salesforce saved it. Check before sending it again.",
                     ) from None
                 maybe_sent_before = True
-                if attempt < self.max_retries:
-                    attempt = await self._pause(attempt, f"{method} {shown}: {type(exc).__name__}")
+                if await self._retry(attempt, deadline, f"{method} {shown}: {type(exc).__name__}"):
+                    attempt += 1
                     continue
+                if isinstance(exc, AttemptTimedOut):
+                    raise self._deadline_error(idempotent, maybe_sent_before) from None
                 raise network_error(exc, url) from None
+            except UnreadableResponse as exc:  # too large: it will be as large the next time
+                if counts:
+                    self.api_calls += 1
+                raise unknown_outcome(exc) if not idempotent else exc from None
             except httpx.HTTPError as exc:
                 raise network_error(exc, url) from None
 
             if counts:
                 self.api_calls += 1
-            _release_stream(resp)
             self._note_usage(usage_from_headers(resp.headers))
             status = resp.status_code
             log.debug("%s %s -> %s", method, shown, status)
             if status < 300 or (status == 300 and method == "PATCH"):
                 return resp
+            if status in _REDIRECTS:
+                raise self._redirected(resp, idempotent)
             if status == 401 and not refreshed and self._is_session_error(resp):
                 refreshed = True
                 await self._refresh_after(token)
@@ -243,10 +263,10 @@ class RestSession:
             if gone_ok_after_retry and maybe_sent_before and error.error_code == "ENTITY_IS_DELETED":
                 return resp
             retryable = status in RETRY_STATUSES and error.error_code != "REQUEST_LIMIT_EXCEEDED"
-            if retryable and idempotent and attempt < self.max_retries:
-                attempt = await self._pause(
-                    attempt, f"{method} {shown}: HTTP {status}", resp.headers.get("retry-after")
-                )
+            if retryable and idempotent and await self._retry(
+                attempt, deadline, f"{method} {shown}: HTTP {status}", resp.headers.get("retry-after")
+            ):
+                attempt += 1
                 continue
             if not idempotent and status in _AMBIGUOUS_STATUSES:
                 raise OutcomeUnknown(
@@ -256,12 +276,45 @@ class RestSession:
                 )
             raise error
 
-    async def _pause(self, attempt: int, why: str, retry_after: str | None = None) -> int:
+    async def _attempt(
+        self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any,
+        headers: Mapping[str, str], budget: float,
+    ) -> httpx.Response:
+        request = self._http.build_request(method, url, params=params, json=json_body, headers=headers)
+        return await send_bounded(self._http, request, budget, self.deadlines.max_body_bytes)
+
+    async def _retry(self, attempt: int, deadline: float, why: str, retry_after: str | None = None) -> bool:
+        """Pause before the next attempt; False when retries are spent or no time would be left."""
+        if attempt >= self.max_retries:
+            return False
         delay = backoff_delay(attempt, self.retry_backoff, self.retry_backoff_max, retry_after)
+        if asyncio.get_running_loop().time() + delay >= deadline:
+            log.info("%s; no time left for a retry", why)
+            return False
         log.info("%s; retry %d/%d in %.2fs", why, attempt + 1, self.max_retries, delay)
         self.retry_count += 1
         await asyncio.sleep(delay)
-        return attempt + 1
+        return True
+
+    def _deadline_error(self, idempotent: bool, maybe_sent: bool) -> SalesforceError:
+        seconds = f"{self.deadlines.call:g}"
+        if not idempotent and maybe_sent:
+            return OutcomeUnknown(
+                f"Salesforce did not finish answering within {seconds} seconds after the request was "
+                "sent, so it is not known whether Salesforce saved it. Check before sending it again.",
+                error_code="DEADLINE_EXCEEDED",
+            )
+        return DeadlineExceeded(
+            f"Salesforce did not finish answering within {seconds} seconds. Notebridge will try again later."
+        )
+
+    def _redirected(self, resp: httpx.Response, idempotent: bool) -> SalesforceError:
+        """A 3xx is never followed (it would carry the token elsewhere): say where it pointed."""
+        target = urlsplit(resp.headers.get("location", ""))
+        where = "a sign-in page" if "login" in (target.path + (target.hostname or "")).lower() else "another page"
+        error = unreadable(ResponseProblem.REDIRECT, f"HTTP {resp.status_code} to {where}", status=resp.status_code)
+        # A redirect normally means the request was not carried out; a write is still checked first.
+        return error if idempotent else unknown_outcome(error)
 
     @staticmethod
     def _is_session_error(resp: httpx.Response) -> bool:
@@ -298,8 +351,9 @@ class RestSession:
         return self.instance_url + path
 
 
-def _json(resp: httpx.Response) -> Any:
+def json_of(resp: httpx.Response) -> Any:
+    """The body's JSON, or ``UnreadableResponse`` saying why not (a page, invalid UTF-8, cut off)."""
     try:
         return resp.json()
-    except ValueError:
-        return None
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+        raise diagnose(resp.content, resp.headers.get("content-type", ""), status=resp.status_code) from None

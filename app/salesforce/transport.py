@@ -14,18 +14,43 @@ import contextlib
 import secrets
 import ssl
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 import truststore
 
 from app import __version__
-from app.salesforce.errors import NetworkError, SalesforceError, TlsError
+from app.salesforce.errors import DeadlineExceeded, NetworkError, SalesforceError, TlsError
 from app.salesforce.urls import is_local_host
 
 USER_AGENT = f"Notebridge/{__version__}"
-# Reads are generous: a 2000-record query page or a 200-record collection can take a while to build.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=15.0, read=120.0, write=60.0, pool=60.0)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long one call to Salesforce may take, and how much it may send back.
+
+    ``read`` is the longest silence between two pieces of an answer (httpx's read timeout) — a
+    2000-record query page normally starts arriving within seconds.  Silence alone is not enough: a
+    server dripping a byte a second never goes silent, so ``attempt`` bounds one whole request and
+    its answer, and ``call`` bounds a logical call including its retries and the pauses between
+    them.  ``max_body_bytes``: a query page of 2000 contacts is ~1.5 MB; an answer 20 times that is
+    not a real answer.
+    """
+
+    read: float = 30.0
+    attempt: float = 60.0
+    call: float = 120.0
+    connect: float = 15.0
+    max_body_bytes: int = 32 * 1024 * 1024
+
+    def timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.read, pool=self.read)
+
+
+DEFAULT_DEADLINES = Deadlines()
+DEFAULT_TIMEOUT = DEFAULT_DEADLINES.timeout()
 DEFAULT_LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=60.0)
 
 # Exceptions raised before any byte of the request could have reached the server: always safe to
@@ -104,7 +129,7 @@ def network_error(exc: Exception, url: str) -> SalesforceError:
             return TlsError(f"The secure connection to {host} failed ({cause.reason or cause}).")
         cause = cause.__cause__ or cause.__context__
     if isinstance(exc, httpx.TimeoutException):
-        return NetworkError(f"{host} did not answer in time. Check your internet connection.")
+        return DeadlineExceeded(f"{host} did not answer in time. Check your internet connection.")
     if isinstance(exc, httpx.ProxyError):
         return NetworkError(f"The proxy server refused the connection to {host}. Check the proxy settings.")
     return NetworkError(f"Could not reach {host}. Check your internet connection. ({type(exc).__name__})")

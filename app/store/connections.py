@@ -35,10 +35,6 @@ def get_active(session: Session) -> Connection | None:
     return session.exec(statement).first()
 
 
-def list_all(session: Session) -> list[Connection]:
-    return list(session.exec(select(Connection).order_by(col(Connection.id))))
-
-
 def save_sign_in(session: Session, *, org_id: str, user_id: str, **fields: Any) -> Connection:
     """Insert or refresh the row for this org user (reconnecting keeps its id, so its workspace)."""
     row = session.exec(

@@ -28,6 +28,7 @@ from sqlmodel import Session, col
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store import workspace_lock
 from app.store.models import Contact, Note, Task
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
@@ -209,7 +210,7 @@ def _person(session: Session, connection_id: int, sf_id: str | None) -> Person |
 
 
 def _work(session: Session, row: OutboxRow) -> PushWork | None:
-    if row.kind not in ("note", "task"):  # "person" rows are pushed by app.sync.prospect_push
+    if row.kind not in ("note", "task"):  # "person" rows are pushed by app.sync.push.prospects
         return None
     if row.kind == "note":
         note = notes_repo.get(session, row.item_id)
@@ -230,7 +231,9 @@ def due(
 
     Queued items, waiting items whose time has come, and items left ``sending`` (a crash mid-push).
     ``outbox_ids`` ("push this one now") also takes waiting items before their time.
+    Only the workspace's writer process may take rows (:func:`workspace_lock.require_writer`).
     """
+    workspace_lock.require_writer(session)
     query = select(*T.columns).where(T.c.connection_id == connection_id)
     if outbox_ids is not None:
         query = query.where(T.c.id.in_(list(outbox_ids)), T.c.state.in_(("queued", "sending", "waiting")))
@@ -249,21 +252,6 @@ def due(
             out.append(work)
     return out
 
-
-
-def record_created(session: Session, outbox_id: int, remote_id: str, remote_type: str, *,
-                   pushed_hash: str | None = None) -> None:
-    """Step one of a two-step create (ContentNote before its link): the record exists in Salesforce.
-
-    ``pushed_hash`` (what was created) is kept on the note: it is the baseline for later conflict
-    checks even if the note is edited before its link is made."""
-    row = get(session, outbox_id)
-    if row is None:
-        return
-    session.execute(update(T).where(T.c.id == outbox_id).values(
-        remote_id=remote_id, sent_at=None, sent_payload=None, updated_at=utcnow()))
-    _set_item_state(session, row.kind, row.item_id, _ITEM_STATE.get(row.state, "sending"), remote_id=remote_id,
-                    remote_type=remote_type, last_pushed_hash=pushed_hash)
 
 
 def clear_unknown(session: Session, outbox_id: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
+from app.store import workspace_lock
 from app.store.models import Note, Task
 from app.store.outbox import OutboxRow, T, _row
 from app.store.tables import table_of
@@ -51,7 +52,9 @@ def mark_sending(session: Session, sent: Sequence[tuple[int, Any]], now: datetim
     """Record, before the request leaves, that these items are being sent and exactly what is sent.
 
     Bulk statements: this runs before every batch of up to 200 records, and row-by-row ORM work
-    here would hold the interpreter long enough to stall the UI's event loop."""
+    here would hold the interpreter long enough to stall the UI's event loop.  Only the workspace's
+    writer process may send (:func:`workspace_lock.require_writer`)."""
+    workspace_lock.require_writer(session)
     now = now or utcnow()
     kinds = _kinds(session, [outbox_id for outbox_id, _ in sent])
     rows = [{"oid": oid, "payload": payload} for oid, payload in sent if oid in kinds]
@@ -68,7 +71,7 @@ def mark_sending(session: Session, sent: Sequence[tuple[int, Any]], now: datetim
 
 
 def record_created_many(session: Session, created: Sequence[tuple[int, str, str | None]]) -> None:
-    """Bulk :func:`record_created` for ContentNotes: (outbox id, remote id, pushed hash)."""
+    """Record the created ContentNotes in bulk: (outbox id, remote id, pushed hash)."""
     kinds = _kinds(session, [c[0] for c in created])
     created = [c for c in created if c[0] in kinds]
     if not created:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 
 from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
-from app.store import search_text
+from app.store import search_text, workspace_lock
 from app.store.models import Account, Contact, Note, Task
 from app.store.outbox import OutboxRow
 from app.store.outbox import T as OUTBOX
@@ -226,6 +226,8 @@ def enqueue(session: Session, contact_id: int) -> OutboxRow:
 
 
 def due(session: Session, connection_id: int, now: datetime) -> list[tuple[OutboxRow, ProspectDraft]]:
+    """People to create in Salesforce; only the workspace's writer process may take them."""
+    workspace_lock.require_writer(session)
     ids = session.execute(select(OUTBOX.c.id).where(
         OUTBOX.c.connection_id == connection_id, OUTBOX.c.kind == PERSON_KIND,
         or_(OUTBOX.c.state.in_(("queued", "sending")),
@@ -244,6 +246,7 @@ def due(session: Session, connection_id: int, now: datetime) -> list[tuple[Outbo
 
 def mark_sending(session: Session, outbox_id: int, payload: Any) -> None:
     """Committed before the request leaves: after a crash we know what to look for."""
+    workspace_lock.require_writer(session)
     now = utcnow()
     session.execute(update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(
         state="sending", sent_at=now, sent_payload=payload, attempts=OUTBOX.c.attempts + 1, updated_at=now))

@@ -30,6 +30,10 @@ _MAX_QUERY_TOKENS = 8
 _PLAIN_KEY = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 # The punctuation phone numbers are usually written with; what is left is normally just digits.
 _PHONE_PUNCTUATION = str.maketrans("", "", " ()+-./")
+# Surrogate code points: a Python str can hold them (a half-typed emoji, text pasted from a broken
+# source, Qt handing over an unpaired UTF-16 unit), but they cannot be encoded as UTF-8, so SQLite
+# would raise UnicodeEncodeError on the keystroke.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def fold(text: str) -> str:
@@ -138,9 +142,17 @@ class SearchQuery:
         return _fts_string(self.digits)
 
 
+def encodable(text: str) -> str:
+    """``text`` as something SQLite can take: a surrogate pair split into two code points is joined
+    into its character, and a lone surrogate (which stands for no character) is dropped."""
+    if not _SURROGATES.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "ignore")
+
+
 def parse_query(text: str) -> SearchQuery:
     """Turn what the advisor typed into probes.  Every word is a prefix (search as you type)."""
-    text = (text or "")[:_MAX_QUERY_CHARS].strip()
+    text = encodable(text or "")[:_MAX_QUERY_CHARS].strip()
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)][:_MAX_QUERY_TOKENS]
     fts = " AND ".join(_fts_string(w) + "*" for w in words)
     fts_words = " AND ".join(_fts_string(w) for w in words)

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy import delete as sql_delete
 from sqlmodel import Session, col
 
 from app.store.models import Setting
@@ -60,11 +59,6 @@ def get_all(session: Session, connection_id: int | None) -> dict[str, Any]:
     """Every setting in one scope, e.g. for a settings screen or a support bundle."""
     stmt = select(Setting).where(_scope(connection_id)).order_by(col(Setting.key))
     return {row.key: row.value for row in session.execute(stmt).scalars()}
-
-
-def delete_all(session: Session, connection_id: int | None) -> int:
-    result = session.exec(sql_delete(Setting).where(_scope(connection_id)))
-    return int(result.rowcount or 0)
 
 
 def _scope(connection_id: int | None) -> ColumnElement[bool]:

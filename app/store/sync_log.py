@@ -12,7 +12,7 @@ loads; the log is for support, not an archive).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -139,12 +139,6 @@ def calls_since(session: Session, connection_id: int, since: datetime) -> int:
     """API calls the logged runs made since ``since`` (pull runs and push items)."""
     return int(session.execute(select(func.coalesce(func.sum(T.c.api_calls), 0)).where(
         T.c.connection_id == connection_id, T.c.started_at >= since)).scalar_one())
-
-
-def by_ids(session: Session, ids: Sequence[int]) -> list[LogRow]:
-    if not ids:
-        return []
-    return [_row(r) for r in session.execute(select(*T.columns).where(T.c.id.in_(list(ids)))).all()]
 
 
 def _row(r: Row[*tuple[Any, ...]]) -> LogRow:

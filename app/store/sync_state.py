@@ -65,11 +65,6 @@ def get_cursor(session: Session, connection_id: int, key: str) -> CursorState | 
     return _state(row) if row is not None else None
 
 
-def all_cursors(session: Session, connection_id: int) -> dict[str, CursorState]:
-    rows = session.execute(select(SyncCursor).where(col(SyncCursor.connection_id) == connection_id)).scalars()
-    return {row.object: _state(row) for row in rows}
-
-
 def save_cursor(
     session: Session,
     connection_id: int,
@@ -199,13 +194,6 @@ def add_picked(session: Session, connection_id: int, sf_ids: Iterable[str]) -> l
             current.append(sf_id)
     if len(current) > MAX_PICKED:
         raise ValueError(f"pick mode keeps at most {MAX_PICKED:,} records; switch to syncing all clients")
-    settings.put(session, connection_id, PICKED_KEY, current)
-    return current
-
-
-def remove_picked(session: Session, connection_id: int, sf_ids: Iterable[str]) -> list[str]:
-    drop = set(sf_ids)
-    current = [i for i in picked_ids(session, connection_id) if i not in drop]
     settings.put(session, connection_id, PICKED_KEY, current)
     return current
 

@@ -19,7 +19,13 @@ from typing import Any, Literal
 from app import secrets
 from app.salesforce.auth import SignInResult, TokenRefresher
 from app.salesforce.client import SalesforceClient
-from app.salesforce.errors import NetworkError, RequestLimitExceeded, SalesforceError, ServerUnavailable
+from app.salesforce.errors import (
+    NetworkError,
+    RequestLimitExceeded,
+    SalesforceError,
+    ServerUnavailable,
+    UnreadableResponse,
+)
 from app.salesforce.oauth import revoke
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database
@@ -275,7 +281,7 @@ class ConnectionManager:
         except RequestLimitExceeded:
             return self._attention("Your org has used all of today's Salesforce API calls.",
                                    "Notebridge waits and tries again automatically; nothing is lost.")
-        except (NetworkError, ServerUnavailable):
+        except (NetworkError, ServerUnavailable, UnreadableResponse):  # transient: stay signed in
             status = replace(self.status, offline=True) if self.status.state == "connected" else ConnectionStatus(
                 "connected", "Salesforce cannot be reached right now.", "Notebridge will retry by itself.", True)
             self._set_status(status)
@@ -289,7 +295,8 @@ class ConnectionManager:
         """Engines call this with errors they saw, so the badge reflects reality between checks."""
         if isinstance(exc, OAuthError):
             self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
-        elif isinstance(exc, (NetworkError, ServerUnavailable)) and self.status.state == "connected":
+        elif isinstance(exc, NetworkError | ServerUnavailable | UnreadableResponse) \
+                and self.status.state == "connected":
             self._set_status(replace(self.status, offline=True))
 
     def report_success(self) -> None:

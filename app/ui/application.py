@@ -1,8 +1,8 @@
 """Create the QApplication and run the GUI on the qasync loop (asyncio inside Qt, one thread).
 
-Start-up order matters: the single-instance check comes before anything touches the workspace, crash
-hooks before the first window, and the loop's exception handler before the first task. Shutdown is
-the reverse: cancel tasks, close HTTP clients and the database, then let Qt go.
+Start-up order matters: the single-instance check (the workspace lock) comes before anything touches
+the workspace, crash hooks before the first window, and the loop's exception handler before the first
+task. Shutdown is the reverse: cancel tasks, close HTTP clients and the database, then let Qt go.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from collections.abc import Awaitable, Callable
 
 import qasync
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__, crash
 from app.paths import AppPaths
+from app.store import StoreError
+from app.store.workspace_lock import busy_message
 from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
 from app.ui.resources import app_icon, stylesheet
-from app.ui.single_instance import SingleInstance
+from app.ui.single_instance import Launch, SingleInstance
 from app.ui.theme import Theme, apply_theme
 
 log = logging.getLogger(__name__)
@@ -58,16 +60,36 @@ def create_qapplication(theme: Theme = "system", argv: list[str] | None = None) 
     return app
 
 
+def tell_user(message: str) -> None:
+    """Say why Notebridge is not opening: on stderr, and in a dialog when there is a screen to show it."""
+    print(message, file=sys.stderr, flush=True)
+    if QApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.information(None, APP_NAME, message)
+
+
 GuiMain = Callable[[QApplication, SingleInstance, str | None], Awaitable[int]]
 
 
 def run_gui(app_paths: AppPaths, theme: Theme, gui_main: GuiMain) -> int:
-    """Acquire the single-instance lock, install crash hooks, run `gui_main` on the qasync loop."""
+    """Take the workspace (or raise the Notebridge that has it), install crash hooks, run `gui_main`.
+
+    Exit codes of a launch that does not open: 0 when the first window was raised, 1 when another
+    Notebridge has this workspace but could not be reached (said on stderr and, with a screen, in a
+    dialog), 2 when the workspace cannot be locked at all.
+    """
     app = create_qapplication(theme)
-    instance = SingleInstance(app_paths.data)
-    if not instance.acquire():
+    instance = SingleInstance(app_paths.data, app_paths.database)
+    try:
+        launch = instance.claim()
+    except StoreError as exc:  # the workspace cannot be locked at all: refuse rather than risk two senders
+        tell_user(str(exc))
+        return 2
+    if launch is Launch.RAISED:
         print(f"{APP_NAME} is already running; its window has been brought to the front.")
         return 0
+    if launch is Launch.UNREACHABLE:
+        tell_user(busy_message(app_paths.database))
+        return 1
     previous_crash = crash.install(app_paths.crash_file)
     crash.set_reporter(lambda headline, details: show_crash_dialog(headline, details, app.activeWindow()))
 

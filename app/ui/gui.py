@@ -1,21 +1,26 @@
-"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it."""
+"""The GUI coroutine: open the workspace, compose the window, wait for the advisor to close it (or for
+SIGTERM/SIGINT, which quit the same way)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths
+from app.store import StoreError, WorkspaceOpenError
 from app.sync.connection import ConnectionManager
+from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
 from app.ui.demo import EmbeddedDemo
 from app.ui.main_window import MainWindow
 from app.ui.shell import Shell
 from app.ui.single_instance import SingleInstance
+from app.ui.termination import QuitOnSignals
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +30,43 @@ async def gui_main(
     demo: bool = False,
 ) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after clean-up, not when the window disappears
-    context = await AppContext.open(app_paths)
-    embedded_demo = EmbeddedDemo()
-    context.on_close("demo org", embedded_demo.stop)
-    window = MainWindow()
     closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    def request_close() -> None:
+    # SIGTERM/SIGINT quit like closing the window (editors saved, database closed), through all of
+    # the clean-up below; a second signal meanwhile is ignored.
+    def quit_on_signal(_name: str) -> None:
         if not closed.done():
             closed.set_result(0)
 
-    window.close_requested.connect(request_close)
+    with QuitOnSignals(asyncio.get_running_loop(), quit_on_signal):
+        return await _run(instance, previous_crash, closed, app_paths=app_paths, demo=demo)
+
+
+async def _run(
+    instance: SingleInstance, previous_crash: str | None, closed: asyncio.Future[int], *,
+    app_paths: AppPaths, demo: bool,
+) -> int:
+    try:
+        context = await AppContext.open(app_paths)
+    except StoreError as exc:  # read-only folder, full disk, held by another program, damaged
+        log.error("the workspace cannot be opened: %s", exc)
+        await _say_workspace_cannot_open(exc)
+        return 2
+    embedded_demo = EmbeddedDemo()
+    context.on_close("demo org", embedded_demo.stop)
+    window = MainWindow()
+    shell: Shell | None = None
+
+    async def quit_when_saved() -> None:
+        """Closing the window quits — unless an editor's text cannot be saved: then that editor
+        stays open saying why (with Copy text / Save as file…) and so does the app."""
+        editors = shell.editors if shell is not None else None
+        if editors is not None and not await editors.save_all():
+            window.show()
+            return
+        if not closed.done():
+            closed.set_result(0)
+
+    window.close_requested.connect(aio.slot(quit_when_saved))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
     if previous_crash:
@@ -55,3 +87,15 @@ async def gui_main(
         window.hide()
         await context.aclose()
         log.info("closed cleanly")
+
+
+async def _say_workspace_cannot_open(error: StoreError) -> None:
+    """Tell the advisor what is wrong with the workspace and what to do, before quitting (there is
+    no window yet, and a traceback on a terminal nobody sees is not an answer)."""
+    what, fix = (error.what, error.fix) if isinstance(error, WorkspaceOpenError) else (str(error), "")
+    print(f"Notebridge cannot open its workspace. {what} {fix}".strip(), file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Notebridge cannot open your workspace", what,
+                      QMessageBox.StandardButton.Ok)
+    box.setObjectName("workspaceOpenError")
+    box.setInformativeText(fix)
+    await aio.run_dialog(box)

@@ -15,11 +15,11 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
-from app.sync import push_preferences
 from app.sync.connection import ConnectionManager, OrgConnection
 from app.sync.progress import SyncProgress
-from app.sync.push_loop import LoopStatus, PushLoop
-from app.sync.scheduler import PullScheduler
+from app.sync.pull.scheduler import PullScheduler
+from app.sync.push import preferences as push_preferences
+from app.sync.push.loop import LoopStatus, PushLoop
 from app.ui import aio
 from app.ui.demo import EmbeddedDemo
 from app.ui.editor.window import EditorLauncher
@@ -57,6 +57,7 @@ class Shell:
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
         window.set_page("settings", self.settings)
+        context.on_close("settings page", self.settings.aclose)  # its usage timer must not outlive the database
         QShortcut(QKeySequence("Ctrl+K"), window).activated.connect(self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
 
@@ -115,6 +116,9 @@ class Shell:
         self.context.on_close("engines", self.detach)
 
     async def detach(self) -> None:
+        if self.editors is not None:  # first: what the advisor typed matters more than the engines
+            await self.editors.close_all()
+            self.editors = None
         if self.scheduler is not None:
             await self.scheduler.aclose()
             self.scheduler = None
@@ -123,9 +127,6 @@ class Shell:
             self.push_loop = None
         if self.workspace is not None:
             await self.workspace.aclose()
-        if self.editors is not None:
-            await self.editors.close_all()
-            self.editors = None
 
     async def _after_forget(self) -> None:
         """The org is gone: back to the empty states, ready to connect another one."""

@@ -26,6 +26,10 @@ class Recorder:
 
     def add(self, context: dict[str, Any]) -> None:
         exc = context.get("exception")
+        if isinstance(exc, asyncio.CancelledError):
+            # Cancelling is how work is stopped, not a failure.  (Python 3.11's asyncio streams even report a
+            # cancelled connection handler through the exception handler.)
+            return
         text = context.get("message", "")
         if exc is not None:
             text = f"{text}: {type(exc).__name__}: {exc}"

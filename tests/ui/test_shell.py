@@ -102,7 +102,7 @@ async def test_push_status_reaches_the_status_bar(qtbot: QtBot, tmp_path: Path) 
     from app.store import Database
     from app.store.outbox import OutboxCounts
     from app.sync.connection import ConnectionManager
-    from app.sync.push_loop import LoopStatus
+    from app.sync.push.loop import LoopStatus
     from app.ui.demo import EmbeddedDemo
     from app.ui.shell import Shell
 

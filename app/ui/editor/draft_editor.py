@@ -12,11 +12,12 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from app.store import Database
-from app.sync import push_actions
-from app.sync.push_limits import LimitProblem
+from app.store.write_failure import WriteFailure
+from app.sync.push import actions as push_actions
+from app.sync.push.limits import LimitProblem
 from app.ui import aio
 from app.ui.editor.autosave import Autosaver
 from app.ui.widgets.inline_message import InlineMessage
@@ -51,8 +52,12 @@ class DraftEditor(QWidget):
         self.push_button = push_button
         self.autosave = Autosaver(self._save, self.values, self)
         self.autosave.saved.connect(self._on_saved)
-        self.autosave.save_failed.connect(lambda text: self.problems.show_message("error", text))
+        self.autosave.save_failed.connect(self._show_failure)
+        self.autosave.recovered.connect(self._update_limits)
         self.autosave.dirty_changed.connect(self._show_state)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # any field losing focus saves, whichever field it is
+            app.focusChanged.connect(self._focus_changed)
         self._load()
         push_button.clicked.connect(aio.slot(self.push))
         for keys in PUSH_KEYS:
@@ -67,6 +72,10 @@ class DraftEditor(QWidget):
         raise NotImplementedError
 
     def _limits(self) -> list[LimitProblem]:
+        raise NotImplementedError
+
+    def as_text(self) -> str:
+        """Everything typed, as plain text, for "Copy text" and "Save as file…" when saving fails."""
         raise NotImplementedError
 
     def _sync_fields(self) -> None:
@@ -101,9 +110,21 @@ class DraftEditor(QWidget):
         state = STATE_LABELS.get(self.draft.state, self.draft.state)
         self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
 
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """Focus left one of our fields (for another field, another window or another program)."""
+        if old is not None and old is not new and self.isAncestorOf(old):
+            self.autosave.flush_soon()
+
+    def _show_failure(self, failure: WriteFailure) -> None:
+        self.problems.show_message(
+            "error", f"Could not save your changes: {failure.cause} What you typed is still here.",
+            fix=f"{failure.fix} Notebridge keeps trying by itself.")
+
     def _update_limits(self) -> None:
         problems = self._limits()
-        if problems:
+        if self.autosave.last_failure is not None:  # a failed save matters more than a limit
+            self._show_failure(self.autosave.last_failure)
+        elif problems:
             self.problems.show_message("warn", " ".join(p.message for p in problems),
                                        fix="Push is off until this is fixed; nothing is cut off.")
         else:
@@ -113,6 +134,8 @@ class DraftEditor(QWidget):
     async def push(self) -> bool:
         """Save, then queue for Salesforce.  False (and the reason shown) if a limit is broken."""
         await self.autosave.flush()
+        if self.autosave.dirty:  # what is on screen is not on disk: pushing would send an older text
+            return False          # the failure is already shown, with what to do
         draft_id, repository = self.draft.id, self.REPOSITORY
         result = await push_actions.queue(self.db, self.KIND, [draft_id])
         if draft_id in result.refused:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import notes as notes_repo
 from app.store.notes import CLIENT_TAG, NoteDraft
-from app.sync.push_limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
+from app.sync.push.limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage
@@ -166,6 +166,11 @@ class NoteEditor(DraftEditor):
         tags += [t.strip() for t in self.tags.text().split(",") if t.strip()]
         return {"title": self.title.text(), "body_markdown": self.body.markdown(), "tags": tags,
                 "event_id": self.meeting.currentData(), "template": self.template.currentData()}
+
+    def as_text(self) -> str:
+        title, body, tags = self.title.text().strip(), self.body.markdown().strip(), self.tags.text().strip()
+        parts = [f"# {title}" if title else "", body, f"Tags: {tags}" if tags else ""]
+        return "\n\n".join(p for p in parts if p) + "\n"
 
     def _limits(self) -> list[LimitProblem]:
         title, body = self.title.text(), self.body.markdown()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import tasks as tasks_repo
 from app.store.tasks import TaskDraft, TaskPicklists
-from app.sync.push_limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
+from app.sync.push.limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label
@@ -154,6 +154,16 @@ class TaskEditor(DraftEditor):
             "status": self.status.currentData(), "priority": self.priority.currentData(),
             "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
         }
+
+    def as_text(self) -> str:
+        values = self.values()
+        lines = [f"Task: {values['subject'].strip()}"]
+        if values["due_date"] is not None:
+            lines.append(f"Due: {values['due_date'].isoformat()}")
+        lines += [f"Status: {self.status.currentText()}", f"Priority: {self.priority.currentText()}",
+                  f"Assigned to: {self.owner.currentText()}", f"Related to: {self.person.text()}"]
+        description = values["description"].strip()
+        return "\n".join(lines) + (f"\n\n{description}" if description else "") + "\n"
 
     def _sync_fields(self) -> None:
         self.due.setEnabled(self.has_due.isChecked())

@@ -7,24 +7,32 @@
     await launcher.open_task(task_id)
 
 Each editor lives in its own top-level window (advisors keep a note open next to the client's
-record).  Closing a window saves first: the close is held back until the text is on disk.
+record).  Closing a window saves first: the close is held back until the text is on disk.  If the
+save fails the window stays open and says why, offering "Copy text" and "Save as file…"; only an
+explicit "Close without saving" closes over unsaved text.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.store import Database
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store.write_failure import WriteFailure
 from app.ui import aio
 from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.task_editor import TaskEditor
+from app.ui.editor.unsaved_panel import UnsavedPanel
+
+log = logging.getLogger(__name__)
 
 
 class EditorWindow(QWidget):
@@ -37,22 +45,62 @@ class EditorWindow(QWidget):
         self.editor = editor
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.unsaved = UnsavedPanel(editor.as_text, title, self)
+        layout.addWidget(self.unsaved)
         layout.addWidget(editor)
         self.resize(720, 640)
-        self._closing = False
+        self._closing: asyncio.Task[None] | None = None
+        self._discarded = False
+        self.unsaved.discard_requested.connect(self._discard_and_close)
+        self.unsaved.retry_requested.connect(aio.slot(self._retry))
+        editor.autosave.recovered.connect(self.unsaved.hide)
+        editor.autosave.save_failed.connect(self._on_save_failed)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self).activated.connect(self.close)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor.autosave.dirty and not self._closing:
-            event.ignore()  # save first, then close for real
-            self._closing = True
-            aio.start(self._save_then_close(), name="editor-close")
+        if self._discarded or not self.editor.autosave.dirty:
+            super().closeEvent(event)
+            self.closed.emit()
             return
-        super().closeEvent(event)
-        self.closed.emit()
+        event.ignore()  # save first; close only once the text is on disk
+        if self._closing is None or self._closing.done():
+            self._closing = aio.start(self._save_then_close(), name="editor-close")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self.editor.autosave.flush_soon()  # the advisor went to another window or program
+
+    async def save_or_explain(self) -> bool:
+        """Save now; True once the text is on disk (or the advisor chose to discard it).  If the
+        save fails the window comes to the front saying why, with Copy text / Save as file…."""
+        await self.editor.autosave.flush()
+        if self._discarded or not self.editor.autosave.dirty:
+            return True
+        self.unsaved.show_failure(self.editor.autosave.last_failure)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        return False
 
     async def _save_then_close(self) -> None:
+        if await self.save_or_explain():  # never close over unsaved text
+            self.close()
+
+    def _on_save_failed(self, failure: WriteFailure) -> None:
+        if self.unsaved.isVisible() and failure.problem is not self.unsaved.shown_problem:
+            self.unsaved.show_failure(failure)  # a retry failed for a new reason
+
+    async def _retry(self) -> None:
         await self.editor.autosave.flush()
+        if not self.editor.autosave.dirty:
+            self.unsaved.hide()
+
+    def _discard_and_close(self) -> None:
+        """The advisor chose to close without saving (after copying the text, say)."""
+        log.warning("editor closed without saving by the advisor's choice")
+        self._discarded = True
+        self.editor.autosave.abandon()
         self.close()
 
 
@@ -120,7 +168,16 @@ class EditorLauncher:
         window.show()
         return window
 
+    async def save_all(self) -> bool:
+        """Before the advisor quits: True if every editor's text is on disk; otherwise the editors
+        that could not save are brought forward, saying why."""
+        results = [await window.save_or_explain() for window in list(self.windows)]
+        return all(results)
+
     async def close_all(self) -> None:
-        """At quit: everything typed is saved before the database closes."""
+        """At quit (also on SIGTERM/SIGINT): everything typed is saved before the database closes."""
         for window in list(self.windows):
             await window.editor.autosave.flush()
+            if window.editor.autosave.dirty:
+                log.error("quitting with an editor whose text could not be saved: %s",
+                          window.editor.autosave.last_failure)

@@ -39,8 +39,8 @@ from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.outbox import OutboxCounts, OutboxEntry
-from app.sync import push_actions
-from app.sync.push_loop import LoopStatus, status_text
+from app.sync.push import actions as push_actions
+from app.sync.push.loop import LoopStatus, status_text
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
 from app.ui.outbox.conflict_view import ConflictView

@@ -37,11 +37,11 @@ from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_holds, sync_state
 from app.store.types import utcnow
 from app.sync import forget as forget_mod
-from app.sync import prepare_push
-from app.sync import push_preferences as prefs_mod
 from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnected, OrgConnection
 from app.sync.forget import ForgetResult
-from app.sync.push_preferences import ProspectPreferences, PushPreferences
+from app.sync.push import preferences as prefs_mod
+from app.sync.push import prepare as prepare_push
+from app.sync.push.preferences import ProspectPreferences, PushPreferences
 from app.sync.usage_recorder import UsageRecorder, UsageSummary
 from app.ui import aio
 from app.ui.settings.confirm import disconnect_dialog, forget_dialog
@@ -364,6 +364,8 @@ class SettingsPage(QWidget):
     # -- API usage ----------------------------------------------------------------------------------------
     async def sample_usage(self) -> None:
         """Record the live client's usage reading (no API call) and redraw the chart."""
+        if self._closed:
+            return
         recorder = self.recorder
         if recorder is None:
             self.usage.show_summary(_empty_summary(self.push_prefs), utcnow())

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from app.store import Database
 from app.store import prospects as prospect_rows
 from app.store.prospects import NewPerson, SameEmail
-from app.sync import push_preferences as prefs_mod
-from app.sync.push_preferences import ProspectPreferences, explain
+from app.sync.push import preferences as prefs_mod
+from app.sync.push.preferences import ProspectPreferences, explain
 from app.ui import aio
 from app.ui.settings.push_form import help_label
 from app.ui.widgets.inline_message import InlineMessage

@@ -1,6 +1,6 @@
 """Push settings: what goes to Salesforce, how it is titled, where it appears, and how much of the org's
 API allowance Notebridge may use.  Every control has its one-line explanation underneath (the words
-live in ``app.sync.push_preferences``), and a change is saved at once (templates after a short pause
+live in ``app.sync.push.preferences``), and a change is saved at once (templates after a short pause
 in typing, and only when valid), so there is no Save button to forget.
 """
 
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.sync import push_preferences as prefs_mod
-from app.sync.push_preferences import PushPreferences, explain
+from app.sync.push import preferences as prefs_mod
+from app.sync.push.preferences import PushPreferences, explain
 from app.ui.widgets.inline_message import InlineMessage
 
 ATTACH_WORDS = {"contact": "The client", "account": "Their household or company (Account)",

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from app.store import sync_state
 from app.sync.progress import SyncProgress
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullResult
-from app.sync.scheduler import preferences_from
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.scheduler import preferences_from
+from app.sync.pull.types import PullResult
 
 if TYPE_CHECKING:
     from app.store import Database

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from app.store import Database, sync_state
 from app.sync.connection import ConnectionManager, ConnectionStatus
 from app.sync.progress import SyncProgress
-from app.sync.pull_types import PullResult
-from app.sync.scheduler import PullScheduler
+from app.sync.pull.scheduler import PullScheduler
+from app.sync.pull.types import PullResult
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.sync.connection import ConnectionStatus
-from app.sync.pull_types import PullResult
+from app.sync.pull.types import PullResult
 from app.ui.widgets.inline_message import Kind
 from app.ui.workspace.list_model import SEARCH_LIMIT
 

@@ -18,7 +18,8 @@ import pytest
 from app.demo_org import DemoOrg
 
 ROOT = Path(__file__).resolve().parents[3]
-KEYS = {"base_url", "login_url", "consumer_key", "consumer_secret", "username", "password", "callback_urls", "ca_file"}
+KEYS = {"base_url", "login_url", "consumer_key", "consumer_secret", "username", "password", "callback_urls", "ca_file",
+        "control_token"}
 
 
 def start(*args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
@@ -50,7 +51,8 @@ def test_prints_one_json_line_serves_and_exits_on_sigterm() -> None:
                                          "http://localhost:7623/callback"]
         assert info["consumer_key"] == DemoOrg(contacts=0, seed=4).consumer_key, "deterministic per seed"
         assert httpx.get(info["base_url"] + "/services/data/", trust_env=False).status_code == 200
-        tokens = httpx.post(info["base_url"] + "/__demo__/mint_tokens", trust_env=False).json()["result"]
+        tokens = httpx.post(info["base_url"] + "/__demo__/mint_tokens", trust_env=False,
+                            headers={"Authorization": f"Bearer {info['control_token']}"}).json()["result"]
         limits = httpx.get(info["base_url"] + "/services/data/v62.0/limits", trust_env=False,
                            headers={"Authorization": f"Bearer {tokens['access_token']}"})
         assert limits.json()["DailyApiRequests"]["Max"] == 500

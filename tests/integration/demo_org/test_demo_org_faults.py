@@ -145,7 +145,8 @@ def test_server_side_update_bumps_system_modstamp(fresh_org: DemoOrg, fresh_api:
 
 
 def test_controls_over_http(fresh_org: DemoOrg, fresh_api: httpx.Client) -> None:
-    with httpx.Client(base_url=f"{fresh_org.base_url}/__demo__", trust_env=False) as control:
+    with httpx.Client(base_url=f"{fresh_org.base_url}/__demo__", trust_env=False,
+                      headers={"Authorization": f"Bearer {fresh_org.control_token}"}) as control:
         assert control.get("/info").json() == fresh_org.info()
         assert control.post("/fail_next", json={"n": 1, "status": 500}).json() == {"ok": True, "result": None}
         assert fresh_api.get("/limits").status_code == 500

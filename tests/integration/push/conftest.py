@@ -26,7 +26,7 @@ from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Connection, Contact
-from app.sync.push import PushEngine, PushReport, PushSettings
+from app.sync.push.engine import PushEngine, PushReport, PushSettings
 
 _ROOT = str(Path(__file__).resolve().parents[3])
 if _ROOT not in sys.path:

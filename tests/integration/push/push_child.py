@@ -13,7 +13,7 @@ from pathlib import Path
 from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.sync.progress import SyncProgress
-from app.sync.push import PushEngine, PushSettings
+from app.sync.push.engine import PushEngine, PushSettings
 
 
 async def main(db_path: str, base_url: str, token: str, connection_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from app.sync.markdown_html import markdown_to_html
+from app.sync.push.markdown_html import markdown_to_html
 from tests.integration.push.conftest import PushEnv
 
 

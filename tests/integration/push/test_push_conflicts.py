@@ -13,7 +13,7 @@ from app.store import events as events_repo
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
-from app.sync import push_actions
+from app.sync.push import actions as push_actions
 from tests.integration.push.conftest import PushEnv
 
 

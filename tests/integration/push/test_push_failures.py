@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.store import outbox as outbox_repo
-from app.sync import push_actions
-from app.sync.budget import ApiBudget
-from app.sync.push import PushEngine, PushSettings
+from app.sync.push import actions as push_actions
+from app.sync.push.budget import ApiBudget
+from app.sync.push.engine import PushEngine, PushSettings
 from tests.integration.push.conftest import PushEnv
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from app.salesforce.client import SalesforceClient
 from app.store import outbox as outbox_repo
 from app.store.outbox import OutboxCounts
-from app.sync.push_loop import LoopStatus, PushLoop, status_text
+from app.sync.push.loop import LoopStatus, PushLoop, status_text
 from tests.integration.push.conftest import PushEnv
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.store.notes import NoteDraft
-from app.sync.budget import ApiBudget
-from app.sync.markdown_html import html_to_markdown, html_to_text, markdown_to_html
-from app.sync.push_mapping import event_section_of, merge_event_description, task_fingerprint
+from app.sync.push.budget import ApiBudget
+from app.sync.push.mapping import event_section_of, merge_event_description, task_fingerprint
+from app.sync.push.markdown_html import html_to_markdown, html_to_text, markdown_to_html
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -71,7 +71,7 @@ def test_budget_reserve_and_recheck() -> None:
 
 
 def test_plain_text_joins_lines_qt_wrapped_but_keeps_lists() -> None:
-    from app.sync.markdown_html import markdown_to_text
+    from app.sync.push.markdown_html import markdown_to_text
 
     wrapped = "Maria wants bonds before retiring; review the\nRoth ladder.\n\n- item that\n  wraps\n- two"
     assert markdown_to_text(wrapped) == (

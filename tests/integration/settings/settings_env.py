@@ -19,8 +19,8 @@ from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Contact
 from app.sync.connection import ConnectionManager, OrgConnection
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 from tests.integration.salesforce.sf_org import make_org, signed_in
 
 ORG_NAME = "Morgan Wealth Partners"

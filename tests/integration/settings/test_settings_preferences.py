@@ -14,11 +14,11 @@ from app.demo_org import DemoOrg
 from app.store import Database
 from app.store import connections as connection_rows
 from app.store import settings as settings_repo
-from app.sync import push_preferences as prefs
 from app.sync.connection import ConnectionManager
-from app.sync.push import PushSettings
-from app.sync.push_loop import PushLoop
-from app.sync.push_preferences import ProspectPreferences, PushPreferences
+from app.sync.push import preferences as prefs
+from app.sync.push.engine import PushSettings
+from app.sync.push.loop import PushLoop
+from app.sync.push.preferences import ProspectPreferences, PushPreferences
 from tests.integration.settings.settings_env import connect, make_org
 
 

@@ -20,8 +20,8 @@ from app.store import outbox as outbox_repo
 from app.store import prospects as prospect_rows
 from app.store import tasks as tasks_repo
 from app.store.prospects import NewPerson
-from app.sync import prospect_push
 from app.sync.connection import ConnectionManager
+from app.sync.push import prospects as prospect_push
 from tests.integration.settings.settings_env import connect, first_contacts, make_org, pull
 
 

@@ -22,10 +22,10 @@ from app.store import prospects as prospect_rows
 from app.store import sync_log as log_rows
 from app.store import tasks as tasks_repo
 from app.store.prospects import NewPerson
-from app.sync import prepare_push
-from app.sync.push import PushEngine, PushReport
-from app.sync.push_loop import PushLoop
-from app.sync.push_preferences import ProspectPreferences, PushPreferences, to_push_settings
+from app.sync.push import prepare as prepare_push
+from app.sync.push.engine import PushEngine, PushReport
+from app.sync.push.loop import PushLoop
+from app.sync.push.preferences import ProspectPreferences, PushPreferences, to_push_settings
 from tests.integration.push.conftest import PushEnv, make_env
 
 

@@ -12,8 +12,8 @@ from app.salesforce.auth import TokenRefresher
 from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.store.models import Connection
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 
 
 def client_for(org: DemoOrg, **options: object) -> tuple[SalesforceClient, TokenRefresher]:

@@ -13,8 +13,8 @@ from pathlib import Path
 from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.sync.progress import SyncProgress
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 
 
 async def main(path: str, instance_url: str, token: str, connection_id: int) -> None:

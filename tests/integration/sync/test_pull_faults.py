@@ -15,8 +15,8 @@ from app.demo_org import DemoOrg
 from app.store import Database, contacts, sync_state
 from app.store.types import utcnow
 from app.sync.progress import SyncProgress
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 from tests.integration.sync.conftest import add_connection, client_for
 
 PREFS = PullPreferences(include_events=False, include_users=False)

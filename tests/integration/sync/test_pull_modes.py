@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from app.demo_org import DemoOrg
 from app.salesforce.client import SalesforceClient
 from app.store import Database, contacts, events, sync_state
-from app.sync.pull_pick import search_salesforce
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.pick import search_salesforce
+from app.sync.pull.types import PullPreferences
 from tests.integration.sync.conftest import engine
 
 

@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from app.demo_org import DemoOrg
 from app.salesforce.results import QueryPage
 from app.store import Database, contacts
-from app.sync.pull import PullEngine
-from app.sync.pull_base import PullBase
-from app.sync.pull_pages import PageWalker, _Plan
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.base import PullBase
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.pages import PageWalker, _Plan
+from app.sync.pull.types import PullPreferences
 from tests.integration.sync.conftest import add_connection, client_for
 
 

@@ -15,8 +15,8 @@ import pytest
 from app.demo_org import DemoOrg
 from app.store import Database, contacts, people, sync_state
 from app.sync.progress import SyncProgress
-from app.sync.pull import PullEngine
-from app.sync.pull_types import PullPreferences
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 from tests.integration.sync.conftest import add_connection, client_for
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,8 +13,8 @@ import pytest
 from app.demo_org import DemoOrg
 from app.store import Database, contacts, search_index, settings, sync_state
 from app.sync.connection import ConnectionManager
-from app.sync.pull_types import PullResult
-from app.sync.scheduler import PullScheduler
+from app.sync.pull.scheduler import PullScheduler
+from app.sync.pull.types import PullResult
 from tests.integration.salesforce.sf_org import make_org, signed_in
 
 
@@ -112,7 +112,7 @@ async def test_a_big_sync_is_followed_by_a_search_index_tidy_up_a_small_one_is_n
     scheduler = PullScheduler(db, manager)
     first = await scheduler.sync_now()  # 250 contacts: under the threshold
     assert first.ok and scheduler._tidy is None
-    monkeypatch.setattr("app.sync.scheduler.TIDY_AFTER_ROWS", 100)
+    monkeypatch.setattr("app.sync.pull.scheduler.TIDY_AFTER_ROWS", 100)
     again = await scheduler.sync_now(full=True)
     assert again.ok and scheduler._tidy is not None
     assert await scheduler._tidy >= 1

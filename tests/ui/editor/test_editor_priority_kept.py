@@ -29,7 +29,7 @@ from app.store import tasks as tasks_repo
 from app.store import users as users_repo
 from app.store.models import Event, Task
 from app.store.tasks import TaskPicklists
-from app.sync import push_actions
+from app.sync.push import actions as push_actions
 from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.window import EditorLauncher, EditorWindow

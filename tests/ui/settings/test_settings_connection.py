@@ -47,6 +47,7 @@ async def test_connected_shows_the_org_facts_and_the_status_bar_says_the_same(en
     _click(qtbot, card.test_button)
     await until(lambda: "Everything is working" in card.message.plain_text(), "the check answers")
     assert card.checked.text().startswith("Last checked")
+    await until(lambda: aio.running_tasks() == 0, "the check (and its usage sample) finishes")
 
 
 async def test_revoked_access_turns_both_badges_to_needs_attention_with_the_reason(env: Env, qtbot: Any) -> None:

@@ -15,9 +15,9 @@ from app.store import outbox_holds
 from app.store import prospects as prospect_rows
 from app.store import tasks as tasks_repo
 from app.store.types import utcnow
-from app.sync import prepare_push
-from app.sync import push_preferences as prefs
-from app.sync.push_preferences import ProspectPreferences, PushPreferences
+from app.sync.push import preferences as prefs
+from app.sync.push import prepare as prepare_push
+from app.sync.push.preferences import ProspectPreferences, PushPreferences
 from tests.ui.settings.conftest import Env
 from tests.ui.wizard.helpers import press, until
 

@@ -14,7 +14,7 @@ import pytest
 from app.demo_org import DemoOrg
 from app.store import Database
 from app.sync.connection import ConnectionManager
-from app.sync.scheduler import PullScheduler
+from app.sync.pull.scheduler import PullScheduler
 from app.ui import aio
 from app.ui.workspace import WorkspacePage
 from tests.integration.salesforce.sf_org import make_org, signed_in

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from app.sync.connection import NOT_CONNECTED, ConnectionStatus
-from app.sync.pull_types import PullResult
+from app.sync.pull.types import PullResult
 from app.ui.workspace.list_model import SEARCH_LIMIT
 from app.ui.workspace.states import BannerLink, Body, EmptyAction, PageFacts, decide
 

@@ -245,3 +245,16 @@ async def test_pick_mode_empty_state_then_add_from_salesforce(tmp_path: Path, qt
         await page.model.load_row(0)
         assert first.data(ContactIdRole) is not None
         assert page.describe_state()["body"] == "workspaceSplitter"
+
+
+async def test_search_with_a_lone_surrogate_in_the_typed_text_still_answers(env: Env, qtbot: Any) -> None:
+    """Qt can hand over half of a surrogate pair (an input method mid-character, a broken paste)."""
+    await until(lambda: env.page.model.summary(0) is not None, "the first row loaded")
+    first = env.page.model.summary(0)
+    assert first is not None
+    await env.page._run_search(first.name[:3] + "\ud83d")
+    assert env.page.model.rowCount() > 0
+    assert first.name in {hit.contact.name for hit in env.page.model._hits or []}
+    await env.page._run_search("zzqx\udc00 nobody")
+    assert env.page.list_stack.currentWidget() is env.page.no_results
+    assert "zzqx" in env.page.no_results.title_label.text()

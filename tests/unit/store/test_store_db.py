@@ -105,9 +105,12 @@ async def test_a_workspace_from_a_newer_version_is_refused_not_damaged(tmp_path:
 async def test_a_file_that_is_not_a_database_gives_an_explanation(tmp_path: Path) -> None:
     path = tmp_path / "ws.db"
     path.write_bytes(b"this is a spreadsheet, not a database" * 200)
-    with pytest.raises(StoreError, match="Cannot open the workspace database") as caught:
+    with pytest.raises(StoreError, match="is damaged") as caught:
         await Database.open(path)
-    assert "move it aside" in str(caught.value)
+    kept = next(tmp_path.glob("ws.db.damaged-*"))
+    assert f"moved it aside to {kept}" in str(caught.value)
+    assert kept.read_bytes() == b"this is a spreadsheet, not a database" * 200, "kept as it was, never deleted"
+    assert not path.exists()
 
 
 async def test_a_folder_in_place_of_the_file_is_refused(tmp_path: Path) -> None:

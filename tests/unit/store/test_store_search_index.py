@@ -4,7 +4,7 @@ exactly what it found before."""
 from __future__ import annotations
 
 from app.store import Database, contacts, search_index
-from app.sync.search_upkeep import rows_written, tidy_search_index
+from app.sync.pull.search_upkeep import rows_written, tidy_search_index
 from tests.unit.store.test_store_contacts import person
 
 QUERIES = ["jo", "smith", "a", "555 12", "example.com", "zürich", "kate moss", "003"]

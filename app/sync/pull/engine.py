@@ -1,0 +1,191 @@
+"""Sync down: people (Contacts or Accounts, optionally Leads), their meetings, and the org's users.
+
+How a pull stays correct and cheap:
+
+* **Full pull** — ``query … ORDER BY SystemModstamp, Id``, 2000 records a page.  Each page is
+  written together with the cursor (query locator + the (SystemModstamp, Id) of its last record) in
+  one transaction.  A crash or kill resumes at the last committed page: with the locator if
+  Salesforce still has it, else with "records after (stamp, id)".  Nothing is skipped, nothing
+  doubled (rows are upserted by Id anyway).  While page *n* is being written, page *n+1* is already
+  on its way, so the network and the disk work at the same time.
+* **Incremental pull** — ``queryAll … WHERE SystemModstamp >= last - overlap``.  ``queryAll``
+  returns deleted records too (``IsDeleted = true``), so changes and deletions cost one call.  The
+  overlap re-reads the last few minutes because a long Salesforce transaction can commit records
+  stamped *before* the newest one we saw (``latestDateCovered`` in
+  https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm);
+  equal timestamps are ordered by ``Id``.  Deleted records leave the recycle bin after 15 days
+  (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm),
+  so a workspace idle longer than that gets a full pull that also sweeps out records Salesforce no
+  longer returns.
+* **Meetings** — Events from 90 days back to 90 days ahead, kept when they belong to someone in the
+  workspace.  Incrementally: changed events plus the slice the sliding window newly covers, in one
+  query; people new to the workspace get their window fetched by Id.
+* **Faults** — 401 → the client refreshes and replays; 5xx and dropped connections → the client
+  retries with backoff, and if Salesforce stays away the pull stops with everything committed so far
+  and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` stops at once, keeps the data, and the result
+  says when the next try is; a malformed record is skipped and its Id logged.
+* **Preferences** — the contact sync toggle (off: people stay, stop updating) and pick mode (only
+  records the advisor imported from a Salesforce search are kept up to date; see ``pull_pick``).
+
+Every run writes one sync-log entry (start, end, counts, API calls, errors).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.salesforce.errors import (
+    NetworkError,
+    RequestLimitExceeded,
+    SalesforceError,
+    ServerUnavailable,
+    SessionExpired,
+)
+from app.salesforce.oauth_errors import OAuthError
+from app.store import sync_state
+from app.sync.pull.base import OVERLAP, Tally
+from app.sync.pull.gc_pause import collector_paused
+from app.sync.pull.pages import PAGE_SIZE, PullCancelled
+from app.sync.pull.people import PeoplePulls, PeopleSpec
+from app.sync.pull.related import RelatedPulls
+from app.sync.pull.types import PullResult
+
+__all__ = ["OVERLAP", "PAGE_SIZE", "PeopleSpec", "PullCancelled", "PullEngine"]
+
+log = logging.getLogger(__name__)
+
+LIMIT_RETRY = timedelta(hours=1)  # the daily allowance is a rolling 24 h window
+OFFLINE_RETRY = timedelta(minutes=5)
+
+
+class _ApiExhausted(RequestLimitExceeded):
+    pass
+
+
+class PullEngine(PeoplePulls, RelatedPulls):
+    """One org's pull: ``PullEngine(client, db, connection_id, preferences, on_progress=, cancel=)``.
+
+    Build it per run or keep it; ``run()`` is not re-entrant (the scheduler makes sure only one
+    pull runs at a time)."""
+
+    # ------------------------------------------------------------------------------ entry point
+    async def run(self, *, full: bool = False) -> PullResult:
+        """Pull everything the preferences ask for.  ``full`` re-reads everything (and sweeps out
+        what Salesforce no longer has); otherwise only changes since the last pull."""
+        return await self._logged(self._run_all(full=full), ",".join(self.prefs.people_objects))
+
+    async def import_picked(self, sf_ids: Sequence[str]) -> PullResult:
+        """Pick mode: bring the chosen records (Contact/Lead/Account Ids) into the workspace, with
+        their meetings, and remember them so later pulls keep exactly these up to date."""
+        return await self._logged(self._import(list(dict.fromkeys(i for i in sf_ids if i))), "pick")
+
+    async def _logged(self, work: Awaitable[str], what: str) -> PullResult:
+        self._tally = Tally()
+        cid = self.connection_id
+
+        def begin(session: Any) -> int:
+            sync_state.close_abandoned_logs(session, cid)
+            return sync_state.start_log(session, cid, "pull", what)
+
+        log_id = await self.db.run(begin)
+        calls_before = self.client.api_calls
+        try:
+            with collector_paused():
+                result = await self._guarded(work)
+        except BaseException as exc:  # a bug or a broken disk: still close the log entry
+            crashed = PullResult("failed", f"The sync failed unexpectedly ({type(exc).__name__}).",
+                                 api_calls=self.client.api_calls - calls_before,
+                                 counts=dict(self._tally.counts), error_code="INTERNAL")
+            try:
+                await self._finish_log(log_id, crashed)
+            except Exception:
+                log.exception("could not record the failed sync in the sync log")
+            raise
+        result = PullResult(
+            outcome=result.outcome, message=result.message, api_calls=self.client.api_calls - calls_before,
+            counts=dict(self._tally.counts), skipped=tuple(self._tally.skipped), retry_at=result.retry_at,
+            error_code=result.error_code, log_id=log_id, api_usage=self.client.api_usage,
+        )
+        await self._finish_log(log_id, result)
+        log.info("pull %s: %s, %d API calls, %s", what, result.outcome, result.api_calls, result.counts)
+        return result
+
+    async def _run_all(self, *, full: bool) -> str:
+        self._check_budget()
+        if self.prefs.contacts_enabled:
+            for spec in await self._people_specs():
+                await self._pull_people(spec, full=full)
+        if self.prefs.include_users:
+            await self._pull_users(force=full)
+        if self.prefs.include_events:
+            await self._pull_events(full=full)
+        if not self.prefs.contacts_enabled:
+            return "Contact sync is off: the clients already in Notebridge are kept but not updated."
+        return ""
+
+    async def _guarded(self, work: Awaitable[str]) -> PullResult:
+        """Turn the ways a pull can stop into a result the advisor can read."""
+        now = self.now()
+        try:
+            note = await work
+        except PullCancelled:
+            return PullResult("cancelled", "Sync stopped. Everything synced so far is kept.")
+        except RequestLimitExceeded as exc:
+            retry = now + LIMIT_RETRY
+            return PullResult(
+                "limit",
+                "Your org has used its Salesforce API allowance for today. Everything synced so far is "
+                f"kept; Notebridge will try again at {_local_time(retry)}.",
+                retry_at=retry, error_code=exc.error_code,
+            )
+        except (NetworkError, ServerUnavailable) as exc:
+            retry = now + OFFLINE_RETRY
+            return PullResult(
+                "offline",
+                f"Salesforce could not be reached ({exc.message}). Everything synced so far is kept; "
+                f"the sync continues where it stopped at {_local_time(retry)}.",
+                retry_at=retry, error_code=exc.error_code,
+            )
+        except (SessionExpired, OAuthError) as exc:
+            return PullResult(
+                "needs_attention", f"Salesforce needs you to sign in again ({exc.message}).",
+                error_code=exc.error_code,
+            )
+        except SalesforceError as exc:
+            return PullResult("failed", f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
+        skipped = len(self._tally.skipped)
+        if skipped:
+            note = (note + " " if note else "") + (
+                f"{skipped} record{'s' if skipped != 1 else ''} could not be read and "
+                f"{'were' if skipped != 1 else 'was'} skipped (see the sync log)."
+            )
+            return PullResult("partial", note)
+        if not self.prefs.contacts_enabled:
+            return PullResult("off", note)
+        return PullResult("ok", note or "Up to date.")
+
+    async def _finish_log(self, log_id: int, result: PullResult) -> None:
+        ids = [s.sf_id for s in result.skipped if s.sf_id]
+
+        def finish(session: Any) -> None:
+            sync_state.finish_log(
+                session, log_id, outcome=result.outcome, api_calls=result.api_calls, counts=result.counts,
+                error_code=result.error_code,
+                error_message=None if result.outcome in ("ok", "off") else result.message, record_ids=ids,
+            )
+
+        await asyncio.shield(self.db.run(finish))
+
+    def _check_budget(self) -> None:
+        usage = self.client.api_usage
+        if usage is not None and usage[1] and usage[0] >= usage[1]:
+            raise _ApiExhausted("The org's daily API allowance is used up.")
+
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")

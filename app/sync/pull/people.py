@@ -1,0 +1,245 @@
+"""Pulling people: Contacts or Accounts (households, person accounts), optionally Leads.
+
+Full pulls page through ``ORDER BY SystemModstamp, Id`` and commit each page with its cursor;
+incremental pulls use ``queryAll`` since the last position minus the overlap; pick mode pulls only
+the imported records, by Id.  See ``app.sync.pull.engine`` for the why of each rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from app.salesforce.errors import InvalidQuery, NotFound
+from app.salesforce.results import QueryPage
+from app.store import people, sync_state
+from app.store.sync_state import CursorState
+from app.sync.pull import queries as q
+from app.sync.pull import records as rec
+from app.sync.pull.base import PullBase, is_type, key_of
+from app.sync.pull.pages import PAGE_SIZE
+from app.sync.pull.records import RecordKey, RowMapper
+from app.sync.pull.related import EVENT_WINDOW
+from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(days=14)  # a day's margin inside the recycle bin's 15 days
+
+
+@dataclass(frozen=True)
+class PeopleSpec:
+    sobject: str
+    label: str
+    fields: tuple[str, ...]
+    mapper: RowMapper
+    mirror_accounts: bool = False
+
+    def cursor_key(self, pick: bool, owner_id: str | None = None) -> str:
+        """One position per way of choosing records: switching between all / mine / pick must
+        start a fresh pull, not continue another selection's."""
+        if pick:
+            return f"{self.sobject}:pick"
+        return f"{self.sobject}:mine:{owner_id}" if owner_id else self.sobject
+
+
+class PeoplePulls(PullBase):
+    async def _people_specs(self, *, all_objects: bool = False) -> list[PeopleSpec]:
+        """The objects to pull (``all_objects``: every kind pick mode can import)."""
+        specs = []
+        if self.prefs.client_object == "Account":
+            fields: tuple[str, ...] = q.ACCOUNT_FIELDS
+            if await self._has_person_accounts():
+                fields = (*fields, *q.PERSON_ACCOUNT_FIELDS)
+            specs.append(PeopleSpec("Account", "households", fields, rec.account_person_row, mirror_accounts=True))
+        else:
+            specs.append(PeopleSpec("Contact", "contacts", q.CONTACT_FIELDS, rec.contact_row))
+        if self.prefs.include_leads or all_objects:
+            specs.append(PeopleSpec("Lead", "leads", q.LEAD_FIELDS, rec.lead_row))
+        return specs
+
+    async def _has_person_accounts(self) -> bool:
+        if self._person_accounts is None:
+            describe = await self.client.describe("Account")  # cached by the client
+            names = {f.get("name") for f in describe.get("fields", []) if isinstance(f, dict)}
+            self._person_accounts = "IsPersonAccount" in names
+        return self._person_accounts
+
+    async def _pull_people(self, spec: PeopleSpec, *, full: bool) -> None:
+        if self.prefs.pick_mode:
+            await self._pull_picked(spec, full=full)
+            return
+        key = spec.cursor_key(False, self.prefs.owner_id)
+        cursor = await self.db.run(lambda s: sync_state.get_cursor(s, self.connection_id, key))
+        stale = (
+            cursor is not None and cursor.phase == "incremental" and cursor.last_modstamp is not None
+            and self.now() - cursor.updated_at > STALE_AFTER
+        )
+        if cursor is not None and cursor.phase == "full" and not full:
+            await self._full_people(spec, resume=cursor)
+        elif full or cursor is None or stale:
+            # A first pull into an empty workspace has nothing to sweep: skip a pass over the table.
+            have = await self.db.run(lambda s: people.live_count(s, self.connection_id, spec.sobject))
+            await self._full_people(spec, resume=None, sweep=have > 0)
+        else:
+            await self._incremental_people(spec, cursor)
+
+    async def _full_people(self, spec: PeopleSpec, *, resume: CursorState | None, sweep: bool = True) -> None:
+        cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
+        started_key = f"{key}#started"
+        if resume is None:
+            now = self.now()
+            started = now if sweep else None
+
+            def mark(session: Any) -> None:
+                sync_state.save_cursor(session, cid, started_key, phase="full", last_modstamp=now,
+                                       last_id="sweep" if sweep else None)
+                sync_state.save_cursor(session, cid, key, phase="full", last_modstamp=None, last_id=None)
+
+            await self.db.run(mark)
+            position, done = None, 0
+            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id),
+                                                batch_size=PAGE_SIZE)
+            total = page.total_size
+        else:
+            marker = await self.db.run(lambda s: sync_state.get_cursor(s, cid, started_key))
+            started = marker.last_modstamp if marker and marker.last_id == "sweep" else None
+            position = key_of(resume)
+            done = resume.record_offset or 0
+            page, total = await self._resume_page(spec, resume, position, done)
+            log.info("resuming the full %s pull after %d records", spec.sobject, done)
+
+        async def write(page: QueryPage, last: bool, batch: PeopleBatch | None) -> PageResult:
+            nonlocal position, done
+            done += len(page.records)
+            plan = CursorPlan(
+                key, phase="incremental" if last else "full", floor=position,
+                next_records_url=None if last else page.next_records_url,
+                record_offset=None if last else done,
+                sweep_source=spec.sobject if last and started else None, sweep_since=started if last else None,
+                drop_keys=(started_key,) if last else (),
+            )
+            result = await self.db.run(people_page(
+                cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
+                batch=batch))
+            position = result.last_key or position
+            self._tally.page(spec.sobject, result)
+            self._progress(spec.sobject, done, max(total, done), f"{done:,} of {max(total, done):,} {spec.label}")
+            return result
+
+        self._progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
+        await self._walk_people(spec, page, write)
+
+    async def _walk_people(
+        self, spec: PeopleSpec, page: QueryPage, write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]]
+    ) -> None:
+        """Pages of people are mapped in a worker thread as they arrive (see ``prepare_people``)."""
+        cid = self.connection_id
+        await self._walk_prepared(page, lambda page: prepare_people(
+            cid, spec.sobject, page.records, spec.mapper, mirror_accounts=spec.mirror_accounts), write)
+
+    async def _resume_page(
+        self, spec: PeopleSpec, cursor: CursorState, position: RecordKey | None, done: int
+    ) -> tuple[QueryPage, int]:
+        """Continue a full pull: the saved query locator if Salesforce still has it, else a fresh
+        query for the records after the last committed one."""
+        if cursor.next_records_url:
+            try:
+                page = await self.client.query_more(cursor.next_records_url, batch_size=PAGE_SIZE)
+                return page, page.total_size
+            except (InvalidQuery, NotFound, ValueError) as exc:
+                log.info("query locator expired (%s); resuming by position", getattr(exc, "error_code", exc))
+        page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
+                                                     owner_id=self.prefs.owner_id),
+                                            batch_size=PAGE_SIZE)
+        return page, done + page.total_size
+
+    async def _incremental_people(self, spec: PeopleSpec, cursor: CursorState) -> None:
+        cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
+        hwm = key_of(cursor)
+        since = cursor.last_modstamp - self.overlap if cursor.last_modstamp else None
+        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id)
+        page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
+        total, done = page.total_size, 0
+
+        async def write(page: QueryPage, last: bool, batch: PeopleBatch | None) -> PageResult:
+            nonlocal hwm, done
+            done += len(page.records)
+            plan = CursorPlan(key, phase="incremental", floor=hwm)
+            result = await self.db.run(people_page(
+                cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
+                detect_new=True, batch=batch))
+            hwm = max_key(hwm, result.last_key)
+            self._tally.page(spec.sobject, result)
+            self._progress(spec.sobject, done, max(total, done), f"{done:,} changed {spec.label}")
+            return result
+
+        await self._walk_people(spec, page, write)
+
+    async def _pull_picked(self, spec: PeopleSpec, *, full: bool) -> None:
+        """Pick mode: only the imported records, by Id.  ``queryAll`` so deletions show up."""
+        cid, key = self.connection_id, spec.cursor_key(True)
+
+        def read(session: Any) -> tuple[CursorState | None, list[str]]:
+            return sync_state.get_cursor(session, cid, key), sync_state.picked_ids(session, cid)
+
+        cursor, picked = await self.db.run(read)
+        wanted = [i for i in picked if is_type(i, spec.sobject)]
+        if not wanted:
+            return
+        hwm = key_of(cursor) if cursor else None
+        since = None if full or cursor is None or cursor.last_modstamp is None else cursor.last_modstamp - self.overlap
+        newest = hwm
+        for start in range(0, len(wanted), q.IDS_PER_QUERY):
+            chunk = wanted[start : start + q.IDS_PER_QUERY]
+            soql = q.people(spec.sobject, spec.fields, since=since, sf_ids=chunk)
+            page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
+
+            async def write(page: QueryPage, last: bool) -> PageResult:
+                nonlocal newest
+                result = await self.db.run(people_page(
+                    cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
+                    mirror_accounts=spec.mirror_accounts))
+                newest = max_key(newest, result.last_key)
+                self._tally.page(spec.sobject, result)
+                return result
+
+            await self._walk(page, write)
+        # The position moves only once every chunk is in: chunks interleave in time.
+        await self.db.run(lambda s: sync_state.save_cursor(
+            s, cid, key, phase="incremental", last_modstamp=newest.modstamp if newest else None,
+            last_id=newest.sf_id if newest else None))
+
+    async def _import(self, sf_ids: list[str]) -> str:
+        self._check_budget()
+        cid = self.connection_id
+        specs = {spec.sobject: spec for spec in await self._people_specs(all_objects=True)}
+        imported: list[str] = []
+        for sobject, spec in specs.items():
+            wanted = [i for i in sf_ids if is_type(i, sobject)]
+            for start in range(0, len(wanted), q.IDS_PER_QUERY):
+                chunk = wanted[start : start + q.IDS_PER_QUERY]
+                page = await self.client.query_page(q.people(sobject, spec.fields, sf_ids=chunk),
+                                                    batch_size=PAGE_SIZE)
+
+                async def write(page: QueryPage, last: bool, spec: PeopleSpec = spec) -> PageResult:
+                    result = await self.db.run(people_page(
+                        cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
+                        mirror_accounts=spec.mirror_accounts, picked=[r["Id"] for r in page.records
+                                                                      if isinstance(r.get("Id"), str)]))
+                    imported.extend(result.seen_ids)
+                    self._tally.page(spec.sobject, result)
+                    return result
+
+                await self._walk(page, write)
+        if imported and self.prefs.include_events:
+            now = self.now()
+            await self._events_for(imported, now - EVENT_WINDOW, now + EVENT_WINDOW)
+        missing = len(sf_ids) - len(imported)
+        if missing > 0:
+            return f"{missing} of the chosen records could not be found in Salesforce any more."
+        return f"Added {len(imported)} record{'s' if len(imported) != 1 else ''} to your workspace."
+

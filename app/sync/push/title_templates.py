@@ -1,0 +1,126 @@
+"""Title templates for what Notebridge sends: ``{contact}``-style placeholders, validated and rendered.
+
+Plain ``str.format`` field names and nothing more: unknown names, format specs (``{date:%Y}``),
+conversions and stray braces are refused with a message that says which; a live preview renders the
+template on sample values.  Kept apart from the preferences and the engine (both use it) so neither
+has to import the other.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from app.sync.push.limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
+
+NOTE_PLACEHOLDERS: dict[str, str] = {
+    "title": "the title you typed",
+    "contact": "the client's name",
+    "account": "their household or company",
+    "date": "the note's date",
+    "meeting_type": "the note's template (e.g. Meeting), or Note",
+    "meeting": "the meeting's subject, when the note belongs to one",
+    "advisor": "your name",
+}
+TASK_PLACEHOLDERS: dict[str, str] = {
+    "subject": "the subject you typed",
+    "contact": "the client's name",
+    "account": "their household or company",
+    "date": "the task's date",
+    "due_date": "when it is due",
+    "advisor": "your name",
+}
+SAMPLE_VALUES: dict[str, str] = {
+    "title": "Annual review", "subject": "Send IRA transfer form", "contact": "Maria Chen",
+    "account": "Chen Household", "meeting_type": "Meeting", "meeting": "Annual review with Maria",
+    "advisor": "Alex Morgan",
+}
+_TIDY = " -–—:·|,;/"
+
+
+@dataclass(frozen=True)
+class TemplateCheck:
+    preview: str
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def placeholders(kind: str) -> dict[str, str]:
+    if kind not in ("note", "task"):
+        raise ValueError(f"unknown template kind {kind!r}")
+    return NOTE_PLACEHOLDERS if kind == "note" else TASK_PLACEHOLDERS
+
+
+def check_template(template: str, kind: str, values: Mapping[str, str] | None = None) -> TemplateCheck:
+    """Validate a title template and render it on ``values`` (sample values when None)."""
+    known = placeholders(kind)
+    problems: list[str] = []
+    if not template.strip():
+        problems.append("The template is empty. Use {title}" if kind == "note" else
+                        "The template is empty. Use {subject}")
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        parsed = []
+        problems.append("A { or } has no partner. Write {{ or }} for a brace itself.")
+    unknown: list[str] = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in known:
+            unknown.append(name or "{}")
+        elif spec or conversion:
+            problems.append(f"Write {{{name}}} without anything after the name.")
+    if unknown:
+        names = ", ".join(f"{{{n}}}" if n != "{}" else "{}" for n in dict.fromkeys(unknown))
+        allowed = ", ".join(f"{{{n}}}" for n in known)
+        problems.append(f"Unknown placeholder {names}. You can use {allowed}.")
+    if problems:
+        return TemplateCheck("", tuple(problems))
+    sample = dict(SAMPLE_VALUES, date=date.today().isoformat(), due_date=date.today().isoformat())
+    text = render_template(template, values if values is not None else sample)
+    limit = NOTE_TITLE_MAX if kind == "note" else TASK_SUBJECT_MAX
+    warnings: list[str] = []
+    own = "title" if kind == "note" else "subject"
+    if not any(name == own for _l, name, _s, _c in parsed):
+        warnings.append(f"The {own} you type is not in this template, so it will not reach Salesforce.")
+    if len(text) > limit:
+        what = "note titles" if kind == "note" else "task subjects"
+        warnings.append(f"Salesforce allows {limit} characters for {what}; this example has {len(text)}, so "
+                        "such an item would wait until shortened.")
+    return TemplateCheck(text, (), tuple(warnings))
+
+
+def render_template(template: str, values: Mapping[str, str | None]) -> str:
+    """The title for one item.  A missing value leaves no dangling separator behind: with no meeting
+    type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not ": Maria Chen …"."""
+    pieces: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        pieces.append(literal)
+        if name is not None:
+            value = str(values.get(name) or "").replace(_GAP, "").strip()
+            pieces.append(" ".join(value.split()) or _GAP)
+    text = _GAP_RUN.sub(_join_gap, "".join(pieces))
+    return " ".join(text.split()).strip(_TIDY)
+
+
+_GAP = "\x00"
+_GAP_RUN = re.compile(f"(?P<before>[{re.escape(_TIDY)}]*)(?:{_GAP}[{re.escape(_TIDY)}]*)*{_GAP}"
+                      f"(?P<after>[{re.escape(_TIDY)}]*)")
+
+
+def _join_gap(match: re.Match[str]) -> str:
+    """Keep one separator around an empty value: the one after it, else the one before it."""
+    before, after = match.group("before"), match.group("after")
+    if after.strip():
+        return after
+    if before.strip():
+        return before
+    return " " if before or after else ""
