@@ -70,6 +70,7 @@ async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secre
     print(f"Org: {connection.org_id} at {connection.instance_url} (API v{connection.api_version})")
     if manager.session_only:
         print("Note: no system keyring works here, so this sign-in was not saved.", file=sys.stderr)
+        print(manager.keyring_problem, file=sys.stderr)  # what to install (gnome-keyring on Linux)
     return 0
 
 
