@@ -1,9 +1,9 @@
 """Notebridge's sign-in, sync and disconnect in a process of its own, for the keyring end-to-end test.
 
-``python tests/reliability/keyring_app.py PHASE`` with a JSON object on stdin (the demo org's address,
-its consumer key, the advisor's username and password for the browser stand-in, and ``report``: where
-to write what the crash dialog would show). The keyring is whatever ``keyring`` finds in the
-environment the test gives this process — exactly as on a desktop. Phases:
+``python -m tests.reliability.keyring_app PHASE`` from the repository root, with a JSON object on
+stdin: the demo org's address, its consumer key, the advisor's username and password for the browser
+stand-in, and ``report`` (where to write what the crash dialog would show). The keyring is whatever
+``keyring`` finds in the environment the test gives this process — exactly as on a desktop. Phases:
 
 - ``sign-in``: sign in through the browser flow (the wizard's code path), then ``work``; exits cleanly.
 - ``work``: a restart: the saved sign-in comes back from the keyring, a pull, a note pushed, the sync
@@ -26,26 +26,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from app import crash, secrets  # noqa: E402 - after the path set-up above
-from app.logs import setup_logging  # noqa: E402
-from app.paths import AppPaths, paths  # noqa: E402
-from app.salesforce.auth import sign_in  # noqa: E402
-from app.store import Database  # noqa: E402
-from app.store import contacts as contacts_repo  # noqa: E402
-from app.store import notes as notes_repo  # noqa: E402
-from app.store import outbox as outbox_repo  # noqa: E402
-from app.store import settings as settings_repo  # noqa: E402
-from app.store import sync_log  # noqa: E402
-from app.sync.connection import CONSUMER_SECRET, REFRESH_TOKEN, ConnectionManager  # noqa: E402
-from app.sync.pull import PullEngine  # noqa: E402
-from app.sync.pull_types import PullPreferences  # noqa: E402
-from app.sync.push import PushEngine  # noqa: E402
-from app.ui.settings import log_export  # noqa: E402
-from tests.support.browser_by_http import approve_in_browser_async  # noqa: E402
+from app import crash, secrets
+from app.logs import setup_logging
+from app.paths import AppPaths, paths
+from app.salesforce.auth import sign_in
+from app.store import Database, sync_log
+from app.store import contacts as contacts_repo
+from app.store import notes as notes_repo
+from app.store import outbox as outbox_repo
+from app.store import settings as settings_repo
+from app.sync.connection import CONSUMER_SECRET, REFRESH_TOKEN, ConnectionManager
+from app.sync.pull import PullEngine
+from app.sync.pull_types import PullPreferences
+from app.sync.push import PushEngine
+from app.ui.settings import log_export
+from tests.support.browser_by_http import approve_in_browser_async
 
 SYNC_LOG_EXPORT = "sync-log.csv"
 CRASH_HEADLINE = "Something went wrong inside Notebridge."

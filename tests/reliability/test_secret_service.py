@@ -37,7 +37,7 @@ from tests.reliability.secret_service_env import SecretService, desktop_env, mis
 from tests.support.browser_by_http import approve_in_browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHILD = Path(__file__).with_name("keyring_app.py")
+CHILD = "tests.reliability.keyring_app"
 INSTALL_HINT = "sudo apt install gnome-keyring"
 STEP_TIMEOUT = 60
 
@@ -102,11 +102,11 @@ class Session:
         return done
 
     def app(self, phase: str) -> tuple[int, dict[str, Any], str]:
-        """keyring_app.py PHASE: (exit code, its result, stderr)."""
+        """keyring_app PHASE: (exit code, its result, stderr)."""
         job = {"login_url": self.org.login_url, "consumer_key": self.org.consumer_key,
                "callback_urls": self.org.callback_urls, "username": self.org.username,
                "password": self.org.password, "report": str(self.report)}
-        done = subprocess.run([sys.executable, str(CHILD), phase], input=json.dumps(job), capture_output=True,
+        done = subprocess.run([sys.executable, "-m", CHILD, phase], input=json.dumps(job), capture_output=True,
                               text=True, env=self.env, cwd=ROOT, timeout=STEP_TIMEOUT, check=False)
         self.printed += [done.stdout, done.stderr]
         lines = [line for line in done.stdout.splitlines() if line.startswith("result ")]
