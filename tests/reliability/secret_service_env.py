@@ -16,15 +16,17 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import secretstorage
-from jeepney.io.blocking import DBusConnection, open_dbus_connection
+if TYPE_CHECKING:  # secretstorage and jeepney come with keyring on Linux only: imported where used
+    from jeepney.io.blocking import DBusConnection
 
 PROGRAMS = ("dbus-daemon", "gnome-keyring-daemon")
 UNLOCK_PASSWORD = "notebridge-ci-login"  # the desktop login password the daemon unlocks "login" with
@@ -49,6 +51,9 @@ _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Confi
 
 
 def missing_programs() -> list[str]:
+    """What this machine lacks for the test (everything, off Linux: the Secret Service is Linux's keyring)."""
+    if not sys.platform.startswith("linux"):
+        return list(PROGRAMS)
     return [name for name in PROGRAMS if shutil.which(name) is None]
 
 
@@ -73,6 +78,8 @@ class SecretService:
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[DBusConnection]:
+        from jeepney.io.blocking import open_dbus_connection
+
         conn = open_dbus_connection(self.address)
         try:
             yield conn
@@ -81,6 +88,8 @@ class SecretService:
 
     def items(self, service: str) -> dict[str, str]:
         """Every secret filed under ``service`` by keyring (``{username: secret}``), read over D-Bus."""
+        import secretstorage
+
         with self.connection() as conn:
             found = {}
             for item in secretstorage.search_items(conn, {"service": service}):
@@ -99,6 +108,9 @@ def _read_address(bus: subprocess.Popen[str]) -> str:
 
 
 def _wait_until_unlocked(address: str, keyring: subprocess.Popen[bytes]) -> None:
+    import secretstorage
+    from jeepney.io.blocking import open_dbus_connection
+
     deadline = time.monotonic() + READY_SECONDS
     last: Exception | None = None
     while time.monotonic() < deadline:

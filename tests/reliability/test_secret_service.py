@@ -199,6 +199,7 @@ async def test_secret_service_sign_in_push_restart_disconnect_leaves_no_secret(
     assert session.leaks() == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Secret Service is the Linux keyring")
 def test_secret_service_absent_sign_in_is_session_only_writes_nothing_and_names_the_fix(
     org: DemoOrg, tmp_path: Path,
 ) -> None:
