@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.backend
 import keyring.errors
+from keyring.backends.chainer import ChainerBackend
 
 from app import APP_ID
 from app.logs import register_secret
@@ -80,9 +81,16 @@ def _fix_hint() -> str:
 def _usable_backend() -> keyring.backend.KeyringBackend:
     backend = keyring.get_keyring()
     name = _backend_name(backend)
-    chainer_backends = getattr(backend, "backends", None)
-    if name == "keyring.backends.chainer.ChainerBackend" and not chainer_backends:
-        raise SecretStoreUnavailable(_fix_hint())
+    if isinstance(backend, ChainerBackend):
+        # keyring chains every backend with a priority above 0, so where keyrings.alt is installed a
+        # plain-text file rides behind the Secret Service (reads fall through to it). Unless chosen
+        # explicitly, drop it: the best secure backend alone, or none.
+        chained = list(backend.backends)
+        secure = chained if _explicitly_configured() else [
+            b for b in chained if _backend_name(b) not in _INSECURE_BACKENDS | _NEVER_BACKENDS]
+        if not secure:
+            raise SecretStoreUnavailable(_fix_hint())
+        return backend if len(secure) == len(chained) else secure[0]
     if name in _NEVER_BACKENDS:
         raise SecretStoreUnavailable(_fix_hint())
     if name in _INSECURE_BACKENDS and not _explicitly_configured():

@@ -224,3 +224,6 @@ class OrgCore:
 
     def mint_tokens(self, scope: str = "api refresh_token") -> dict[str, str]:
         return self.oauth.mint(scope)
+
+    def issued_tokens(self) -> list[str]:
+        return self.oauth.tokens.issued()

@@ -183,3 +183,8 @@ class DemoOrg:
         """A token response (access + refresh token) without the browser sign-in."""
         self._require_running()
         return self._core.mint_tokens(scope)
+
+    def issued_tokens(self) -> list[str]:
+        """Every authorization code, access token and refresh token handed out so far (expired and revoked
+        ones included): what a leak check searches a client's files for."""
+        return self._core.issued_tokens()

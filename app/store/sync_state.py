@@ -42,23 +42,6 @@ class CursorState:
     updated_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class SyncLogView:
-    """One sync-log entry as the settings screen shows it."""
-
-    id: int
-    started_at: datetime
-    finished_at: datetime | None
-    direction: str
-    object: str | None
-    outcome: str
-    error_code: str | None
-    error_message: str | None
-    api_calls: int
-    counts: dict[str, int]
-    record_ids: list[str]
-
-
 # --------------------------------------------------------------------------------------- cursors
 def get_cursor(session: Session, connection_id: int, key: str) -> CursorState | None:
     row = _cursor_row(session, connection_id, key)
@@ -145,23 +128,6 @@ def finish_log(
     entry.error_message = (error_message or None) and error_message[:_MAX_MESSAGE]
     entry.record_ids = list(record_ids)[:_MAX_LOGGED_IDS]
     session.add(entry)
-
-
-def recent_logs(
-    session: Session, connection_id: int, limit: int = 50, *, direction: str | None = None
-) -> list[SyncLogView]:
-    stmt = select(SyncLogEntry).where(col(SyncLogEntry.connection_id) == connection_id)
-    if direction:
-        stmt = stmt.where(col(SyncLogEntry.direction) == direction)
-    stmt = stmt.order_by(col(SyncLogEntry.started_at).desc(), col(SyncLogEntry.id).desc()).limit(limit)
-    return [
-        SyncLogView(
-            id=e.id or 0, started_at=e.started_at, finished_at=e.finished_at, direction=e.direction,
-            object=e.object, outcome=e.outcome, error_code=e.error_code, error_message=e.error_message,
-            api_calls=e.api_calls, counts=dict(e.counts or {}), record_ids=list(e.record_ids or []),
-        )
-        for e in session.execute(stmt).scalars()
-    ]
 
 
 def close_abandoned_logs(session: Session, connection_id: int) -> int:

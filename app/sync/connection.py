@@ -117,6 +117,7 @@ class ConnectionManager:
         self._client: SalesforceClient | None = None
         self._access_token: str | None = None
         self._session_secrets: dict[str, str] = {}  # used only when no keyring works
+        self.keyring_problem = ""  # why the sign-in is session-only, with what to install (advisor words)
         self._lock = asyncio.Lock()
 
     # -- status ----------------------------------------------------------------------------------
@@ -144,15 +145,21 @@ class ConnectionManager:
     async def _save_secret(self, connection: OrgConnection, kind: str, value: str) -> None:
         try:
             await secrets.astore_secret(connection.secret_key, kind, value)
-        except secrets.SecretStoreUnavailable:
+        except secrets.SecretStoreUnavailable as exc:
             self._session_secrets[f"{connection.secret_key}:{kind}"] = value  # this session only
+            self.keyring_problem = str(exc)
             log.warning("no keyring: keeping the %s for this session only", kind)
 
     async def _load_secret(self, connection: OrgConnection, kind: str) -> str | None:
         session_value = self._session_secrets.get(f"{connection.secret_key}:{kind}")
         if session_value is not None:
             return session_value
-        return await secrets.aload_secret(connection.secret_key, kind)
+        try:
+            return await secrets.aload_secret(connection.secret_key, kind)
+        except secrets.SecretStoreUnavailable:
+            if self.session_only:  # no keyring this session: what was not kept in memory does not exist
+                return None
+            raise
 
     async def _delete_secrets(self, connection: OrgConnection) -> None:
         for kind in (REFRESH_TOKEN, CONSUMER_SECRET):

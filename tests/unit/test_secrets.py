@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import keyring
+import keyring.backend
+import keyring.core
 import pytest
 from keyring.backends import fail
+from keyring.backends.chainer import ChainerBackend
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 from keyrings.alt.file import PlaintextKeyring
 
 from app import secrets
@@ -56,3 +60,35 @@ async def test_async_helpers_do_not_block_loop() -> None:
     await secrets.astore_secret("org-2", "consumer_secret", "ABCDEF0123456789")
     assert await secrets.aload_secret("org-2", "consumer_secret") == "ABCDEF0123456789"
     await secrets.adelete_secret("org-2", "consumer_secret")
+
+
+def _chain(*backends: keyring.backend.KeyringBackend) -> ChainerBackend:
+    class Chain(ChainerBackend):  # keyring's chain, with the links an auto-detection could give
+        pass
+
+    Chain.backends = list(backends)  # type: ignore[misc]  # replaces the discovered list
+    return Chain()
+
+
+def test_plaintext_link_in_an_auto_detected_chain_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With keyrings.alt installed, keyring chains its plain-text file behind the Secret Service:
+    reads would fall through to it. Only the secure backend is used."""
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    monkeypatch.setattr("keyring.core.load_config", lambda: None)
+    secret_service = SecretServiceKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", _chain(secret_service, PlaintextKeyring()))
+    assert secrets._usable_backend() is secret_service
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", _chain(PlaintextKeyring()))
+    with pytest.raises(secrets.SecretStoreUnavailable, match="gnome-keyring"):
+        secrets._usable_backend()
+
+
+def test_explicitly_configured_chain_is_used_as_configured() -> None:
+    chain = _chain(PlaintextKeyring())
+    previous = keyring.get_keyring()
+    keyring.set_keyring(chain)
+    try:
+        assert secrets._usable_backend() is chain
+    finally:
+        keyring.set_keyring(previous)

@@ -60,7 +60,13 @@ class TokenStore:
         self.codes: dict[str, CodeGrant] = {}
         self.access: dict[str, AccessGrant] = {}
         self.refresh: dict[str, RefreshGrant] = {}
+        self._issued: list[str] = []  # every value ever handed out, for leak checks (never pruned)
         self._lock = threading.Lock()
+
+    def issued(self) -> list[str]:
+        """Every code, access token and refresh token issued so far, revoked and expired ones included."""
+        with self._lock:
+            return list(self._issued)
 
     # -- codes -----------------------------------------------------------------------------------
     def issue_code(self, user_id: str, client_id: str, redirect_uri: str, scope: str,
@@ -69,6 +75,7 @@ class TokenStore:
         with self._lock:
             self.codes[code] = CodeGrant(user_id, client_id, redirect_uri, scope, challenge,
                                          time.monotonic() + CODE_TTL_SECONDS)
+            self._issued.append(code)
         return code
 
     def code(self, code: str) -> CodeGrant:
@@ -92,12 +99,14 @@ class TokenStore:
         expires = time.monotonic() + self.token_ttl if self.token_ttl else None
         with self._lock:
             self.access[token] = AccessGrant(user_id, scope, expires, refresh)
+            self._issued.append(token)
         return token
 
     def issue_refresh(self, user_id: str, client_id: str, scope: str) -> str:
         token = "5Aep861" + _random(80, "._")
         with self._lock:
             self.refresh[token] = RefreshGrant(user_id, client_id, scope)
+            self._issued.append(token)
         return token
 
     def access_grant(self, token: str) -> AccessGrant | None:

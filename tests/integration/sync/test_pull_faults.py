@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.demo_org import DemoOrg
-from app.store import Database, contacts, sync_state
+from app.store import Database, contacts, sync_log, sync_state
 from app.store.types import utcnow
 from app.sync.progress import SyncProgress
 from app.sync.pull.engine import PullEngine
@@ -100,7 +100,7 @@ async def test_salesforce_staying_down_stops_cleanly_and_the_next_run_resumes(
     assert back.outcome == "ok"
     assert back.counts["Contact.written"] == CONTACTS - done
     assert await db.run(lambda s: contacts.count(s, cid)) == live_count(big_org)
-    logs = await db.run(lambda s: sync_state.recent_logs(s, cid))
+    logs = await db.run(lambda s: sync_log.entries(s, cid))
     assert logs[1].outcome == "offline" and logs[1].error_code == "SERVER_UNAVAILABLE"
 
 
@@ -159,8 +159,8 @@ async def test_a_malformed_record_is_skipped_and_logged_not_fatal(tmp_path: Path
             assert "skipped" in result.message
             assert await db.run(lambda s: contacts.count(s, cid)) == 199
             assert await db.run(lambda s: contacts.get_by_sf_id(s, cid, victim)) is None
-            entry = (await db.run(lambda s: sync_state.recent_logs(s, cid)))[0]
-            assert entry.outcome == "partial" and entry.record_ids == [victim] and entry.counts["skipped"] == 1
+            entry = (await db.run(lambda s: sync_log.entries(s, cid)))[0]
+            assert entry.outcome == "partial" and entry.record_ids == (victim,) and entry.counts["skipped"] == 1
             assert "object" not in (entry.error_message or "")  # ids and reasons only, no field values
         finally:
             await db.close()
@@ -192,7 +192,7 @@ async def test_request_limit_exceeded_stops_keeps_data_and_says_when_it_retries(
         resumed = await PullEngine(client, db, cid, PREFS).run()
     assert resumed.outcome == "ok"
     assert await db.run(lambda s: contacts.count(s, cid)) == live_count(big_org)
-    outcomes = [e.outcome for e in await db.run(lambda s: sync_state.recent_logs(s, cid))]
+    outcomes = [e.outcome for e in await db.run(lambda s: sync_log.entries(s, cid))]
     assert outcomes == ["ok", "limit", "limit"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.demo_org import DemoOrg
-from app.store import Database, contacts, people, sync_state
+from app.store import Database, contacts, people, sync_log, sync_state
 from app.sync.progress import SyncProgress
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.types import PullPreferences
@@ -71,7 +71,7 @@ async def test_cancel_between_pages_keeps_the_page_and_the_cursor_and_resumes(
     assert second.api_calls == 2 == big_org.stats()["api_calls"]  # pages 2 and 3 only, via the saved locator
     assert second.counts["Contact.written"] == CONTACTS - 2000
     await assert_complete(db, cid, big_org)
-    logs = await db.run(lambda s: sync_state.recent_logs(s, cid))
+    logs = await db.run(lambda s: sync_log.entries(s, cid))
     assert [e.outcome for e in logs] == ["ok", "cancelled"]
 
 
@@ -135,7 +135,7 @@ async def test_killed_process_resumes_at_the_last_committed_page(big_org: DemoOr
         assert result.outcome == "ok"
         assert result.counts["Contact.written"] == CONTACTS - done  # nothing fetched twice
         await assert_complete(db, cid, big_org)
-        logs = await db.run(lambda s: sync_state.recent_logs(s, cid))
+        logs = await db.run(lambda s: sync_log.entries(s, cid))
         assert [e.outcome for e in logs] == ["ok", "interrupted"]
     finally:
         await db.close()

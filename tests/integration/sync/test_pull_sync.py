@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.demo_org import DemoOrg
 from app.salesforce.client import SalesforceClient
-from app.store import Database, accounts, contacts, events, people, sync_state, users
+from app.store import Database, accounts, contacts, events, people, sync_log, sync_state, users
 from tests.integration.sync.conftest import engine
 
 
@@ -52,7 +52,7 @@ async def test_full_pull_brings_every_contact_with_account_users_and_meetings(
         e["WhoId"] for e in live(org, "Event") if e["Id"] in wanted))]))
     assert timeline and all(e.sf_id in wanted for e in timeline)
 
-    logs = await db.run(lambda s: sync_state.recent_logs(s, cid))
+    logs = await db.run(lambda s: sync_log.entries(s, cid))
     assert len(logs) == 1
     entry = logs[0]
     assert entry.outcome == "ok" and entry.direction == "pull" and entry.api_calls == 3
