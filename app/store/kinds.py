@@ -8,7 +8,9 @@ engines and the UI import the kind from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class ItemKind(StrEnum):
@@ -24,8 +26,33 @@ class ItemKind(StrEnum):
         return self.value
 
 
-# Kinds whose drafts live in their own table and are pushed by the outbox's note/task functions;
-# person rows are owned by app.store.prospects.
-DRAFT_KINDS: tuple[ItemKind, ...] = (ItemKind.NOTE, ItemKind.TASK)
+class DraftTable(StrEnum):
+    """The tables that hold drafts the outbox pushes as work items (``app.store.outbox.PushWork``)."""
 
-__all__ = ["DRAFT_KINDS", "ItemKind"]
+    NOTE = "note"
+    TASK = "task"
+
+
+# Where each draft kind's drafts live.  Person rows are not here: app.store.prospects owns them.
+# A new kind kept in an existing table (a call is a task with TaskSubtype=Call) is one line here.
+DRAFT_TABLE: Mapping[ItemKind, DraftTable] = MappingProxyType({
+    ItemKind.NOTE: DraftTable.NOTE,
+    ItemKind.TASK: DraftTable.TASK,
+})
+DRAFT_KINDS: tuple[ItemKind, ...] = tuple(DRAFT_TABLE)
+
+
+def draft_table(kind: str) -> DraftTable | None:
+    """The table holding drafts of ``kind`` (None: not a draft kind, e.g. a new person)."""
+    try:
+        return DRAFT_TABLE.get(ItemKind(kind))
+    except ValueError:
+        return None
+
+
+def is_note(kind: str) -> bool:
+    """Drafts of this kind are notes (a note table row), as opposed to tasks."""
+    return draft_table(kind) == DraftTable.NOTE
+
+
+__all__ = ["DRAFT_KINDS", "DRAFT_TABLE", "DraftTable", "ItemKind", "draft_table", "is_note"]

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store import workspace_lock
-from app.store.kinds import DRAFT_KINDS, ItemKind
+from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
 from app.store.models import Contact, Note, Task
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
@@ -38,6 +38,7 @@ from app.store.types import UTCDateTime, utcnow
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
                "pushed": "pushed"}
+_MODELS: dict[DraftTable, type[Note] | type[Task]] = {DraftTable.NOTE: Note, DraftTable.TASK: Task}
 
 T = table(
     "outbox_item",
@@ -153,7 +154,8 @@ def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | No
 
 
 def _item(session: Session, kind: ItemKind, item_id: int) -> Note | Task:
-    model = Note if kind == ItemKind.NOTE else Task if kind == ItemKind.TASK else None
+    table = draft_table(kind)
+    model = _MODELS.get(table) if table is not None else None
     if model is None:
         raise ValueError(f"unknown outbox kind {kind!r}")
     item = session.get(model, item_id)
@@ -214,9 +216,10 @@ def _person(session: Session, connection_id: int, sf_id: str | None) -> Person |
 
 
 def _work(session: Session, row: OutboxRow) -> PushWork | None:
-    if row.kind not in DRAFT_KINDS:  # person rows are pushed by app.sync.push.prospects
+    table = draft_table(row.kind)
+    if table is None:  # person rows are pushed by app.sync.push.prospects
         return None
-    if row.kind == ItemKind.NOTE:
+    if table == DraftTable.NOTE:
         note = notes_repo.get(session, row.item_id)
         if note is None:
             return None
@@ -298,7 +301,7 @@ def settle_pushed(
     extra: dict[str, Any] = {"remote_id": remote_id}
     if pushed_hash is not None:
         extra["last_pushed_hash"] = pushed_hash
-    if row.kind == ItemKind.NOTE:
+    if is_note(row.kind):
         extra["remote_type"] = remote_type
     _set_item_state(session, row.kind, row.item_id, "draft" if edited else "pushed", **extra)
 
@@ -404,7 +407,7 @@ def entries(session: Session, connection_id: int, *, pushed_within: timedelta = 
     names: dict[str, str] = {}
     for found in rows:
         row = _row(found)
-        if row.kind == ItemKind.NOTE:
+        if is_note(row.kind):
             note = session.get(Note, row.item_id)
             if note is None:
                 continue

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from app.store import workspace_lock
-from app.store.kinds import DRAFT_KINDS, ItemKind
+from app.store.kinds import DRAFT_KINDS, ItemKind, is_note
 from app.store.models import Note, Task
 from app.store.outbox import OutboxRow, T, _row
 from app.store.types import utcnow
@@ -34,7 +34,7 @@ def _kinds(session: Session, outbox_ids: Sequence[int]) -> dict[int, tuple[ItemK
 
 
 def _item_table(kind: ItemKind) -> Any:
-    return (Note if kind == ItemKind.NOTE else Task).__table__  # type: ignore[attr-defined]
+    return (Note if is_note(kind) else Task).__table__  # type: ignore[attr-defined]
 
 
 def _bulk_item_update(session: Session, kind: ItemKind, rows: list[dict[str, Any]]) -> None:
@@ -81,7 +81,7 @@ def record_created_many(session: Session, created: Sequence[tuple[int, str, str 
         [{"oid": oid, "rid": rid} for oid, rid, _ in created])
     _bulk_item_update(session, "note", [
         {"iid": kinds[oid][1], "remote_id": rid, "remote_type": "ContentNote", "last_pushed_hash": fp}
-        for oid, rid, fp in created if kinds[oid][0] == ItemKind.NOTE])
+        for oid, rid, fp in created if is_note(kinds[oid][0])])
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ def settle_pushed_many(session: Session, pushed: Sequence[Pushed]) -> None:
             values: dict[str, Any] = {"iid": item_id, "state": "draft" if edited else "pushed",
                                       "remote_id": p.remote_id,
                                       "last_pushed_hash": p.pushed_hash if p.pushed_hash is not None else None}
-            if kind == ItemKind.NOTE:
+            if is_note(kind):
                 values["remote_type"] = p.remote_type
             items.append(values)
         keep_hash = [v for v in items if v["last_pushed_hash"] is None]

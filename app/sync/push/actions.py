@@ -17,7 +17,7 @@ from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind
+from app.store.kinds import ItemKind, is_note
 from app.store.outbox import OutboxRow
 from app.sync.push.limits import LimitProblem, draft_problems
 
@@ -37,7 +37,7 @@ async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueR
         queued: list[OutboxRow] = []
         refused: dict[int, list[LimitProblem]] = {}
         for item_id in item_ids:
-            draft = notes_repo.get(session, item_id) if kind == ItemKind.NOTE else tasks_repo.get(session, item_id)
+            draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
             if draft is None:
                 continue
             problems = draft_problems(draft)
