@@ -79,7 +79,7 @@ def record_created_many(session: Session, created: Sequence[tuple[int, str, str 
     session.execute(update(T).where(T.c.id == bindparam("oid")).values(
         remote_id=bindparam("rid"), sent_at=None, sent_payload=None, updated_at=utcnow()),
         [{"oid": oid, "rid": rid} for oid, rid, _ in created])
-    _bulk_item_update(session, "note", [
+    _bulk_item_update(session, ItemKind.NOTE, [
         {"iid": kinds[oid][1], "remote_id": rid, "remote_type": "ContentNote", "last_pushed_hash": fp}
         for oid, rid, fp in created if is_note(kinds[oid][0])])
 

@@ -71,7 +71,11 @@ class ExactlyOnce:
         self.handlers = handlers
         self.retargeter = Retargeter(gate, db, ledger.report)
         self.user_id = ""  # the signed-in user: reconcile looks only at records they created
-        self.lookups: dict[str, LookupSpec] = {spec.sobject: spec for h in handlers.values() for spec in h.lookups}
+        self.lookups: dict[str, LookupSpec] = {}
+        for handler in handlers.values():
+            for spec in handler.lookups:
+                if self.lookups.setdefault(spec.sobject, spec) is not spec:  # one way to find a lost create
+                    raise ValueError(f"two lookups for {spec.sobject}: share one LookupSpec between handlers")
 
     # -- sending ----------------------------------------------------------------------------------------
     async def send(self, sent: list[Sent], request: Callable[[], Awaitable[R]], *, calls: int = 1,
