@@ -98,3 +98,26 @@ def test_push_draft_handlers_are_the_abstract_kind() -> None:
     assert all(isinstance(h, DraftHandler) for h in draft_handlers().values())
     with pytest.raises(TypeError):
         DraftHandler()  # type: ignore[abstract]
+
+
+def test_push_protocol_refuses_two_different_lookups_for_one_object() -> None:
+    import dataclasses
+    from datetime import timedelta
+
+    from app.sync.push.base import PushReport, PushSettings
+    from app.sync.push.budget import ApiBudget
+    from app.sync.push.gate import ApiGate
+    from app.sync.push.kinds.task import TASK_LOOKUP
+    from app.sync.push.ledger import Ledger
+    from app.sync.push.protocol import ExactlyOnce
+
+    class OtherTasks(TaskHandler):
+        kind = ItemKind.PERSON  # any key: the clash is in what it declares
+        lookups = (dataclasses.replace(TASK_LOOKUP, filter_field="Description"),)
+
+    gate = ApiGate(client=None, budget=ApiBudget(), retry_after=timedelta(seconds=1))  # type: ignore[arg-type]
+    ledger = Ledger(db=None, report=PushReport())  # type: ignore[arg-type]
+    ExactlyOnce(gate, ledger, None, 1, PushSettings(), draft_handlers())  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="two lookups for Task"):
+        ExactlyOnce(gate, ledger, None, 1, PushSettings(),  # type: ignore[arg-type]
+                    {**draft_handlers(), ItemKind.PERSON: OtherTasks()})
