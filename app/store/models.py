@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from app.store.kinds import DRAFT_KINDS
 from app.store.types import UTCDateTime, utcnow
 
 # Named constraints: SQLite can only change a table by rebuilding it (Alembic batch mode), and a
@@ -50,7 +51,7 @@ CLIENT_OBJECTS = ("Contact", "Account")
 CONNECTION_STATES = ("connected", "needs_attention", "disconnected")
 ITEM_STATES = ("draft", "queued", "sending", "pushed", "needs_attention", "waiting")
 OUTBOX_STATES = ("queued", "sending", "pushed", "failed", "waiting")
-OUTBOX_KINDS = ("note", "task")
+OUTBOX_KINDS = DRAFT_KINDS  # stored as text ("note", "task"); see app.store.kinds
 OUTBOX_OPERATIONS = ("create", "update")
 SYNC_PHASES = ("full", "incremental")
 

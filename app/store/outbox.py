@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store import workspace_lock
+from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
 from app.store.models import Contact, Note, Task
 from app.store.notes import NoteDraft
 from app.store.tasks import TaskDraft
@@ -37,6 +38,7 @@ from app.store.types import UTCDateTime, parse_timestamp, utcnow
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
                "pushed": "pushed"}
+_MODELS: dict[DraftTable, type[Note] | type[Task]] = {DraftTable.NOTE: Note, DraftTable.TASK: Task}
 
 T = table(
     "outbox_item",
@@ -57,7 +59,7 @@ class OutboxRow:
     id: int
     key: str
     connection_id: int
-    kind: str
+    kind: ItemKind
     item_id: int
     operation: str
     state: str
@@ -133,7 +135,9 @@ class OutboxCounts:
 
 
 def _row(values: Any) -> OutboxRow:
-    return OutboxRow(**dict(zip(_COLUMNS, values, strict=True)))
+    row = dict(zip(_COLUMNS, values, strict=True))
+    row["kind"] = ItemKind(row["kind"])
+    return OutboxRow(**row)
 
 
 def get(session: Session, outbox_id: int) -> OutboxRow | None:
@@ -141,7 +145,7 @@ def get(session: Session, outbox_id: int) -> OutboxRow | None:
     return _row(found) if found else None
 
 
-def active_for(session: Session, kind: str, item_id: int) -> OutboxRow | None:
+def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | None:
     found = session.execute(
         select(*T.columns).where(T.c.kind == kind, T.c.item_id == item_id, T.c.state.in_(ACTIVE_STATES))
         .order_by(T.c.id.desc())
@@ -149,8 +153,10 @@ def active_for(session: Session, kind: str, item_id: int) -> OutboxRow | None:
     return _row(found) if found else None
 
 
-def _item(session: Session, kind: str, item_id: int) -> Note | Task:
-    if kind not in ("note", "task"):
+def _item(session: Session, kind: ItemKind, item_id: int) -> Note | Task:
+    table = draft_table(kind)
+    model = _MODELS.get(table) if table is not None else None
+    if model is None:
         raise ValueError(f"unknown outbox kind {kind!r}")
     item = session.get(Note, item_id) if kind == "note" else session.get(Task, item_id)
     if item is None:
@@ -158,7 +164,7 @@ def _item(session: Session, kind: str, item_id: int) -> Note | Task:
     return item
 
 
-def _set_item_state(session: Session, kind: str, item_id: int, state: str, **extra: Any) -> None:
+def _set_item_state(session: Session, kind: ItemKind, item_id: int, state: str, **extra: Any) -> None:
     item = _item(session, kind, item_id)
     item.state = state
     for name, value in extra.items():
@@ -166,7 +172,7 @@ def _set_item_state(session: Session, kind: str, item_id: int, state: str, **ext
     session.add(item)
 
 
-def enqueue(session: Session, kind: str, item_id: int, *, now: datetime | None = None) -> OutboxRow:
+def enqueue(session: Session, kind: ItemKind, item_id: int, *, now: datetime | None = None) -> OutboxRow:
     """Ask for a note/task to be pushed.  Re-pushing an item already in the outbox re-queues that row
     (keeping its key and any unknown-outcome record); otherwise a new row with a fresh key is added.
     An item that already has a Salesforce record is pushed as an update of it."""
@@ -192,7 +198,7 @@ def enqueue(session: Session, kind: str, item_id: int, *, now: datetime | None =
     return found
 
 
-def enqueue_many(session: Session, kind: str, item_ids: Iterable[int]) -> list[OutboxRow]:
+def enqueue_many(session: Session, kind: ItemKind, item_ids: Iterable[int]) -> list[OutboxRow]:
     now = utcnow()
     return [enqueue(session, kind, item_id, now=now) for item_id in item_ids]
 
@@ -210,9 +216,10 @@ def _person(session: Session, connection_id: int, sf_id: str | None) -> Person |
 
 
 def _work(session: Session, row: OutboxRow) -> PushWork | None:
-    if row.kind not in ("note", "task"):  # "person" rows are pushed by app.sync.push.prospects
+    table = draft_table(row.kind)
+    if table is None:  # person rows are pushed by app.sync.push.prospects
         return None
-    if row.kind == "note":
+    if table == DraftTable.NOTE:
         note = notes_repo.get(session, row.item_id)
         if note is None:
             return None
@@ -279,7 +286,7 @@ def settle_pushed(
     extra: dict[str, Any] = {"remote_id": remote_id}
     if pushed_hash is not None:
         extra["last_pushed_hash"] = pushed_hash
-    if row.kind == "note":
+    if is_note(row.kind):
         extra["remote_type"] = remote_type
     _set_item_state(session, row.kind, row.item_id, "draft" if edited else "pushed", **extra)
 
@@ -386,13 +393,13 @@ def entries(session: Session, connection_id: int, *, pushed_within: timedelta = 
     names: dict[str, str] = {}
     for found in rows:
         row = _row(found)
-        if row.kind == "note":
+        if is_note(row.kind):
             note = session.get(Note, row.item_id)
             if note is None:
                 continue
             title, state, sf_id, remote_type = note.title or "(untitled note)", note.state, note.parent_sf_id, \
                 note.remote_type
-        elif row.kind == "person":  # a new person added in Notebridge (app.store.prospects)
+        elif row.kind == ItemKind.PERSON:  # a new person added in Notebridge (app.store.prospects)
             person = session.get(Contact, row.item_id)
             if person is None:
                 continue

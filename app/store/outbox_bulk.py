@@ -17,27 +17,28 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from app.store import workspace_lock
+from app.store.kinds import DRAFT_KINDS, ItemKind, is_note
 from app.store.models import Note, Task
 from app.store.outbox import OutboxRow, T, _row
 from app.store.tables import table_of
 from app.store.types import utcnow
 
 
-def _kinds(session: Session, outbox_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+def _kinds(session: Session, outbox_ids: Sequence[int]) -> dict[int, tuple[ItemKind, int]]:
     """outbox id → (kind, item id), in one query per 500 ids."""
-    out: dict[int, tuple[str, int]] = {}
+    out: dict[int, tuple[ItemKind, int]] = {}
     ids = list(outbox_ids)
     for start in range(0, len(ids), 500):
         rows = session.execute(select(T.c.id, T.c.kind, T.c.item_id).where(T.c.id.in_(ids[start:start + 500])))
-        out.update({int(r[0]): (str(r[1]), int(r[2])) for r in rows})
+        out.update({int(r[0]): (ItemKind(r[1]), int(r[2])) for r in rows})
     return out
 
 
-def _item_table(kind: str) -> Any:
-    return table_of(Note if kind == "note" else Task)
+def _item_table(kind: ItemKind) -> Any:
+    return table_of(Note if is_note(kind) else Task)
 
 
-def _bulk_item_update(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
+def _bulk_item_update(session: Session, kind: ItemKind, rows: list[dict[str, Any]]) -> None:
     """executemany ``UPDATE note|task SET … WHERE id = :iid`` (rows carry ``iid`` and the values)."""
     if not rows:
         return
@@ -63,7 +64,7 @@ def mark_sending(session: Session, sent: Sequence[tuple[int, Any]], now: datetim
     session.execute(update(T).where(T.c.id == bindparam("oid")).values(
         state="sending", attempts=T.c.attempts + 1, sent_at=now, sent_payload=bindparam("payload"),
         updated_at=now), rows)
-    for kind in ("note", "task"):
+    for kind in DRAFT_KINDS:
         item_ids = [item_id for k, item_id in kinds.values() if k == kind]
         if item_ids:
             item_table = _item_table(kind)
@@ -79,9 +80,9 @@ def record_created_many(session: Session, created: Sequence[tuple[int, str, str 
     session.execute(update(T).where(T.c.id == bindparam("oid")).values(
         remote_id=bindparam("rid"), sent_at=None, sent_payload=None, updated_at=utcnow()),
         [{"oid": oid, "rid": rid} for oid, rid, _ in created])
-    _bulk_item_update(session, "note", [
+    _bulk_item_update(session, ItemKind.NOTE, [
         {"iid": kinds[oid][1], "remote_id": rid, "remote_type": "ContentNote", "last_pushed_hash": fp}
-        for oid, rid, fp in created if kinds[oid][0] == "note"])
+        for oid, rid, fp in created if is_note(kinds[oid][0])])
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ def settle_pushed_many(session: Session, pushed: Sequence[Pushed]) -> None:
         last_error_code=None, last_error_message=None, last_error_hint=None, conflict=None,
         link_id=bindparam("lid"), updated_at=now),
         [{"oid": p.outbox_id, "rid": p.remote_id, "lid": p.link_id or rows[p.outbox_id].link_id} for p in pushed])
-    for kind in ("note", "task"):
+    for kind in DRAFT_KINDS:
         mine = [p for p in pushed if rows[p.outbox_id].kind == kind]
         if not mine:
             continue
@@ -125,7 +126,7 @@ def settle_pushed_many(session: Session, pushed: Sequence[Pushed]) -> None:
             values: dict[str, Any] = {"iid": item_id, "state": "draft" if edited else "pushed",
                                       "remote_id": p.remote_id,
                                       "last_pushed_hash": p.pushed_hash if p.pushed_hash is not None else None}
-            if kind == "note":
+            if is_note(kind):
                 values["remote_type"] = p.remote_type
             items.append(values)
         keep_hash = [v for v in items if v["last_pushed_hash"] is None]

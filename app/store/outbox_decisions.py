@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store.kinds import is_note
 from app.store.models import Contact, Note, Task
 from app.store.outbox import OutboxRow, T, _item, _set_item_state, get
 from app.store.types import utcnow
@@ -30,7 +31,7 @@ def resolve_take_theirs(session: Session, outbox_id: int, changes: dict[str, Any
     row = get(session, outbox_id)
     if row is None:
         return
-    if row.kind == "note":
+    if is_note(row.kind):
         notes_repo.save(session, row.item_id, **changes)
     else:
         tasks_repo.save(session, row.item_id, **changes)
@@ -47,7 +48,7 @@ def resolve_save_as_new(session: Session, outbox_id: int) -> OutboxRow | None:
     if row is None:
         return None
     extra: dict[str, Any] = {"remote_id": None, "last_pushed_hash": None}
-    if row.kind == "note":
+    if is_note(row.kind):
         extra["remote_type"] = None
     _set_item_state(session, row.kind, row.item_id, "queued", **extra)
     session.execute(update(T).where(T.c.id == outbox_id).values(
@@ -62,7 +63,7 @@ def attach_to(session: Session, outbox_id: int, contact_id: int) -> OutboxRow | 
     row = get(session, outbox_id)
     if row is None:
         return None
-    if row.kind == "note":
+    if is_note(row.kind):
         notes_repo.save(session, row.item_id, contact_id=contact_id)
     else:
         tasks_repo.save(session, row.item_id, contact_id=contact_id)
@@ -80,14 +81,14 @@ def retarget_converted(session: Session, outbox_id: int, contact_sf_id: str, acc
         return contact_sf_id
     contact = session.execute(select(Contact).where(
         col(Contact.connection_id) == row.connection_id, col(Contact.sf_id) == contact_sf_id)).scalars().first()
-    if row.kind == "note":
-        note = _item(session, "note", row.item_id)
+    if is_note(row.kind):
+        note = _item(session, row.kind, row.item_id)
         assert isinstance(note, Note)
         note.parent_sf_id = contact_sf_id
         note.contact_id = contact.id if contact else note.contact_id
         session.add(note)
     else:
-        task = _item(session, "task", row.item_id)
+        task = _item(session, row.kind, row.item_id)
         assert isinstance(task, Task)
         task.who_id, task.what_id = contact_sf_id, account_sf_id or task.what_id
         task.contact_id = contact.id if contact else task.contact_id

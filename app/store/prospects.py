@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
 from app.store import search_text, workspace_lock
+from app.store.kinds import ItemKind
 from app.store.models import Account, Contact, Note, Task
 from app.store.outbox import OutboxRow
 from app.store.outbox import T as OUTBOX
@@ -199,7 +200,7 @@ def settle_created(session: Session, contact_id: int, sf_id: str, account_sf_id:
 # contact row).  These functions own the person rows of ``outbox_item``; the note/task functions in
 # ``app.store.outbox`` leave them alone.
 
-PERSON_KIND = "person"
+PERSON_KIND = ItemKind.PERSON
 
 
 def enqueue(session: Session, contact_id: int) -> OutboxRow:

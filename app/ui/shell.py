@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
+from app.store.kinds import ItemKind
 from app.sync.connection import ConnectionManager, OrgConnection
 from app.sync.progress import SyncProgress
 from app.sync.pull.scheduler import PullScheduler
@@ -152,12 +153,12 @@ class Shell:
 
         aio.start(apply(), name="apply push preferences")
 
-    def _open_item(self, kind: str, item_id: int) -> None:
-        if kind == "person":
+    def _open_item(self, kind: ItemKind, item_id: int) -> None:
+        if kind == ItemKind.PERSON:
             self._open_person(item_id)
         elif self.editors is None:
             return
-        elif kind == "note":
+        elif kind == ItemKind.NOTE:
             aio.start(self.editors.open_note(item_id))
         else:
             aio.start(self.editors.open_task(item_id))

@@ -17,6 +17,7 @@ from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
+from app.store.kinds import ItemKind, is_note
 from app.store.outbox import OutboxRow
 from app.sync.push.limits import LimitProblem, draft_problems
 
@@ -29,14 +30,14 @@ class QueueResult:
     refused: dict[int, list[LimitProblem]]  # item id → why it cannot be pushed yet
 
 
-async def queue(db: Database, kind: str, item_ids: Sequence[int]) -> QueueResult:
+async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueResult:
     """Put items in the outbox (one transaction), skipping those that break a limit."""
 
     def work(session: Any) -> QueueResult:
         queued: list[OutboxRow] = []
         refused: dict[int, list[LimitProblem]] = {}
         for item_id in item_ids:
-            draft = notes_repo.get(session, item_id) if kind == "note" else tasks_repo.get(session, item_id)
+            draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
             if draft is None:
                 continue
             problems = draft_problems(draft)
@@ -60,8 +61,8 @@ async def queue_all_drafts(db: Database, connection_id: int) -> QueueResult:
         return notes, tasks, retry
 
     notes, tasks, retry = await db.run(ids)
-    first = await queue(db, "note", notes)
-    second = await queue(db, "task", tasks)
+    first = await queue(db, ItemKind.NOTE, notes)
+    second = await queue(db, ItemKind.TASK, tasks)
     await retry_now(db, retry)
     return QueueResult(first.queued + second.queued, {**first.refused, **second.refused})
 

@@ -18,7 +18,7 @@ from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
 from app.sync.push.mapping import NOTE_FIELDS, TASK_FIELDS, content_note_fingerprint, fingerprint
 from app.sync.push.markdown_html import html_to_markdown, html_to_text
-from app.sync.push.reconcile import _content_of
+from app.sync.push.reconcile import content_of
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ async def fetch(client: SalesforceClient, sobject: str, ids: Sequence[str]) -> d
             if sobject == "ContentNote":
                 full = await client.retrieve("ContentNote", asked, ["Title", "Content"])
                 out[asked] = _content_note_version(asked, str(record.get("Title") or ""),
-                                                   await _content_of(client, full))
+                                                   await content_of(client, full))
             elif sobject == "Task":
                 out[asked] = _task_version(asked, record)
             else:

@@ -1,22 +1,21 @@
 """The push engine: drains the outbox into Salesforce, exactly once per item.
 
-One run (:meth:`PushEngine.push`):
+One run (:meth:`PushEngine.push`) — orchestration only; the parts are composed, not mixed in:
 
-1. **Reconcile** every create whose outcome is unknown (``sent_at`` recorded, no remote Id: a lost
-   response or a kill -9 mid-push) by looking it up (:mod:`app.sync.push.reconcile`) — before
-   anything else is sent.
-2. **Send** in batches: sObject Collections (≤ 200 records, ``allOrNone=false``) for Tasks, classic
-   Notes, ContentNotes and their ContentDocumentLinks; a Composite request with references
-   (ContentNote, then its link via ``@{noteN.id}``) when a batch of notes is small enough for one
-   call; updates after a conflict check (:mod:`app.sync.push.conflicts`); Client-tagged meeting
-   notes into their Event's Description.  Before each request the exact payload and ``sent_at`` are
-   committed (``outbox.mark_sending``).
-3. **Settle** each item from its own result: pushed, needs attention (Salesforce's message and a
-   hint), re-targeted (a converted Lead → its Contact, then sent again) or waiting.
+1. **Ahead of the outbox** each kind handler may do its own work first (new people:
+   :mod:`app.sync.push.kinds.person`), so notes and tasks about them go to the record just created.
+2. **Reconcile** every create whose outcome is unknown (``sent_at`` recorded, no remote Id: a lost
+   response or a kill -9 mid-push) before anything else is sent (:mod:`app.sync.push.protocol`).
+3. **Prepare** the items with the advisor's settings (:mod:`app.sync.push.placement`), check their
+   limits, re-target items about converted Leads, then **group** them into requests as each item's
+   handler says (:mod:`app.sync.push.kinds`) and send the groups in the handlers' order, in chunks of
+   ``batch_size``.  Before each request the exact payload and ``sent_at`` are committed.
+4. **Settle** each item from its own result (:mod:`app.sync.push.ledger`); a re-targeted or
+   reconciled item gets another go in the same run.
 
-A failure of a whole request stops the run: offline / Salesforce down → waiting (the loop probes
-with backoff); API limit or reserve reached → waiting until the budget recovers; signed out →
-waiting until the advisor signs in again.  Nothing is ever dropped; drafts stay on disk.
+A failure of a whole request stops the run (:mod:`app.sync.push.gate`): offline / Salesforce down →
+waiting (the loop probes with backoff); API limit or reserve reached → waiting until the budget
+recovers; signed out → waiting until the advisor signs in again.  Nothing is ever dropped.
 
 Sizes: 200 tasks = 1 call; 200 ContentNotes = 2 calls (notes, then links); ≤ 12 notes = 1 composite.
 """
@@ -25,38 +24,66 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
+from app.store import Database
 from app.store import outbox as outbox_repo
+from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
 from app.store.types import utcnow
-from app.sync.push import mapping as push_mapping
-from app.sync.push.base import (
-    OFFLINE_REASON,
-    SIGNED_OUT_REASON,
-    PushReport,
-    PushSettings,
-    StopRun,
-    _Sent,
-    stop_for,
-)
-from app.sync.push.engine_settings import SettingsApplied
-from app.sync.push.limits import note_problems, task_problems
-from app.sync.push.senders import Senders
+from app.sync.progress import ProgressCallback, ignore_progress
+from app.sync.push.base import OFFLINE_REASON, SIGNED_OUT_REASON, PushReport, PushSettings, StopRun
+from app.sync.push.budget import ApiBudget
+from app.sync.push.gate import ApiGate
+from app.sync.push.kinds import HANDLERS, DraftHandler, KindHandler, draft_handlers
+from app.sync.push.ledger import Ledger
+from app.sync.push.placement import Placement
+from app.sync.push.protocol import ExactlyOnce
+from app.sync.push.run import PushRun
+from app.sync.push.run_log import RunLog
+from app.sync.push.status import PushStatus
 
 __all__ = ["OFFLINE_REASON", "SIGNED_OUT_REASON", "PushEngine", "PushReport", "PushSettings", "StopRun"]
 
 log = logging.getLogger(__name__)
 
+PASSES = 3  # a re-targeted or reconciled item gets another go in the same run
+LINK_OBJECT = {"link": "ContentDocumentLink"}  # progress shows the object a group writes
 
-class PushEngine(SettingsApplied, Senders):
+
+class PushEngine:
     """Pushes one connection's outbox with one ``SalesforceClient`` (tests pass the demo org's).
 
-    ``PushEngine(client, db, connection_id, settings=None, *, on_progress=..., budget=None)``.
-    """
+    ``handlers``: the kinds this engine pushes (default: every registered kind)."""
 
-    # -- the run ------------------------------------------------------------------------------------
+    def __init__(
+        self, client: SalesforceClient, db: Database, connection_id: int, settings: PushSettings | None = None,
+        *, on_progress: ProgressCallback = ignore_progress, budget: ApiBudget | None = None,
+        handlers: Mapping[ItemKind, KindHandler] = HANDLERS,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.connection_id = connection_id
+        self.settings = settings or PushSettings()
+        self.on_progress = on_progress
+        self.budget = budget or ApiBudget(self.settings.reserve_fraction)
+        self.handlers = handlers
+        self.drafts = draft_handlers(handlers)
+
+    def _new_run(self) -> tuple[PushRun, Placement]:
+        gate = ApiGate(self.client, self.budget, self.settings.retry_after)
+        placement = Placement()
+        report = PushReport()
+        ledger = Ledger(self.db, report)
+        run_log = RunLog(self.db, self.connection_id, lambda w: self.drafts[w.outbox.kind].record_object(w, run))
+        ledger.listeners += [run_log, placement]
+        protocol = ExactlyOnce(gate, ledger, self.db, self.connection_id, self.settings, self.drafts)
+        run = PushRun(self.client, self.db, self.connection_id, self.settings, gate, ledger, protocol, run_log)
+        return run, placement
+
+    # -- the run ------------------------------------------------------------------------------------------
     async def push(self, outbox_ids: Sequence[int] | None = None, *, cancel: asyncio.Event | None = None) -> PushReport:
         """Push what is due (or just ``outbox_ids``).  Never raises for Salesforce trouble: the report
         says what happened, and every item is settled or waiting.
@@ -65,153 +92,101 @@ class PushEngine(SettingsApplied, Senders):
         process (:meth:`Database.claim_writer`), and a push while another Notebridge holds it raises
         :class:`~app.store.errors.WorkspaceBusyError` before anything is taken or sent."""
         self.db.claim_writer()
-        self._report = report = PushReport()
-        self._open, self._ops, self._created_rows, self._pushed_rows = {}, [], [], []
-        self._reset_settings_state()
+        run, placement = self._new_run()
+        report = run.ledger.report
         start_calls = self.client.api_calls
         try:
             try:
-                await self._run(outbox_ids, cancel)
+                await self._run(run, placement, outbox_ids, cancel)
             except SalesforceError as exc:  # one no step turned into a stop: still settle and report
                 log.warning("push: unhandled %r", exc)
-                raise stop_for(exc, self) from exc
+                raise run.gate.stop_for(exc) from exc
         except StopRun as stop:
             report.status, report.reason, report.next_try_at = stop.status, stop.reason, stop.retry_at
-            await self._flush()
-            if stop.status != "cancelled" and self._open:
-                ids, code, reason, retry_at = list(self._open), stop.code, stop.reason, stop.retry_at
-                await self.db.run(lambda s: outbox_repo.settle_waiting(
-                    s, ids, code=code, reason=reason, next_try_at=retry_at))
-                report.waiting += len(ids)
+            if stop.status == PushStatus.CANCELLED:
+                await run.ledger.flush()
+            else:
+                await run.ledger.stop(stop.code, stop.reason, stop.retry_at)
             log.info("push stopped (%s): %s", stop.status, stop.reason)
         finally:
             report.api_calls = self.client.api_calls - start_calls
             self.budget.update(self.client.api_usage)
-            await self._write_log(report)
+            await run.log.write(report)
         return report
 
-    async def _run(self, outbox_ids: Sequence[int] | None, cancel: asyncio.Event | None) -> None:
+    async def _run(self, run: PushRun, placement: Placement, outbox_ids: Sequence[int] | None,
+                   cancel: asyncio.Event | None) -> None:
         conn = await self.db.run(lambda s: outbox_repo.connection_user(s, self.connection_id))
         if conn is None:
             raise ValueError(f"connection {self.connection_id} does not exist")
-        self._user_id, note_type, _instance = conn
-        self._note_type = self.settings.note_type or note_type or "ContentNote"
-        await self._push_people()  # new people first: notes and tasks written about them follow
+        run.user_id, note_type, _instance = conn
+        run.protocol.user_id = run.user_id
+        run.note_type = self.settings.note_type or note_type or "ContentNote"
+        for handler in self.handlers.values():
+            await handler.push_ahead(run)
         now = utcnow()
         work = await self.db.run(lambda s: outbox_repo.due(s, self.connection_id, now, outbox_ids=outbox_ids))
         if not work:
-            self._report.status = "done" if self._log_items else "nothing"
+            run.ledger.report.status = PushStatus.DONE if run.log.items else PushStatus.NOTHING
             return
-        self._open = {w.outbox.id: w for w in work}
-        self._total, self._done = len(work), 0
+        run.ledger.begin(work)
         unknown = [w for w in work if w.outbox.outcome_unknown]
         if unknown:
-            await self._reconcile([self._recorded(w) for w in unknown])
-        work = await self._reload(list(self._open))
-        for _pass in range(3):  # a re-targeted or reconciled item gets another go in the same run
-            retry = await self._send_all(work, cancel)
+            await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown])
+        work = await self._reload(run, placement, list(run.ledger.open))
+        for _pass in range(PASSES):
+            retry = await self._send_all(run, work, cancel)
             if not retry:
                 break
-            work = await self._reload(retry)
-        await self._link_accounts()
-        self._report.status = "done"
+            work = await self._reload(run, placement, retry)
+        await placement.link_accounts(run)
+        run.ledger.report.status = PushStatus.DONE
 
-    async def _reload(self, ids: list[int]) -> list[PushWork]:
-        await self._flush()
+    async def _reload(self, run: PushRun, placement: Placement, ids: list[int]) -> list[PushWork]:
+        await run.ledger.flush()
         if not ids:
             return []
         now = utcnow()
         work = await self.db.run(lambda s: outbox_repo.due(s, self.connection_id, now, outbox_ids=ids))
-        for w in work:
-            self._open[w.outbox.id] = w
-        work = await self._prepare(work)  # the advisor's settings: titles, where it appears, what is held
-        for w in work:
-            self._open[w.outbox.id] = w
+        run.ledger.refresh(work)
+        work = await placement.prepare(run, work)  # the advisor's settings: titles, where it appears, what is held
+        run.ledger.refresh(work)
         return work
 
-    def _recorded(self, w: PushWork) -> _Sent:
-        payload = w.outbox.sent_payload or {}
-        record = payload.get("record") or {}
-        return _Sent(w, record, push_mapping.sent_fingerprint(record), payload.get("parent"))
-
-    # -- grouping -------------------------------------------------------------------------------------
-    async def _send_all(self, work: list[PushWork], cancel: asyncio.Event | None) -> list[int]:
+    # -- grouping -------------------------------------------------------------------------------------------
+    async def _send_all(self, run: PushRun, work: list[PushWork], cancel: asyncio.Event | None) -> list[int]:
         retry: list[int] = []
-        groups: dict[str, list[PushWork]] = {}
+        groups: dict[tuple[ItemKind, str], list[PushWork]] = {}
         for w in work:
-            if w.outbox.id not in self._open:
+            if not run.ledger.is_open(w.outbox.id):
                 continue
-            if not await self._valid(w):
+            handler = self.drafts[w.outbox.kind]
+            if not await self._valid(run, handler, w):
                 continue
-            if await self._pre_retarget(w):
+            if not handler.keeps_target(w) and await run.protocol.retargeter.before_send(w):
                 retry.append(w.outbox.id)
                 continue
-            groups.setdefault(self._group_of(w), []).append(w)
-        for name in ("ContentNote", "Note", "link", "update:ContentNote", "update:Note", "Event", "Task",
-                     "update:Task"):
-            items = groups.get(name, [])
-            for start in range(0, len(items), self.settings.batch_size):
-                if cancel is not None and cancel.is_set():
-                    raise StopRun("cancelled", "CANCELLED", "Push cancelled.", None)
-                chunk = items[start:start + self.settings.batch_size]
-                try:
-                    retry += await self._send_group(name, chunk)
-                finally:
-                    await self._flush()
-                self._progress(name)
+            groups.setdefault((handler.kind, handler.group_of(w, run)), []).append(w)
+        size = self.settings.batch_size
+        for handler in self.drafts.values():
+            for name in handler.groups:
+                items = groups.get((handler.kind, name), [])
+                for start in range(0, len(items), size):
+                    if cancel is not None and cancel.is_set():
+                        raise StopRun(PushStatus.CANCELLED, "CANCELLED", "Push cancelled.", None)
+                    try:
+                        retry += await handler.send(name, items[start:start + size], run)
+                    finally:
+                        await run.ledger.flush()
+                    sobject = name.split(":")[-1]
+                    run.ledger.progress(self.on_progress, LINK_OBJECT.get(sobject, sobject), self.client.api_calls)
         return retry
 
-    def _group_of(self, w: PushWork) -> str:
-        if w.task is not None:
-            return "update:Task" if w.task.remote_id else "Task"
-        note = w.note
-        assert note is not None
-        if note.remote_id and note.remote_type in ("ContentNote", "Note"):
-            if w.outbox.operation == "create" and note.remote_type == "ContentNote":
-                return "link"
-            return f"update:{note.remote_type}"
-        summaries = self.settings.meeting_summaries or note.remote_type == "Event"  # never a second copy
-        if note.is_client_meeting_note and summaries and note.remote_type in (None, "Event"):
-            return "Event"
-        return self._note_type if self._note_type in ("ContentNote", "Note") else "ContentNote"
-
-    async def _send_group(self, name: str, chunk: list[PushWork]) -> list[int]:
-        if name == "Task":
-            return await self._create_simple(chunk, "Task")
-        if name == "Note":
-            return await self._create_simple(chunk, "Note")
-        if name == "ContentNote":
-            return await self._create_content_notes(chunk)
-        if name == "link":
-            return await self._link([(w, w.note.remote_id or "", w.note.last_pushed_hash)
-                                    for w in chunk if w.note is not None])
-        if name == "Event":
-            return await self._events(chunk)
-        return await self._update(chunk, name.split(":", 1)[1])
-
-    async def _valid(self, w: PushWork) -> bool:
-        if w.note is not None:
-            problems = note_problems(w.note.title, w.note.body_markdown,
-                                     has_parent=bool(w.note.parent_sf_id or w.note.remote_id))
-            what = "note"
-        else:
-            assert w.task is not None
-            problems = task_problems(w.task.subject, w.task.description)
-            what = "task"
+    async def _valid(self, run: PushRun, handler: DraftHandler, w: PushWork) -> bool:
+        problems = handler.problems(w)
         if not problems:
             return True
         message = " ".join(p.message for p in problems)
-        await self._failed(w, "LIMIT", message, f"Edit the {what}, then push again. Nothing was sent.")
-        await self._flush()
+        run.ledger.failed(w, "LIMIT", message, f"Edit the {handler.kind.noun}, then push again. Nothing was sent.")
+        await run.ledger.flush()
         return False
-
-    async def _pre_retarget(self, w: PushWork) -> bool:
-        """A Lead we already know was converted: point the item at its Contact before sending."""
-        person = w.person
-        if person is None or person.source_object != "Lead" or not person.is_converted:
-            return False
-        if not person.converted_contact_id or (w.note is not None and w.note.remote_id):
-            return False
-        await self._apply_retarget(w, person.converted_contact_id, person.converted_account_id)
-        return True
-

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.salesforce.errors import ErrorDetail
+from app.store.kinds import ItemKind
 
 Action = Literal["needs_attention", "retry", "retarget"]
 
@@ -31,7 +32,7 @@ class ItemOutcome:
     hint: str
 
 
-def classify(errors: Sequence[ErrorDetail], *, what: str = "note") -> ItemOutcome:
+def classify(errors: Sequence[ErrorDetail], *, what: ItemKind = ItemKind.NOTE) -> ItemOutcome:
     """Decide from a failed record's errors (the first error names the cause)."""
     if not errors:
         return ItemOutcome("retry", "UNKNOWN_ERROR", "Salesforce gave no reason.", "Notebridge will try again.")

@@ -26,6 +26,7 @@ from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
 from app.store import Database, WorkspaceBusyError
 from app.store import outbox as outbox_repo
+from app.store.kinds import ItemKind
 from app.store.notes import NoteDraft
 from app.store.outbox import OutboxCounts
 from app.store.tasks import TaskDraft
@@ -34,6 +35,7 @@ from app.sync.progress import ProgressCallback, ignore_progress
 from app.sync.push.budget import ApiBudget
 from app.sync.push.engine import OFFLINE_REASON, SIGNED_OUT_REASON, PushEngine, PushReport, PushSettings
 from app.sync.push.limits import draft_problems
+from app.sync.push.status import LoopState, PushStatus
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ class LoopStatus:
 
     counts: OutboxCounts
     sending: int = 0
-    state: str = "idle"  # idle | sending | offline | budget | signed_out
+    state: LoopState = LoopState.IDLE
     reason: str = ""
     next_try_at: datetime | None = None
 
@@ -57,12 +59,12 @@ class LoopStatus:
         return status_text(self.counts, self.sending, self.state)
 
 
-def status_text(counts: OutboxCounts, sending: int = 0, state: str = "idle") -> str:
+def status_text(counts: OutboxCounts, sending: int = 0, state: LoopState = LoopState.IDLE) -> str:
     """``"3 waiting · sending 2…"``; empty when there is nothing to say."""
     parts: list[str] = []
-    waiting = counts.waiting + (counts.queued if state != "sending" else 0)
+    waiting = counts.waiting + (counts.queued if state != LoopState.SENDING else 0)
     if waiting:
-        parts.append(f"{waiting} waiting" + (" (offline)" if state == "offline" else ""))
+        parts.append(f"{waiting} waiting" + (" (offline)" if state == LoopState.OFFLINE else ""))
     if counts.needs_attention:
         parts.append(f"{counts.needs_attention} need{'s' if counts.needs_attention == 1 else ''} attention")
     if sending:
@@ -91,7 +93,7 @@ class PushLoop:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._backoff = backoff_start
-        self._state = "idle"
+        self._state = LoopState.IDLE
         self._reason = ""
         self._next_try: datetime | None = None
         self._pending_delay = backoff_start
@@ -144,7 +146,7 @@ class PushLoop:
         if self.auto_push_idle:
             await self._auto_push(now - timedelta(seconds=self.auto_push_idle))
         if not await self.db.run(lambda s: outbox_repo.has_due(s, self.connection_id, now)):
-            await self._publish("idle")
+            await self._publish(LoopState.IDLE)
             return await self._until_next_due(now)
         try:
             client = await self.client_factory()
@@ -153,11 +155,11 @@ class PushLoop:
         except Exception as exc:  # NotConnected / NeedsAttention from the connection manager
             await self._signed_out(getattr(exc, "reason", None) or str(exc) or SIGNED_OUT_REASON)
             return None
-        if self._state == "offline" and not await self._probe(client):
+        if self._state == LoopState.OFFLINE and not await self._probe(client):
             delay = self._next_backoff()
             await self._postpone_offline(now + timedelta(seconds=delay))
             return delay
-        await self._publish("sending")
+        await self._publish(LoopState.SENDING)
         # Items that fail for connectivity wait exactly as long as the loop's current backoff.
         self._pending_delay = self._backoff * random.uniform(0.8, 1.2)  # noqa: S311 - jitter
         settings = replace(self.settings, retry_after=timedelta(seconds=self._pending_delay))
@@ -178,22 +180,22 @@ class PushLoop:
         notes = [d.id for d in ready if isinstance(d, NoteDraft)] if self.settings.push_notes else []
         tasks = [d.id for d in ready if isinstance(d, TaskDraft)] if self.settings.push_tasks else []
         if notes or tasks:
-            await self.db.run(lambda s: (outbox_repo.enqueue_many(s, "note", notes),
-                                         outbox_repo.enqueue_many(s, "task", tasks)))
+            await self.db.run(lambda s: (outbox_repo.enqueue_many(s, ItemKind.NOTE, notes),
+                                         outbox_repo.enqueue_many(s, ItemKind.TASK, tasks)))
 
     async def _after(self, report: PushReport, now: datetime) -> float | None:
-        if report.status == "offline":
-            await self._publish("offline", report.reason, report.next_try_at)
+        if report.status == PushStatus.OFFLINE:
+            await self._publish(LoopState.OFFLINE, report.reason, report.next_try_at)
             self._backoff = min(BACKOFF_MAX, self._backoff * 2)
             return self._pending_delay
         self._backoff = self.backoff_start
-        if report.status == "budget":
-            await self._publish("budget", report.reason, report.next_try_at)
+        if report.status == PushStatus.BUDGET:
+            await self._publish(LoopState.BUDGET, report.reason, report.next_try_at)
             return _seconds_until(report.next_try_at, now) if report.next_try_at else 1800.0
-        if report.status == "signed_out":
+        if report.status == PushStatus.SIGNED_OUT:
             await self._signed_out(report.reason)
             return None
-        await self._publish("idle")
+        await self._publish(LoopState.IDLE)
         return 0.0 if await self.db.run(lambda s: outbox_repo.has_due(s, self.connection_id, utcnow())) \
             else await self._until_next_due(utcnow())
 
@@ -226,7 +228,7 @@ class PushLoop:
         from app.salesforce.oauth_errors import OAuthError
 
         if not isinstance(exc, SessionExpired | OAuthError):
-            await self._publish("offline", str(exc))
+            await self._publish(LoopState.OFFLINE, str(exc))
             return self._next_backoff()
         await self._signed_out(str(exc))
         return None
@@ -238,7 +240,7 @@ class PushLoop:
         if ids:
             await self.db.run(lambda s: outbox_repo.settle_waiting(
                 s, ids, code="SIGNED_OUT", reason=reason, next_try_at=None))
-        await self._publish("signed_out", reason)
+        await self._publish(LoopState.SIGNED_OUT, reason)
 
     async def _until_next_due(self, now: datetime) -> float | None:
         when = await self.db.run(lambda s: outbox_repo.next_due_at(s, self.connection_id))
@@ -247,14 +249,14 @@ class PushLoop:
             candidates.append(max(1.0, self.auto_push_idle / 2))
         return min(candidates) if candidates else None
 
-    async def _publish(self, state: str, reason: str = "", next_try: datetime | None = None) -> None:
+    async def _publish(self, state: LoopState, reason: str = "", next_try: datetime | None = None) -> None:
         self._state, self._reason, self._next_try = state, reason, next_try
         counts = await self.db.run(lambda s: outbox_repo.counts(s, self.connection_id))
-        sending = counts.queued + counts.sending + counts.waiting if state == "sending" else 0
+        sending = counts.queued + counts.sending + counts.waiting if state == LoopState.SENDING else 0
         self.on_status(LoopStatus(counts, sending, state, reason, next_try))
 
     @property
-    def state(self) -> str:
+    def state(self) -> LoopState:
         return self._state
 
 

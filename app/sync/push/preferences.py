@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from app.store import Database
 from app.store import connections as connection_rows
 from app.store import settings as settings_repo
+from app.store.kinds import ItemKind
 from app.sync.push.base import PushSettings
 from app.sync.push.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
 from app.sync.push.title_templates import (
@@ -111,7 +112,7 @@ class PushPreferences:
             default: int = getattr(d, name)
             return default
 
-        def template(name: str, kind: str) -> str:
+        def template(name: str, kind: ItemKind) -> str:
             value = values.get(name)
             if isinstance(value, str) and not check_template(value, kind).problems:
                 return value
@@ -127,8 +128,8 @@ class PushPreferences:
             meeting_summaries=flag("meeting_summaries"),
             note_type=note_type if note_type in NOTE_TYPES else d.note_type,
             attach_to=attach if attach in ATTACH_CHOICES else d.attach_to,
-            note_title_template=template("note_title_template", "note"),
-            task_title_template=template("task_title_template", "task"),
+            note_title_template=template("note_title_template", ItemKind.NOTE),
+            task_title_template=template("task_title_template", ItemKind.TASK),
             api_reserve_percent=number("api_reserve_percent", *RESERVE_RANGE),
         )
 
@@ -258,8 +259,8 @@ def validate(prefs: PushPreferences) -> list[str]:
         problems.append(f"Keep between {RESERVE_RANGE[0]}% and {RESERVE_RANGE[1]}% for other apps.")
     if not 1 <= prefs.auto_push_delay_minutes <= 24 * 60:
         problems.append("The auto-push delay must be between 1 minute and 24 hours.")
-    problems += list(check_template(prefs.note_title_template, "note").problems)
-    problems += list(check_template(prefs.task_title_template, "task").problems)
+    problems += list(check_template(prefs.note_title_template, ItemKind.NOTE).problems)
+    problems += list(check_template(prefs.task_title_template, ItemKind.TASK).problems)
     return problems
 
 

@@ -39,6 +39,7 @@ from app.salesforce.errors import (
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_holds
 from app.store import prospects as prospect_rows
+from app.store.kinds import ItemKind
 from app.store.outbox import OutboxRow
 from app.store.prospects import ProspectDraft
 from app.store.types import utcnow
@@ -187,7 +188,7 @@ async def _created(db: Database, row: OutboxRow, person: ProspectDraft, created:
 
 
 async def _failed(db: Database, row: OutboxRow, errors: list[ErrorDetail], report: PeopleReport) -> None:
-    outcome = classify(errors, what="person")
+    outcome = classify(errors, what=ItemKind.PERSON)
     if outcome.action == "retry":
         await _wait(db, row, outcome.code, outcome.message, utcnow() + timedelta(minutes=1), report)
         return

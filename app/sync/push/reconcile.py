@@ -15,6 +15,8 @@ Which field carries our marker?
   it (generous for clock skew between laptop and Salesforce), with exactly the fields we sent
   (title, parent, body — for ContentNote the title and its text).  The same test without a key
   field is used for Tasks (subject, dates, picklists, who/what, owner, description).
+* Which fields, which filter and which comparison: each kind handler declares a :class:`LookupSpec`
+  per object it creates (``app.sync.push.kinds``); this module only runs them.
 * One Salesforce record is handed to at most one outbox item, and never to one when a note or task
   here already owns it — so two identical notes pushed at once still end up as two records.
 """
@@ -23,20 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
-from app.sync.push.mapping import (
-    NOTE_FIELDS,
-    TASK_FIELDS,
-    classic_note_fingerprint,
-    decode_content,
-    fingerprint,
-)
+from app.sync.push.mapping import decode_content
 from app.sync.push.markdown_html import html_to_text
 
 SKEW = timedelta(days=1)
@@ -59,34 +55,66 @@ class SentCreate:
         return str(self.record.get("attributes", {}).get("type", ""))
 
 
+def no_text(_item: SentCreate) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class LookupSpec:
+    """How to find one object's lost creates: which records may be ours, and which one is.
+
+    Candidates: records of ``sobject`` created by this user since we sent (less :data:`SKEW`) whose
+    ``filter_field`` is one of the values we sent; ``fields`` are read for the comparison.
+    ``bucket`` is a cheap key both sides share; ``plausible(item, our_text, candidate)`` says whether a
+    candidate carries exactly what we sent (``our_text``: ``text_of(item)``, computed once).
+    ``full_text``: when a preview cannot tell two of our records apart, read the candidates' full
+    ``Content`` (ContentNote).  ``key_field``: the lookup may use ``PushSettings.task_key_field``.
+    """
+
+    sobject: str
+    fields: tuple[str, ...]
+    filter_field: str
+    bucket: Callable[[Mapping[str, Any]], tuple[str, ...]]
+    plausible: Callable[[SentCreate, str, Mapping[str, Any]], bool]
+    text_of: Callable[[SentCreate], str] = no_text
+    full_text: bool = False
+    key_field: bool = False
+
+
 Claimed = Callable[[list[str]], Awaitable[set[str]]]
 
 
 async def find_created(
-    client: SalesforceClient, sent: Sequence[SentCreate], *, user_id: str, claimed: Claimed,
-    task_key_field: str | None = None,
+    client: SalesforceClient, sent: Sequence[SentCreate], *, specs: Mapping[str, LookupSpec], user_id: str,
+    claimed: Claimed, task_key_field: str | None = None,
 ) -> dict[int, str | None]:
-    """outbox id → the Salesforce Id of the record it created, or None (it was not created)."""
+    """outbox id → the Salesforce Id of the record it created, or None (it was not created).
+
+    ``specs``: the lookup for each object (by its API name); an object without one is never found."""
     found: dict[int, str | None] = {item.outbox_id: None for item in sent}
     by_type: dict[str, list[SentCreate]] = {}
     for item in sent:
         by_type.setdefault(item.sobject, []).append(item)
     for sobject, items in by_type.items():
-        if sobject == "Task" and task_key_field and all(task_key_field in i.record for i in items):
-            found.update(await _by_key(client, items, task_key_field))
+        spec = specs.get(sobject)
+        if spec is None:
             continue
-        candidates = await _candidates(client, sobject, items, user_id)
+        if spec.key_field and task_key_field and all(task_key_field in i.record for i in items):
+            found.update(await _by_key(client, sobject, items, task_key_field))
+            continue
+        candidates = await _candidates(client, spec, items, user_id)
         taken = await claimed([c["Id"] for c in candidates]) if candidates else set()
         candidates = [c for c in candidates if c["Id"] not in taken]
-        found.update(await _match(client, sobject, items, candidates))
+        found.update(await _match(client, spec, items, candidates))
     return found
 
 
-async def _by_key(client: SalesforceClient, items: list[SentCreate], key_field: str) -> dict[int, str | None]:
+async def _by_key(client: SalesforceClient, sobject: str, items: list[SentCreate],
+                  key_field: str) -> dict[int, str | None]:
     keys = {str(i.record[key_field]): i.outbox_id for i in items}
     out: dict[int, str | None] = {}
     for chunk in _chunk_literals(sorted(keys)):
-        query = soql.select(["Id", key_field], "Task", where=soql.fmt("{:field} IN {}", key_field, chunk))
+        query = soql.select(["Id", key_field], sobject, where=soql.fmt("{:field} IN {}", key_field, chunk))
         for record in await client.query_list(query):
             outbox_id = keys.get(str(record.get(key_field)))
             if outbox_id is not None:
@@ -95,23 +123,16 @@ async def _by_key(client: SalesforceClient, items: list[SentCreate], key_field: 
 
 
 async def _candidates(
-    client: SalesforceClient, sobject: str, items: list[SentCreate], user_id: str,
+    client: SalesforceClient, spec: LookupSpec, items: list[SentCreate], user_id: str,
 ) -> list[dict[str, Any]]:
     since = min(i.sent_at for i in items) - SKEW
-    if sobject == "Task":
-        fields, filter_field = ["Id", "CreatedDate", *TASK_FIELDS], "Subject"
-    elif sobject == "Note":
-        fields, filter_field = ["Id", "CreatedDate", *NOTE_FIELDS], "ParentId"
-    elif sobject == "ContentNote":
-        fields, filter_field = ["Id", "CreatedDate", "Title", "TextPreview", "ContentSize"], "Title"
-    else:
-        return []
-    values = sorted({str(i.record.get(filter_field) or "") for i in items} - {""})
+    fields = ["Id", "CreatedDate", *spec.fields]
+    values = sorted({str(i.record.get(spec.filter_field) or "") for i in items} - {""})
     out: list[dict[str, Any]] = []
     for chunk in _chunk_literals(values):
         where = soql.fmt("CreatedById = {} AND CreatedDate >= {} AND {:field} IN {}", user_id, since,
-                         filter_field, chunk)
-        query = soql.select(fields, sobject, where=where, order_by=["CreatedDate", "Id"])
+                         spec.filter_field, chunk)
+        query = soql.select(fields, spec.sobject, where=where, order_by=["CreatedDate", "Id"])
         out.extend(await client.query_list(query))
     return out
 
@@ -132,56 +153,33 @@ def _chunk_literals(values: list[str]) -> list[list[str]]:
     return chunks
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """Text without any whitespace: previews and rendered HTML disagree on spacing, never on words."""
     return _WS.sub("", text)
 
 
-def _bucket(sobject: str, record: dict[str, Any]) -> tuple[str, ...]:
-    """A cheap key both sides share, so matching is not items × candidates."""
-    if sobject == "Task":
-        return (str(record.get("Subject") or ""),)
-    if sobject == "Note":
-        return (str(record.get("ParentId") or "")[:15], str(record.get("Title") or ""))
-    return (str(record.get("Title") or ""),)
-
-
-def _plausible(item: SentCreate, ours_text: str, candidate: dict[str, Any]) -> bool:
-    """Does this record carry exactly what we sent (as far as a query can tell)?"""
-    sobject = item.sobject
-    if sobject == "Task":
-        names = tuple(n for n in TASK_FIELDS if n in item.record)
-        return fingerprint(candidate, names) == fingerprint(item.record, names)
-    if sobject == "Note":
-        return classic_note_fingerprint(candidate) == classic_note_fingerprint(item.record)
-    if candidate.get("Title") != item.record.get("Title"):
-        return False
-    preview = _squash(str(candidate.get("TextPreview") or ""))
-    return ours_text.startswith(preview) if preview else not ours_text
-
-
-def _our_text(item: SentCreate) -> str:
-    if item.sobject != "ContentNote":
-        return ""
-    return _squash(html_to_text(decode_content(item.record.get("Content"))))
+def html_text(content_b64: str | None) -> str:
+    """The squashed words of a base64 HTML ``Content`` field."""
+    return squash(html_to_text(decode_content(content_b64)))
 
 
 async def _match(
-    client: SalesforceClient, sobject: str, items: list[SentCreate], candidates: list[dict[str, Any]],
+    client: SalesforceClient, spec: LookupSpec, items: list[SentCreate], candidates: list[dict[str, Any]],
 ) -> dict[int, str | None]:
-    """Assign candidates to items one-to-one.  Where a ContentNote's preview cannot tell two of our
-    notes apart, read the candidates' full content (rare: identical titles and first 255 characters)."""
+    """Assign candidates to items one-to-one.  Where a preview cannot tell two of our records apart,
+    read the candidates' full content (rare: identical titles and first 255 characters)."""
     def compare() -> tuple[dict[int, str], dict[int, list[dict[str, Any]]]]:
         buckets: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for cand in candidates:
-            buckets.setdefault(_bucket(sobject, cand), []).append(cand)
-        texts = {i.outbox_id: _our_text(i) for i in items}
-        return texts, {i.outbox_id: [c for c in buckets.get(_bucket(sobject, i.record), [])
-                                     if _plausible(i, texts[i.outbox_id], c)] for i in items}
+            buckets.setdefault(spec.bucket(cand), []).append(cand)
+        texts = {i.outbox_id: spec.text_of(i) for i in items}
+        return texts, {i.outbox_id: [c for c in buckets.get(spec.bucket(i.record), [])
+                                     if spec.plausible(i, texts[i.outbox_id], c)] for i in items}
 
     # Decoding and comparing a batch of notes is CPU work: keep it off the UI's event loop.
     texts, options = compare() if len(items) <= 10 else await asyncio.to_thread(compare)
-    if sobject == "ContentNote":
-        await _disambiguate(client, items, options, texts)
+    if spec.full_text:
+        await _disambiguate(client, spec.sobject, options, texts)
     out: dict[int, str | None] = {}
     used: set[str] = set()
     # Most constrained first, so a unique match is never taken by an item with alternatives.
@@ -194,8 +192,7 @@ async def _match(
 
 
 async def _disambiguate(
-    client: SalesforceClient, items: list[SentCreate], options: dict[int, list[dict[str, Any]]],
-    contents: dict[int, str],
+    client: SalesforceClient, sobject: str, options: dict[int, list[dict[str, Any]]], contents: dict[int, str],
 ) -> None:
     shared: dict[str, set[int]] = {}
     for outbox_id, cands in options.items():
@@ -206,13 +203,13 @@ async def _disambiguate(
         return
     texts: dict[str, str] = {}
     for cid in sorted(ambiguous):
-        record = await client.retrieve("ContentNote", cid, ["Content"])
-        texts[cid] = _squash(html_to_text(await _content_of(client, record)))
+        record = await client.retrieve(sobject, cid, ["Content"])
+        texts[cid] = squash(html_to_text(await content_of(client, record)))
     for outbox_id, cands in options.items():
         options[outbox_id] = [c for c in cands if c["Id"] not in texts or texts[c["Id"]] == contents[outbox_id]]
 
 
-async def _content_of(client: SalesforceClient, record: dict[str, Any]) -> str:
+async def content_of(client: SalesforceClient, record: dict[str, Any]) -> str:
     """A base64 field comes back as a URL to the blob from a retrieve; some servers inline it."""
     value = record.get("Content")
     if isinstance(value, str) and value.startswith("/services/"):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from app.store.kinds import ItemKind
 from app.sync.push.limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
 
 NOTE_PLACEHOLDERS: dict[str, str] = {
@@ -52,18 +53,18 @@ class TemplateCheck:
         return not self.problems
 
 
-def placeholders(kind: str) -> dict[str, str]:
-    if kind not in ("note", "task"):
+def placeholders(kind: ItemKind) -> dict[str, str]:
+    if kind not in (ItemKind.NOTE, ItemKind.TASK):
         raise ValueError(f"unknown template kind {kind!r}")
-    return NOTE_PLACEHOLDERS if kind == "note" else TASK_PLACEHOLDERS
+    return NOTE_PLACEHOLDERS if kind == ItemKind.NOTE else TASK_PLACEHOLDERS
 
 
-def check_template(template: str, kind: str, values: Mapping[str, str] | None = None) -> TemplateCheck:
+def check_template(template: str, kind: ItemKind, values: Mapping[str, str] | None = None) -> TemplateCheck:
     """Validate a title template and render it on ``values`` (sample values when None)."""
     known = placeholders(kind)
     problems: list[str] = []
     if not template.strip():
-        problems.append("The template is empty. Use {title}" if kind == "note" else
+        problems.append("The template is empty. Use {title}" if kind == ItemKind.NOTE else
                         "The template is empty. Use {subject}")
     try:
         parsed = list(string.Formatter().parse(template))
@@ -86,13 +87,13 @@ def check_template(template: str, kind: str, values: Mapping[str, str] | None = 
         return TemplateCheck("", tuple(problems))
     sample = dict(SAMPLE_VALUES, date=date.today().isoformat(), due_date=date.today().isoformat())
     text = render_template(template, values if values is not None else sample)
-    limit = NOTE_TITLE_MAX if kind == "note" else TASK_SUBJECT_MAX
+    limit = NOTE_TITLE_MAX if kind == ItemKind.NOTE else TASK_SUBJECT_MAX
     warnings: list[str] = []
-    own = "title" if kind == "note" else "subject"
+    own = "title" if kind == ItemKind.NOTE else "subject"
     if not any(name == own for _l, name, _s, _c in parsed):
         warnings.append(f"The {own} you type is not in this template, so it will not reach Salesforce.")
     if len(text) > limit:
-        what = "note titles" if kind == "note" else "task subjects"
+        what = "note titles" if kind == ItemKind.NOTE else "task subjects"
         warnings.append(f"Salesforce allows {limit} characters for {what}; this example has {len(text)}, so "
                         "such an item would wait until shortened.")
     return TemplateCheck(text, (), tuple(warnings))

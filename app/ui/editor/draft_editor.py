@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from app.store import Database
+from app.store.kinds import ItemKind
 from app.store.write_failure import WriteFailure
 from app.sync.push import actions as push_actions
 from app.sync.push.limits import LimitProblem
@@ -37,7 +38,7 @@ class DraftEditor(QWidget):
     saved = Signal(object)  # the draft after each save
     queued = Signal(int)    # its id, once it is in the outbox
 
-    KIND: ClassVar[str]           # the outbox kind: "note" | "task"
+    KIND: ClassVar[ItemKind]      # the outbox kind: note or task
     REPOSITORY: ClassVar[ModuleType]  # store module with save(session, id, **values) and get(session, id)
 
     def __init__(self, db: Database, draft: Any, parent: QWidget | None = None) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Database
 from app.store import notes as notes_repo
+from app.store.kinds import ItemKind
 from app.store.notes import CLIENT_TAG, NoteDraft
 from app.sync.push.limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
 from app.ui.editor.draft_editor import DraftEditor
@@ -52,7 +53,7 @@ def template_markdown(name: str, existing: str = "") -> str:
 class NoteEditor(DraftEditor):
     task_requested = Signal(int, str)    # note id, action item text
 
-    KIND = "note"
+    KIND = ItemKind.NOTE
     REPOSITORY: ClassVar[ModuleType] = notes_repo
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",

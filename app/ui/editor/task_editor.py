@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Database
 from app.store import tasks as tasks_repo
+from app.store.kinds import ItemKind
 from app.store.tasks import TaskDraft, TaskPicklists
 from app.sync.push.limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
 from app.ui.editor.draft_editor import DraftEditor
@@ -40,7 +41,7 @@ class _Description(QPlainTextEdit):
 
 
 class TaskEditor(DraftEditor):
-    KIND = "task"
+    KIND = ItemKind.TASK
     REPOSITORY: ClassVar[ModuleType] = tasks_repo
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,

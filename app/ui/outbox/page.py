@@ -38,6 +38,7 @@ from app.store import Database
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
+from app.store.kinds import ItemKind
 from app.store.outbox import OutboxCounts, OutboxEntry
 from app.sync.push import actions as push_actions
 from app.sync.push.loop import LoopStatus, status_text
@@ -94,7 +95,7 @@ class OutboxPage(QWidget):
     attention_count_changed = Signal(int)
 
     def __init__(self, db: Database, connection_id: int, *, instance_url: str = "", loop: Any = None,
-                 open_item: Callable[[str, int], object] | None = None, parent: QWidget | None = None) -> None:
+                 open_item: Callable[[ItemKind, int], object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxPage")
         self.db = db
@@ -201,7 +202,7 @@ class OutboxPage(QWidget):
         for entry in entries:
             words, _kind = state_words(entry)
             flag = "⚠ " if entry.outbox.state == "failed" else ""
-            kind = "Note" if entry.outbox.kind == "note" else "Task"
+            kind = "Note" if entry.outbox.kind == ItemKind.NOTE else "Task"
             item = QTreeWidgetItem([f"{flag}{words}", f"{kind}: {entry.title}", entry.client_name or "—",
                                     detail_words(entry, now)])
             item.setData(0, Qt.ItemDataRole.UserRole, entry.outbox.id)
@@ -274,7 +275,7 @@ class OutboxPage(QWidget):
         row = entry.outbox
 
         def mine(session: Any) -> dict[str, Any]:
-            if row.kind == "task":
+            if row.kind == ItemKind.TASK:
                 task = tasks_repo.get(session, row.item_id)
                 return {} if task is None else {
                     "Subject": task.subject, "ActivityDate": task.due_date, "Status": task.status,

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWid
 from app.salesforce.errors import SalesforceError
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, outbox_holds, sync_state
+from app.store.kinds import ItemKind
 from app.store.types import utcnow
 from app.sync import forget as forget_mod
 from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnected, OrgConnection
@@ -56,7 +57,7 @@ log = logging.getLogger(__name__)
 
 USAGE_SAMPLE_MS = 60_000
 BUDGET_CODE = "API_BUDGET"  # what the push engine records on items the API reserve held back
-OpenItem = Callable[[str, int], object]
+OpenItem = Callable[[ItemKind, int], object]
 
 
 def _scrolled(widget: QWidget, name: str) -> QScrollArea:
@@ -288,8 +289,9 @@ class SettingsPage(QWidget):
         except (ValueError, LookupError) as exc:
             self.push_form.show_saved(False, f"Not saved: {exc}")
             return False
-        kinds = tuple(kind for kind, was, now in (("note", before.push_notes, prefs.push_notes),
-                                                   ("task", before.push_tasks, prefs.push_tasks)) if now and not was)
+        switched = ((ItemKind.NOTE, before.push_notes, prefs.push_notes),
+                    (ItemKind.TASK, before.push_tasks, prefs.push_tasks))
+        kinds = tuple(kind for kind, was, now in switched if now and not was)
         if self.connection is not None:
             cid = self.connection.connection_id
             if kinds:  # turned back on: what waited for it goes now
@@ -380,8 +382,8 @@ class SettingsPage(QWidget):
         self.usage.show_summary(summary, utcnow())
 
     # -- helpers ------------------------------------------------------------------------------------------
-    def _open_item(self, kind: str, item_id: int) -> None:
-        if kind == "person":  # a new person's row: their contact, not an editor
+    def _open_item(self, kind: ItemKind, item_id: int) -> None:
+        if kind == ItemKind.PERSON:  # a new person's row: their contact, not an editor
             if self.open_person is not None:
                 self.open_person(item_id)
         elif self.open_item is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.store.kinds import ItemKind
 from app.sync.push import preferences as prefs_mod
 from app.sync.push.preferences import PushPreferences, explain
 from app.ui.widgets.inline_message import InlineMessage
@@ -131,7 +132,7 @@ class PushSettingsForm(QGroupBox):
         self.note_preview.setObjectName("noteTitlePreview")
         self.note_template_message = InlineMessage(name="noteTemplateMessage")
         form.addRow("Note titles", self._template_box(self.note_template, self.note_preview,
-                                                      self.note_template_message, "note"))
+                                                      self.note_template_message, ItemKind.NOTE))
         self.task_template = QLineEdit()
         self.task_template.setObjectName("taskTitleTemplate")
         self.task_template.setMaximumWidth(EDIT_WIDTH)
@@ -139,7 +140,7 @@ class PushSettingsForm(QGroupBox):
         self.task_preview.setObjectName("taskTitlePreview")
         self.task_template_message = InlineMessage(name="taskTemplateMessage")
         form.addRow("Task subjects", self._template_box(self.task_template, self.task_preview,
-                                                        self.task_template_message, "task"))
+                                                        self.task_template_message, ItemKind.TASK))
 
         self.reserve = QSpinBox()
         self.reserve.setObjectName("apiReserve")
@@ -168,7 +169,7 @@ class PushSettingsForm(QGroupBox):
         self.task_template.textChanged.connect(lambda _t: self._template_edited())
         self.auto_push.toggled.connect(self.auto_delay.setEnabled)
 
-    def _template_box(self, edit: QLineEdit, preview: QLabel, message: InlineMessage, kind: str) -> QWidget:
+    def _template_box(self, edit: QLineEdit, preview: QLabel, message: InlineMessage, kind: ItemKind) -> QWidget:
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 4)
@@ -178,7 +179,8 @@ class PushSettingsForm(QGroupBox):
         layout.addWidget(preview)
         known = prefs_mod.placeholders(kind)
         names = ", ".join(f"{{{name}}}" for name in known)
-        explanation = explain(PushPreferences, "note_title_template" if kind == "note" else "task_title_template")
+        field = "note_title_template" if kind == ItemKind.NOTE else "task_title_template"
+        explanation = explain(PushPreferences, field)
         hint = help_label(f"{explanation} You can use {names}.", f"{kind}TemplateHelp")
         hint.setToolTip("\n".join(f"{{{name}}}: {meaning}" for name, meaning in known.items()))
         edit.setToolTip(hint.toolTip())
@@ -243,8 +245,8 @@ class PushSettingsForm(QGroupBox):
     def _show_template_checks(self) -> bool:
         ok = True
         for edit, preview, message, kind in (
-            (self.note_template, self.note_preview, self.note_template_message, "note"),
-            (self.task_template, self.task_preview, self.task_template_message, "task"),
+            (self.note_template, self.note_preview, self.note_template_message, ItemKind.NOTE),
+            (self.task_template, self.task_preview, self.task_template_message, ItemKind.TASK),
         ):
             check = prefs_mod.check_template(edit.text(), kind)
             preview.setText(f"Example: {check.preview}" if check.ok else "")

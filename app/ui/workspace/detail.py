@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Database
 from app.store.events import EventSummary
+from app.store.kinds import ItemKind
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.workspace.detail_data import ContactDetailData, load_detail
 
@@ -303,4 +304,4 @@ class ContactDetail(QWidget):
     def _work_link(self, href: str) -> None:
         kind, _, number = href.partition(":")
         if number.isdigit():
-            (self.open_note_requested if kind == "note" else self.open_task_requested).emit(int(number))
+            (self.open_note_requested if kind == ItemKind.NOTE else self.open_task_requested).emit(int(number))

@@ -1,0 +1,58 @@
+"""What an outbox item is: a note, a task or a new person.
+
+A ``StrEnum`` because the kind is stored as text in ``outbox_item.kind`` and ``sync_log.item_kind``:
+the members *are* the stored strings ("note", "task", "person"), so rows written before this enum
+existed read back unchanged and nothing needs migrating.  The store is the lower layer, so the sync
+engines and the UI import the kind from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class ItemKind(StrEnum):
+    """The kind of local item an outbox row sends to Salesforce."""
+
+    NOTE = "note"
+    TASK = "task"
+    PERSON = "person"  # a new person added in Notebridge (app.store.prospects), created before the others
+
+    @property
+    def noun(self) -> str:
+        """The word an advisor reads ("Edit the task …")."""
+        return self.value
+
+
+class DraftTable(StrEnum):
+    """The tables that hold drafts the outbox pushes as work items (``app.store.outbox.PushWork``)."""
+
+    NOTE = "note"
+    TASK = "task"
+
+
+# Where each draft kind's drafts live.  Person rows are not here: app.store.prospects owns them.
+# A new kind kept in an existing table (a call is a task with TaskSubtype=Call) is one line here.
+DRAFT_TABLE: Mapping[ItemKind, DraftTable] = MappingProxyType({
+    ItemKind.NOTE: DraftTable.NOTE,
+    ItemKind.TASK: DraftTable.TASK,
+})
+DRAFT_KINDS: tuple[ItemKind, ...] = tuple(DRAFT_TABLE)
+
+
+def draft_table(kind: str) -> DraftTable | None:
+    """The table holding drafts of ``kind`` (None: not a draft kind, e.g. a new person)."""
+    try:
+        return DRAFT_TABLE.get(ItemKind(kind))
+    except ValueError:
+        return None
+
+
+def is_note(kind: str) -> bool:
+    """Drafts of this kind are notes (a note table row), as opposed to tasks."""
+    return draft_table(kind) == DraftTable.NOTE
+
+
+__all__ = ["DRAFT_KINDS", "DRAFT_TABLE", "DraftTable", "ItemKind", "draft_table", "is_note"]

@@ -1,0 +1,139 @@
+"""Tasks: one sObject Collections create per 200, updates after a conflict check.
+
+A create fills what the draft left unset with the org's defaults (Status and Priority are required)
+and the signed-in user as assignee; the draft learns them once pushed.  An update sends only what
+the advisor sees, so Salesforce keeps its own value of a field left unset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from app.store import tasks as tasks_repo
+from app.store.kinds import ItemKind
+from app.store.outbox import PushWork
+from app.store.tasks import TaskDraft, TaskPicklists
+from app.sync import picklists
+from app.sync.push import conflicts as push_conflicts
+from app.sync.push import mapping as push_mapping
+from app.sync.push.conflicts import RemoteVersion
+from app.sync.push.kinds.base import DraftHandler
+from app.sync.push.kinds.updates import Update, update_checked
+from app.sync.push.ledger import Ledger, Sent
+from app.sync.push.limits import LimitProblem, task_problems
+from app.sync.push.mapping import TASK_FIELDS, fingerprint
+from app.sync.push.reconcile import LookupSpec, SentCreate
+from app.sync.push.run import PushRun
+
+TASK = "Task"
+CREATE, UPDATE = TASK, f"update:{TASK}"
+
+
+def _bucket(record: Mapping[str, Any]) -> tuple[str, ...]:
+    return (str(record.get("Subject") or ""),)
+
+
+def _plausible(item: SentCreate, _text: str, candidate: Mapping[str, Any]) -> bool:
+    names = tuple(n for n in TASK_FIELDS if n in item.record)
+    return fingerprint(candidate, names) == fingerprint(item.record, names)
+
+
+# Created by this user since we sent it, with the subject we sent and every field we sent equal — or,
+# when the org has an external-ID field for our key (PushSettings.task_key_field), by that key.
+TASK_LOOKUP = LookupSpec(TASK, TASK_FIELDS, "Subject", _bucket, _plausible, key_field=True)
+
+
+def task_of(w: PushWork) -> TaskDraft:
+    assert w.task is not None
+    return w.task
+
+
+def remember_held(w: PushWork, held: dict[str, Any], ledger: Ledger) -> None:
+    """A pushed task's draft learns what Salesforce now holds (``held``: the Task's fields) for
+    Status, Priority and assignee where it had none — the org's defaults we filled in on create,
+    Salesforce's own values kept on update — so the editor shows them, not a stand-in that the
+    next save would send (:func:`app.store.tasks.fill_unset`)."""
+    task = task_of(w)
+    if task.status and task.priority and task.owner_id:
+        return
+    values = {"status": held.get("Status"), "priority": held.get("Priority"), "owner_id": held.get("OwnerId")}
+    ledger.later(lambda s: tasks_repo.fill_unset(s, task.id, **values))
+
+
+class TaskHandler(DraftHandler):
+    kind: ClassVar[ItemKind] = ItemKind.TASK
+    sobjects: ClassVar[tuple[str, ...]] = (TASK,)
+    groups: ClassVar[tuple[str, ...]] = (CREATE, UPDATE)
+    lookups: ClassVar[tuple[LookupSpec, ...]] = (TASK_LOOKUP,)
+
+    def problems(self, w: PushWork) -> list[LimitProblem]:
+        task = task_of(w)
+        return task_problems(task.subject, task.description)
+
+    def group_of(self, w: PushWork, run: PushRun) -> str:
+        return UPDATE if task_of(w).remote_id else CREATE
+
+    def lead_id(self, w: PushWork) -> str | None:
+        return task_of(w).who_id
+
+    def record_object(self, w: PushWork, run: PushRun) -> str:
+        return TASK
+
+    def settle_found(self, s: Sent, remote_id: str, sobject: str, ledger: Ledger) -> bool:
+        remember_held(s.work, s.record, ledger)
+        return super().settle_found(s, remote_id, sobject, ledger)
+
+    async def send(self, group: str, chunk: list[PushWork], run: PushRun) -> list[int]:
+        if group == UPDATE:
+            return await update_checked(run, chunk, TASK, self._update,
+                                        lambda w, held, r: remember_held(w, held, r.ledger))
+        return await self._create(chunk, run)
+
+    # -- creates ---------------------------------------------------------------------------------------
+    async def _create(self, chunk: list[PushWork], run: PushRun) -> list[int]:
+        lists = await self._picklists(chunk, run)
+        sent = []
+        for w in chunk:
+            record = self.payload(w, lists, run)
+            sent.append(Sent(w, record, push_mapping.sent_fingerprint(record)))
+        answer = await run.protocol.send(sent, lambda: run.client.create_many([s.record for s in sent]))
+        if answer.results is None:
+            return answer.retry
+        retry: list[int] = []
+        for s, result in zip(sent, answer.results, strict=True):
+            if result.success and result.id:
+                remember_held(s.work, s.record, run.ledger)
+                run.ledger.pushed(s.work, result.id, TASK, s.fp)
+            else:
+                retry += await run.protocol.item_failed(s.work, result.errors)
+        return retry
+
+    async def _picklists(self, chunk: list[PushWork], run: PushRun) -> TaskPicklists:
+        """Org defaults for tasks without a status/priority (Salesforce requires both); read once."""
+        if all(task_of(w).status and task_of(w).priority for w in chunk):
+            return TaskPicklists()
+        return await run.gate.call(picklists.cached_or_fetch(run.client, run.db, run.connection_id))
+
+    def payload(self, w: PushWork, lists: TaskPicklists, run: PushRun) -> dict[str, Any]:
+        """A create: fields the draft left unset get the org's defaults and the signed-in user."""
+        record = push_mapping.task_record(task_of(w), default_owner=run.user_id,
+                                          key_field=run.settings.task_key_field, key=w.outbox.key)
+        record.setdefault("Status", lists.default_status)
+        record.setdefault("Priority", lists.default_priority)
+        return {k: v for k, v in record.items() if v is not None or k not in ("Status", "Priority")}
+
+    # -- updates ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _update(w: PushWork, remote_id: str, theirs: RemoteVersion) -> Update:
+        """Sends what the advisor sees and nothing in its place: a field the draft leaves unset is not
+        sent, so Salesforce keeps its value — never the org's *current* default, nor the signed-in
+        user, which would overwrite what the record holds."""
+        record = push_mapping.task_record(task_of(w), default_owner=None)
+        record["Id"] = remote_id
+        # Fields not sent keep Salesforce's value: compare (and remember) the record as it will be.
+        held = {**theirs.shown, **record}
+        return Update(record, push_conflicts.comparable(TASK, held), held)
+
+
+__all__ = ["TASK_LOOKUP", "TaskHandler", "remember_held"]
