@@ -1,6 +1,6 @@
 """The workspace page: search, the client list, the detail panel, and the sync controls.
 
-It never blocks the UI: every read goes through ``await db.run(...)`` and sync runs on the
+It never blocks the UI: every read is an awaited use case (``app.services``) and sync runs on the
 scheduler; progress and results arrive as Qt signals.  Whatever state the workspace is in —
 never connected, first sync running, offline, disconnected, sync off, nothing found — the page
 says so in words and offers the next step.
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database, sync_state
+from app.services.sync_settings import PullSettings, SyncSettings
+from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus
 from app.sync.progress import SyncProgress
 from app.sync.pull.scheduler import PullScheduler
@@ -73,7 +74,7 @@ class WorkspacePage(QWidget):
         if self.scheduler is not None:
             self.scheduler.progress_listeners.append(self._on_progress)
             self.scheduler.result_listeners.append(self._on_result)
-        self.settings: sync_state.PullSettings | None = None
+        self.settings: PullSettings | None = None
         self.connection_id: int | None = None
         self._fixed = (connection_id, instance_url)
         self.syncing = False
@@ -215,7 +216,7 @@ class WorkspacePage(QWidget):
         self.detail.set_connection(self.connection_id, instance_url)
         if self.connection_id is not None:
             cid = self.connection_id
-            self.settings = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
+            self.settings = await SyncSettings(self.db).pull(cid)
         else:
             self.settings = None
         self._sync_menu()
@@ -291,7 +292,7 @@ class WorkspacePage(QWidget):
     def new_note_for_current(self) -> bool:
         """Ctrl+N: ask for a note about the client on screen; False when there is none (or it is read-only)."""
         data = self.detail.data
-        if data is None or data.contact.id is None or data.contact.read_only:
+        if data is None or data.contact.read_only:
             return False
         self.new_note_requested.emit(data.contact.id)
         return True
@@ -360,7 +361,7 @@ class WorkspacePage(QWidget):
         try:
             await self._requery()
             data = self.detail.data
-            if data is not None and data.contact.id is not None:
+            if data is not None:
                 await self.detail.show_contact(data.contact.id)
         finally:
             self.syncing = False
