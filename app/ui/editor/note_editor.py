@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import notes as notes_repo
-from app.store.notes import CLIENT_TAG, NoteDraft
-from app.sync.push.limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
+from app.services.drafts import CLIENT_TAG, NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, NoteDraft, note_problems
+from app.services.workspace import Database
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage
@@ -52,7 +50,6 @@ class NoteEditor(DraftEditor):
     task_requested = Signal(int, str)    # note id, action item text
 
     KIND = "note"
-    REPOSITORY = notes_repo
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",
                  events: list[tuple[int, str, datetime | None]] | None = None,

@@ -21,10 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import tasks as tasks_repo
-from app.store.tasks import TaskDraft, TaskPicklists
-from app.sync.push.limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
+from app.services.drafts import (
+    TASK_DESCRIPTION_MAX,
+    TASK_SUBJECT_MAX,
+    LimitProblem,
+    TaskDraft,
+    TaskPicklists,
+    task_problems,
+)
+from app.services.workspace import Database
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label
@@ -38,7 +43,6 @@ class _Description(QPlainTextEdit):
 
 class TaskEditor(DraftEditor):
     KIND = "task"
-    REPOSITORY = tasks_repo
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,

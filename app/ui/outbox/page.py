@@ -34,12 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
-from app.store import tasks as tasks_repo
-from app.store.outbox import OutboxCounts, OutboxEntry
-from app.sync.push import actions as push_actions
+from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
+from app.services.workspace import Database
 from app.sync.push.loop import LoopStatus, status_text
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
@@ -98,6 +94,7 @@ class OutboxPage(QWidget):
         super().__init__(parent)
         self.setObjectName("outboxPage")
         self.db = db
+        self.outbox = Outbox(db)
         self.connection_id = connection_id
         self.instance_url = instance_url.rstrip("/")
         self.loop = loop
@@ -188,9 +185,8 @@ class OutboxPage(QWidget):
 
     # -- data -----------------------------------------------------------------------------------------
     async def refresh(self) -> None:
-        entries, counts = await self.db.run(lambda s: (outbox_repo.entries(s, self.connection_id),
-                                                       outbox_repo.counts(s, self.connection_id)))
-        self.set_entries(entries, counts)
+        view = await self.outbox.view(self.connection_id)
+        self.set_entries(view.entries, view.counts)
 
     def set_entries(self, entries: list[OutboxEntry], counts: OutboxCounts) -> None:
         current = self.current_entry()
@@ -271,21 +267,11 @@ class OutboxPage(QWidget):
 
     async def _fill_conflict(self, entry: OutboxEntry) -> None:
         row = entry.outbox
-
-        def mine(session: Any) -> dict[str, Any]:
-            if row.kind == "task":
-                task = tasks_repo.get(session, row.item_id)
-                return {} if task is None else {
-                    "Subject": task.subject, "ActivityDate": task.due_date, "Status": task.status,
-                    "Priority": task.priority, "Description": task.description}
-            note = notes_repo.get(session, row.item_id)
-            return {} if note is None else {"Title": note.title, "Body": note.body_markdown}
-
-        self.conflict.show_conflict(await self.db.run(mine), row.conflict)
+        self.conflict.show_conflict(await self.outbox.my_version(row.kind, row.item_id), row.conflict)
 
     # -- actions --------------------------------------------------------------------------------------
     async def push_everything(self) -> None:
-        result = await push_actions.queue_all_drafts(self.db, self.connection_id)
+        result = await self.outbox.push_all(self.connection_id)
         if result.refused:
             self.message.show_message(
                 "warn", f"{len(result.refused)} draft(s) are not ready (a title is missing or too long) and "
@@ -297,7 +283,7 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        await push_actions.retry_now(self.db, [entry.outbox.id])
+        await self.outbox.retry_now(self.connection_id, [entry.outbox.id])
         self._wake()
         await self.refresh()
 
@@ -305,7 +291,7 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        await push_actions.resolve_conflict(self.db, entry.outbox.id, choice)  # type: ignore[arg-type]
+        await self.outbox.resolve_conflict(self.connection_id, entry.outbox.id, choice)  # type: ignore[arg-type]
         self._wake()
         await self.refresh()
 
@@ -315,7 +301,7 @@ class OutboxPage(QWidget):
             return
         dialog = AttachDialog(self.db, self.connection_id, self)
         if await aio.run_dialog(dialog) and dialog.chosen is not None:
-            await push_actions.attach_to_client(self.db, entry.outbox.id, dialog.chosen)
+            await self.outbox.attach_to_client(self.connection_id, entry.outbox.id, dialog.chosen)
             self._wake()
             await self.refresh()
 

@@ -6,9 +6,7 @@ They return values (never ORM rows) and publish what changed on the one event bu
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,32 +16,11 @@ from app.services.events import Events, HeldItemsReleased, ItemStateChanged, Pus
 from app.services.prospects import NewPerson, People
 from app.services.sync_log import SyncLog
 from app.services.sync_settings import BUDGET_CODE, HELD_CODE, PushPreferences, SyncSettings
-from app.store import Database
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Contact
-from app.sync.connection import ConnectionManager
-from tests.integration.settings.settings_env import connect, drafts, first_contacts, make_org, pull
-
-
-@dataclasses.dataclass
-class Env:
-    db: Database
-    manager: ConnectionManager
-    cid: int
-
-
-@pytest.fixture
-async def env(tmp_path: Path) -> AsyncIterator[Env]:
-    with make_org(contacts=15, seed=8) as org:
-        db = await Database.open(tmp_path / "ws.db")
-        manager, connection = await connect(org, db)
-        try:
-            await pull(manager, db)
-            yield Env(db, manager, connection.connection_id)
-        finally:
-            await manager.aclose()
-            await db.close()
+from tests.integration.services.conftest import Env
+from tests.integration.settings.settings_env import drafts, first_contacts
 
 
 async def test_services_client_directory_lists_searches_and_opens_values(env: Env) -> None:
