@@ -21,16 +21,16 @@ from PySide6.QtGui import QDesktopServices
 
 from app import secrets
 from app.salesforce import auth
+from app.services import setup
 from app.services.events import Events
+from app.services.setup import WizardDraft
 from app.services.sign_in import SIGN_IN_TIMEOUT, SignInRequest, sign_in
-from app.store import wizard_state
-from app.store.wizard_state import WizardDraft
 from app.ui import aio
 from app.ui.wizard import preferences as prefs
 from app.ui.wizard.validation import OrgCheck, check_org
 
 if TYPE_CHECKING:
-    from app.store import Database
+    from app.services.workspace import Database
     from app.sync.connection import ConnectionManager, OrgConnection
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class WizardController(QObject):
     # -- restore and save ------------------------------------------------------------------------
     async def restore(self) -> None:
         """Load the saved draft (or start one), its secret, and the connection it led to."""
-        saved = await wizard_state.aload_draft(self.db)
+        saved = await setup.load_draft(self.db)
         if saved is not None:
             self.draft = saved
         if self.draft.has_secret:
@@ -210,7 +210,7 @@ class WizardController(QObject):
                 self._secret_dirty = False
                 await self._save_secret()
             try:
-                await wizard_state.asave_draft(self.db, self.draft)
+                await setup.save_draft(self.db, self.draft)
             except Exception as exc:  # a full disk must not crash the wizard; say so instead
                 log.exception("saving the wizard draft failed")
                 if aio.alive(self):
@@ -232,13 +232,13 @@ class WizardController(QObject):
             self.keyring_problem.emit(str(exc))
 
     def _secret_key(self) -> str:
-        return wizard_state.draft_secret_key(self.draft.draft_id)
+        return setup.draft_secret_key(self.draft.draft_id)
 
     async def discard(self) -> None:
         """The wizard is finished: forget the draft and the secret filed under it."""
         self._timer.stop()
         async with self._save_lock:
-            await wizard_state.aclear_draft(self.db)
+            await setup.clear_draft(self.db)
             with contextlib.suppress(secrets.SecretStoreUnavailable):
                 await secrets.adelete_secret(self._secret_key(), CONSUMER_SECRET)
 
