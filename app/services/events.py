@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from app.sync.connection import ConnectionStatus, OrgConnection
     from app.sync.progress import SyncProgress
     from app.sync.pull.types import PullResult
+    from app.sync.push.engine import PushReport
+    from app.sync.push.loop import LoopStatus
     from app.sync.push.preferences import ProspectPreferences, PushPreferences
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,20 @@ class SyncProgressed:
 @dataclass(frozen=True)
 class SyncFinished:
     result: PullResult
+
+
+@dataclass(frozen=True)
+class PushStatusChanged:
+    """The push loop's state changed ("3 waiting · sending 2…")."""
+
+    connection_id: int
+    status: LoopStatus
+
+
+@dataclass(frozen=True)
+class PushFinished:
+    connection_id: int
+    report: PushReport
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,29 @@ from app.store import outbox_holds, sync_state
 from app.store.sync_state import PullSettings
 from app.sync.push import preferences as prefs_mod
 from app.sync.push import prepare as prepare_push
-from app.sync.push.preferences import ProspectPreferences, PushPreferences
+from app.sync.push.preferences import (  # the forms' choices and rules, re-exported for the screens
+    ATTACH_CHOICES,
+    AUTO_PUSH_DELAYS,
+    LEAD_SOURCE_MAX,
+    NOTE_TYPES,
+    RESERVE_RANGE,
+    ProspectPreferences,
+    PushPreferences,
+    check_template,
+    explain,
+    lead_source_problem,
+    placeholders,
+)
 
 if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["BUDGET_CODE", "HELD_CODE", "ProspectPreferences", "PullSettings", "PushPreferences", "SendingSettings",
-           "SyncSettings"]
+__all__ = [
+    "ATTACH_CHOICES", "AUTO_PUSH_DELAYS", "BUDGET_CODE", "HELD_CODE", "LEAD_SOURCE_MAX", "NOTE_TYPES", "RESERVE_RANGE",
+    "ProspectPreferences", "PullSettings", "PushPreferences", "SendingSettings", "SyncSettings", "check_template",
+    "explain", "lead_source_problem", "placeholders",
+]
 
 BUDGET_CODE = "API_BUDGET"  # what the push engine records on items the API reserve held back
 HELD_CODE = prepare_push.HELD_CODE  # … and on items of a kind the advisor turned off

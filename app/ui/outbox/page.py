@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
+from app.services.outbox_sync import LoopStatus, status_text
 from app.services.workspace import Database
-from app.sync.push.loop import LoopStatus, status_text
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
 from app.ui.outbox.conflict_view import ConflictView

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import sync_settings as prefs_mod
 from app.services.events import Events
 from app.services.prospects import NewPerson, People, SameEmail
+from app.services.sync_settings import ProspectPreferences, explain
 from app.services.workspace import Database
-from app.sync.push import preferences as prefs_mod
-from app.sync.push.preferences import ProspectPreferences, explain
 from app.ui import aio
 from app.ui.settings.push_form import help_label
 from app.ui.widgets.inline_message import InlineMessage

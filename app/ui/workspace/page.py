@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.sync_settings import PullSettings, SyncSettings
+from app.services.client_sync import ClientSync, PullResult, PullScheduler, PullSettings, SyncProgress
+from app.services.events import Events, SyncFinished, SyncProgressed, Unsubscribe
+from app.services.sync_settings import SyncSettings
 from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus
-from app.sync.progress import SyncProgress
-from app.sync.pull.scheduler import PullScheduler
-from app.sync.pull.types import PullResult
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
@@ -57,23 +56,31 @@ class WorkspacePage(QWidget):
         connections: ConnectionManager | None,
         *,
         scheduler: PullScheduler | None = None,
+        sync: ClientSync | None = None,
+        events: Events | None = None,
         connection_id: int | None = None,
         instance_url: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``connection_id``/``instance_url``: show that workspace when there is no connection
-        manager (a read-only look at a workspace file: tools, the benchmark, screenshots)."""
+        manager (a read-only look at a workspace file: tools, the benchmark, screenshots).
+
+        ``sync``: the pull of the shell's connection, reporting on ``events`` (the shell starts and
+        closes it).  Without one the page wraps ``scheduler`` (or makes its own) on ``events``."""
         super().__init__(parent)
         self.setObjectName("workspacePage")
         self.db = db
         self.connections = connections
-        self.scheduler = scheduler
-        self._own_scheduler = scheduler is None and connections is not None
-        if self.scheduler is None and connections is not None:
-            self.scheduler = PullScheduler(db, connections)
-        if self.scheduler is not None:
-            self.scheduler.progress_listeners.append(self._on_progress)
-            self.scheduler.result_listeners.append(self._on_result)
+        self.events = sync.events if sync is not None else events or Events()
+        self._own_scheduler = sync is None and scheduler is None and connections is not None
+        self._own_sync = sync is None
+        if sync is None and connections is not None:
+            sync = ClientSync(db, connections, self.events, scheduler=scheduler)
+        self.sync = sync
+        self._unsubscribe: list[Unsubscribe] = [
+            self.events.subscribe(SyncProgressed, lambda e: self._on_progress(e.progress)),
+            self.events.subscribe(SyncFinished, lambda e: self._on_result(e.result)),
+        ]
         self.settings: PullSettings | None = None
         self.connection_id: int | None = None
         self._fixed = (connection_id, instance_url)
@@ -194,17 +201,22 @@ class WorkspacePage(QWidget):
                 await self.connections.load_active()
             self.connections.add_listener(self._on_status)
         await self.refresh()
-        if self._own_scheduler and self.scheduler is not None and self.connection_id is not None:
-            self.scheduler.start()  # a scheduler handed in is started (and stopped) by its owner
+        if self._own_scheduler and self.sync is not None and self.connection_id is not None:
+            self.sync.start()  # a scheduler handed in is started (and stopped) by its owner
+
+    @property
+    def scheduler(self) -> PullScheduler | None:
+        return self.sync.scheduler if self.sync is not None else None
 
     async def aclose(self) -> None:
-        if self.scheduler is not None:
-            for listeners, mine in ((self.scheduler.progress_listeners, self._on_progress),
-                                    (self.scheduler.result_listeners, self._on_result)):
-                if mine in listeners:
-                    listeners.remove(mine)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        if self.sync is not None and self._own_sync:
             if self._own_scheduler:
-                await self.scheduler.aclose()
+                await self.sync.aclose()
+            else:
+                self.sync.detach()
 
     async def refresh(self) -> None:
         """Re-read which org, its preferences and the list (after connecting or changing settings)."""
@@ -299,34 +311,34 @@ class WorkspacePage(QWidget):
 
     # ---------------------------------------------------------------------------------- sync
     async def sync_now(self, *, full: bool = False) -> PullResult | None:
-        if self.scheduler is None:
+        if self.sync is None:
             self.connect_requested.emit()
             return None
         self.syncing = True
         self._update_state()
-        return await self.scheduler.sync_now(full=full)
+        return await self.sync.sync_now(full=full)
 
     def stop_sync(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.cancel()
+        if self.sync is not None:
+            self.sync.pause()
 
     async def set_contacts_enabled(self, on: bool) -> None:
-        if self.scheduler is None or self.connection_id is None:
+        if self.sync is None or self.connection_id is None:
             return
-        self.settings = await self.scheduler.change_settings(contacts_enabled=on)
+        self.settings = await self.sync.change_settings(contacts_enabled=on)
         self._update_state()
 
     async def set_pick_mode(self, on: bool) -> None:
-        if self.scheduler is None or self.connection_id is None:
+        if self.sync is None or self.connection_id is None:
             return
-        self.settings = await self.scheduler.change_settings(pick_mode=on)
+        self.settings = await self.sync.change_settings(pick_mode=on)
         self._update_state()
 
     async def open_pick_dialog(self) -> PullResult | None:
-        if self.scheduler is None:
+        if self.sync is None:
             self.connect_requested.emit()
             return None
-        dialog = PickDialog(self.scheduler.search_salesforce, self.scheduler.import_picked, self,
+        dialog = PickDialog(self.sync.search_salesforce, self.sync.import_picked, self,
                             initial_text=self.search.text())
         self.pick_dialog = dialog
         await aio.run_dialog(dialog)
@@ -378,7 +390,7 @@ class WorkspacePage(QWidget):
             status=self.connections.status if self.connections is not None else None,
             contacts_enabled=settings.contacts_enabled if settings is not None else True,
             pick_mode=bool(settings and settings.pick_mode),
-            can_sync=self.scheduler is not None,
+            can_sync=self.sync is not None,
             total=self.model.total, searching=self.model.searching, shown=self.model.rowCount(),
             query=self.model.query, syncing=self.syncing,
             progress_message=self.last_progress.message if self.last_progress is not None else None,

@@ -1,0 +1,58 @@
+"""The pull and the push report on the one event bus, against the demo org (real HTTP, real workspace)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.services.client_sync import ClientSync
+from app.services.drafts import Drafts
+from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
+from app.services.outbox_sync import OutboxSync
+from tests.integration.services.conftest import Env
+from tests.integration.settings.settings_env import first_contacts
+
+
+async def test_services_client_sync_publishes_progress_and_the_result(env: Env) -> None:
+    events = Events()
+    progress: list[SyncProgressed] = []
+    finished: list[SyncFinished] = []
+    events.subscribe(SyncProgressed, progress.append)
+    events.subscribe(SyncFinished, finished.append)
+    sync = ClientSync(env.db, env.manager, events)
+    try:
+        result = await sync.sync_now(full=True)
+        assert result.ok, result.message
+        assert progress and [e.result for e in finished] == [result]
+
+        sync.detach()  # no longer reported: the scheduler is its owner's
+        await sync.sync_now()
+        assert len(finished) == 1
+    finally:
+        await sync.aclose()
+
+
+async def test_services_outbox_sync_publishes_the_push_it_ran(env: Env) -> None:
+    events = Events()
+    reports: list[PushFinished] = []
+    statuses: list[PushStatusChanged] = []
+    events.subscribe(PushFinished, reports.append)
+    events.subscribe(PushStatusChanged, statuses.append)
+    person = (await first_contacts(env.db, env.cid, 1))[0]
+    assert person.id is not None
+    drafts = Drafts(env.db)
+    note = await drafts.new_note(env.cid, person.id)
+    await drafts.save("note", note.id, {"title": "Pushed via the bus", "body_markdown": "Hello"})
+    assert (await drafts.queue_for_push("note", [note.id])).queued
+
+    push = await OutboxSync.for_connection(env.db, env.cid, env.manager.client, events)
+    try:
+        push.start()
+        push.wake()
+        async with asyncio.timeout(60):  # does not hang; no speed is asserted
+            while not any(r.report.pushed for r in reports):
+                await asyncio.sleep(0.05)
+        assert all(r.connection_id == env.cid for r in reports) and statuses
+        sent = await drafts.get("note", note.id)
+        assert sent is not None and sent.state == "pushed" and sent.remote_id
+    finally:
+        await push.aclose()
