@@ -47,7 +47,7 @@ class Shell:
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
-        bind_status_badge(connections, window.set_connection_status)
+        bind_status_badge(connections, window.set_connection_status, self.events)
         window.connect_requested.connect(self.open_wizard)
         self.events.subscribe(SyncProgressed, lambda e: self._on_sync_progress(e.progress))
         self.events.subscribe(SyncFinished, lambda _e: self._refresh_usage())

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWid
 from app.salesforce.errors import SalesforceError
 from app.salesforce.oauth_errors import OAuthError
 from app.services import forget as forget_org
+from app.services.connection_status import subscribe_status
 from app.services.events import Events
 from app.services.forget import ForgetResult
 from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
@@ -157,7 +158,7 @@ class SettingsPage(QWidget):
             if target is not None and not target._closed and shiboken6.isValid(target):
                 target._on_status(status)
 
-        connections.add_listener(on_status)
+        self._unsubscribe_status = subscribe_status(connections, self.events, on_status)
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -193,6 +194,7 @@ class SettingsPage(QWidget):
 
     async def aclose(self) -> None:
         self._closed = True
+        self._unsubscribe_status()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------

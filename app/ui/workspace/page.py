@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.client_sync import ClientSync, PullResult, PullScheduler, PullSettings, SyncProgress
+from app.services.connection_status import subscribe_status
 from app.services.events import Events, SyncFinished, SyncProgressed, Unsubscribe
 from app.services.sync_settings import SyncSettings
 from app.services.workspace import Database
@@ -199,7 +200,7 @@ class WorkspacePage(QWidget):
             self._started = True
             if self.connections.active is None:
                 await self.connections.load_active()
-            self.connections.add_listener(self._on_status)
+            self._unsubscribe.append(subscribe_status(self.connections, self.events, self._on_status))
         await self.refresh()
         if self._own_scheduler and self.sync is not None and self.connection_id is not None:
             self.sync.start()  # a scheduler handed in is started (and stopped) by its owner

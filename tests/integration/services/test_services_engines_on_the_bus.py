@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from app.salesforce.oauth_errors import OAuthError
 from app.services.client_sync import ClientSync
 from app.services.drafts import Drafts
 from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
@@ -56,3 +57,23 @@ async def test_services_outbox_sync_publishes_the_push_it_ran(env: Env) -> None:
         assert sent is not None and sent.state == "pushed" and sent.remote_id
     finally:
         await push.aclose()
+
+
+async def test_services_connection_changes_reach_subscribers_once_until_they_leave(env: Env) -> None:
+    from app.services.connection_status import follow, subscribe_status
+    from app.services.events import ConnectionChanged
+
+    events = Events()
+    heard: list[str] = []
+    changes: list[ConnectionChanged] = []
+    leave = subscribe_status(env.manager, events, lambda status: heard.append(status.state))
+    assert heard == [env.manager.status.state]  # the current status at once, as add_listener did
+    follow(env.manager, events)  # following twice must not publish twice
+    events.subscribe(ConnectionChanged, changes.append)
+
+    await env.manager.disconnect()
+    assert heard[-1] == "not_connected" and len(changes) == 1
+    leave()
+    env.manager.report_failure(OAuthError("expired", "Reconnect Salesforce in Settings."))
+    assert changes[-1].status.state == "needs_attention" and len(changes) == 2  # still heard by the bus
+    assert heard == [heard[0], "not_connected"]  # … but not by the one who left
