@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from app.services.events import Events, PushFinished, PushStatusChanged
+from app.services.events import Events, ItemStateChanged, PushFinished, PushStatusChanged
 from app.sync.push import preferences as push_preferences
 from app.sync.push.engine import PushReport
 from app.sync.push.loop import LoopStatus, PushLoop, status_text
@@ -29,6 +29,8 @@ class OutboxSync:
         self.connection_id = connection_id
         self.events = events
         self.loop = PushLoop(db, connection_id, client, on_status=self._status, on_report=self._report, **options)
+        # Anything queued (a note, a task, a new person) or released for this org: look at the outbox now.
+        self._unsubscribe = events.subscribe(ItemStateChanged, self._item_changed)
 
     @classmethod
     async def for_connection(cls, db: Database, connection_id: int,
@@ -36,6 +38,10 @@ class OutboxSync:
         """With the connection's saved push settings (note type, templates, reserve, auto-push)."""
         options = await push_preferences.loop_options(db, connection_id)
         return cls(db, connection_id, client, events, **options)
+
+    def _item_changed(self, event: ItemStateChanged) -> None:
+        if event.connection_id == self.connection_id and event.state == "queued":
+            self.loop.wake()
 
     def _status(self, status: LoopStatus) -> None:
         self.events.publish(PushStatusChanged(self.connection_id, status))
@@ -58,4 +64,5 @@ class OutboxSync:
         self.loop.wake()
 
     async def aclose(self) -> None:
+        self._unsubscribe()
         await self.loop.aclose()

@@ -58,7 +58,6 @@ class Shell:
                                      exports_dir=context.paths.exports, events=self.events)
         self.settings.reconnect_requested.connect(self.open_wizard)
         self.settings.forgotten.connect(lambda _result: aio.start(self._after_forget(), name="after forget"))
-        self.settings.person_added.connect(lambda _person: self.push.wake() if self.push else None)
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
         window.set_page("settings", self.settings)
@@ -101,7 +100,7 @@ class Shell:
         self.sync = ClientSync(self.db, self.connections, self.events)
         self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
                                                     self.events)
-        self.editors = EditorLauncher(self.db, connection.connection_id, on_queued=self.push.wake)
+        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
@@ -109,7 +108,7 @@ class Shell:
         self.workspace.connect_requested.connect(self.open_wizard)
         self.window.set_page("workspace", self.workspace)
         self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
-                                 loop=self.push.loop, open_item=self._open_item)
+                                 loop=self.push.loop, open_item=self._open_item, events=self.events)
         self.outbox.attention_count_changed.connect(lambda count: flag_sidebar(self.window, count))
         self.window.set_page("outbox", self.outbox)
         self.workspace.start()

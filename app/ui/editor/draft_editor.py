@@ -36,10 +36,12 @@ class DraftEditor(QWidget):
 
     KIND: ClassVar[str]           # the outbox kind: "note" | "task"
 
-    def __init__(self, db: Database, draft: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, draft: Any, parent: QWidget | None = None, *,
+                 drafts: Drafts | None = None) -> None:
+        """``drafts``: the use cases on the app's event bus (queueing then wakes the push by itself)."""
         super().__init__(parent)
         self.db = db
-        self.drafts = Drafts(db)
+        self.drafts = drafts or Drafts(db)
         self.draft = draft
         self._loading = True
 

@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.drafts import CLIENT_TAG, NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, NoteDraft, note_problems
+from app.services.drafts import (
+    CLIENT_TAG,
+    NOTE_BODY_MAX_BYTES,
+    NOTE_TITLE_MAX,
+    Drafts,
+    LimitProblem,
+    NoteDraft,
+    note_problems,
+)
 from app.services.workspace import Database
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
@@ -53,8 +61,8 @@ class NoteEditor(DraftEditor):
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",
                  events: list[tuple[int, str, datetime | None]] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(db, note, parent)
+                 drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, note, parent, drafts=drafts)
         self.setObjectName("noteEditor")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.services.drafts import (
     TASK_DESCRIPTION_MAX,
     TASK_SUBJECT_MAX,
+    Drafts,
     LimitProblem,
     TaskDraft,
     TaskPicklists,
@@ -46,8 +47,8 @@ class TaskEditor(DraftEditor):
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
-                 account_name: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(db, task, parent)
+                 account_name: str = "", drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, task, parent, drafts=drafts)
         self.setObjectName("taskEditor")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -1,6 +1,6 @@
 """Editor windows and the launcher the rest of the app uses to open them.
 
-    launcher = EditorLauncher(ctx.db, connection_id, on_queued=push_loop.wake)
+    launcher = EditorLauncher(ctx.db, connection_id, events=bus)  # queueing publishes ItemStateChanged
     await launcher.open_note_editor(contact_id)        # a new note for a client (Ctrl+N)
     await launcher.open_note(note_id)                  # an existing note
     await launcher.open_task_editor(contact_id)        # a new task
@@ -23,6 +23,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.services.drafts import Drafts, WriteFailure
+from app.services.events import Events
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.note_editor import NoteEditor
@@ -102,9 +103,10 @@ class EditorWindow(QWidget):
 
 
 class EditorLauncher:
-    def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None) -> None:
+    def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None,
+                 events: Events | None = None) -> None:
         self.db = db
-        self.drafts = Drafts(db)
+        self.drafts = Drafts(db, events)
         self.connection_id = connection_id
         self.on_queued = on_queued or (lambda: None)
         self.windows: list[EditorWindow] = []
@@ -118,7 +120,7 @@ class EditorLauncher:
     async def open_note(self, note_id: int) -> EditorWindow:
         context = await self.drafts.note_context(note_id)
         note, name = context.note, context.client_name
-        editor = NoteEditor(self.db, note, client_name=name, events=context.events)
+        editor = NoteEditor(self.db, note, client_name=name, events=context.events, drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         editor.task_requested.connect(aio.slot(self._task_from_note))
         window = self._show(editor, f"Note — {name}" if name else "Note")
@@ -147,7 +149,7 @@ class EditorLauncher:
         editor = TaskEditor(
             self.db, context.task, picklists=context.picklists, users=context.users,
             person_name=context.person_name, person_is_lead=context.person_is_lead,
-            account_name=context.account_name)
+            account_name=context.account_name, drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         name = context.person_name
         return self._show(editor, f"Task — {name}" if name else "Task")

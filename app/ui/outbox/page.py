@@ -6,11 +6,11 @@ attach an item whose client was deleted to another client.
 
 Wiring (the app shell):
 
-    page = OutboxPage(ctx.db, connection_id, instance_url=conn.instance_url, loop=push_loop)
+    page = OutboxPage(ctx.db, connection_id, instance_url=conn.instance_url, loop=push.loop, events=bus)
     window.set_page("outbox", page)
     page.status_text_changed.connect(lambda text: window.set_sync_progress(text))
     page.attention_count_changed.connect(lambda n: flag_sidebar(window, n))
-    push_loop.on_status = page.set_loop_status      # "3 waiting · sending 2…"
+    bus.subscribe(PushStatusChanged, lambda e: page.set_loop_status(e.status))  # "3 waiting · sending 2…"
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.events import Events
 from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
 from app.services.outbox_sync import LoopStatus, status_text
 from app.services.workspace import Database
@@ -90,11 +91,12 @@ class OutboxPage(QWidget):
     attention_count_changed = Signal(int)
 
     def __init__(self, db: Database, connection_id: int, *, instance_url: str = "", loop: Any = None,
-                 open_item: Callable[[str, int], object] | None = None, parent: QWidget | None = None) -> None:
+                 open_item: Callable[[str, int], object] | None = None, events: Events | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxPage")
         self.db = db
-        self.outbox = Outbox(db)
+        self.outbox = Outbox(db, events)  # its decisions publish ItemStateChanged
         self.connection_id = connection_id
         self.instance_url = instance_url.rstrip("/")
         self.loop = loop

@@ -8,14 +8,13 @@ alike).
 
 Wiring (the app shell)::
 
-    page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach)
+    page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach,
+                        events=shell.events)   # the one bus: a new person queued wakes the push by itself
     window.set_page("settings", page)
     page.reconnect_requested.connect(shell.open_wizard)
-    page.push_preferences_changed.connect(lambda p: push_preferences.apply_to_loop(shell.push_loop, p))
-    page.prospect_preferences_changed.connect(
-        lambda p: push_preferences.apply_to_loop(shell.push_loop, prospects=p))
-    page.person_added.connect(lambda _id: shell.push_loop.wake())
-    bind_status_badge(connections, window.set_connection_status)
+    page.push_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
+    page.prospect_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
+    bind_status_badge(connections, window.set_connection_status, shell.events)
     aio.start(page.start())
 """
 

@@ -7,7 +7,7 @@ import asyncio
 from app.salesforce.oauth_errors import OAuthError
 from app.services.client_sync import ClientSync
 from app.services.drafts import Drafts
-from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
+from app.services.events import Events, ItemStateChanged, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
 from app.services.outbox_sync import OutboxSync
 from tests.integration.services.conftest import Env
 from tests.integration.settings.settings_env import first_contacts
@@ -32,7 +32,7 @@ async def test_services_client_sync_publishes_progress_and_the_result(env: Env) 
         await sync.aclose()
 
 
-async def test_services_outbox_sync_publishes_the_push_it_ran(env: Env) -> None:
+async def test_services_queueing_on_the_bus_wakes_the_push_which_reports_there(env: Env) -> None:
     events = Events()
     reports: list[PushFinished] = []
     statuses: list[PushStatusChanged] = []
@@ -40,23 +40,27 @@ async def test_services_outbox_sync_publishes_the_push_it_ran(env: Env) -> None:
     events.subscribe(PushStatusChanged, statuses.append)
     person = (await first_contacts(env.db, env.cid, 1))[0]
     assert person.id is not None
-    drafts = Drafts(env.db)
+    drafts = Drafts(env.db, events)  # the same bus: "queued" is heard by the push
     note = await drafts.new_note(env.cid, person.id)
     await drafts.save("note", note.id, {"title": "Pushed via the bus", "body_markdown": "Hello"})
-    assert (await drafts.queue_for_push("note", [note.id])).queued
 
     push = await OutboxSync.for_connection(env.db, env.cid, env.manager.client, events)
     try:
         push.start()
-        push.wake()
+        async with asyncio.timeout(60):  # nothing due: the loop goes idle and sleeps until woken
+            while not any(s.status.state == "idle" for s in statuses):
+                await asyncio.sleep(0.05)
+        assert reports == []
+        assert (await drafts.queue_for_push("note", [note.id])).queued  # no explicit wake() anywhere
         async with asyncio.timeout(60):  # does not hang; no speed is asserted
             while not any(r.report.pushed for r in reports):
                 await asyncio.sleep(0.05)
-        assert all(r.connection_id == env.cid for r in reports) and statuses
+        assert all(r.connection_id == env.cid for r in reports)
         sent = await drafts.get("note", note.id)
         assert sent is not None and sent.state == "pushed" and sent.remote_id
     finally:
         await push.aclose()
+    assert events.subscriber_count(ItemStateChanged) == 0  # closed: it no longer listens
 
 
 async def test_services_connection_changes_reach_subscribers_once_until_they_leave(env: Env) -> None:
