@@ -88,7 +88,8 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
     contact = contacts.get(session, connection_id, contact_id)
     if contact is None:
         return None
-    owner = users.names(session, connection_id, [contact.owner_id]).get(contact.owner_id or "")
+    owner = (users.names(session, connection_id, [contact.owner_id]).get(contact.owner_id)
+             if contact.owner_id else None)
     converted = (
         contacts.get_by_sf_id(session, connection_id, contact.converted_contact_id)
         if contact.converted_contact_id else None
