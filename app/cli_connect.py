@@ -1,8 +1,9 @@
 """`notebridge connect`: the wizard's sign-in without a window (for admins, scripts and support).
 
 It prints the sign-in address, waits for Salesforce to send the browser back to our loopback callback,
-saves the connection exactly as the wizard does (facts to SQLite, secrets to the keyring), and prints
-who and which org. The consumer secret is read from stdin so it never appears in shell history or `ps`.
+saves the connection through the same use case as the wizard (``app.services.sign_in``: facts to SQLite,
+secrets to the keyring), and prints who and which org. The consumer secret is read from stdin so it never
+appears in shell history or `ps`.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secret: str | None) -> int:
     # Imported here so `notebridge --version` and the GUI's start-up do not pay for the sign-in stack.
     from app import secrets
-    from app.salesforce.auth import DEFAULT_CALLBACK_URLS, sign_in
     from app.salesforce.errors import SalesforceError
     from app.salesforce.oauth_errors import OAuthError
-    from app.store import Database, StoreError
+    from app.services.sign_in import DEFAULT_CALLBACK_URLS, SignInNotKept, SignInRequest, sign_in
+    from app.services.workspace import Database, StoreError
     from app.sync.connection import ConnectionManager
 
-    callback_urls = [f"http://localhost:{args.port}/callback"] if args.port else list(DEFAULT_CALLBACK_URLS)
+    callback_urls = (f"http://localhost:{args.port}/callback",) if args.port else tuple(DEFAULT_CALLBACK_URLS)
 
     async def open_browser(url: str) -> None:
         print(f"Open this URL to sign in: {url}", flush=True)
@@ -56,25 +57,12 @@ async def _connect(args: argparse.Namespace, app_paths: AppPaths, consumer_secre
     except StoreError as exc:
         return _not_saved("the workspace cannot be opened.", str(exc))
     manager = ConnectionManager(db, ca_file=args.ca_file)
+    request = SignInRequest(args.login_url, args.consumer_key, consumer_secret, callback_urls, args.timeout,
+                            ca_file=args.ca_file)
     try:
-        result = await sign_in(
-            args.login_url, args.consumer_key, consumer_secret, callback_urls, open_browser, args.timeout,
-            ca_file=args.ca_file,
-        )
-        try:
-            connection = await manager.save_sign_in(
-                result, login_url=result.login_url, consumer_key=args.consumer_key.strip(),
-                consumer_secret=consumer_secret,
-            )
-        except Exception as exc:
-            problem = db.explain_failure(exc)
-            if problem is None:
-                raise
-            return _not_saved("you signed in, but the workspace could not be written.", str(problem))
-        if manager.session_only:  # the keyring worked a minute ago and refused now
-            await manager.disconnect()
-            return _not_saved("you signed in, but the system keyring refused to store the sign-in.",
-                              (await secrets.astatus()).message)
+        connection = await sign_in(db, manager, request, open_browser, must_keep=True)
+    except SignInNotKept as exc:
+        return _not_saved(exc.why, exc.what_to_do)
     except OAuthError as exc:
         print(f"Sign-in failed: {exc}", file=sys.stderr)
         if exc.fix:

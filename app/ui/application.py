@@ -18,8 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__, crash
 from app.paths import AppPaths
-from app.store import StoreError
-from app.store.workspace_lock import busy_message
+from app.services.workspace import StoreError, busy_message
 from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
 from app.ui.resources import app_icon, stylesheet

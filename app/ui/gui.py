@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths
-from app.store import StoreError, WorkspaceOpenError
+from app.services.workspace import StoreError, WorkspaceOpenError
 from app.sync.connection import ConnectionManager
 from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog

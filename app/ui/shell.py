@@ -1,9 +1,10 @@
 """Composes the running app: the main window, its pages, and the engines behind them.
 
 One place decides what exists when: with no connection the pages show their empty states; once the
-wizard connects (or a saved connection loads) the workspace, outbox, pull scheduler and push loop are
-built for that connection, and torn down again when the advisor switches org. Engines report through
-callbacks; this module turns them into status-bar text, the sidebar flag and the connection badge.
+wizard connects (or a saved connection loads) the workspace, outbox, pull and push are built for that
+connection, and torn down again when the advisor switches org. The engines report on one event bus
+(``app.services.events``); this module subscribes and turns what they say into status-bar text, the
+sidebar flag and the usage readout.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from typing import Any
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
-from app.store.kinds import ItemKind
+from app.services.client_sync import ClientSync, SyncProgress
+from app.services.drafts import ItemKind
+from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
+from app.services.outbox_sync import LoopStatus, OutboxSync
 from app.sync.connection import ConnectionManager, OrgConnection
-from app.sync.progress import SyncProgress
-from app.sync.pull.scheduler import PullScheduler
-from app.sync.push import preferences as push_preferences
-from app.sync.push.loop import LoopStatus, PushLoop
 from app.ui import aio
 from app.ui.demo import EmbeddedDemo
 from app.ui.editor.window import EditorLauncher
@@ -41,20 +41,24 @@ class Shell:
         self.db = context.db
         self.connections = connections
         self.demo = demo
-        self.scheduler: PullScheduler | None = None
-        self.push_loop: PushLoop | None = None
+        self.events = Events()  # one bus for every page and engine of this window
+        self.sync: ClientSync | None = None
+        self.push: OutboxSync | None = None
         self.workspace: WorkspacePage | None = None
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
-        bind_status_badge(connections, window.set_connection_status)
+        bind_status_badge(connections, window.set_connection_status, self.events)
         window.connect_requested.connect(self.open_wizard)
+        self.events.subscribe(SyncProgressed, lambda e: self._on_sync_progress(e.progress))
+        self.events.subscribe(SyncFinished, lambda _e: self._refresh_usage())
+        self.events.subscribe(PushStatusChanged, lambda e: self._on_push_status(e.status))
+        self.events.subscribe(PushFinished, lambda _e: self._refresh_usage())
         self.settings = SettingsPage(self.db, connections, open_item=self._open_item,
                                      open_person=self._open_person, before_forget=self.detach,
-                                     exports_dir=context.paths.exports)
+                                     exports_dir=context.paths.exports, events=self.events)
         self.settings.reconnect_requested.connect(self.open_wizard)
         self.settings.forgotten.connect(lambda _result: aio.start(self._after_forget(), name="after forget"))
-        self.settings.person_added.connect(lambda _person: self.push_loop.wake() if self.push_loop else None)
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
         window.set_page("settings", self.settings)
@@ -94,38 +98,35 @@ class Shell:
     async def attach(self, connection: OrgConnection) -> None:
         """Build the workspace, outbox and engines for `connection` (replacing any previous ones)."""
         await self.detach()
-        self.scheduler = PullScheduler(self.db, self.connections, on_progress=self._on_sync_progress,
-                                       on_result=lambda _result: self._refresh_usage())
-        options = await push_preferences.loop_options(self.db, connection.connection_id)
-        self.push_loop = PushLoop(self.db, connection.connection_id, self.connections.client,
-                                  on_status=self._on_push_status, on_report=lambda _report: self._refresh_usage(),
-                                  **options)
-        self.editors = EditorLauncher(self.db, connection.connection_id, on_queued=self.push_loop.wake)
-        self.workspace = WorkspacePage(self.db, self.connections, scheduler=self.scheduler)
+        self.sync = ClientSync(self.db, self.connections, self.events)
+        self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
+                                                    self.events)
+        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
+        self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
         self.workspace.connect_requested.connect(self.open_wizard)
         self.window.set_page("workspace", self.workspace)
         self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
-                                 loop=self.push_loop, open_item=self._open_item)
+                                 loop=self.push.loop, open_item=self._open_item, events=self.events)
         self.outbox.attention_count_changed.connect(lambda count: flag_sidebar(self.window, count))
         self.window.set_page("outbox", self.outbox)
         self.workspace.start()
-        self.scheduler.start()
-        self.push_loop.start()
+        self.sync.start()
+        self.push.start()
         self.context.on_close("engines", self.detach)
 
     async def detach(self) -> None:
         if self.editors is not None:  # first: what the advisor typed matters more than the engines
             await self.editors.close_all()
             self.editors = None
-        if self.scheduler is not None:
-            await self.scheduler.aclose()
-            self.scheduler = None
-        if self.push_loop is not None:
-            await self.push_loop.aclose()
-            self.push_loop = None
+        if self.sync is not None:
+            await self.sync.aclose()
+            self.sync = None
+        if self.push is not None:
+            await self.push.aclose()
+            self.push = None
         if self.workspace is not None:
             await self.workspace.aclose()
 
@@ -141,17 +142,9 @@ class Shell:
         flag_sidebar(self.window, 0)
 
     def _apply_push_preferences(self, *_changed: object) -> None:
-        if self.push_loop is None or self.connections.active is None:
+        if self.push is None or self.connections.active is None:
             return
-        loop, connection_id = self.push_loop, self.connections.active.connection_id
-
-        async def apply() -> None:
-            prefs = await push_preferences.load(self.db, connection_id)
-            prospects = await push_preferences.load_prospects(self.db, connection_id)
-            push_preferences.apply_to_loop(loop, prefs, prospects)
-            loop.wake()
-
-        aio.start(apply(), name="apply push preferences")
+        aio.start(self.push.apply_saved_preferences(), name="apply push preferences")
 
     def _open_item(self, kind: ItemKind, item_id: int) -> None:
         if kind == ItemKind.PERSON:
@@ -181,7 +174,7 @@ class Shell:
     def _on_push_status(self, status: LoopStatus) -> None:
         if self.outbox is not None:
             self.outbox.set_loop_status(status)
-        if not (self.scheduler and self.scheduler.busy):
+        if not (self.sync and self.sync.busy):
             self.window.set_sync_progress(status.text)
         self._refresh_usage()
 
@@ -189,7 +182,7 @@ class Shell:
         usage = self.connections.api_usage
         if usage is not None:
             self.window.set_api_usage(*usage)
-        if self.scheduler is not None and not self.scheduler.busy:
+        if self.sync is not None and not self.sync.busy:
             self.window.sync_progress.setVisible(False)
 
     # -- shortcuts -------------------------------------------------------------------------------

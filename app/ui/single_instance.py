@@ -22,7 +22,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app import APP_ID
 from app.paths import DATABASE_NAME
-from app.store import workspace_lock
+from app.services.workspace import workspace_lock
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.store.write_failure import WriteFailure, WriteProblem, explain
+from app.services.drafts import WriteFailure, WriteProblem
+from app.services.drafts import explain_write_failure as explain
 from app.ui import aio
 
 log = logging.getLogger(__name__)

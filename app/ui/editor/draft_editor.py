@@ -7,18 +7,14 @@ save, which the note editor did.
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from app.store import Database
-from app.store.kinds import ItemKind
-from app.store.write_failure import WriteFailure
-from app.sync.push import actions as push_actions
-from app.sync.push.limits import LimitProblem
+from app.services.drafts import Drafts, ItemKind, LimitProblem, WriteFailure
+from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.autosave import Autosaver
 from app.ui.widgets.inline_message import InlineMessage
@@ -39,11 +35,13 @@ class DraftEditor(QWidget):
     queued = Signal(int)    # its id, once it is in the outbox
 
     KIND: ClassVar[ItemKind]      # the outbox kind: note or task
-    REPOSITORY: ClassVar[ModuleType]  # store module with save(session, id, **values) and get(session, id)
 
-    def __init__(self, db: Database, draft: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, draft: Any, parent: QWidget | None = None, *,
+                 drafts: Drafts | None = None) -> None:
+        """``drafts``: the use cases on the app's event bus (queueing then wakes the push by itself)."""
         super().__init__(parent)
         self.db = db
+        self.drafts = drafts or Drafts(db)
         self.draft = draft
         self._loading = True
 
@@ -92,8 +90,7 @@ class DraftEditor(QWidget):
         self._show_state(False)
 
     async def _save(self, values: dict[str, Any]) -> Any:
-        draft_id, repository = self.draft.id, self.REPOSITORY
-        return await self.db.run(lambda s: repository.save(s, draft_id, **values))
+        return await self.drafts.save(self.KIND, self.draft.id, values)  # "save draft": one transaction
 
     def _changed(self, *_args: object) -> None:
         if self._loading:
@@ -137,12 +134,12 @@ class DraftEditor(QWidget):
         await self.autosave.flush()
         if self.autosave.dirty:  # what is on screen is not on disk: pushing would send an older text
             return False          # the failure is already shown, with what to do
-        draft_id, repository = self.draft.id, self.REPOSITORY
-        result = await push_actions.queue(self.db, self.KIND, [draft_id])
+        draft_id = self.draft.id
+        result = await self.drafts.queue_for_push(self.KIND, [draft_id])
         if draft_id in result.refused:
             self.problems.show_message("error", " ".join(p.message for p in result.refused[draft_id]))
             return False
-        fresh = await self.db.run(lambda s: repository.get(s, draft_id))
+        fresh = await self.drafts.get(self.KIND, draft_id)
         if fresh is not None:
             self.draft = fresh
         self._show_state(False)

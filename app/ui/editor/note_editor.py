@@ -8,8 +8,7 @@ task for the same client in one click.
 from __future__ import annotations
 
 from datetime import datetime
-from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QTextCursor
@@ -24,11 +23,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import notes as notes_repo
-from app.store.kinds import ItemKind
-from app.store.notes import CLIENT_TAG, NoteDraft
-from app.sync.push.limits import NOTE_BODY_MAX_BYTES, NOTE_TITLE_MAX, LimitProblem, note_problems
+from app.services.drafts import (
+    CLIENT_TAG,
+    NOTE_BODY_MAX_BYTES,
+    NOTE_TITLE_MAX,
+    Drafts,
+    ItemKind,
+    LimitProblem,
+    NoteDraft,
+    note_problems,
+)
+from app.services.workspace import Database
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.editor.markdown_edit import MarkdownEdit, format_toolbar
 from app.ui.widgets.inline_message import InlineMessage
@@ -54,12 +59,11 @@ class NoteEditor(DraftEditor):
     task_requested = Signal(int, str)    # note id, action item text
 
     KIND = ItemKind.NOTE
-    REPOSITORY: ClassVar[ModuleType] = notes_repo
 
     def __init__(self, db: Database, note: NoteDraft, *, client_name: str = "",
                  events: list[tuple[int, str, datetime | None]] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(db, note, parent)
+                 drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, note, parent, drafts=drafts)
         self.setObjectName("noteEditor")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

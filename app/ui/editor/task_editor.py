@@ -4,8 +4,7 @@ person and account (none when the person is a Lead — Salesforce does not allow
 from __future__ import annotations
 
 from datetime import date
-from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -22,11 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind
-from app.store.tasks import TaskDraft, TaskPicklists
-from app.sync.push.limits import TASK_DESCRIPTION_MAX, TASK_SUBJECT_MAX, LimitProblem, task_problems
+from app.services.drafts import (
+    TASK_DESCRIPTION_MAX,
+    TASK_SUBJECT_MAX,
+    Drafts,
+    ItemKind,
+    LimitProblem,
+    TaskDraft,
+    TaskPicklists,
+    task_problems,
+)
+from app.services.workspace import Database
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label
@@ -42,12 +47,11 @@ class _Description(QPlainTextEdit):
 
 class TaskEditor(DraftEditor):
     KIND = ItemKind.TASK
-    REPOSITORY: ClassVar[ModuleType] = tasks_repo
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
-                 account_name: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(db, task, parent)
+                 account_name: str = "", drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, task, parent, drafts=drafts)
         self.setObjectName("taskEditor")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

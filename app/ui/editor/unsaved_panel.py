@@ -18,7 +18,7 @@ from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.store.write_failure import WriteFailure, WriteProblem
+from app.services.drafts import WriteFailure, WriteProblem
 from app.ui import aio
 from app.ui.widgets.inline_message import InlineMessage
 

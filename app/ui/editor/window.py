@@ -1,6 +1,6 @@
 """Editor windows and the launcher the rest of the app uses to open them.
 
-    launcher = EditorLauncher(ctx.db, connection_id, on_queued=push_loop.wake)
+    launcher = EditorLauncher(ctx.db, connection_id, events=bus)  # queueing publishes ItemStateChanged
     await launcher.open_note_editor(contact_id)        # a new note for a client (Ctrl+N)
     await launcher.open_note(note_id)                  # an existing note
     await launcher.open_task_editor(contact_id)        # a new task
@@ -23,10 +23,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.store import Database
-from app.store import notes as notes_repo
-from app.store import tasks as tasks_repo
-from app.store.write_failure import WriteFailure
+from app.services.drafts import Drafts, WriteFailure
+from app.services.events import Events
+from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.task_editor import TaskEditor
@@ -105,8 +104,10 @@ class EditorWindow(QWidget):
 
 
 class EditorLauncher:
-    def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None) -> None:
+    def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None,
+                 events: Events | None = None) -> None:
         self.db = db
+        self.drafts = Drafts(db, events)
         self.connection_id = connection_id
         self.on_queued = on_queued or (lambda: None)
         self.windows: list[EditorWindow] = []
@@ -114,14 +115,13 @@ class EditorLauncher:
     # -- notes ----------------------------------------------------------------------------------------
     async def open_note_editor(self, contact_id: int, *, event_id: int | None = None) -> EditorWindow:
         """A new draft note for a client — on disk before the window shows."""
-        note = await self.db.run(lambda s: notes_repo.create(s, self.connection_id, contact_id=contact_id,
-                                                             event_id=event_id))
+        note = await self.drafts.new_note(self.connection_id, contact_id, event_id=event_id)
         return await self.open_note(note.id)
 
     async def open_note(self, note_id: int) -> EditorWindow:
-        context = await self.db.run(lambda s: notes_repo.editor_context(s, note_id))
+        context = await self.drafts.note_context(note_id)
         note, name = context.note, context.client_name
-        editor = NoteEditor(self.db, note, client_name=name, events=context.events)
+        editor = NoteEditor(self.db, note, client_name=name, events=context.events, drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         editor.task_requested.connect(aio.slot(self._task_from_note))
         window = self._show(editor, f"Note — {name}" if name else "Note")
@@ -137,29 +137,23 @@ class EditorLauncher:
         return new
 
     async def _task_from_note(self, note_id: int, text: str) -> None:
-        owner = await self._owner()
-        task = await self.db.run(lambda s: tasks_repo.from_action_item(s, note_id, text, owner_id=owner))
+        task = await self.drafts.task_from_action_item(self.connection_id, note_id, text)
         await self.open_task(task.id)
 
     # -- tasks ----------------------------------------------------------------------------------------
     async def open_task_editor(self, contact_id: int | None = None) -> EditorWindow:
-        owner = await self._owner()
-        task = await self.db.run(lambda s: tasks_repo.create(s, self.connection_id, contact_id=contact_id,
-                                                             owner_id=owner))
+        task = await self.drafts.new_task(self.connection_id, contact_id)
         return await self.open_task(task.id)
 
     async def open_task(self, task_id: int) -> EditorWindow:
-        context = await self.db.run(lambda s: tasks_repo.editor_context(s, task_id))
+        context = await self.drafts.task_context(task_id)
         editor = TaskEditor(
             self.db, context.task, picklists=context.picklists, users=context.users,
             person_name=context.person_name, person_is_lead=context.person_is_lead,
-            account_name=context.account_name)
+            account_name=context.account_name, drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         name = context.person_name
         return self._show(editor, f"Task — {name}" if name else "Task")
-
-    async def _owner(self) -> str | None:
-        return await self.db.run(lambda s: tasks_repo.default_assignee(s, self.connection_id))
 
     def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)

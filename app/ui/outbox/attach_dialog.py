@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import contacts as contacts_repo
+from app.services.clients import ClientDirectory
+from app.services.workspace import Database
 from app.ui import aio
 
 
@@ -49,7 +49,7 @@ class AttachDialog(QDialog):
         if len(text.strip()) < 2:
             self.results.clear()
             return
-        hits = await self.db.run(lambda s: contacts_repo.search(s, self.connection_id, text, 30))
+        hits = await ClientDirectory(self.db).search(self.connection_id, text, 30)
         self.results.clear()
         for hit in hits:
             c = hit.contact

@@ -6,18 +6,18 @@ attach an item whose client was deleted to another client.
 
 Wiring (the app shell):
 
-    page = OutboxPage(ctx.db, connection_id, instance_url=conn.instance_url, loop=push_loop)
+    page = OutboxPage(ctx.db, connection_id, instance_url=conn.instance_url, loop=push.loop, events=bus)
     window.set_page("outbox", page)
     page.status_text_changed.connect(lambda text: window.set_sync_progress(text))
     page.attention_count_changed.connect(lambda n: flag_sidebar(window, n))
-    push_loop.on_status = page.set_loop_status      # "3 waiting · sending 2…"
+    bus.subscribe(PushStatusChanged, lambda e: page.set_loop_status(e.status))  # "3 waiting · sending 2…"
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
@@ -34,14 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
-from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind
-from app.store.outbox import OutboxCounts, OutboxEntry
-from app.sync.push import actions as push_actions
-from app.sync.push.loop import LoopStatus, status_text
+from app.services.drafts import ItemKind
+from app.services.events import Events
+from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
+from app.services.outbox_sync import LoopStatus, status_text
+from app.services.workspace import Database
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
 from app.ui.outbox.conflict_view import ConflictView
@@ -95,10 +92,12 @@ class OutboxPage(QWidget):
     attention_count_changed = Signal(int)
 
     def __init__(self, db: Database, connection_id: int, *, instance_url: str = "", loop: Any = None,
-                 open_item: Callable[[ItemKind, int], object] | None = None, parent: QWidget | None = None) -> None:
+                 open_item: Callable[[ItemKind, int], object] | None = None, events: Events | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxPage")
         self.db = db
+        self.outbox = Outbox(db, events)  # its decisions publish ItemStateChanged
         self.connection_id = connection_id
         self.instance_url = instance_url.rstrip("/")
         self.loop = loop
@@ -189,9 +188,8 @@ class OutboxPage(QWidget):
 
     # -- data -----------------------------------------------------------------------------------------
     async def refresh(self) -> None:
-        entries, counts = await self.db.run(lambda s: (outbox_repo.entries(s, self.connection_id),
-                                                       outbox_repo.counts(s, self.connection_id)))
-        self.set_entries(entries, counts)
+        view = await self.outbox.view(self.connection_id)
+        self.set_entries(view.entries, view.counts)
 
     def set_entries(self, entries: list[OutboxEntry], counts: OutboxCounts) -> None:
         current = self.current_entry()
@@ -273,21 +271,11 @@ class OutboxPage(QWidget):
 
     async def _fill_conflict(self, entry: OutboxEntry) -> None:
         row = entry.outbox
-
-        def mine(session: Any) -> dict[str, Any]:
-            if row.kind == ItemKind.TASK:
-                task = tasks_repo.get(session, row.item_id)
-                return {} if task is None else {
-                    "Subject": task.subject, "ActivityDate": task.due_date, "Status": task.status,
-                    "Priority": task.priority, "Description": task.description}
-            note = notes_repo.get(session, row.item_id)
-            return {} if note is None else {"Title": note.title, "Body": note.body_markdown}
-
-        self.conflict.show_conflict(await self.db.run(mine), row.conflict)
+        self.conflict.show_conflict(await self.outbox.my_version(row.kind, row.item_id), row.conflict)
 
     # -- actions --------------------------------------------------------------------------------------
     async def push_everything(self) -> None:
-        result = await push_actions.queue_all_drafts(self.db, self.connection_id)
+        result = await self.outbox.push_all(self.connection_id)
         if result.refused:
             self.message.show_message(
                 "warn", f"{len(result.refused)} draft(s) are not ready (a title is missing or too long) and "
@@ -299,7 +287,7 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        await push_actions.retry_now(self.db, [entry.outbox.id])
+        await self.outbox.retry_now(self.connection_id, [entry.outbox.id])
         self._wake()
         await self.refresh()
 
@@ -307,8 +295,7 @@ class OutboxPage(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        # The conflict view emits only the three choices' names.
-        await push_actions.resolve_conflict(self.db, entry.outbox.id, cast("push_actions.Choice", choice))
+        await self.outbox.resolve_conflict(self.connection_id, entry.outbox.id, choice)  # type: ignore[arg-type]
         self._wake()
         await self.refresh()
 
@@ -318,7 +305,7 @@ class OutboxPage(QWidget):
             return
         dialog = AttachDialog(self.db, self.connection_id, self)
         if await aio.run_dialog(dialog) and dialog.chosen is not None:
-            await push_actions.attach_to_client(self.db, entry.outbox.id, dialog.chosen)
+            await self.outbox.attach_to_client(self.connection_id, entry.outbox.id, dialog.chosen)
             self._wake()
             await self.refresh()
 

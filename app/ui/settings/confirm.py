@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.store.forget import ForgetSummary
+from app.services.forget import ForgetSummary
 from app.sync.connection import OrgConnection
 
 

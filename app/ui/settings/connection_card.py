@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.connection_status import subscribe_status
+from app.services.events import Events, Unsubscribe
 from app.sync.connection import ConnectionManager, ConnectionStatus, OrgConnection
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.status_badge import StatusBadge
@@ -38,9 +40,10 @@ def status_words(status: ConnectionStatus) -> tuple[str, str, str]:
     return status.label, kind, tooltip
 
 
-def bind_status_badge(connections: ConnectionManager, set_status: Callable[[str, str, str], None]) -> None:
+def bind_status_badge(connections: ConnectionManager, set_status: Callable[[str, str, str], None],
+                      events: Events | None = None) -> Unsubscribe:
     """Mirror the connection status in a badge, e.g. ``MainWindow.set_connection_status``."""
-    connections.add_listener(lambda status: set_status(*status_words(status)))
+    return subscribe_status(connections, events or Events(), lambda status: set_status(*status_words(status)))
 
 
 def _fact(name: str) -> QLabel:

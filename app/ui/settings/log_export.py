@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from app.store.sync_log import LogRow
+from app.services.sync_log import LogRow
 
 OUTCOME_WORDS = {
     "ok": "Done", "pushed": "Sent", "partial": "Partly done", "cancelled": "Cancelled",

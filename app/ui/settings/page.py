@@ -8,14 +8,13 @@ alike).
 
 Wiring (the app shell)::
 
-    page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach)
+    page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach,
+                        events=shell.events)   # the one bus: a new person queued wakes the push by itself
     window.set_page("settings", page)
     page.reconnect_requested.connect(shell.open_wizard)
-    page.push_preferences_changed.connect(lambda p: push_preferences.apply_to_loop(shell.push_loop, p))
-    page.prospect_preferences_changed.connect(
-        lambda p: push_preferences.apply_to_loop(shell.push_loop, prospects=p))
-    page.person_added.connect(lambda _id: shell.push_loop.wake())
-    bind_status_badge(connections, window.set_connection_status)
+    page.push_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
+    page.prospect_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
+    bind_status_badge(connections, window.set_connection_status, shell.events)
     aio.start(page.start())
 """
 
@@ -24,7 +23,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import shiboken6
@@ -34,16 +33,15 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWid
 
 from app.salesforce.errors import SalesforceError
 from app.salesforce.oauth_errors import OAuthError
-from app.store import Database, outbox_holds, sync_state
-from app.store.kinds import ItemKind
-from app.store.types import utcnow
-from app.sync import forget as forget_mod
+from app.services import forget as forget_org
+from app.services.connection_status import subscribe_status
+from app.services.drafts import ItemKind
+from app.services.events import Events
+from app.services.forget import ForgetResult
+from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
+from app.services.usage import UsageRecorder, empty_summary
+from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnected, OrgConnection
-from app.sync.forget import ForgetResult
-from app.sync.push import preferences as prefs_mod
-from app.sync.push import prepare as prepare_push
-from app.sync.push.preferences import ProspectPreferences, PushPreferences
-from app.sync.usage_recorder import UsageRecorder, UsageSummary
 from app.ui import aio
 from app.ui.settings.confirm import disconnect_dialog, forget_dialog
 from app.ui.settings.connection_card import ConnectionCard
@@ -56,7 +54,6 @@ from app.ui.wizard.preferences import content_note_support
 log = logging.getLogger(__name__)
 
 USAGE_SAMPLE_MS = 60_000
-BUDGET_CODE = "API_BUDGET"  # what the push engine records on items the API reserve held back
 OpenItem = Callable[[ItemKind, int], object]
 
 
@@ -81,12 +78,14 @@ class SettingsPage(QWidget):
         self, db: Database, connections: ConnectionManager, *, open_item: OpenItem | None = None,
         open_url: Callable[[str], object] | None = None, open_person: Callable[[int], object] | None = None,
         before_forget: Callable[[], Awaitable[object]] | None = None,
-        exports_dir: Path | None = None, parent: QWidget | None = None,
+        exports_dir: Path | None = None, events: Events | None = None, parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsPage")
         self.db = db
         self.connections = connections
+        self.events = events or Events()
+        self.sync_settings = SyncSettings(db, self.events)
         self.open_item = open_item
         self.open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.open_person = open_person
@@ -159,7 +158,7 @@ class SettingsPage(QWidget):
             if target is not None and not target._closed and shiboken6.isValid(target):
                 target._on_status(status)
 
-        connections.add_listener(on_status)
+        self._unsubscribe_status = subscribe_status(connections, self.events, on_status)
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -175,10 +174,9 @@ class SettingsPage(QWidget):
         self._include_leads = False
         if connection is not None:
             cid = connection.connection_id
-            self.push_prefs = await prefs_mod.load(self.db, cid)
-            self.prospect_prefs = await prefs_mod.load_prospects(self.db, cid)
-            pull = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
-            self._include_leads = pull.include_leads
+            current = await self.sync_settings.load(cid)
+            self.push_prefs, self.prospect_prefs = current.push, current.prospects
+            self._include_leads = current.pull.include_leads
             if self.recorder is None or self.recorder.connection_id != cid:
                 self.recorder = UsageRecorder(self.db, cid)
         else:
@@ -196,6 +194,7 @@ class SettingsPage(QWidget):
 
     async def aclose(self) -> None:
         self._closed = True
+        self._unsubscribe_status()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------
@@ -253,14 +252,14 @@ class SettingsPage(QWidget):
         connection = self.connections.active
         if connection is None:
             return None
-        summary = await forget_mod.preview(self.db, connection.connection_id)
+        summary = await forget_org.preview(self.db, connection.connection_id)
         if confirm and not await aio.run_dialog(forget_dialog(connection, summary, self)):
             return None
         self._set_busy(True)
         try:
             if self.before_forget is not None:
                 await self.before_forget()  # stop the engines writing to this org's rows
-            result = await forget_mod.forget(self.db, self.connections, exports_dir=self.exports_dir)
+            result = await forget_org.forget_org(self.db, self.connections, exports_dir=self.exports_dir)
         except OSError as exc:
             self.card.message.show_message(
                 "error", "Nothing was deleted: the unsent drafts could not be saved to a file.",
@@ -285,19 +284,10 @@ class SettingsPage(QWidget):
     async def save_push_preferences(self, prefs: PushPreferences) -> bool:
         before = self.push_prefs
         try:
-            await prefs_mod.save(self.db, self.connections, prefs)
+            await self.sync_settings.change_push(self.connections, before, prefs)  # releases what it frees
         except (ValueError, LookupError) as exc:
             self.push_form.show_saved(False, f"Not saved: {exc}")
             return False
-        switched = ((ItemKind.NOTE, before.push_notes, prefs.push_notes),
-                    (ItemKind.TASK, before.push_tasks, prefs.push_tasks))
-        kinds = tuple(kind for kind, was, now in switched if now and not was)
-        if self.connection is not None:
-            cid = self.connection.connection_id
-            if kinds:  # turned back on: what waited for it goes now
-                await self.db.run(lambda s: outbox_holds.release(s, cid, prepare_push.HELD_CODE, kinds))
-            if prefs.api_reserve_percent < before.api_reserve_percent:  # a smaller reserve: try again now
-                await self.db.run(lambda s: outbox_holds.release(s, cid, BUDGET_CODE))
         self.push_prefs = prefs
         self.connection = self.connections.active
         self._show_state()
@@ -310,7 +300,7 @@ class SettingsPage(QWidget):
         if self.connection is None:
             return False
         try:
-            saved = await prefs_mod.save_prospects(self.db, self.connection.connection_id, prefs)
+            saved = await self.sync_settings.change_prospects(self.connection.connection_id, prefs)
         except ValueError as exc:
             self.prospects.saved.setText(f"Not saved: {exc}")
             return False
@@ -322,7 +312,8 @@ class SettingsPage(QWidget):
     def new_person_dialog(self) -> NewPersonDialog | None:
         if self.connection is None:
             return None
-        dialog = NewPersonDialog(self.db, self.connection.connection_id, self.prospect_prefs, parent=self)
+        dialog = NewPersonDialog(self.db, self.connection.connection_id, self.prospect_prefs, events=self.events,
+                                 parent=self)
         dialog.added.connect(self.person_added)
         if self.open_person is not None:
             dialog.open_existing.connect(lambda contact_id: self.open_person(contact_id))
@@ -370,7 +361,7 @@ class SettingsPage(QWidget):
             return
         recorder = self.recorder
         if recorder is None:
-            self.usage.show_summary(_empty_summary(self.push_prefs), utcnow())
+            self.usage.show_summary(empty_summary(self.push_prefs.reserve_fraction), _now())
             return
         if self.connections.api_usage is not None:
             try:
@@ -379,7 +370,7 @@ class SettingsPage(QWidget):
                 client = None
             await recorder.observe(client)
         summary = await recorder.summary(self.push_prefs.reserve_fraction)
-        self.usage.show_summary(summary, utcnow())
+        self.usage.show_summary(summary, _now())
 
     # -- helpers ------------------------------------------------------------------------------------------
     def _open_item(self, kind: ItemKind, item_id: int) -> None:
@@ -390,5 +381,5 @@ class SettingsPage(QWidget):
             self.open_item(kind, item_id)
 
 
-def _empty_summary(prefs: PushPreferences) -> UsageSummary:
-    return UsageSummary(None, None, 0, prefs.reserve_fraction, [])
+def _now() -> datetime:
+    return datetime.now(UTC)

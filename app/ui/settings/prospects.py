@@ -10,7 +10,6 @@ must choose "Add anyway" to create a second record.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import prospects as prospect_rows
-from app.store.prospects import NewPerson, SameEmail
-from app.sync.push import preferences as prefs_mod
-from app.sync.push.preferences import ProspectPreferences, explain
+from app.services import sync_settings as prefs_mod
+from app.services.events import Events
+from app.services.prospects import NewPerson, People, SameEmail
+from app.services.sync_settings import ProspectPreferences, explain
+from app.services.workspace import Database
 from app.ui import aio
 from app.ui.settings.push_form import help_label
 from app.ui.widgets.inline_message import InlineMessage
@@ -128,11 +127,12 @@ class NewPersonDialog(QDialog):
     open_existing = Signal(int)
 
     def __init__(self, db: Database, connection_id: int, prefs: ProspectPreferences, *,
-                 queue: bool = True, parent: QWidget | None = None) -> None:
+                 queue: bool = True, events: Events | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newPersonDialog")
         self.setWindowTitle("Add a person")
         self.db, self.connection_id, self.prefs, self.queue = db, connection_id, prefs, queue
+        self.people = People(db, events)
         self.duplicates: list[SameEmail] = []
         self._confirmed_email: str | None = None
         self._account_edited = False
@@ -204,7 +204,7 @@ class NewPersonDialog(QDialog):
         email = person.email.strip().casefold()
         if email and self._confirmed_email != email:
             cid = self.connection_id
-            self.duplicates = await self.db.run(lambda s: prospect_rows.same_email(s, cid, person.email))
+            self.duplicates = await self.people.same_email(cid, person.email)
             if self.duplicates:
                 first = self.duplicates[0]
                 more = f" and {len(self.duplicates) - 1} more" if len(self.duplicates) > 1 else ""
@@ -217,16 +217,8 @@ class NewPersonDialog(QDialog):
                 return False
         cid, create_as = self.connection_id, self.prefs.create_as
         self.add_button.setEnabled(False)
-        queue = self.queue
-
-        def add(session: Any) -> int:  # one transaction: in the workspace and in the outbox, or neither
-            contact_id = prospect_rows.create(session, cid, person, create_as)
-            if queue:
-                prospect_rows.enqueue(session, contact_id)
-            return contact_id
-
-        try:
-            self.contact_id = await self.db.run(add)
+        try:  # one transaction: in the workspace and in the outbox, or neither
+            self.contact_id = await self.people.add(cid, person, create_as, queue=self.queue)
         except ValueError as exc:
             self.message.show_message("error", str(exc))
             return False

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store.kinds import ItemKind
-from app.sync.push import preferences as prefs_mod
-from app.sync.push.preferences import PushPreferences, explain
+from app.services import sync_settings as prefs_mod
+from app.services.drafts import ItemKind
+from app.services.sync_settings import PushPreferences, explain
 from app.ui.widgets.inline_message import InlineMessage
 
 ATTACH_WORDS = {"contact": "The client", "account": "Their household or company (Account)",

@@ -34,10 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store import sync_log as log_rows
-from app.store.sync_log import LogRow
-from app.store.types import utcnow
+from app.services.sync_log import KEEP_DAYS, LogRow, SyncLog
+from app.services.workspace import Database
 from app.ui import aio
 from app.ui.settings import log_export
 from app.ui.theme import status_colors
@@ -45,7 +43,7 @@ from app.ui.theme import status_colors
 COLUMNS = ("When", "Direction", "Record type", "Record", "Outcome", "Details", "API calls")
 PERIODS: tuple[tuple[str, timedelta], ...] = (
     ("Last 24 hours", timedelta(hours=24)), ("Last 7 days", timedelta(days=7)),
-    ("Last 30 days", timedelta(days=30)), ("Last 90 days", timedelta(days=log_rows.KEEP_DAYS)),
+    ("Last 30 days", timedelta(days=30)), ("Last 90 days", timedelta(days=KEEP_DAYS)),
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -171,6 +169,7 @@ class SyncLogPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("syncLogPanel")
         self.db = db
+        self.log = SyncLog(db)
         self.connection_id: int | None = None
         self.instance_url = ""
         layout = QVBoxLayout(self)
@@ -282,15 +281,9 @@ class SyncLogPanel(QWidget):
             self._fill_choices([], [])
             self._apply_filters()
             return
-        since = utcnow() - self.period.currentData()
-
-        def read(session: Any) -> tuple[list[LogRow], tuple[list[str], list[str]]]:
-            log_rows.prune(session)
-            return log_rows.entries(session, cid, since=since), log_rows.choices(session, cid)
-
-        rows, (outcomes, objects) = await self.db.run(read)
-        self.model.set_rows(rows)
-        self._fill_choices(outcomes, objects)
+        page = await self.log.recent(cid, self.period.currentData())
+        self.model.set_rows(page.rows)
+        self._fill_choices(page.outcomes, page.objects)
         self._apply_filters()
 
     def _fill_choices(self, outcomes: list[str], objects: list[str]) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.store.api_usage import UsageSample
+from app.services.usage import UsageSample
 from app.ui.theme import is_dark
 
 SPAN = timedelta(hours=24)

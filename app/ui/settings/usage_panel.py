@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from app.sync.usage_recorder import UsageSummary
+from app.services.usage import UsageSummary
 from app.ui.settings.usage_chart import UsageChart
 
 

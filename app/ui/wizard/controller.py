@@ -21,25 +21,23 @@ from PySide6.QtGui import QDesktopServices
 
 from app import secrets
 from app.salesforce import auth
-from app.salesforce.client import SalesforceClient
-from app.salesforce.errors import SalesforceError
-from app.store import wizard_state
-from app.store.wizard_state import WizardDraft
+from app.services import setup
+from app.services.events import Events
+from app.services.setup import WizardDraft
+from app.services.sign_in import SIGN_IN_TIMEOUT, SignInRequest, sign_in
 from app.ui import aio
 from app.ui.wizard import preferences as prefs
 from app.ui.wizard.validation import OrgCheck, check_org
 
 if TYPE_CHECKING:
-    from app.store import Database
+    from app.services.workspace import Database
     from app.sync.connection import ConnectionManager, OrgConnection
 
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 250
-SIGN_IN_TIMEOUT = 300.0
 CONSUMER_SECRET = "consumer_secret"  # noqa: S105 - the keyring entry's kind, not a secret
 USERS_SOQL = "SELECT Id, Name, Email, Username FROM User WHERE IsActive = true ORDER BY Name LIMIT 2000"
-ORG_NAME_SOQL = "SELECT Name FROM Organization LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -110,11 +108,13 @@ class WizardController(QObject):
         demo: DemoValues | None = None,
         start_demo: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
+        events: Events | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.connections = connections
+        self.events = events or Events()
         self.demo = demo
         self._start_demo = start_demo
         self.draft = WizardDraft()
@@ -135,7 +135,7 @@ class WizardController(QObject):
     # -- restore and save ------------------------------------------------------------------------
     async def restore(self) -> None:
         """Load the saved draft (or start one), its secret, and the connection it led to."""
-        saved = await wizard_state.aload_draft(self.db)
+        saved = await setup.load_draft(self.db)
         if saved is not None:
             self.draft = saved
         if self.draft.has_secret:
@@ -210,7 +210,7 @@ class WizardController(QObject):
                 self._secret_dirty = False
                 await self._save_secret()
             try:
-                await wizard_state.asave_draft(self.db, self.draft)
+                await setup.save_draft(self.db, self.draft)
             except Exception as exc:  # a full disk must not crash the wizard; say so instead
                 log.exception("saving the wizard draft failed")
                 if aio.alive(self):
@@ -232,13 +232,13 @@ class WizardController(QObject):
             self.keyring_problem.emit(str(exc))
 
     def _secret_key(self) -> str:
-        return wizard_state.draft_secret_key(self.draft.draft_id)
+        return setup.draft_secret_key(self.draft.draft_id)
 
     async def discard(self) -> None:
         """The wizard is finished: forget the draft and the secret filed under it."""
         self._timer.stop()
         async with self._save_lock:
-            await wizard_state.aclear_draft(self.db)
+            await setup.clear_draft(self.db)
             with contextlib.suppress(secrets.SecretStoreUnavailable):
                 await secrets.adelete_secret(self._secret_key(), CONSUMER_SECRET)
 
@@ -300,34 +300,14 @@ class WizardController(QObject):
         login_url = self.login_url
         if login_url is None:
             raise ValueError(self.org_check().message)
-        secret = self.secret or None
-        result = await auth.sign_in(
-            login_url, self.draft.consumer_key, secret, self.callback_urls,
-            open_browser=open_browser, timeout=SIGN_IN_TIMEOUT, ca_file=self.ca_file,
-        )
-        org_name = await self._org_name(result)
-        connection = await self.connections.save_sign_in(
-            result, login_url=login_url, consumer_key=self.draft.consumer_key, consumer_secret=secret,
-            org_name=org_name,
-        )
+        request = SignInRequest(login_url, self.draft.consumer_key, self.secret or None, self.callback_urls,
+                                SIGN_IN_TIMEOUT, ca_file=self.ca_file)
+        connection = await sign_in(self.db, self.connections, request, open_browser, events=self.events)
         self.connection = connection
         self.facts = None
         self.update(connection_id=connection.connection_id)
         await self.flush()
         return connection
-
-    async def _org_name(self, result: auth.SignInResult) -> str | None:
-        """The org's name for "Signed in to Acme Wealth" (one query; optional if it fails)."""
-        client = SalesforceClient(result.instance_url, result.access_token, api_version=result.api_version,
-                                  ca_file=self.ca_file, max_retries=1)
-        try:
-            rows = await client.query_list(ORG_NAME_SOQL)
-        except SalesforceError as exc:
-            log.info("could not read the organisation name: %s", exc)
-            return None
-        finally:
-            await client.aclose()
-        return (str(rows[0].get("Name") or "") or None) if rows else None
 
     # -- what the org supports -------------------------------------------------------------------
     async def load_facts(self) -> OrgFacts:

@@ -1,37 +1,11 @@
-"""The real first sync behind page 7: one pull of the connection the wizard just made.
+"""The real first sync behind page 7 (the use case :mod:`app.services.first_sync`).
 
 Kept apart from the page so the page stays testable with any ``first_sync(on_progress, cancel)``;
-this is the one the app uses. It returns the engine's ``PullResult``, whose ``outcome`` the page
-turns into "done", "paused" (cancelled: the cursors keep the position) or a problem to show.
+this is the one the app uses.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from app.services.first_sync import pull_first_sync
 
-from app.store import sync_state
-from app.sync.progress import SyncProgress
-from app.sync.pull.engine import PullEngine
-from app.sync.pull.scheduler import preferences_from
-from app.sync.pull.types import PullResult
-
-if TYPE_CHECKING:
-    from app.store import Database
-    from app.sync.connection import ConnectionManager
-
-def pull_first_sync(
-    db: Database, connections: ConnectionManager
-) -> Callable[[Callable[[SyncProgress], None], asyncio.Event], Awaitable[PullResult]]:
-    async def first_sync(on_progress: Callable[[SyncProgress], None], cancel: asyncio.Event) -> PullResult:
-        client = await connections.client()
-        active = connections.active
-        if active is None:
-            raise RuntimeError("no Salesforce connection to sync")
-        settings = await db.run(lambda session: sync_state.pull_settings(session, active.connection_id))
-        engine = PullEngine(client, db, active.connection_id, preferences_from(settings),
-                            on_progress=on_progress, cancel=cancel)
-        return await engine.run()
-
-    return first_sync
+__all__ = ["pull_first_sync"]

@@ -2,7 +2,7 @@
 
 Note type, where clients live and Leads are facts of the connection (``Connection`` row, through
 ``ConnectionManager.update_preferences``); the contact sync toggle, interval and pick mode are the
-pull settings the scheduler reads (``sync_state.set_pull_settings``). Kept free of Qt so the rules
+pull settings the scheduler reads (saved by ``app.services.setup.save_choices``). Kept free of Qt so the rules
 (defaults, what the org allows) are tested on their own.
 """
 
@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.store import wizard_state
+from app.services import setup
 
 if TYPE_CHECKING:
-    from app.store import Database
+    from app.services.workspace import Database
     from app.sync.connection import ConnectionManager, OrgConnection
 
 NOTE_TYPES = ("ContentNote", "Note")
@@ -92,5 +92,5 @@ async def save(db: Database, connections: ConnectionManager, chosen: Preferences
 
     pull = {"contacts_enabled": chosen.contact_sync, "pick_mode": chosen.record_scope == "pick",
             "interval_minutes": chosen.sync_interval_minutes}
-    await db.run(lambda session: wizard_state.save_connection_preferences(session, cid, pull, extra))
+    await setup.save_choices(db, cid, pull, extra)
     return connection

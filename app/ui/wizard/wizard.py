@@ -36,7 +36,7 @@ from app.ui.wizard.page_welcome import WelcomePage
 from app.ui.wizard.steps_panel import StepsPanel
 
 if TYPE_CHECKING:
-    from app.store import Database
+    from app.services.workspace import Database
     from app.sync.connection import ConnectionManager
 
 log = logging.getLogger(__name__)

@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database
-from app.store.events import EventSummary
-from app.store.kinds import ItemKind
+from app.services.clients import ClientDetail, ClientDirectory, EventSummary
+from app.services.drafts import ItemKind
+from app.services.workspace import Database
 from app.ui.widgets.empty_state import EmptyState
-from app.ui.workspace.detail_data import ContactDetailData, load_detail
 
 _STATE_WORDS = {
     "draft": "Draft", "queued": "Waiting to push", "sending": "Pushing…", "pushed": "In Salesforce",
@@ -65,9 +64,10 @@ class ContactDetail(QWidget):
         super().__init__(parent)
         self.setObjectName("contactDetail")
         self.db = db
+        self.clients = ClientDirectory(db)
         self.connection_id: int | None = None
         self.instance_url: str | None = None
-        self.data: ContactDetailData | None = None
+        self.data: ClientDetail | None = None
         self._request = 0
 
         self.stack = QStackedWidget()
@@ -190,7 +190,7 @@ class ContactDetail(QWidget):
         self.data = None
         self.stack.setCurrentWidget(self.placeholder)
 
-    async def show_contact(self, contact_id: int) -> ContactDetailData | None:
+    async def show_contact(self, contact_id: int) -> ClientDetail | None:
         cid = self.connection_id
         if cid is None:
             self.clear()
@@ -199,7 +199,7 @@ class ContactDetail(QWidget):
         request = self._request
         self.stack.setCurrentWidget(self.loading)
         try:
-            data = await self.db.run(lambda s: load_detail(s, cid, contact_id))
+            data = await self.clients.open(cid, contact_id)
         except Exception as exc:
             if request == self._request:
                 self.error.text_label.setText(f"Notebridge could not read this client from your workspace ({exc}).")
@@ -216,14 +216,14 @@ class ContactDetail(QWidget):
         self.stack.setCurrentIndex(3)
         return data
 
-    def _render(self, data: ContactDetailData) -> None:
+    def _render(self, data: ClientDetail) -> None:
         c = data.contact
         self.name_label.setText(c.name or "(no name)")
         kind = {"Lead": "Lead", "Account": "Household / account"}.get(c.source_object)
         self.subtitle_label.setText(" · ".join(p for p in (kind, c.title, c.account_name) if p))
         if c.read_only:
             target = data.converted_to
-            link = (f' It became <a href="contact:{target.id}">{_e(target.name)}</a>.' if target and target.id
+            link = (f' It became <a href="contact:{target.id}">{_e(target.name)}</a>.' if target
                     else "")
             self.read_only_label.setText(
                 "<b>Converted lead — read-only.</b> Salesforce no longer accepts changes to it." + link)
@@ -245,7 +245,7 @@ class ContactDetail(QWidget):
         self.meetings_view.setText(self._meetings_html(data))
         self.work_view.setText(self._work_html(data))
 
-    def _meetings_html(self, data: ContactDetailData) -> str:
+    def _meetings_html(self, data: ClientDetail) -> str:
         if not data.upcoming and not data.past:
             return "<i>No meetings in the last or next 90 days.</i>"
         parts = []
@@ -262,7 +262,7 @@ class ContactDetail(QWidget):
         return f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
 
     @staticmethod
-    def _work_html(data: ContactDetailData) -> str:
+    def _work_html(data: ClientDetail) -> str:
         if not data.notes and not data.tasks:
             return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
         rows = []
@@ -294,7 +294,7 @@ class ContactDetail(QWidget):
             QDesktopServices.openUrl(QUrl(url))
 
     def _new_note(self) -> None:
-        if self.data is not None and self.data.contact.id is not None:
+        if self.data is not None:
             self.new_note_requested.emit(self.data.contact.id)
 
     def _converted_link(self, href: str) -> None:

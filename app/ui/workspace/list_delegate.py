@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.store.contacts import ContactSummary
+from app.services.clients import ContactSummary
 from app.ui.workspace.list_model import SummaryRole
 
 _PAD_X = 12

@@ -1,7 +1,7 @@
 """The contact list's model: a window over the store, never the whole table in memory.
 
 Qt asks for rows as they scroll into view.  The model keeps a small LRU cache of fixed-size blocks
-fetched with ``contacts.page`` (offset/limit in "last, first" order) on the database thread; a
+fetched with ``ClientDirectory.list_page`` (offset/limit in "last, first" order) on the database thread; a
 row whose block is not cached yet shows as "Loading…" for the moment it takes to arrive.  With
 100,000 contacts the model holds at most ``MAX_BLOCKS × BLOCK`` summaries (a few thousand), so
 scrolling the whole list does not grow memory.
@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.store import Database, contacts
-from app.store.contacts import ContactSummary, SearchHit
+from app.services.clients import ClientDirectory, ContactSummary, SearchHit
+from app.services.workspace import Database
 from app.ui import aio
 
 SummaryRole = Qt.ItemDataRole.UserRole + 1
@@ -44,6 +44,7 @@ class ContactListModel(QAbstractListModel):
     def __init__(self, db: Database, connection_id: int | None, parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.clients = ClientDirectory(db)
         self.connection_id = connection_id
         self.source_objects: tuple[str, ...] | None = None
         self.query = ""
@@ -71,7 +72,7 @@ class ContactListModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         cid, sources = self.connection_id, self.source_objects
-        total = 0 if cid is None else await self.db.run(lambda s: contacts.count(s, cid, source_objects=sources))
+        total = 0 if cid is None else await self.clients.count(cid, sources)
         if generation != self._generation:
             return self.total
         self.beginResetModel()
@@ -91,7 +92,7 @@ class ContactListModel(QAbstractListModel):
         cid, sources = self.connection_id, self.source_objects
         hits: list[SearchHit] = []
         if cid is not None:
-            hits = await self.db.read(lambda c: contacts.search(c, cid, text, SEARCH_LIMIT, source_objects=sources))
+            hits = await self.clients.search(cid, text, SEARCH_LIMIT, sources)
         if generation != self._generation:
             return len(hits)
         self.beginResetModel()
@@ -163,8 +164,7 @@ class ContactListModel(QAbstractListModel):
             self._loading.pop(block, None)
             return
         try:
-            rows = await self.db.read(
-                lambda c: contacts.page(c, cid, block * BLOCK, BLOCK, source_objects=sources))
+            rows = await self.clients.list_page(cid, block * BLOCK, BLOCK, sources)
         except Exception as exc:
             if generation == self._generation:
                 self._loading.pop(block, None)

@@ -1,6 +1,6 @@
 """The workspace page: search, the client list, the detail panel, and the sync controls.
 
-It never blocks the UI: every read goes through ``await db.run(...)`` and sync runs on the
+It never blocks the UI: every read is an awaited use case (``app.services``) and sync runs on the
 scheduler; progress and results arrive as Qt signals.  Whatever state the workspace is in —
 never connected, first sync running, offline, disconnected, sync off, nothing found — the page
 says so in words and offers the next step.
@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import Database, sync_state
+from app.services.client_sync import ClientSync, PullResult, PullScheduler, PullSettings, SyncProgress
+from app.services.connection_status import subscribe_status
+from app.services.events import Events, SyncFinished, SyncProgressed, Unsubscribe
+from app.services.sync_settings import SyncSettings
+from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus
-from app.sync.progress import SyncProgress
-from app.sync.pull.scheduler import PullScheduler
-from app.sync.pull.types import PullResult
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
@@ -56,24 +57,32 @@ class WorkspacePage(QWidget):
         connections: ConnectionManager | None,
         *,
         scheduler: PullScheduler | None = None,
+        sync: ClientSync | None = None,
+        events: Events | None = None,
         connection_id: int | None = None,
         instance_url: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """``connection_id``/``instance_url``: show that workspace when there is no connection
-        manager (a read-only look at a workspace file: tools, the benchmark, screenshots)."""
+        manager (a read-only look at a workspace file: tools, the benchmark, screenshots).
+
+        ``sync``: the pull of the shell's connection, reporting on ``events`` (the shell starts and
+        closes it).  Without one the page wraps ``scheduler`` (or makes its own) on ``events``."""
         super().__init__(parent)
         self.setObjectName("workspacePage")
         self.db = db
         self.connections = connections
-        self.scheduler = scheduler
-        self._own_scheduler = scheduler is None and connections is not None
-        if self.scheduler is None and connections is not None:
-            self.scheduler = PullScheduler(db, connections)
-        if self.scheduler is not None:
-            self.scheduler.progress_listeners.append(self._on_progress)
-            self.scheduler.result_listeners.append(self._on_result)
-        self.settings: sync_state.PullSettings | None = None
+        self.events = sync.events if sync is not None else events or Events()
+        self._own_scheduler = sync is None and scheduler is None and connections is not None
+        self._own_sync = sync is None
+        if sync is None and connections is not None:
+            sync = ClientSync(db, connections, self.events, scheduler=scheduler)
+        self.sync = sync
+        self._unsubscribe: list[Unsubscribe] = [
+            self.events.subscribe(SyncProgressed, lambda e: self._on_progress(e.progress)),
+            self.events.subscribe(SyncFinished, lambda e: self._on_result(e.result)),
+        ]
+        self.settings: PullSettings | None = None
         self.connection_id: int | None = None
         self._fixed = (connection_id, instance_url)
         self.syncing = False
@@ -191,19 +200,24 @@ class WorkspacePage(QWidget):
             self._started = True
             if self.connections.active is None:
                 await self.connections.load_active()
-            self.connections.add_listener(self._on_status)
+            self._unsubscribe.append(subscribe_status(self.connections, self.events, self._on_status))
         await self.refresh()
-        if self._own_scheduler and self.scheduler is not None and self.connection_id is not None:
-            self.scheduler.start()  # a scheduler handed in is started (and stopped) by its owner
+        if self._own_scheduler and self.sync is not None and self.connection_id is not None:
+            self.sync.start()  # a scheduler handed in is started (and stopped) by its owner
+
+    @property
+    def scheduler(self) -> PullScheduler | None:
+        return self.sync.scheduler if self.sync is not None else None
 
     async def aclose(self) -> None:
-        if self.scheduler is not None:
-            if self._on_progress in self.scheduler.progress_listeners:
-                self.scheduler.progress_listeners.remove(self._on_progress)
-            if self._on_result in self.scheduler.result_listeners:
-                self.scheduler.result_listeners.remove(self._on_result)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        if self.sync is not None and self._own_sync:
             if self._own_scheduler:
-                await self.scheduler.aclose()
+                await self.sync.aclose()
+            else:
+                self.sync.detach()
 
     async def refresh(self) -> None:
         """Re-read which org, its preferences and the list (after connecting or changing settings)."""
@@ -216,7 +230,7 @@ class WorkspacePage(QWidget):
         self.detail.set_connection(self.connection_id, instance_url)
         if self.connection_id is not None:
             cid = self.connection_id
-            self.settings = await self.db.run(lambda s: sync_state.pull_settings(s, cid))
+            self.settings = await SyncSettings(self.db).pull(cid)
         else:
             self.settings = None
         self._sync_menu()
@@ -292,41 +306,41 @@ class WorkspacePage(QWidget):
     def new_note_for_current(self) -> bool:
         """Ctrl+N: ask for a note about the client on screen; False when there is none (or it is read-only)."""
         data = self.detail.data
-        if data is None or data.contact.id is None or data.contact.read_only:
+        if data is None or data.contact.read_only:
             return False
         self.new_note_requested.emit(data.contact.id)
         return True
 
     # ---------------------------------------------------------------------------------- sync
     async def sync_now(self, *, full: bool = False) -> PullResult | None:
-        if self.scheduler is None:
+        if self.sync is None:
             self.connect_requested.emit()
             return None
         self.syncing = True
         self._update_state()
-        return await self.scheduler.sync_now(full=full)
+        return await self.sync.sync_now(full=full)
 
     def stop_sync(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.cancel()
+        if self.sync is not None:
+            self.sync.pause()
 
     async def set_contacts_enabled(self, on: bool) -> None:
-        if self.scheduler is None or self.connection_id is None:
+        if self.sync is None or self.connection_id is None:
             return
-        self.settings = await self.scheduler.change_settings(contacts_enabled=on)
+        self.settings = await self.sync.change_settings(contacts_enabled=on)
         self._update_state()
 
     async def set_pick_mode(self, on: bool) -> None:
-        if self.scheduler is None or self.connection_id is None:
+        if self.sync is None or self.connection_id is None:
             return
-        self.settings = await self.scheduler.change_settings(pick_mode=on)
+        self.settings = await self.sync.change_settings(pick_mode=on)
         self._update_state()
 
     async def open_pick_dialog(self) -> PullResult | None:
-        if self.scheduler is None:
+        if self.sync is None:
             self.connect_requested.emit()
             return None
-        dialog = PickDialog(self.scheduler.search_salesforce, self.scheduler.import_picked, self,
+        dialog = PickDialog(self.sync.search_salesforce, self.sync.import_picked, self,
                             initial_text=self.search.text())
         self.pick_dialog = dialog
         await aio.run_dialog(dialog)
@@ -361,7 +375,7 @@ class WorkspacePage(QWidget):
         try:
             await self._requery()
             data = self.detail.data
-            if data is not None and data.contact.id is not None:
+            if data is not None:
                 await self.detail.show_contact(data.contact.id)
         finally:
             self.syncing = False
@@ -378,7 +392,7 @@ class WorkspacePage(QWidget):
             status=self.connections.status if self.connections is not None else None,
             contacts_enabled=settings.contacts_enabled if settings is not None else True,
             pick_mode=bool(settings and settings.pick_mode),
-            can_sync=self.scheduler is not None,
+            can_sync=self.sync is not None,
             total=self.model.total, searching=self.model.searching, shown=self.model.rowCount(),
             query=self.model.query, syncing=self.syncing,
             progress_message=self.last_progress.message if self.last_progress is not None else None,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.salesforce.errors import SalesforceError
-from app.sync.pull.types import PullResult, RemoteMatch
+from app.services.client_sync import PullResult, RemoteMatch
 from app.ui import aio
 from app.ui.widgets.inline_message import InlineMessage
 

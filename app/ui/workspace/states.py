@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from app.services.client_sync import PullResult
 from app.sync.connection import ConnectionStatus
-from app.sync.pull.types import PullResult
 from app.ui.widgets.inline_message import Kind
 from app.ui.workspace.list_model import SEARCH_LIMIT
 

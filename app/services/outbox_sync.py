@@ -1,0 +1,68 @@
+"""The push of one connection, running: start, wake, apply new settings, close — reported on the bus.
+
+The push loop (``app.sync.push.loop``) calls one ``on_status`` and one ``on_report``; ``OutboxSync``
+is what it calls, and it publishes ``PushStatusChanged``/``PushFinished`` on :class:`Events`, so the
+outbox page, the status bar and the usage readout each subscribe instead of being wired in by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from app.services.events import Events, ItemStateChanged, PushFinished, PushStatusChanged
+from app.sync.push import preferences as push_preferences
+from app.sync.push.engine import PushReport
+from app.sync.push.loop import LoopStatus, PushLoop, status_text
+
+if TYPE_CHECKING:
+    from app.salesforce.client import SalesforceClient
+    from app.store.db import Database
+
+__all__ = ["LoopStatus", "OutboxSync", "PushFinished", "PushReport", "PushStatusChanged", "status_text"]
+
+
+class OutboxSync:
+    def __init__(self, db: Database, connection_id: int, client: Callable[[], Awaitable[SalesforceClient]],
+                 events: Events, **options: Any) -> None:
+        self.db = db
+        self.connection_id = connection_id
+        self.events = events
+        self.loop = PushLoop(db, connection_id, client, on_status=self._status, on_report=self._report, **options)
+        # Anything queued (a note, a task, a new person) or released for this org: look at the outbox now.
+        self._unsubscribe = events.subscribe(ItemStateChanged, self._item_changed)
+
+    @classmethod
+    async def for_connection(cls, db: Database, connection_id: int,
+                             client: Callable[[], Awaitable[SalesforceClient]], events: Events) -> OutboxSync:
+        """With the connection's saved push settings (note type, templates, reserve, auto-push)."""
+        options = await push_preferences.loop_options(db, connection_id)
+        return cls(db, connection_id, client, events, **options)
+
+    def _item_changed(self, event: ItemStateChanged) -> None:
+        if event.connection_id == self.connection_id and event.state == "queued":
+            self.loop.wake()
+
+    def _status(self, status: LoopStatus) -> None:
+        self.events.publish(PushStatusChanged(self.connection_id, status))
+
+    def _report(self, report: PushReport) -> None:
+        self.events.publish(PushFinished(self.connection_id, report))
+
+    def start(self) -> None:
+        self.loop.start()
+
+    def wake(self) -> None:
+        """Look at the outbox now (something was queued or released)."""
+        self.loop.wake()
+
+    async def apply_saved_preferences(self) -> None:
+        """Use the connection's saved push and new-people settings from the loop's next run."""
+        prefs = await push_preferences.load(self.db, self.connection_id)
+        prospects = await push_preferences.load_prospects(self.db, self.connection_id)
+        push_preferences.apply_to_loop(self.loop, prefs, prospects)
+        self.loop.wake()
+
+    async def aclose(self) -> None:
+        self._unsubscribe()
+        await self.loop.aclose()
