@@ -1,4 +1,4 @@
-"""Property tests for Markdown ⇄ ContentNote HTML (app/sync/markdown_html.py).
+"""Property tests for Markdown ⇄ ContentNote HTML (app/sync/push/markdown_html.py).
 
 Promised by the module: any Markdown renders without raising to one line of HTML that uses only the
 Notes editor's tags, properly nested, with every ``<`` and ``&`` the advisor typed escaped (Salesforce
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.sync.markdown_html import html_to_markdown, html_to_text, markdown_to_html, markdown_to_text
+from app.sync.push.markdown_html import html_to_markdown, html_to_text, markdown_to_html, markdown_to_text
 
 FUZZ = settings(max_examples=200, deadline=None)
 

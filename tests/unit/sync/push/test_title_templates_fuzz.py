@@ -1,4 +1,4 @@
-"""Property tests for title templates (app/sync/title_templates.py).
+"""Property tests for title templates (app/sync/push/title_templates.py).
 
 Anything typed into the template box gets an answer (problems, or a preview) without raising; a
 template that passes renders for any values; with every value present it is plain ``str.format``
@@ -13,7 +13,7 @@ import string
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.sync.title_templates import NOTE_PLACEHOLDERS, TASK_PLACEHOLDERS, check_template, render_template
+from app.sync.push.title_templates import NOTE_PLACEHOLDERS, TASK_PLACEHOLDERS, check_template, render_template
 
 FUZZ = settings(max_examples=200, deadline=None)
 
