@@ -96,12 +96,15 @@ def search_name(name: str) -> str:
 
 
 def phone_digits(phone: str | None) -> str:
+    """The number's digits in ASCII, whatever script they were typed in: an IME's full-width "５５５"
+    (or Arabic-Indic "٥٥٥") must find the "555" stored from Salesforce, and the other way round."""
     if not phone:
         return ""
     stripped = phone.translate(_PHONE_PUNCTUATION)
     if stripped.isascii() and stripped.isdigit():  # "(555) 123-4567": the usual shape, 5x cheaper
         return stripped[:_MAX_PHONE_DIGITS]
-    return "".join(_DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
+    # ``\d`` is any Unicode decimal digit (category Nd); each has a decimal value 0–9.
+    return "".join(str(unicodedata.decimal(d)) for d in _DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
 
 
 def search_phone(*phones: str | None) -> str:
