@@ -230,7 +230,8 @@ class LoopbackReceiver:
                 status, title, text = await asyncio.wait_for(self._process(reader), self._read_timeout)
             except (TimeoutError, asyncio.LimitOverrunError, ValueError, OSError):
                 status, title, text = 400, "Bad request", "Notebridge could not read this request."
-            await _respond(writer, status, title, text)
+            if not writer.is_closing():  # pushed out for a newer connection, or the receiver closed
+                await _respond(writer, status, title, text)
         finally:
             self._connections.pop(writer, None)
 
@@ -325,9 +326,12 @@ def _host_name(host_header: str) -> str:
 
 
 def _is_loopback_peer(peer: object) -> bool:
+    """``peer`` is the socket's peername: ``(host, port)`` or ``(host, port, flowinfo, scope_id)``."""
+    if not isinstance(peer, tuple) or not peer:
+        return False
     try:
-        address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])  # type: ignore[index]
-    except (TypeError, IndexError, ValueError):
+        address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])
+    except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
