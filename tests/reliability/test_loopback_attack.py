@@ -162,8 +162,9 @@ async def test_loopback_attack_wrong_or_missing_state(org: DemoOrg) -> None:
             cb.path + f"?code={FAKE_CODE}&state=wrong&state={s}",  # the first value counts
             cb.path + f"?code={FAKE_CODE}&STATE={s}",
         ]
-        for target in targets:
-            assert status(await raw(cb.port, get(target))) == 400, target
+        for address in ["127.0.0.1", *(["::1"] if _ipv6_loopback() else [])]:
+            for target in targets:
+                assert status(await raw(cb.port, get(target), address=address)) == 400, (address, target)
 
     await sign_in_after(org, attack)
 
@@ -184,7 +185,10 @@ async def test_loopback_attack_replayed_code(org: DemoOrg) -> None:
         answers = [await asyncio.wait_for(reader.read(), ANSWER_DEADLINE) for reader, _writer in pair]
         for _reader, writer in pair:
             writer.close()
-        assert sorted(status(a) or 0 for a in answers) == [200, 410], answers
+        statuses = sorted(status(a) or 0 for a in answers)
+        # One use only: the other copy hears "Already used", or nothing if it was not yet accepted
+        # when the receiver stopped listening.
+        assert statuses in ([0, 200], [200, 410]), answers
 
     first = await signed_in(org, open_browser=capture)
     assert first.access_token
