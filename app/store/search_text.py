@@ -155,7 +155,8 @@ def encodable(text: str) -> str:
 
 def parse_query(text: str) -> SearchQuery:
     """Turn what the advisor typed into probes.  Every word is a prefix (search as you type)."""
-    text = encodable(text or "")[:_MAX_QUERY_CHARS].strip()
+    # A NUL ends FTS5's reading of the query ("unterminated string"), so it separates words instead.
+    text = encodable(text or "")[:_MAX_QUERY_CHARS].replace("\x00", " ").strip()
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)][:_MAX_QUERY_TOKENS]
     fts = " AND ".join(_fts_string(w) + "*" for w in words)
     fts_words = " AND ".join(_fts_string(w) for w in words)

@@ -92,6 +92,7 @@ def fts() -> Iterator[sqlite3.Connection]:
 @FUZZ
 @given(ANY_TEXT)
 @example("a\udfffb 555")
+@example("0\x00")  # found: a NUL cut FTS5's reading of the quoted word short
 @example('jo "smith AND NEAR( x* ^col: -')
 def test_fuzz_every_probe_is_a_valid_fts_query(fts: sqlite3.Connection, typed: str) -> None:
     query = search_text.parse_query(typed)
