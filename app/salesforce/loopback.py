@@ -6,6 +6,11 @@ only ``GET`` on the exact registered path, the ``state`` must match (anything el
 the receiver keeps waiting for the real redirect), one successful use, then it closes.
 Salesforce matches callback URLs exactly (scheme, host spelling, port, path) and browsers may resolve
 ``localhost`` to 127.0.0.1 or ::1, so for ``localhost`` we listen on both.
+
+While it waits, anything on this machine can connect, so every connection is bounded: the request head
+has a size cap (per line and in total), the whole read has a deadline, only the newest few connections
+are kept (the oldest idle one is dropped for a new one, so a flood of silent sockets cannot lock the real
+browser out), and a peer that is not a loopback address is refused before anything is read.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import contextlib
 import errno
 import hmac
 import html
+import ipaddress
 import logging
 import socket
 from collections.abc import Sequence
@@ -33,8 +39,11 @@ from app.salesforce.oauth_errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 300.0
-_MAX_REQUEST_BYTES = 16 * 1024
-_READ_TIMEOUT = 10.0
+_MAX_REQUEST_BYTES = 16 * 1024  # one line of the request head (the StreamReader limit)
+_MAX_HEAD_BYTES = 64 * 1024  # the whole request head: request line and headers
+_MAX_HEADERS = 100
+_MAX_CONNECTIONS = 32  # open at once; a new one pushes out the oldest
+_READ_TIMEOUT = 10.0  # from accepting a connection to having read its whole request head
 _SECURITY_HEADERS = (
     "Cache-Control: no-store\r\n"
     "Referrer-Policy: no-referrer\r\n"  # the code must never leak to another site via Referer
@@ -86,7 +95,8 @@ class LoopbackReceiver:
             code = (await receiver.wait()).code
     """
 
-    def __init__(self, callback_urls: Sequence[str], state: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, callback_urls: Sequence[str], state: str, *, timeout: float = DEFAULT_TIMEOUT,
+                 read_timeout: float = _READ_TIMEOUT) -> None:
         if not callback_urls:
             raise ValueError("at least one callback URL is required")
         if not state:
@@ -94,12 +104,15 @@ class LoopbackReceiver:
         self._targets = [parse_callback_url(u) for u in callback_urls]
         self._state = state
         self._timeout = timeout
+        self._read_timeout = read_timeout
         self._servers: list[asyncio.Server] = []
         self._target: _Target | None = None
         self._result: asyncio.Future[CallbackResult] | None = None
         self._done = False
-        self._connections: set[asyncio.StreamWriter] = set()
-        self.rejected = 0  # callbacks refused (wrong state, path, method): visible to tests and logs
+        self._connections: dict[asyncio.StreamWriter, None] = {}  # oldest first
+        self._closing = False
+        self.rejected = 0  # callbacks refused (wrong state, path, method, peer): visible to tests and logs
+        self.dropped = 0  # connections closed unanswered to make room for newer ones
 
     @property
     def redirect_uri(self) -> str:
@@ -171,6 +184,7 @@ class LoopbackReceiver:
         self._finish(exc=sign_in_cancelled())
 
     async def close(self) -> None:
+        self._closing = True
         servers, self._servers = self._servers, []
         for server in servers:
             server.close()
@@ -195,32 +209,54 @@ class LoopbackReceiver:
             server.close()  # stop accepting; the current connection still gets its page
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._connections.add(writer)
+        if self._closing:  # accepted just before close(): answering it could outlive the receiver
+            writer.close()
+            return
+        if not _is_loopback_peer(writer.get_extra_info("peername")):
+            # Packets from other machines cannot reach 127.0.0.1/::1, but a local socket bound to a
+            # network address can; a real browser on this computer never does that. Not even a page.
+            self.rejected += 1
+            log.warning("sign-in receiver refused a connection from a non-loopback address")
+            writer.close()
+            return
+        while len(self._connections) >= _MAX_CONNECTIONS:
+            oldest = next(iter(self._connections))
+            self._connections.pop(oldest)
+            self.dropped += 1
+            oldest.close()
+        self._connections[writer] = None
         try:
             try:
-                status, title, text = await asyncio.wait_for(self._process(reader), _READ_TIMEOUT)
-            except (TimeoutError, asyncio.LimitOverrunError, ValueError, ConnectionError):
+                status, title, text = await asyncio.wait_for(self._process(reader), self._read_timeout)
+            except (TimeoutError, asyncio.LimitOverrunError, ValueError, OSError):
                 status, title, text = 400, "Bad request", "Notebridge could not read this request."
-            await _respond(writer, status, title, text)
+            if not writer.is_closing():  # pushed out for a newer connection, or the receiver closed
+                await _respond(writer, status, title, text)
         finally:
-            self._connections.discard(writer)
+            self._connections.pop(writer, None)
 
     async def _process(self, reader: asyncio.StreamReader) -> tuple[int, str, str]:
-        request_line = (await reader.readline()).decode("latin-1").rstrip("\r\n")
+        raw = await reader.readline()
+        head_bytes = len(raw)
+        request_line = raw.decode("latin-1").rstrip("\r\n")
         headers: dict[str, str] = {}
-        while True:
-            line = (await reader.readline()).decode("latin-1").rstrip("\r\n")
+        for _ in range(_MAX_HEADERS + 1):
+            raw = await reader.readline()
+            head_bytes += len(raw)
+            if head_bytes > _MAX_HEAD_BYTES:
+                raise ValueError("request head too large")
+            line = raw.decode("latin-1").rstrip("\r\n")
             if not line:
                 break
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-            if len(headers) > 100:
-                raise ValueError("too many headers")
+        else:
+            raise ValueError("too many headers")
         method, _, rest = request_line.partition(" ")
         target, _, _version = rest.partition(" ")
         assert self._target is not None
         parts = urlsplit(target)
-        if parts.path != self._target.path:
+        if parts.scheme or parts.netloc or parts.path != self._target.path:  # origin-form only
             self.rejected += 1
             return 404, "Not found", "This address is only used to finish signing in to Salesforce."
         if method != "GET":
@@ -228,8 +264,8 @@ class LoopbackReceiver:
             return 405, "Not allowed", "This address is only used to finish signing in to Salesforce."
         if self._done:
             return 410, "Already used", "This sign-in has finished. You can close this tab."
-        host = headers.get("host", "").lower()
-        if host and host.rsplit(":", 1)[0].strip("[]") not in ("localhost", "127.0.0.1", "::1"):
+        host = headers.get("host", "")
+        if host and _host_name(host) not in ("localhost", "127.0.0.1", "::1"):
             self.rejected += 1  # DNS rebinding: a web page posing as localhost
             return 400, "Wrong address", "This request did not come from your own computer."
         query = parse_qs(parts.query, keep_blank_values=True)
@@ -282,6 +318,24 @@ async def _respond(writer: asyncio.StreamWriter, status: int, title: str, text: 
         writer.close()
         with contextlib.suppress(Exception):
             await writer.wait_closed()
+
+
+def _host_name(host_header: str) -> str:
+    """The host of a ``Host`` header without its port: ``[::1]:7681`` → ``::1``, ``localhost`` → itself."""
+    return (urlsplit("//" + host_header).hostname or "").lower()
+
+
+def _is_loopback_peer(peer: object) -> bool:
+    """``peer`` is the socket's peername: ``(host, port)`` or ``(host, port, flowinfo, scope_id)``."""
+    if not isinstance(peer, tuple) or not peer:
+        return False
+    try:
+        address = ipaddress.ip_address(str(peer[0]).split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
 
 
 async def _suggest_free_port(busy: list[int]) -> int | None:

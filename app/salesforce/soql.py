@@ -86,7 +86,7 @@ def like(text: str, mode: LikeMode = "contains") -> str:
 
 def field(name: str) -> str:
     """A field or relationship path (``Account.Name``), validated — never user text."""
-    if not (_FIELD.match(name) or _FUNCTION.match(name)):
+    if not (_FIELD.fullmatch(name) or _FUNCTION.fullmatch(name)):  # not match: "$" lets "Name\n" in
         raise ValueError(f"not a SOQL field name: {name!r}")
     return name
 

@@ -96,12 +96,15 @@ def search_name(name: str) -> str:
 
 
 def phone_digits(phone: str | None) -> str:
+    """The number's digits in ASCII, whatever script they were typed in: an IME's full-width "５５５"
+    (or Arabic-Indic "٥٥٥") must find the "555" stored from Salesforce, and the other way round."""
     if not phone:
         return ""
     stripped = phone.translate(_PHONE_PUNCTUATION)
     if stripped.isascii() and stripped.isdigit():  # "(555) 123-4567": the usual shape, 5x cheaper
         return stripped[:_MAX_PHONE_DIGITS]
-    return "".join(_DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
+    # ``\d`` is any Unicode decimal digit (category Nd); each has a decimal value 0–9.
+    return "".join(str(unicodedata.decimal(d)) for d in _DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
 
 
 def search_phone(*phones: str | None) -> str:
@@ -152,7 +155,8 @@ def encodable(text: str) -> str:
 
 def parse_query(text: str) -> SearchQuery:
     """Turn what the advisor typed into probes.  Every word is a prefix (search as you type)."""
-    text = encodable(text or "")[:_MAX_QUERY_CHARS].strip()
+    # A NUL ends FTS5's reading of the query ("unterminated string"), so it separates words instead.
+    text = encodable(text or "")[:_MAX_QUERY_CHARS].replace("\x00", " ").strip()
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)][:_MAX_QUERY_TOKENS]
     fts = " AND ".join(_fts_string(w) + "*" for w in words)
     fts_words = " AND ".join(_fts_string(w) for w in words)

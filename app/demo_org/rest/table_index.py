@@ -24,7 +24,6 @@ from app.demo_org import ids, timefmt
 from app.demo_org.data.store import Record, Store
 from app.demo_org.soql import Query, parse
 from app.demo_org.soql.evaluate import Plan, compile_query
-from app.demo_org.soql.lexer import plain
 from app.demo_org.soql.parser import BoolOp, Compare, InList
 from app.demo_org.soql.resolve import Resolver
 
@@ -112,7 +111,7 @@ class TableIndex:
                 return sorted(found.values(), key=_by_id)  # Ids ascend in insertion order
             if field.external_id:
                 for value in values:
-                    for record in self.store.by_external_id(name, field.name, plain(str(value.value))):
+                    for record in self.store.by_external_id(name, field.name, str(value.value)):
                         found[record["Id"]] = record
                 return sorted(found.values(), key=_by_id)  # Ids ascend in insertion order
         return None

@@ -20,7 +20,7 @@ from typing import Any
 from app.demo_org import ids, timefmt
 from app.demo_org.data.schema import Field, SObjectType
 from app.demo_org.data.store import Record
-from app.demo_org.soql.lexer import LITERAL_PERCENT, LITERAL_UNDERSCORE, SoqlError, plain
+from app.demo_org.soql.lexer import SoqlError
 from app.demo_org.soql.parser import BoolOp, Compare, InList, Like, Literal, Not, Query
 from app.demo_org.soql.resolve import Resolved, Resolver
 
@@ -238,7 +238,7 @@ class _Compiler:
         if fld.is_string:
             if literal.kind != "string":
                 raise self._mismatch(fld, literal)
-            return plain(str(literal.value)).lower()
+            return str(literal.value).lower()
         expected = {"boolean": "boolean", "date": "date", "datetime": "datetime"}.get(kind, "number")
         if literal.kind != expected:
             raise self._mismatch(fld, literal)
@@ -311,14 +311,12 @@ class _Compiler:
             raise SoqlError("INVALID_FIELD", f"invalid operator on field '{resolved.field.name}': LIKE",
                             node.field.pos)
         parts = []
-        for char in str(node.pattern.value):
-            if char == "%":
-                parts.append(".*")
-            elif char == "_":
-                parts.append(".")
+        wildcards = node.pattern.wildcards
+        for at, char in enumerate(str(node.pattern.value)):
+            if at in wildcards:
+                parts.append(".*" if char == "%" else ".")
             else:
-                literal = {LITERAL_PERCENT: "%", LITERAL_UNDERSCORE: "_"}.get(char, char)
-                parts.append(re.escape(literal))
+                parts.append(re.escape(char))
         regex = re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
         get = resolved.getter
 

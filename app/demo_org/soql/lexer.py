@@ -1,8 +1,10 @@
 """SOQL tokenizer.
 
 String literals use SOQL's escapes (``\\'``, ``\\\\``, ``\\n`` …, and ``\\%`` / ``\\_`` which mean a literal
-``%`` / ``_`` inside LIKE). Escaped ``%``/``_`` become private-use sentinel characters so the LIKE
-compiler can tell them from wildcards while ``=`` comparisons turn them back into plain characters.
+``%`` / ``_`` inside LIKE). A string token's value is the text itself, escapes resolved; the positions
+of the *unescaped* ``%``/``_`` travel beside it (``wildcards``) so the LIKE compiler can tell them from
+literal ones. (Marking escaped ones with stand-in characters instead would misread text that holds
+those characters itself.)
 Date and datetime literals are unquoted (``2024-01-01``, ``2024-01-01T00:00:00Z``, ``…+00:00`` or
 ``…+0000``). See https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
 """
@@ -12,10 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LITERAL_PERCENT = "\ue000"
-LITERAL_UNDERSCORE = "\ue001"
 _ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\",
-            "%": LITERAL_PERCENT, "_": LITERAL_UNDERSCORE}
+            "%": "%", "_": "_"}
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -56,6 +56,7 @@ class Token:
     kind: str  # ident, string, number, date, datetime, op, punct, eof
     value: str
     pos: int
+    wildcards: frozenset[int] = frozenset()  # strings: indexes in value of unescaped % and _
 
     def is_word(self, *words: str) -> bool:
         return self.kind == "ident" and self.value.upper() in words
@@ -70,8 +71,8 @@ def tokenize(text: str) -> list[Token]:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: '{text[pos]}'", pos)
         kind = match.lastgroup or ""
         if kind == "string":
-            value, end = _read_string(text, pos)
-            tokens.append(Token("string", value, pos))
+            value, wildcards, end = _read_string(text, pos)
+            tokens.append(Token("string", value, pos, wildcards))
             pos = end
             continue
         if kind == "datetime" and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", match.group()):
@@ -83,13 +84,16 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _read_string(text: str, start: int) -> tuple[str, int]:
+def _read_string(text: str, start: int) -> tuple[str, frozenset[int], int]:
     out: list[str] = []
+    wildcards: set[int] = set()
     pos = start + 1
     while pos < len(text):
         char = text[pos]
         if char == "'":
-            return "".join(out), pos + 1
+            return "".join(out), frozenset(wildcards), pos + 1
+        if char in "%_":
+            wildcards.add(len(out))
         if char == "\\":
             if pos + 1 >= len(text):
                 break
@@ -108,8 +112,3 @@ def _read_string(text: str, start: int) -> tuple[str, int]:
         out.append(char)
         pos += 1
     raise SoqlError("MALFORMED_QUERY", "unexpected token: <EOF>: unterminated string literal", start)
-
-
-def plain(value: str) -> str:
-    """A string literal with escaped ``%``/``_`` turned back into ordinary characters."""
-    return value.replace(LITERAL_PERCENT, "%").replace(LITERAL_UNDERSCORE, "_")

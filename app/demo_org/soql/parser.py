@@ -42,6 +42,7 @@ class Literal:
     value: object
     pos: int
     arg: int | None = None  # the n of LAST_N_DAYS:n
+    wildcards: frozenset[int] = frozenset()  # strings: where LIKE wildcards are (see lexer)
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class _Parser:
     def value(self) -> Literal:
         token = self.advance()
         if token.kind == "string":
-            return Literal("string", token.value, token.pos)
+            return Literal("string", token.value, token.pos, wildcards=token.wildcards)
         if token.kind == "number":
             number = float(token.value)
             return Literal("number", int(number) if number.is_integer() and "." not in token.value else number,

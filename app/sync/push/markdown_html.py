@@ -20,6 +20,13 @@ from markdown_it.token import Token
 
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|pre)>|<br\s*/?>", re.IGNORECASE)
+# Text going back into Markdown: characters that are markup anywhere (emphasis, code, links, strike,
+# autolinks and raw HTML), an & that would read as an entity, and what opens a block at a line's start
+# (heading, quote, list item, setext underline). Any ASCII punctuation may be backslash-escaped:
+# https://spec.commonmark.org/0.31.2/#backslash-escapes
+_MD_INLINE = re.compile(r"([\\`*_\[\]#<~]|&(?=#?\w+;))")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([>+=-])|(\d+)([.)]))")
+_MD_ITEM = re.compile(r"^\s*(?:[-*] |\d+[.)] )")
 
 
 @lru_cache(maxsize=1)
@@ -169,50 +176,65 @@ def html_to_markdown(markup: str) -> str:
             super().__init__(convert_charrefs=True)
             self.blocks: list[str] = []
             self.line: list[str] = []
-            self.lists: list[list[int]] = []  # per open list: [is_ordered, counter]
+            self.lists: list[list[int]] = []  # per open list: [is_ordered, counter, marker variant]
+            self.opened: dict[int, int] = {}  # lists opened so far at each depth
             self.href: str | None = None
+            self.line_start = True  # the next text begins a Markdown line (block syntax counts there)
 
         def flush(self) -> None:
             text = "".join(self.line).strip()
             if text:
                 self.blocks.append(text)
             self.line = []
+            self.line_start = True
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6"):
                 self.flush()
             elif tag in ("b", "strong"):
-                self.line.append("**")
+                self.inline("**")
             elif tag in ("i", "em"):
-                self.line.append("*")
+                self.inline("*")
             elif tag in ("s", "strike", "del"):
-                self.line.append("~~")
+                self.inline("~~")
             elif tag == "br":
                 self.line.append("  \n")
+                self.line_start = True
             elif tag in ("ul", "ol"):
                 self.flush()
-                self.lists.append([1 if tag == "ol" else 0, 0])
+                depth = len(self.lists)
+                self.opened[depth] = self.opened.get(depth, 0) + 1
+                # Two lists in a row would merge into one; a different bullet or delimiter keeps
+                # them apart (https://spec.commonmark.org/0.31.2/#lists).
+                self.lists.append([1 if tag == "ol" else 0, 0, self.opened[depth] % 2])
             elif tag == "li":
                 self.flush()
                 depth = max(0, len(self.lists) - 1)
                 if self.lists and self.lists[-1][0]:
                     self.lists[-1][1] += 1
-                    self.line.append("   " * depth + f"{self.lists[-1][1]}. ")
+                    delimiter = ")" if self.lists[-1][2] == 0 else "."
+                    self.line.append("   " * depth + f"{self.lists[-1][1]}{delimiter} ")
                 else:
-                    self.line.append("  " * depth + "- ")
+                    bullet = "*" if self.lists and self.lists[-1][2] == 0 else "-"
+                    self.line.append("  " * depth + f"{bullet} ")
             elif tag == "a":
                 self.href = dict(attrs).get("href")
-                self.line.append("[" if self.href else "")
+                if self.href:
+                    self.inline("[")
+
+        def inline(self, markup: str) -> None:
+            self.line.append(markup)
+            self.line_start = False
 
         def handle_endtag(self, tag: str) -> None:
             if tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
                 self.flush()
             elif tag in ("b", "strong"):
-                self.line.append("**")
+                self.inline("**")
             elif tag in ("i", "em"):
-                self.line.append("*")
+                self.inline("*")
             elif tag in ("s", "strike", "del"):
-                self.line.append("~~")
+                self.inline("~~")
             elif tag in ("ul", "ol"):
                 self.flush()
                 if self.lists:
@@ -222,7 +244,13 @@ def html_to_markdown(markup: str) -> str:
                 self.href = None
 
         def handle_data(self, data: str) -> None:
-            self.line.append(re.sub(r"([\\`*_\[\]#])", r"\\\1", data))
+            text = _MD_INLINE.sub(r"\\\1", data)
+            if self.line_start:
+                text = _MD_LINE_START.sub(lambda m: m.group(1) + (
+                    "\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text, count=1)
+            if text.strip():
+                self.line_start = False
+            self.line.append(text)
 
     parser = _Converter()
     parser.feed(markup or "")
@@ -230,8 +258,8 @@ def html_to_markdown(markup: str) -> str:
     parser.flush()
     out: list[str] = []
     for block in parser.blocks:
-        is_item = bool(re.match(r"^\s*(- |\d+\. )", block))
-        if out and not (is_item and re.match(r"^\s*(- |\d+\. )", out[-1])):
+        is_item = bool(_MD_ITEM.match(block))
+        if out and not (is_item and _MD_ITEM.match(out[-1])):
             out.append("")
         out.append(block)
     return "\n".join(out)

@@ -104,7 +104,7 @@ def render_template(template: str, values: Mapping[str, str | None]) -> str:
     type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not ": Maria Chen …"."""
     pieces: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
-        pieces.append(literal)
+        pieces.append(literal.replace(_GAP, ""))  # a typed NUL is dropped, not taken for an empty value
         if name is not None:
             value = str(values.get(name) or "").replace(_GAP, "").strip()
             pieces.append(" ".join(value.split()) or _GAP)

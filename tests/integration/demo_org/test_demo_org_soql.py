@@ -12,7 +12,7 @@ from app.demo_org.core import OrgCore
 from app.demo_org.settings import OrgSettings
 from app.demo_org.soql import SoqlError, parse
 from app.demo_org.soql.evaluate import compile_query
-from app.demo_org.soql.lexer import LITERAL_PERCENT, tokenize
+from app.demo_org.soql.lexer import tokenize
 from app.demo_org.soql.parser import BoolOp, Compare, InList, Like, Not
 from app.demo_org.soql.project import make_projector
 from app.demo_org.soql.resolve import Resolver
@@ -21,7 +21,10 @@ from app.demo_org.soql.resolve import Resolver
 # -- tokenizer / parser -----------------------------------------------------------------------------
 def test_string_escapes() -> None:
     token = tokenize(r"'O\'Brien \\ \n \% \_ \u00e9'")[0]
-    assert token.value == "O'Brien \\ \n " + LITERAL_PERCENT + " \ue001 é"
+    assert token.value == "O'Brien \\ \n % _ é"
+    assert token.wildcards == frozenset()  # escaped: a literal % and _
+    token = tokenize(r"'a%\%_\ue000'")[0]
+    assert token.value == "a%%_\ue000" and token.wildcards == {1, 3}
 
 
 def test_bad_escape_and_unterminated_string_are_malformed() -> None:
@@ -85,6 +88,8 @@ def core() -> OrgCore:
     contacts = core.store.table("Contact")
     first = next(iter(contacts.values()))
     first.update(LastName="O'Brien", FirstName="100% Sure", Email=None, Title="a_b")
+    second = list(contacts.values())[1]
+    second.update(MailingStreet="\ue000\ue001")  # private-use characters, as any text may hold
     return core
 
 
@@ -106,6 +111,16 @@ def test_like_is_case_insensitive_with_wildcards_and_escapes(core: OrgCore) -> N
     assert run(core, "SELECT Id FROM Contact WHERE Title LIKE 'a_b'")
     assert run(core, r"SELECT Id FROM Contact WHERE Title LIKE 'a\_b'")
     assert not run(core, r"SELECT Id FROM Contact WHERE Title LIKE 'a\_c'")
+
+
+def test_private_use_characters_are_text_not_escaped_wildcards(core: OrgCore) -> None:
+    """Found by tests/unit/salesforce/test_soql_fuzz.py: the lexer once marked \\% and \\_ with U+E000 and
+    U+E001, so text holding those characters compared as % and _."""
+    assert len(run(core, "SELECT Id FROM Contact WHERE MailingStreet = '\ue000\ue001'")) == 1
+    assert len(run(core, "SELECT Id FROM Contact WHERE MailingStreet LIKE '\ue000%'")) == 1
+    assert not run(core, "SELECT Id FROM Contact WHERE MailingStreet = '%_'")
+    assert not run(core, "SELECT Id FROM Contact WHERE Title LIKE '\ue000%'")
+    assert not run(core, "SELECT Id FROM Contact WHERE Title LIKE 'a\ue001b'")
 
 
 def test_equality_on_text_ignores_case_and_null_is_a_value(core: OrgCore) -> None:
