@@ -107,11 +107,13 @@ def render_template(template: str, values: Mapping[str, str | None]) -> str:
         if name is not None:
             value = str(values.get(name) or "").replace(_GAP, "").strip()
             pieces.append(" ".join(value.split()) or _GAP)
-    text = _GAP_RUN.sub(_join_gap, "".join(pieces))
+    text = _GAP_RUN.sub(_join_gap, _EMPTY_BRACKETS.sub(_GAP, "".join(pieces)))
     return " ".join(text.split()).strip(_TIDY)
 
 
 _GAP = "\x00"
+# "{title} ({contact})" without a contact is "Annual review", not "Annual review ()".
+_EMPTY_BRACKETS = re.compile(f"\\(\\s*{_GAP}\\s*\\)|\\[\\s*{_GAP}\\s*\\]")
 _GAP_RUN = re.compile(f"(?P<before>[{re.escape(_TIDY)}]*)(?:{_GAP}[{re.escape(_TIDY)}]*)*{_GAP}"
                       f"(?P<after>[{re.escape(_TIDY)}]*)")
 
