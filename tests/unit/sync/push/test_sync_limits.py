@@ -59,7 +59,8 @@ def test_sync_note_without_a_client_and_every_other_problem_at_once() -> None:
 @pytest.mark.parametrize(("subject", "description", "expected"), [
     ("s" * 255, "d" * 32_000, []),
     ("", "", [LimitProblem("subject", "Give the task a subject.")]),
-    ("s" * 256, "", [LimitProblem("subject", "The subject is 256 characters; Salesforce allows 255. Shorten it by 1.")]),
+    ("s" * 256, "", [LimitProblem(
+        "subject", "The subject is 256 characters; Salesforce allows 255. Shorten it by 1.")]),
     ("Call", "d" * 33_500, [LimitProblem(
         "description", "The description is 33,500 characters; Salesforce allows 32,000. Shorten it by 1,500.")]),
 ])

@@ -175,7 +175,8 @@ def test_sync_event_section_is_added_then_replaced_and_the_rest_kept() -> None:
                       "Moved the IRA.\n[/Notebridge note " + UID + "]")
     assert event_section_of(edited, UID) == edited.split("\n\n", 1)[1]
     assert event_section_of(edited, "0f0e0d0c-0000-4000-8000-000000000009") is None
-    assert merge_event_description(None, _note(body="")) == f"[Notebridge note {UID}]\nAnnual review\n[/Notebridge note {UID}]"
+    assert merge_event_description(None, _note(body="")) == (
+        f"[Notebridge note {UID}]\nAnnual review\n[/Notebridge note {UID}]")
 
 
 other_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=80).filter(lambda t: "Notebridge" not in t)

@@ -20,7 +20,8 @@ from app.sync.push.preferences import (
 
 
 @pytest.mark.parametrize("prefs", [PushPreferences, ProspectPreferences])
-def test_sync_explain_gives_every_setting_its_one_line(prefs: type[PushPreferences] | type[ProspectPreferences]) -> None:
+def test_sync_explain_gives_every_setting_its_one_line(
+        prefs: type[PushPreferences] | type[ProspectPreferences]) -> None:
     for f in dataclasses.fields(prefs):
         text = explain(prefs, f.name)
         assert text and text == text.strip() and "\n" not in text
