@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sync.pull import queries
@@ -102,6 +102,7 @@ def _outside_literals(query: str) -> str:
     return "".join(out)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40), st.sampled_from(["Contact", "Lead", "Account"]))
 def test_sync_search_text_never_leaves_its_literal(text: str, sobject: str) -> None:
     query = queries.remote_search(sobject, text)
@@ -111,6 +112,7 @@ def test_sync_search_text_never_leaves_its_literal(text: str, sobject: str) -> N
     assert all(ord(ch) >= 0x20 for ch in query)  # control characters travel as escapes
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=20), min_size=1, max_size=5))
 def test_sync_ids_in_quotes_whatever_they_hold(sf_ids: list[str]) -> None:
     assert _outside_literals(queries.ids_in(sf_ids)) == "Id IN (" + ", ".join("''" for _ in sf_ids) + ")"

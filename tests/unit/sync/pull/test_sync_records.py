@@ -267,7 +267,7 @@ def _field_values(name: str) -> st.SearchStrategy[Any]:
 
 
 @pytest.mark.parametrize("kind", sorted(MAPPERS))
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_sync_mappers_on_any_json_map_or_raise_malformed_record_only(kind: str, data: st.DataObject) -> None:
     mapper, good, fields = MAPPERS[kind]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sync.push.budget import PAUSE_RECHECK, ApiBudget, BudgetDecision
@@ -83,6 +83,7 @@ def test_sync_budget_reserve_is_exact_for_every_whole_percent() -> None:
             assert budget.reserve == -(-limit * percent // 100), (percent, limit)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 200_000), st.integers(1, 200_000), st.integers(1, 5_000), st.integers(0, 50))
 def test_sync_budget_allows_exactly_what_fits_above_the_reserve(used: int, limit: int, calls: int,
                                                                 percent: int) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from datetime import UTC, date, datetime
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.store.notes import NoteDraft
@@ -159,6 +159,7 @@ def test_sync_without_owner() -> None:
     assert "OwnerId" in sent
 
 
+@settings(deadline=None)
 @given(st.one_of(st.none(), st.text(max_size=40)))
 def test_sync_decode_content_never_raises(content: str | None) -> None:
     assert isinstance(decode_content(content), str)
@@ -182,6 +183,7 @@ def test_sync_event_section_is_added_then_replaced_and_the_rest_kept() -> None:
 other_text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=80).filter(lambda t: "Notebridge" not in t)
 
 
+@settings(deadline=None)
 @given(other_text, other_text, st.text(max_size=60), st.text(max_size=60))
 def test_sync_event_sections_of_two_notes_live_side_by_side(before: str, after: str, body_a: str, body_b: str) -> None:
     a = _note(title="Review", body=body_a)

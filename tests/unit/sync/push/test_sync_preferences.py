@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sync.push.preferences import (
@@ -60,6 +60,7 @@ def test_sync_preferences_bad_stored_values_fall_back_to_defaults() -> None:
     assert read == d
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from([f.name for f in dataclasses.fields(PushPreferences)] + ["other"]),
                        st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                                     lambda inner: st.lists(inner, max_size=3), max_leaves=5)),

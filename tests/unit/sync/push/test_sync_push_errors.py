@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.salesforce.errors import ErrorDetail
@@ -100,6 +100,7 @@ error_items = st.lists(st.fixed_dictionaries(
     max_size=3)
 
 
+@settings(deadline=None)
 @given(error_items, st.sampled_from(["note", "task"]))
 def test_sync_any_error_list_gets_an_outcome_with_a_hint(items: list[dict[str, Any]], what: str) -> None:
     outcome = classify(_errors(*items), what=what)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.sync.push.limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
@@ -112,6 +112,7 @@ values_strategy = st.dictionaries(st.sampled_from(sorted({*NOTE_PLACEHOLDERS, *T
                                   st.one_of(st.none(), st.text(max_size=30)))
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60), st.sampled_from(["note", "task"]), values_strategy)
 def test_sync_any_template_text_is_checked_without_raising(template: str, kind: str,
                                                            values: dict[str, str | None]) -> None:
@@ -130,6 +131,7 @@ def test_sync_any_template_text_is_checked_without_raising(template: str, kind: 
 words = st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=12)
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(sorted(NOTE_PLACEHOLDERS)), st.one_of(st.none(), words)),
                 min_size=1, max_size=5),
        st.lists(st.sampled_from([" ", " - ", " — ", ": ", " | ", ", ", " / "]), min_size=5, max_size=5))
