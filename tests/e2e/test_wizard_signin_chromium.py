@@ -9,13 +9,10 @@ name and password and presses Allow, as a person would; Chromium then follows Sa
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
@@ -25,7 +22,7 @@ from app.store.models import Connection
 from app.sync.connection import ConnectionManager
 from app.ui.wizard import SetupWizard
 from tests.support.chromium import Chromium, chromium_path
-from tests.support.qt_loop import new_qt_loop, until
+from tests.support.qt_loop import until
 from tests.ui.wizard.helpers import demo_values, free_callback_urls, walk_demo_to_sign_in
 
 pytestmark = [
@@ -34,22 +31,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = new_qt_loop()
-    asyncio.set_event_loop(event_loop)
-    try:
-        yield event_loop
-    finally:
-        asyncio.set_event_loop(None)
-        event_loop.close()
-
-
-def test_sign_in_through_headless_chromium(qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path) -> None:
-    loop.run_until_complete(_sign_in_through_chromium(qtbot, tmp_path))
-
-
-async def _sign_in_through_chromium(qtbot: QtBot, tmp_path: Path) -> None:
+async def test_sign_in_through_headless_chromium(qtbot: QtBot, tmp_path: Path) -> None:
     with DemoOrg(contacts=30, seed=11, callback_urls=free_callback_urls()) as org:
         db = await Database.open(tmp_path / "workspace.db")
         manager = ConnectionManager(db)

@@ -34,6 +34,12 @@ class QtTestLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync ships no ty
                 shiboken6.delete(obj)
 
 
+def qasync_loop_factories(config: object, item: object) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """pytest-asyncio's ``pytest_asyncio_loop_factories`` hook, imported by the conftest of each folder
+    whose async tests drive Qt (tests/ui, tests/e2e): they all run on this one qasync loop."""
+    return {"qasync": new_qt_loop}
+
+
 def new_qt_loop() -> asyncio.AbstractEventLoop:
     app = QApplication.instance() or QApplication([])
     # As in the app: closing the last window (a wizard, an editor) must not quit Qt, and so stop the loop.
