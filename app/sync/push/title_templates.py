@@ -99,8 +99,9 @@ def check_template(template: str, kind: str, values: Mapping[str, str] | None = 
 
 
 def render_template(template: str, values: Mapping[str, str | None]) -> str:
-    """The title for one item.  A missing value leaves no dangling separator behind: with no meeting
-    type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not ": Maria Chen …"."""
+    """The title for one item.  A missing value leaves no dangling separator or empty brackets behind:
+    with no meeting type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not
+    ": Maria Chen …"; with no contact, "{title} ({contact})" gives "Annual review"."""
     pieces: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         pieces.append(literal)
