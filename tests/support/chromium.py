@@ -191,7 +191,9 @@ class Chromium:
     def open(self, url: str) -> bool:
         """What the app calls instead of the system browser: navigate the page, return at once."""
         self.navigations.append(url)
-        self._send("Page.navigate", {"url": url}, session=True)
+        sent = self._send("Page.navigate", {"url": url}, session=True)
+        # Nobody awaits this answer; if Chromium dies the next call says so, not a stray-exception log.
+        sent.add_done_callback(lambda f: f.cancelled() or f.exception())
         return True
 
     async def evaluate(self, expression: str) -> Any:
