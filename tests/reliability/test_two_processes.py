@@ -28,6 +28,7 @@ from app.store import Database
 from app.store import outbox as outbox_repo
 from app.store.workspace_lock import holder_pid
 from tests.integration.push.conftest import PushEnv, make_env
+from tests.support.qt_loop import until
 
 CHILD = Path(__file__).with_name("two_processes_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,14 +152,6 @@ async def _start_together(started: list[Child]) -> None:
         child.send("go\n")
 
 
-async def _wait_for(predicate: object, what: str, timeout: float = LINE_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 async def test_two_processes_push_engines_on_one_workspace_create_each_item_once(
     env: PushEnv, tmp_path: Path, children: list[Child],
 ) -> None:
@@ -225,7 +218,7 @@ async def test_two_processes_kill_9_of_the_pusher_leaves_no_stale_lock(
     def mid_push() -> bool:
         return any(t["Subject"].startswith("Crash task") for t in env.live("Task"))
 
-    await _wait_for(mid_push, "the first push to create something")
+    await until(mid_push, "the first push to create something", timeout=LINE_TIMEOUT)
     assert holder_pid(env.db.path) == first.pid
     first.kill()  # kill -9 while it holds the workspace (and likely mid-request)
 

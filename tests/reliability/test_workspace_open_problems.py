@@ -158,7 +158,6 @@ async def test_workspace_sound_file_passes_the_start_up_check_and_keeps_its_rows
 
 
 def test_workspace_damaged_at_start_up_the_advisor_is_told_in_a_window(qapp: Any, tmp_path: Path) -> None:
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -167,6 +166,7 @@ def test_workspace_damaged_at_start_up_the_advisor_is_told_in_a_window(qapp: Any
     from app.ui.gui import gui_main
     from app.ui.main_window import MainWindow
     from app.ui.single_instance import SingleInstance
+    from tests.support.qt_loop import new_qt_loop
 
     paths.set_data_dir(tmp_path / "home")
     app_paths = paths.paths().ensure()
@@ -185,7 +185,7 @@ def test_workspace_damaged_at_start_up_the_advisor_is_told_in_a_window(qapp: Any
         seen["main window"] = any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
         box.button(QMessageBox.StandardButton.Ok).click()
 
-    loop = qasync.QEventLoop(qapp)
+    loop = new_qt_loop()  # the suite's one qasync loop, freed safely on close
     try:
         QTimer.singleShot(20, answer_the_message)
         result = loop.run_until_complete(asyncio.wait_for(gui_main(qapp, instance, None, app_paths=app_paths), 60))

@@ -1,4 +1,4 @@
-"""The one qasync test loop and the one ``until`` helper every async test uses.
+"""The one qasync test loop and the one ``until`` helper every async test uses (UI or not).
 
 Async UI tests run on a qasync ``QEventLoop`` (chosen in ``tests/ui/conftest.py`` through
 pytest-asyncio's ``pytest_asyncio_loop_factories`` hook): that loop *is* the Qt event loop, as in the
@@ -34,6 +34,12 @@ class QtTestLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync ships no ty
                 shiboken6.delete(obj)
 
 
+def qasync_loop_factories(config: object, item: object) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """pytest-asyncio's ``pytest_asyncio_loop_factories`` hook, imported by the conftest of each folder
+    whose async tests drive Qt (tests/ui, tests/e2e): they all run on this one qasync loop."""
+    return {"qasync": new_qt_loop}
+
+
 def new_qt_loop() -> asyncio.AbstractEventLoop:
     app = QApplication.instance() or QApplication([])
     # As in the app: closing the last window (a wizard, an editor) must not quit Qt, and so stop the loop.
@@ -42,10 +48,19 @@ def new_qt_loop() -> asyncio.AbstractEventLoop:
 
 
 async def until(predicate: Callable[[], object], message: str = "", timeout: float = UNTIL_TIMEOUT) -> None:
-    """Wait on the loop until ``predicate()`` holds; the timeout only bounds a hang."""
+    """Wait on the loop until ``predicate()`` holds; the timeout only bounds a hang.
+
+    ``predicate`` may be a coroutine function (a check that reads the database through ``db.run``):
+    its coroutine is awaited.  Any other value, a Task or Future included, is taken as it is.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not predicate():
+    while not await _holds(predicate):
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for: {message or predicate}")
         await asyncio.sleep(0.01)
+
+
+async def _holds(predicate: Callable[[], object]) -> bool:
+    result = predicate()
+    return bool(await result if asyncio.iscoroutine(result) else result)

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from tests.support.qt_loop import qasync_loop_factories as pytest_asyncio_loop_factories
 
-import pytest
-
-from tests.support.qt_loop import new_qt_loop
-
-
-def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
-    return {"qasync": new_qt_loop}
+__all__ = ["pytest_asyncio_loop_factories"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -23,6 +22,7 @@ from app.ui.settings import SettingsPage
 from app.ui.single_instance import SingleInstance
 from app.ui.workspace import WorkspacePage
 from tests.integration.salesforce.sf_org import make_org, signed_in
+from tests.support.qt_loop import new_qt_loop
 
 
 async def _save_connection(db_path: Path, org: object) -> int:
@@ -70,7 +70,7 @@ def test_saved_connection_syncs_and_is_searchable(qtbot: QtBot, qapp: QApplicati
             seen["search_focused"] = main.current_section() == "workspace" and page.search.hasFocus()
             main.close()
 
-        loop = qasync.QEventLoop(qapp)
+        loop = new_qt_loop()  # the suite's one qasync loop, freed safely on close
         try:
             QTimer.singleShot(50, probe)
             result = loop.run_until_complete(gui_main(qapp, instance, None, app_paths=app_paths))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -15,6 +14,7 @@ from app.ui import aio
 from app.ui.gui import gui_main
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance
+from tests.support.qt_loop import new_qt_loop
 
 
 def _main_window() -> MainWindow | None:
@@ -49,7 +49,7 @@ def test_gui_opens_workspace_and_closes_cleanly(qtbot: QtBot, qapp: QApplication
         aio.start(long_running())
         window.close()
 
-    loop = qasync.QEventLoop(qapp)
+    loop = new_qt_loop()  # the suite's one qasync loop, freed safely on close
     try:
         QTimer.singleShot(50, close_window)
         result = loop.run_until_complete(gui_main(qapp, instance, None, app_paths=app_paths))

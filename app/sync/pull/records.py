@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-_ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
+# Used with fullmatch: "$" alone would accept an Id followed by a newline.
+_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
 
 
 class MalformedRecord(ValueError):
@@ -37,7 +38,7 @@ class RecordKey:
 
 def record_id(record: Mapping[str, Any]) -> str:
     value = record.get("Id")
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise MalformedRecord(None, "missing or malformed Id")
     return value
 
@@ -52,9 +53,10 @@ def timestamp(record: Mapping[str, Any], name: str, *, required: bool = False) -
         raise MalformedRecord(_safe_id(record), f"{name} is not a date/time")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        # OverflowError: a valid text whose UTC value falls outside years 1-9999 ("0001-01-01T00:00:00+01:00").
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise MalformedRecord(_safe_id(record), f"{name} is not a date/time") from None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def record_key(record: Mapping[str, Any]) -> RecordKey:
@@ -66,7 +68,7 @@ def record_key(record: Mapping[str, Any]) -> RecordKey:
 
 def _safe_id(record: Mapping[str, Any]) -> str | None:
     value = record.get("Id")
-    return value if isinstance(value, str) and _ID.match(value) else None
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 def is_deleted(record: Mapping[str, Any]) -> bool:
@@ -95,7 +97,7 @@ def _ref(record: Mapping[str, Any], name: str) -> str | None:
     value = record.get(name)
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise MalformedRecord(_safe_id(record), f"{name} is not a record Id")
     return value
 
@@ -107,7 +109,10 @@ def _related(record: Mapping[str, Any], relationship: str, name: str) -> str | N
         return None
     if not isinstance(parent, Mapping):
         raise MalformedRecord(_safe_id(record), f"{relationship} is not a record")
-    return _text(parent, name)
+    try:
+        return _text(parent, name)
+    except MalformedRecord:  # named by this record's Id, not the related record's (which has none here)
+        raise MalformedRecord(_safe_id(record), f"{relationship}.{name} has an unexpected value type") from None
 
 
 # ------------------------------------------------------------------------------------ people

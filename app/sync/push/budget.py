@@ -65,7 +65,8 @@ class ApiBudget:
 
     @property
     def reserve(self) -> int:
-        return math.ceil((self.limit or 0) * self.reserve_fraction)
+        # Rounded first: float noise would make 7% of 100,000 a reserve of 7,001 (7000.000000000001).
+        return math.ceil(round((self.limit or 0) * self.reserve_fraction, 6))
 
     @property
     def available(self) -> int | None:

@@ -100,19 +100,22 @@ def check_template(template: str, kind: ItemKind, values: Mapping[str, str] | No
 
 
 def render_template(template: str, values: Mapping[str, str | None]) -> str:
-    """The title for one item.  A missing value leaves no dangling separator behind: with no meeting
-    type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not ": Maria Chen …"."""
+    """The title for one item.  A missing value leaves no dangling separator or empty brackets behind:
+    with no meeting type, "{meeting_type}: {contact} — {date}" gives "Maria Chen — 2026-05-10", not
+    ": Maria Chen …"; with no contact, "{title} ({contact})" gives "Annual review"."""
     pieces: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         pieces.append(literal.replace(_GAP, ""))  # a typed NUL is dropped, not taken for an empty value
         if name is not None:
             value = str(values.get(name) or "").replace(_GAP, "").strip()
             pieces.append(" ".join(value.split()) or _GAP)
-    text = _GAP_RUN.sub(_join_gap, "".join(pieces))
+    text = _GAP_RUN.sub(_join_gap, _EMPTY_BRACKETS.sub(_GAP, "".join(pieces)))
     return " ".join(text.split()).strip(_TIDY)
 
 
 _GAP = "\x00"
+# "{title} ({contact})" without a contact is "Annual review", not "Annual review ()".
+_EMPTY_BRACKETS = re.compile(f"\\(\\s*{_GAP}\\s*\\)|\\[\\s*{_GAP}\\s*\\]")
 _GAP_RUN = re.compile(f"(?P<before>[{re.escape(_TIDY)}]*)(?:{_GAP}[{re.escape(_TIDY)}]*)*{_GAP}"
                       f"(?P<after>[{re.escape(_TIDY)}]*)")
 

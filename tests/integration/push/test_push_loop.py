@@ -4,26 +4,13 @@ resumes by itself — counted in loop turns and probes, never in wall-clock time
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 from app.salesforce.client import SalesforceClient
 from app.store import outbox as outbox_repo
 from app.store.outbox import OutboxCounts
 from app.sync.push.loop import LoopStatus, PushLoop, status_text
 from tests.integration.push.conftest import PushEnv
-
-
-async def _until(predicate: Callable[[], object], timeout: float = 20.0) -> None:
-    async def poll() -> None:
-        while not await _value(predicate):
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(poll(), timeout)
-
-
-async def _value(predicate: Callable[[], object]) -> object:
-    result = predicate()
-    return await result if asyncio.iscoroutine(result) else result
+from tests.support.qt_loop import until
 
 
 def _loop(env: PushEnv, statuses: list[LoopStatus] | None = None, **options: object) -> PushLoop:
@@ -44,13 +31,13 @@ async def test_loop_sleeps_until_woken_then_pushes(env: PushEnv) -> None:
     loop = _loop(env)
     loop.start()
     try:
-        await _until(lambda: loop.state == "idle")
+        await until(lambda: loop.state == "idle")
         await asyncio.sleep(0.2)
         assert loop.runs == 0  # nothing to do: no polling
         task = await env.task(status="Not Started", priority="Normal")
         await env.queue("task", task.id)
         loop.wake()
-        await _until(lambda: _nothing_pending(env, loop, runs=1))
+        await until(lambda: _nothing_pending(env, loop, runs=1))
         assert (await env.get_task(task.id)).state == "pushed"
     finally:
         await loop.aclose()
@@ -64,11 +51,11 @@ async def test_offline_probes_with_backoff_and_resumes_by_itself(env: PushEnv) -
     loop = _loop(env, statuses)
     loop.start()
     try:
-        await _until(lambda: any(s.state == "offline" for s in statuses))
+        await until(lambda: any(s.state == "offline" for s in statuses))
         waiting = await env.db.run(lambda s: outbox_repo.entries(s, env.connection_id))
         assert waiting[0].outbox.state == "waiting"
-        await _until(lambda: _nothing_pending(env, loop))
-        await _until(lambda: statuses[-1].state == "idle")
+        await until(lambda: _nothing_pending(env, loop))
+        await until(lambda: statuses[-1].state == "idle")
     finally:
         await loop.aclose()
     assert [t["Subject"] for t in env.live("Task") if t["Subject"] == "Sent after the outage"] == [
@@ -97,13 +84,13 @@ async def test_signed_out_waits_for_sign_in_instead_of_retrying(env: PushEnv) ->
     await env.queue("note", note.id)
     loop.start()
     try:
-        await _until(lambda: any(s.state == "signed_out" for s in statuses))
+        await until(lambda: any(s.state == "signed_out" for s in statuses))
         await asyncio.sleep(0.3)
         assert calls == 1  # waits to be woken, no retry loop
         assert (await env.get_note(note.id)).state == "waiting"
         signed_in = True
         loop.wake()
-        await _until(lambda: _nothing_pending(env, loop))
+        await until(lambda: _nothing_pending(env, loop))
     finally:
         await loop.aclose()
     assert (await env.get_note(note.id)).state == "pushed"
@@ -115,7 +102,7 @@ async def test_auto_push_sends_complete_drafts_left_alone(env: PushEnv) -> None:
     loop = _loop(env, auto_push_idle=0.1)
     loop.start()
     try:
-        await _until(lambda: _state(env, ready.id, "pushed"))
+        await until(lambda: _state(env, ready.id, "pushed"))
     finally:
         await loop.aclose()
     assert (await env.get_note(unfinished.id)).state == "draft"

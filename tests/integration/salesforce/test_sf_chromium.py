@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.salesforce.chromium_pipe import Chromium, chromium_path
 from tests.integration.salesforce.sf_org import client_for, make_org, signed_in
+from tests.support.chromium import Chromium, chromium_path
 
 pytestmark = [
     pytest.mark.e2e,
@@ -18,11 +18,13 @@ async def test_sign_in_with_headless_chromium() -> None:
         async with Chromium() as browser:
 
             async def open_browser(url: str) -> None:
-                await browser.sign_in(url, org.username, org.password)
+                steps = await browser.sign_in(org.username, org.password, url=url)
+                assert "login" in steps and "allow" in steps, f"browser steps: {steps}"
 
             result = await signed_in(org, open_browser=open_browser)
         # Only the browser held the code: a completed sign-in means Chromium followed the redirect.
         assert result.username == org.username and result.refresh_token
+        assert browser.navigations[0].startswith(org.login_url + "/services/oauth2/authorize?")
         client, _ = client_for(org, result)
         async with client:
             assert len(await client.query_list("SELECT Id FROM Contact LIMIT 3")) == 3

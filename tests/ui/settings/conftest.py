@@ -25,7 +25,7 @@ from app.ui import aio
 from app.ui.settings import SettingsPage
 from app.ui.settings.confirm import ConfirmDialog
 from tests.integration.settings.settings_env import connect, make_org, pull
-from tests.ui.wizard.helpers import until
+from tests.support.qt_loop import until
 
 
 @dataclass

@@ -19,8 +19,8 @@ from app.ui.main_window import MainWindow
 from app.ui.settings import SettingsPage, bind_status_badge
 from app.ui.settings.confirm import ConfirmDialog
 from tests.integration.settings.settings_env import ORG_NAME, drafts, first_contacts
+from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env, confirm_dialog, make_page
-from tests.ui.wizard.helpers import until
 
 
 def _click(qtbot: Any, button: Any) -> None:

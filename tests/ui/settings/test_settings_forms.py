@@ -18,8 +18,9 @@ from app.store.types import utcnow
 from app.sync.push import preferences as prefs
 from app.sync.push import prepare as prepare_push
 from app.sync.push.preferences import ProspectPreferences, PushPreferences
+from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env
-from tests.ui.wizard.helpers import press, until
+from tests.ui.wizard.helpers import press
 
 
 async def _stored(env: Env) -> PushPreferences:

@@ -15,8 +15,8 @@ from app.store.sync_log import PushLogItem
 from app.store.types import utcnow
 from app.ui.settings.sync_log_view import SORT_ROLE
 from app.ui.settings.usage_chart import hourly_own_calls
+from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env
-from tests.ui.wizard.helpers import until
 
 
 async def _seed_log(env: Env) -> None:

@@ -9,7 +9,7 @@ coroutines (sign-in, the loopback listener, the pull) run on the same loop as th
 loop with ``qtbot.waitUntil`` — and dropped it: Qt timers then only fire inside qtbot's nested loop,
 so the debounced autosave and the sign-in's loopback never meet in one place.)
 
-* ``await until(predicate)`` (helpers.py) — wait on the loop until a condition holds; fails after a
+* ``await until(predicate)`` (tests/support/qt_loop.py) — wait on the loop until a condition holds; fails after a
   generous timeout. Never a wall-clock assertion: it only bounds a hang.
 * ``make_wizard(...)`` — a ``SetupWizard`` on the real workspace (SQLite in ``tmp_path``) and the real
   ``ConnectionManager``; the consumer secret goes to the real keyring backend tests/conftest.py sets.

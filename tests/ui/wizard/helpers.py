@@ -1,5 +1,5 @@
-"""Helpers for the wizard tests (and the Chromium end-to-end test): the Qt loop, waiting, clicking,
-the stand-in browser, and walking the wizard to the sign-in.
+"""Helpers for the wizard tests (and the Chromium end-to-end test): clicking, the stand-in browser,
+free callback ports, and walking the wizard to the sign-in (waiting is ``tests.support.qt_loop.until``).
 
 Imported as ``tests.ui.wizard.helpers``; ``conftest.py`` holds only fixtures and the loop hook.
 """
@@ -15,9 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget, QWizard
 
 from tests.support.browser_by_http import approve_in_browser_async
-from tests.support.qt_loop import UNTIL_TIMEOUT, new_qt_loop, until
-
-__all__ = ["UNTIL_TIMEOUT", "new_qt_loop", "until"]  # re-exported: older tests import them from here
+from tests.support.qt_loop import until
 
 if TYPE_CHECKING:
     from app.demo_org import DemoOrg

@@ -26,6 +26,7 @@ from app.ui.wizard.page_first_sync import FirstSyncPage
 from app.ui.wizard.page_preferences import PreferencesPage
 from app.ui.wizard.page_signin import SignInPage
 from app.ui.wizard.preferences import SETTING_SCOPE, SETTING_TASK_ASSIGNEE
+from tests.support.qt_loop import until
 from tests.ui.wizard.helpers import (
     Browser,
     WizardFactory,
@@ -34,7 +35,6 @@ from tests.ui.wizard.helpers import (
     free_callback_urls,
     press,
     sign_in,
-    until,
     walk_demo_to_sign_in,
 )
 

@@ -20,7 +20,8 @@ from app.salesforce.errors import RequestLimitExceeded
 from app.sync.progress import SyncProgress
 from app.ui.wizard import PageId, SetupWizard
 from app.ui.wizard.page_first_sync import EtaEstimator, FirstSyncPage, counts_text, eta_text
-from tests.ui.wizard.helpers import Browser, WizardFactory, demo_values, sign_in, until, walk_demo_to_sign_in
+from tests.support.qt_loop import until
+from tests.ui.wizard.helpers import Browser, WizardFactory, demo_values, sign_in, walk_demo_to_sign_in
 
 
 class SteeredSync:

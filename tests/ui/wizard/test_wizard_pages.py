@@ -25,7 +25,8 @@ from app.ui.wizard.page_create_app import CreateAppPage
 from app.ui.wizard.page_credentials import CredentialsPage
 from app.ui.wizard.page_org import OrgPage
 from app.ui.wizard.page_welcome import WelcomePage
-from tests.ui.wizard.helpers import Browser, WizardFactory, press, until
+from tests.support.qt_loop import until
+from tests.ui.wizard.helpers import Browser, WizardFactory, press
 
 KEY = "3MVG9IKwB5abcdEFGHijklMNOPqrstUVWXyz0123456789abcdEFGHijklMNOPqrstUVWXyz.0123456789_ab"
 SECRET = "0123456789ABCDEF" * 4

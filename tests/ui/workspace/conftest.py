@@ -18,7 +18,7 @@ from app.sync.pull.scheduler import PullScheduler
 from app.ui import aio
 from app.ui.workspace import WorkspacePage
 from tests.integration.salesforce.sf_org import make_org, signed_in
-from tests.ui.wizard.helpers import until
+from tests.support.qt_loop import until
 
 __all__ = ["Env", "until"]
 
