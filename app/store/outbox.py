@@ -10,9 +10,8 @@ Outbox states: ``queued`` → ``sending`` → ``pushed`` | ``failed`` (needs att
 (offline, budget, signed out; ``next_try_at`` says when).  The note/task row mirrors them in its
 ``state`` (``failed`` shows as ``needs_attention``).
 
-Columns added by migration ``0003_push`` (``sent_at``, ``sent_payload``, ``link_id``, ``conflict``,
-``notice``) are reached through the Core table below, so this module does not depend on the ORM
-model having caught up with the schema.
+Rows are read and written through the model's Core table (``models.OutboxItem``, the one description
+of it): plain statements, and rows come back as :class:`OutboxRow` values, never ORM objects.
 """
 
 from __future__ import annotations
@@ -23,34 +22,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, and_, column, func, or_, select, table, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session, col
 
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store import workspace_lock
 from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
-from app.store.models import Contact, Note, Task
+from app.store.models import Contact, Note, OutboxItem, Task
 from app.store.notes import NoteDraft
+from app.store.tables import table_of
 from app.store.tasks import TaskDraft
-from app.store.types import UTCDateTime, parse_timestamp, utcnow
+from app.store.types import parse_timestamp, utcnow
 
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
                "pushed": "pushed"}
 _MODELS: dict[DraftTable, type[Note] | type[Task]] = {DraftTable.NOTE: Note, DraftTable.TASK: Task}
 
-T = table(
-    "outbox_item",
-    column("id", Integer), column("key", String), column("connection_id", Integer), column("kind", String),
-    column("item_id", Integer), column("operation", String), column("state", String),
-    column("attempts", Integer), column("next_try_at", UTCDateTime), column("last_error_code", String),
-    column("last_error_message", String), column("last_error_hint", String), column("remote_id", String),
-    column("created_at", UTCDateTime), column("updated_at", UTCDateTime),
-    # 0003_push
-    column("sent_at", UTCDateTime), column("sent_payload", JSON), column("link_id", String),
-    column("conflict", JSON), column("notice", String),
-)
+T = table_of(OutboxItem)  # the model is the one description of the table
 _COLUMNS = [c.name for c in T.columns]
 
 

@@ -146,5 +146,3 @@ class DraftEditor(QWidget):
         self.queued.emit(draft_id)
         return True
 
-    async def close_editor(self) -> None:
-        await self.autosave.flush()

@@ -87,12 +87,6 @@ class Illustration(QLabel):
     def resource(self) -> str:
         return self._relative
 
-    def set_resource(self, relative: str) -> None:
-        if relative != self._relative:
-            self._relative = relative
-            self._rendered_for = None
-            self._render()
-
     def _render(self) -> None:
         # The application's palette, not the widget's: a style sheet (``background: transparent``)
         # rewrites the widget's Base colour, and the picture must follow the theme, not the sheet.

@@ -45,8 +45,6 @@ class WorkspacePage(QWidget):
     """``WorkspacePage(db, connections)`` then ``start()``; ``await aclose()`` at shutdown."""
 
     connect_requested = Signal()
-    sync_progress = Signal(str, int, int)  # text, done, total (-1: idle, 0: unknown size)
-    api_usage = Signal(int, int)
     new_note_requested = Signal(int)
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
@@ -350,8 +348,6 @@ class WorkspacePage(QWidget):
     def _on_progress(self, progress: SyncProgress) -> None:
         self.syncing = True
         self.last_progress = progress
-        self.sync_progress.emit(progress.message, progress.done,
-                                progress.total if progress.total is not None else 0)
         if self.body.currentWidget() is self.loading:
             self.loading.text_label.setText(progress.message)
             if self.model.rowCount() == 0 and progress.done:
@@ -364,9 +360,6 @@ class WorkspacePage(QWidget):
 
     def _on_result(self, result: PullResult) -> None:
         self.last_result = result
-        self.sync_progress.emit(result.message if not result.ok else "Up to date", 0, -1)
-        if result.api_usage is not None:
-            self.api_usage.emit(*result.api_usage)
         aio.start(self._after_sync(), name="after-sync")
 
     async def _after_sync(self) -> None:
