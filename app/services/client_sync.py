@@ -15,13 +15,14 @@ from app.services.events import Events, SyncFinished, SyncProgressed
 from app.store.sync_state import PullSettings
 from app.sync.progress import SyncProgress
 from app.sync.pull.scheduler import PullScheduler
+from app.sync.pull.types import Outcome as PullOutcome
 from app.sync.pull.types import PullResult, RemoteMatch
 
 if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["ClientSync", "PullResult", "PullScheduler", "PullSettings", "RemoteMatch", "SyncProgress"]
+__all__ = ["ClientSync", "PullOutcome", "PullResult", "PullScheduler", "PullSettings", "RemoteMatch", "SyncProgress"]
 
 
 class ClientSync:

@@ -52,7 +52,7 @@ from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
 from app.sync.pull.related import RelatedPulls
-from app.sync.pull.types import PullResult
+from app.sync.pull.types import Outcome, PullResult
 
 __all__ = ["OVERLAP", "PAGE_SIZE", "PeopleSpec", "PullCancelled", "PullEngine"]
 
@@ -97,7 +97,7 @@ class PullEngine(PeoplePulls, RelatedPulls):
             with collector_paused():
                 result = await self._guarded(work)
         except BaseException as exc:  # a bug or a broken disk: still close the log entry
-            crashed = PullResult("failed", f"The sync failed unexpectedly ({type(exc).__name__}).",
+            crashed = PullResult(Outcome.FAILED, f"The sync failed unexpectedly ({type(exc).__name__}).",
                                  api_calls=self.client.api_calls - calls_before,
                                  counts=dict(self._tally.counts), error_code="INTERNAL")
             try:
@@ -133,40 +133,37 @@ class PullEngine(PeoplePulls, RelatedPulls):
         try:
             note = await work
         except PullCancelled:
-            return PullResult("cancelled", "Sync stopped. Everything synced so far is kept.")
+            return PullResult(Outcome.CANCELLED, "Sync stopped. Everything synced so far is kept.")
         except RequestLimitExceeded as exc:
             retry = now + LIMIT_RETRY
-            return PullResult(
-                "limit",
+            return PullResult(Outcome.LIMIT,
                 "Your org has used its Salesforce API allowance for today. Everything synced so far is "
                 f"kept; Notebridge will try again at {_local_time(retry)}.",
                 retry_at=retry, error_code=exc.error_code,
             )
         except (NetworkError, ServerUnavailable) as exc:
             retry = now + OFFLINE_RETRY
-            return PullResult(
-                "offline",
+            return PullResult(Outcome.OFFLINE,
                 f"Salesforce could not be reached ({exc.message}). Everything synced so far is kept; "
                 f"the sync continues where it stopped at {_local_time(retry)}.",
                 retry_at=retry, error_code=exc.error_code,
             )
         except (SessionExpired, OAuthError) as exc:
-            return PullResult(
-                "needs_attention", f"Salesforce needs you to sign in again ({exc.message}).",
+            return PullResult(Outcome.NEEDS_ATTENTION, f"Salesforce needs you to sign in again ({exc.message}).",
                 error_code=exc.error_code,
             )
         except SalesforceError as exc:
-            return PullResult("failed", f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
+            return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
         skipped = len(self._tally.skipped)
         if skipped:
             note = (note + " " if note else "") + (
                 f"{skipped} record{'s' if skipped != 1 else ''} could not be read and "
                 f"{'were' if skipped != 1 else 'was'} skipped (see the sync log)."
             )
-            return PullResult("partial", note)
+            return PullResult(Outcome.PARTIAL, note)
         if not self.prefs.contacts_enabled:
-            return PullResult("off", note)
-        return PullResult("ok", note or "Up to date.")
+            return PullResult(Outcome.OFF, note)
+        return PullResult(Outcome.OK, note or "Up to date.")
 
     async def _finish_log(self, log_id: int, result: PullResult) -> None:
         ids = [s.sf_id for s in result.skipped if s.sf_id]
@@ -175,7 +172,7 @@ class PullEngine(PeoplePulls, RelatedPulls):
             sync_state.finish_log(
                 session, log_id, outcome=result.outcome, api_calls=result.api_calls, counts=result.counts,
                 error_code=result.error_code,
-                error_message=None if result.outcome in ("ok", "off") else result.message, record_ids=ids,
+                error_message=None if result.outcome in (Outcome.OK, Outcome.OFF) else result.message, record_ids=ids,
             )
 
         await asyncio.shield(self.db.run(finish))

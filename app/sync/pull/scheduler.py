@@ -23,7 +23,7 @@ from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.pick import search_salesforce
 from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
-from app.sync.pull.types import PullPreferences, PullResult, RemoteMatch
+from app.sync.pull.types import Outcome, PullPreferences, PullResult, RemoteMatch
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class PullScheduler:
             await asyncio.shield(self._running)
         parts = await self._engine_parts()
         if parts is None:
-            return PullResult("needs_attention", self.connections.status.reason or "Salesforce is not connected.")
+            return PullResult(Outcome.NEEDS_ATTENTION, self.connections.status.reason or "Salesforce is not connected.")
         client, cid, prefs = parts
         engine = PullEngine(client, self.db, cid, prefs, on_progress=self._progress, cancel=self._cancel)
         self._running = asyncio.ensure_future(engine.import_picked(sf_ids))
@@ -157,7 +157,7 @@ class PullScheduler:
         result = self.last_result
         if result is not None and result.retry_at is not None:
             wait = result.retry_at - utcnow()
-            if result.outcome == "offline":
+            if result.outcome is Outcome.OFFLINE:
                 wait = min(MAX_OFFLINE_BACKOFF, wait * (2 ** max(0, self._offline_streak - 1)))
             return max(timedelta(seconds=5), wait)
         return interval
@@ -182,7 +182,7 @@ class PullScheduler:
             parts = None
         if parts is None:
             status = self.connections.status
-            result = PullResult("needs_attention", status.reason or "Salesforce is not connected.")
+            result = PullResult(Outcome.NEEDS_ATTENTION, status.reason or "Salesforce is not connected.")
             self._publish(result)
             return result
         client, cid, prefs = parts
@@ -196,7 +196,7 @@ class PullScheduler:
 
     def _publish(self, result: PullResult) -> None:
         self.last_result = result
-        if result.outcome == "offline":
+        if result.outcome is Outcome.OFFLINE:
             self._offline_streak += 1
             self.connections.report_failure(NetworkError(result.message))
         else:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
 
-Outcome = Literal["ok", "partial", "cancelled", "limit", "offline", "needs_attention", "failed", "off"]
+
+class Outcome(StrEnum):
+    """How a pull ended (the sync log keeps the value as text)."""
+
+    OK = "ok"
+    PARTIAL = "partial"  # done, but some records were skipped (named in the log)
+    CANCELLED = "cancelled"
+    LIMIT = "limit"  # the org's daily API allowance is used up
+    OFFLINE = "offline"
+    NEEDS_ATTENTION = "needs_attention"  # signed out or access refused
+    FAILED = "failed"
+    OFF = "off"  # client sync is turned off
 CLIENT_OBJECTS = ("Contact", "Account")
 
 
@@ -58,7 +69,7 @@ class PullResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome in ("ok", "partial", "off")
+        return self.outcome in (Outcome.OK, Outcome.PARTIAL, Outcome.OFF)
 
 
 @dataclass(frozen=True)

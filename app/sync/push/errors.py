@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
 
 from app.salesforce.errors import ErrorDetail
 from app.store.kinds import ItemKind
 
-Action = Literal["needs_attention", "retry", "retarget"]
+
+class Action(StrEnum):
+    """What a per-record error means for the item."""
+
+    NEEDS_ATTENTION = "needs_attention"  # the advisor fixes something, then pushes again
+    RETRY = "retry"  # Salesforce was busy or gave no reason: try again by itself
+    RETARGET = "retarget"  # the Lead was converted: send to its Contact instead
 
 # Salesforce-side hiccups: the same record will very likely go through on the next attempt.
 TRANSIENT = frozenset({
@@ -35,29 +41,29 @@ class ItemOutcome:
 def classify(errors: Sequence[ErrorDetail], *, what: ItemKind = ItemKind.NOTE) -> ItemOutcome:
     """Decide from a failed record's errors (the first error names the cause)."""
     if not errors:
-        return ItemOutcome("retry", "UNKNOWN_ERROR", "Salesforce gave no reason.", "Notebridge will try again.")
+        return ItemOutcome(Action.RETRY, "UNKNOWN_ERROR", "Salesforce gave no reason.", "Notebridge will try again.")
     first = errors[0]
     code, message = first.error_code.upper(), first.message or first.error_code
     if code == "CANNOT_UPDATE_CONVERTED_LEAD":
-        return ItemOutcome("retarget", code, message, "The lead was converted; re-targeting to the new contact.")
+        return ItemOutcome(Action.RETARGET, code, message, "The lead was converted; re-targeting to the new contact.")
     if code in ("ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY") and _about_parent(first):
-        return ItemOutcome("needs_attention", "ENTITY_IS_DELETED", message, ATTACH_HINT)
+        return ItemOutcome(Action.NEEDS_ATTENTION, "ENTITY_IS_DELETED", message, ATTACH_HINT)
     if code == "ENTITY_IS_DELETED":
-        return ItemOutcome("needs_attention", code, message, ATTACH_HINT)
+        return ItemOutcome(Action.NEEDS_ATTENTION, code, message, ATTACH_HINT)
     if code == "FIELD_CUSTOM_VALIDATION_EXCEPTION":
         return ItemOutcome(
-            "needs_attention", code, message,
+            Action.NEEDS_ATTENTION, code, message,
             f"This is a rule set by your Salesforce admin. Change the {what} so it passes, then push again.")
     if code in TRANSIENT:
-        return ItemOutcome("retry", code, message, "Salesforce was busy; Notebridge will try again.")
+        return ItemOutcome(Action.RETRY, code, message, "Salesforce was busy; Notebridge will try again.")
     if code.startswith("INSUFFICIENT_ACCESS") or code in ("INVALID_TYPE", "INVALID_FIELD_FOR_INSERT_UPDATE"):
         return ItemOutcome(
-            "needs_attention", code, message,
+            Action.NEEDS_ATTENTION, code, message,
             "Your Salesforce user is not allowed to do this. Ask your Salesforce admin for access.")
     if code in ("STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                 "FIELD_INTEGRITY_EXCEPTION", "INVALID_EMAIL_ADDRESS", "MALFORMED_ID"):
-        return ItemOutcome("needs_attention", code, message, f"Edit the {what} to fix this, then push again.")
-    return ItemOutcome("needs_attention", code, message, f"Edit the {what} if needed, then push again.")
+        return ItemOutcome(Action.NEEDS_ATTENTION, code, message, f"Edit the {what} to fix this, then push again.")
+    return ItemOutcome(Action.NEEDS_ATTENTION, code, message, f"Edit the {what} if needed, then push again.")
 
 
 def _about_parent(detail: ErrorDetail) -> bool:

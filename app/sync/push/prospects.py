@@ -43,7 +43,7 @@ from app.store.kinds import ItemKind
 from app.store.outbox import OutboxRow
 from app.store.prospects import ProspectDraft
 from app.store.types import utcnow
-from app.sync.push.errors import classify
+from app.sync.push.errors import Action, classify
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ async def _created(db: Database, row: OutboxRow, person: ProspectDraft, created:
 
 async def _failed(db: Database, row: OutboxRow, errors: list[ErrorDetail], report: PeopleReport) -> None:
     outcome = classify(errors, what=ItemKind.PERSON)
-    if outcome.action == "retry":
+    if outcome.action is Action.RETRY:
         await _wait(db, row, outcome.code, outcome.message, utcnow() + timedelta(minutes=1), report)
         return
     await db.run(lambda s: prospect_rows.settle_failed(s, row.id, code=outcome.code, message=outcome.message,

@@ -36,7 +36,7 @@ from app.store.outbox import PushWork
 from app.store.types import utcnow
 from app.sync.push import mapping as push_mapping
 from app.sync.push.base import PushSettings
-from app.sync.push.errors import classify
+from app.sync.push.errors import Action, classify
 from app.sync.push.gate import ApiGate
 from app.sync.push.ledger import Ledger, Sent
 from app.sync.push.reconcile import LookupSpec, SentCreate, find_created
@@ -164,11 +164,11 @@ class ExactlyOnce:
         """One record failed: re-target a converted Lead (send again), wait on a transient error, or
         needs attention with Salesforce's message and a hint."""
         outcome = classify(errors, what=w.outbox.kind)
-        if outcome.action == "retarget":
+        if outcome.action is Action.RETARGET:
             lead_id = self.handlers[w.outbox.kind].lead_id(w)
             if await self.retargeter.from_org(w, lead_id):
                 return [w.outbox.id]
-        if outcome.action == "retry":
+        if outcome.action is Action.RETRY:
             self.ledger.waiting(w, outcome.code, outcome.message, utcnow() + self.settings.retry_after)
             return []
         self.ledger.failed(w, outcome.code, outcome.message, outcome.hint)

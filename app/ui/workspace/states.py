@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from app.services.client_sync import PullResult
+from app.services.client_sync import PullOutcome, PullResult
 from app.sync.connection import ConnectionStatus
 from app.ui.widgets.inline_message import Kind
 from app.ui.workspace.list_model import SEARCH_LIMIT
@@ -87,7 +87,8 @@ class PageView:
     sync_enabled: bool
 
 
-_PROBLEM_OUTCOMES = ("limit", "failed", "offline", "partial", "needs_attention")
+_PROBLEM_OUTCOMES = (PullOutcome.LIMIT, PullOutcome.FAILED, PullOutcome.OFFLINE, PullOutcome.PARTIAL,
+                     PullOutcome.NEEDS_ATTENTION)
 
 
 def decide(facts: PageFacts) -> PageView:
@@ -168,7 +169,7 @@ def _banner(facts: PageFacts) -> BannerView | None:
         return BannerView("info", "You are offline. Search and notes work as usual; Notebridge syncs when you "
                                   "are back.")
     if result is not None and result.outcome in _PROBLEM_OUTCOMES:
-        return BannerView("info" if result.outcome == "partial" else "warn", result.message)
-    if result is not None and result.outcome == "off":
+        return BannerView("info" if result.outcome is PullOutcome.PARTIAL else "warn", result.message)
+    if result is not None and result.outcome is PullOutcome.OFF:
         return BannerView("info", result.message)
     return None
