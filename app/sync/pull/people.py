@@ -38,6 +38,11 @@ class PeopleSpec:
     mapper: RowMapper
     mirror_accounts: bool = False
 
+    def counted(self, n: int, what: str = "") -> str:
+        """``"1 changed contact"``, ``"2,000 changed contacts"`` (labels are plural nouns ending in s)."""
+        noun = self.label if n != 1 else self.label.removesuffix("s")
+        return " ".join(part for part in (f"{n:,}", what, noun) if part)
+
     def cursor_key(self, pick: bool, owner_id: str | None = None) -> str:
         """One position per way of choosing records: switching between all / mine / pick must
         start a fresh pull, not continue another selection's."""
@@ -174,7 +179,7 @@ class PeoplePulls(PullBase):
                 detect_new=True, batch=batch))
             hwm = max_key(hwm, result.last_key)
             self._tally.page(spec.sobject, result)
-            self._progress(spec.sobject, done, max(total, done), f"{done:,} changed {spec.label}")
+            self._progress(spec.sobject, done, max(total, done), spec.counted(done, "changed"))
             return result
 
         await self._walk_people(spec, page, write)

@@ -116,3 +116,12 @@ def test_sync_search_text_never_leaves_its_literal(text: str, sobject: str) -> N
 @given(st.lists(st.text(max_size=20), min_size=1, max_size=5))
 def test_sync_ids_in_quotes_whatever_they_hold(sf_ids: list[str]) -> None:
     assert _outside_literals(queries.ids_in(sf_ids)) == "Id IN (" + ", ".join("''" for _ in sf_ids) + ")"
+
+
+def test_sync_people_progress_counts_say_one_in_the_singular() -> None:
+    from app.sync.pull.people import PeopleSpec
+
+    spec = PeopleSpec("Contact", "contacts", ("Id",), lambda record: {})
+    assert spec.counted(1, "changed") == "1 changed contact"
+    assert spec.counted(2000, "changed") == "2,000 changed contacts"
+    assert PeopleSpec("Account", "households", ("Id",), lambda record: {}).counted(1) == "1 household"
