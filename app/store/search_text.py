@@ -216,7 +216,8 @@ def parse_query(text: str) -> SearchQuery:
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)][:_MAX_QUERY_TOKENS]
     fts = " AND ".join(_fts_string(w) + "*" for w in words)
     fts_words = " AND ".join(_fts_string(w) for w in words)
-    digits, forms = "", ()
+    digits = ""
+    forms: tuple[str, ...] = ()
     if _PHONE_LIKE.fullmatch(text):
         digits = phone_digits(text)
         parts = international_parts(text)
