@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.services.client_sync import ClientSync, PullResult, PullScheduler, PullSettings, SyncProgress
 from app.services.connection_status import subscribe_status
-from app.services.events import Events, SyncFinished, SyncProgressed, Unsubscribe
+from app.services.events import Events, ProspectSettingsChanged, SyncFinished, SyncProgressed, Unsubscribe
 from app.services.prospects import person_from_search
 from app.services.sync_settings import ProspectPreferences, SyncSettings
 from app.services.workspace import Database
@@ -64,6 +64,9 @@ class WorkspacePage(WorkspaceLayout):
         self._unsubscribe: list[Unsubscribe] = [
             self.events.subscribe(SyncProgressed, lambda e: self._on_progress(e.progress)),
             self.events.subscribe(SyncFinished, lambda e: self._on_result(e.result)),
+            # New people become Leads (or Contacts) from now on: the list shows that object too.
+            self.events.subscribe(ProspectSettingsChanged, lambda _e: aio.start(self._prospects_changed(),
+                                                                                name="workspace-prospects")),
         ]
         self.settings: PullSettings | None = None
         self.prospects: ProspectPreferences | None = None
@@ -283,6 +286,11 @@ class WorkspacePage(WorkspaceLayout):
         current = await SyncSettings(self.db).load(self.connection_id)
         self.settings, self.prospects = current.pull, current.prospects
         self.model.set_connection(self.connection_id, self._source_objects())
+
+    async def _prospects_changed(self) -> None:
+        await self.refresh_settings()
+        await self._requery()
+        self._update_state()
 
     # ---------------------------------------------------------------------------------- sync
     async def sync_now(self, *, full: bool = False) -> PullResult | None:

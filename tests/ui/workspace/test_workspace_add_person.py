@@ -74,7 +74,9 @@ async def test_no_match_clears_details_and_offers_add_person(env: Env, qtbot: An
 async def test_add_person_as_lead_found_at_once_pushed_and_kept_through_sync(env: Env, qtbot: Any) -> None:
     page, cid = env.page, env.connection_id
     assert page.settings is not None and not page.settings.include_leads  # leads are not synced here
-    await SyncSettings(env.db).change_prospects(cid, ProspectPreferences(create_as="Lead", lead_source="Notebridge"))
+    # As Settings does, on the shell's one bus: the workspace hears it and lists Leads from now on.
+    await SyncSettings(env.db, page.events).change_prospects(cid, ProspectPreferences(create_as="Lead"))
+    await until(lambda: page.model.source_objects == ("Contact", "Lead"), "the list follows the setting")
     push = await OutboxSync.for_connection(env.db, cid, env.connections.client, page.events)
     push.start()
     outbox = OutboxPage(env.db, cid)
