@@ -166,7 +166,7 @@ async def test_converted_lead_says_where_its_notes_go_with_a_link(env: Env, qtbo
     assert detail.note_button.isEnabled()
 
 
-async def test_add_person_button_opens_the_dialog_and_ctrl_shift_n_needs_a_connection(env: Env, qtbot: Any) -> None:
+async def test_add_person_button_opens_an_empty_form_when_nothing_was_searched(env: Env, qtbot: Any) -> None:
     page = env.page
     assert page.add_person_button.isEnabled()
     dialog = await open_dialog(env, page.add_person_button.click)
