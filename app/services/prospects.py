@@ -12,7 +12,24 @@ from app.store.prospects import NewPerson, SameEmail
 if TYPE_CHECKING:
     from app.store.db import Database
 
-__all__ = ["NewPerson", "People", "SameEmail"]
+__all__ = ["NewPerson", "People", "SameEmail", "person_from_search"]
+
+_PHONE_CHARS = set("0123456789 ()+-./")
+
+
+def person_from_search(text: str) -> NewPerson:
+    """What the advisor searched for, as the start of a new person: an e-mail address goes to
+    E-mail, a phone number to Phone, words to the name (the last word is the last name, which
+    Salesforce requires).  The household is left to the dialog, which suggests one."""
+    text = " ".join((text or "").split())
+    if not text:
+        return NewPerson("", "")
+    if "@" in text and " " not in text:
+        return NewPerson("", "", email=text)
+    if set(text) <= _PHONE_CHARS and sum(ch.isdigit() for ch in text) >= 3:
+        return NewPerson("", "", phone=text)
+    first, _, last = text.rpartition(" ")
+    return NewPerson(first, last)
 
 
 class People:

@@ -123,6 +123,7 @@ class _Search:
         start with it still have a good chance to be seen and ranked first.
         """
         digits = self.query.digits
+        forms = [digits, *self.query.phone_forms]
         sql = (
             f"SELECT {SUMMARY_COLUMNS}, c.sort_key, f.phone FROM contact_phone_fts f"  # noqa: S608
             " CROSS JOIN contact c ON c.id = f.rowid"
@@ -139,9 +140,9 @@ class _Search:
             return tiers
         for row in rows:
             order, summary, numbers = (0, row[-2]), _summary(row), row[-1].split()
-            if digits in numbers:
+            if any(form in numbers for form in forms):
                 tier = MatchTier.EXACT
-            elif any(n.startswith(digits) for n in numbers):
+            elif any(n.startswith(form) for n in numbers for form in forms):
                 tier = MatchTier.PREFIX
             else:
                 tier = MatchTier.OTHER

@@ -107,18 +107,70 @@ def phone_digits(phone: str | None) -> str:
     return "".join(str(unicodedata.decimal(d)) for d in _DIGITS.findall(phone))[:_MAX_PHONE_DIGITS]
 
 
+# E.164 country codes are prefix-free: 1 and 7 are one digit, these are two, every other is three.
+# https://www.itu.int/pub/T-SP-E.164D (the list of assigned country codes)
+_TWO_DIGIT_COUNTRY_CODES = frozenset({
+    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48",
+    "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81",
+    "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
+})
+_NANP = "1"  # US/Canada: no trunk 0 in national numbers ("(476) 496-3197")
+
+
+def _country_code_length(digits: str) -> int:
+    if digits[:1] in ("1", "7"):
+        return 1
+    return 2 if digits[:2] in _TWO_DIGIT_COUNTRY_CODES else 3
+
+
+def international_parts(phone: str, *, exit_011: bool = True) -> tuple[str, str] | None:
+    """(country code, national significant number) of a number written in international form —
+    "+44 20 7946 0958", "0044 20…", or (``exit_011``) North America's "011 44 20…" — else None.
+
+    Why: the same client is stored as "(476) 496-3197" and typed as "+1 476 496 3197" (or the other
+    way round); the national part is what both forms share.  "011" is also how some national numbers
+    begin (UK "0115 …"), so stored numbers are read without it (``exit_011=False``); for a query,
+    the national part is always a suffix of what was typed, so a wrong guess only widens the search.
+    """
+    text = phone.strip()
+    digits = phone_digits(text)
+    if text.startswith("+"):
+        rest = digits
+    elif digits.startswith("00"):
+        rest = digits[2:]
+    elif exit_011 and digits.startswith("011"):
+        rest = digits[3:]
+    else:
+        return None
+    if not rest:
+        return None
+    size = _country_code_length(rest)
+    return rest[:size], rest[size:]
+
+
 def search_phone(*phones: str | None) -> str:
     """Text for the trigram phone index: the digits of each number (≥ 3 digits), space separated.
 
     Trigrams make "contains these digits" an index lookup whatever the punctuation, so "555 123",
     "5551234" and "123-45" all find "(555) 123-4567".  A digits-only query cannot match across the
     space, so two numbers never combine into a false match.
+
+    A number stored in international form is also keyed by its national forms (the national part,
+    and outside North America that part after the trunk "0"), so a whole number typed either way
+    ranks as an exact match, and "020 7946 0958" finds "+44 20 7946 0958".
     """
     numbers: list[str] = []
     for phone in phones:
-        digits = phone_digits(phone)
-        if len(digits) >= _MIN_PHONE_DIGITS and digits not in numbers:
-            numbers.append(digits)
+        keys = [phone_digits(phone)]
+        parts = international_parts(phone, exit_011=False) if phone else None
+        if parts is not None:
+            country, national = parts
+            keys.append(national)
+            if country != _NANP and national and not national.startswith("0"):
+                keys.append("0" + national)
+        for digits in keys:
+            if len(digits) >= _MIN_PHONE_DIGITS and digits not in numbers:
+                numbers.append(digits)
     return " ".join(numbers)
 
 
@@ -136,6 +188,10 @@ class SearchQuery:
     digits: str
     fts: str
     fts_words: str
+    # Other forms of the number when ``digits`` is the national part of an international one (as
+    # typed, and with the trunk "0"): a stored number equal to (or starting with) any form of it
+    # ranks as an exact (prefix) match.
+    phone_forms: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -161,12 +217,19 @@ def parse_query(text: str) -> SearchQuery:
     fts = " AND ".join(_fts_string(w) + "*" for w in words)
     fts_words = " AND ".join(_fts_string(w) for w in words)
     digits = ""
+    forms: tuple[str, ...] = ()
     if _PHONE_LIKE.fullmatch(text):
         digits = phone_digits(text)
+        parts = international_parts(text)
+        if parts is not None:  # "+1 476 496 3197" probes "4764963197", which every form contains
+            country, national = parts
+            forms = (digits, "0" + national) if country != _NANP else (digits,)
+            digits = national
         if len(digits) < _MIN_PHONE_DIGITS:
-            digits = ""
+            digits, forms = "", ()
     return SearchQuery(
-        key=key(text), email=email_key(text) or "", digits=digits, fts=fts, fts_words=fts_words
+        key=key(text), email=email_key(text) or "", digits=digits, fts=fts, fts_words=fts_words,
+        phone_forms=forms,
     )
 
 

@@ -21,6 +21,7 @@ from app.ui.main_window import MainWindow
 from app.ui.shell import Shell
 from app.ui.single_instance import SingleInstance
 from app.ui.termination import QuitOnSignals
+from app.ui.window_layout import WindowLayout
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ async def _run(
         return 2
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
-    window = MainWindow()
+    window = MainWindow(WindowLayout.at(app_paths))
     shell: Shell | None = None
 
     async def quit_when_saved() -> None:
@@ -84,6 +85,7 @@ async def _run(
         runtime.tune_for_responsiveness()
         return await closed
     finally:
+        window.save_layout()  # also when a signal, not the close button, ended the run
         window.hide()
         await context.aclose()
         log.info("closed cleanly")

@@ -25,6 +25,7 @@ from app import APP_NAME
 from app.ui.resources import app_icon, icon
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.status_badge import StatusBadge
+from app.ui.window_layout import WindowLayout
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("workspace", "Workspace", "icons/workspace.svg"),
@@ -37,8 +38,10 @@ class MainWindow(QMainWindow):
     connect_requested = Signal()
     close_requested = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, window_layout: WindowLayout | None = None) -> None:
+        """``window_layout``: where size, position and splitters are remembered (None: nowhere)."""
         super().__init__()
+        self.layout_store = window_layout
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -70,6 +73,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_status_bar()
         self._build_shortcuts()
+        if window_layout is not None:
+            window_layout.restore_window(self)
 
     # -- pages -----------------------------------------------------------------------------------
     def _default_page(self, key: str) -> QWidget:
@@ -108,6 +113,9 @@ class MainWindow(QMainWindow):
         index = self._page_index[key]
         old = self.pages.widget(index)
         assert old is not None  # every section has a page from the start
+        if self.layout_store is not None:
+            self.layout_store.save_splitters(old)
+            self.layout_store.restore_splitters(widget)
         self.pages.removeWidget(old)
         old.deleteLater()
         self.pages.insertWidget(index, widget)
@@ -181,6 +189,14 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def save_layout(self) -> None:
+        """Remember size, position and every named splitter of the pages (on close, and before a
+        page is replaced, so its splitter is not forgotten)."""
+        if self.layout_store is not None:
+            self.layout_store.save_window(self)
+            self.layout_store.save_splitters(self.pages)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self.close_requested.emit()
         super().closeEvent(event)

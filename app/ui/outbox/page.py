@@ -78,6 +78,17 @@ def _when(value: datetime, now: datetime | None) -> str:
     return f"at {local.strftime('%H:%M')}"
 
 
+_KIND_WORDS = {ItemKind.NOTE: "Note", ItemKind.TASK: "Task"}
+
+
+def item_label(entry: OutboxEntry) -> str:
+    """The Item column: "Note: …", "Task: …", and for a person the store's "New person: Name"."""
+    kind = ItemKind(entry.outbox.kind)
+    if kind is ItemKind.PERSON:
+        return entry.title
+    return f"{_KIND_WORDS.get(kind, kind.value.capitalize())}: {entry.title}"
+
+
 def flag_sidebar(window: Any, count: int) -> None:
     """Mark the Outbox section in the main window's sidebar when items need attention."""
     for row in range(window.sidebar.count()):
@@ -200,8 +211,7 @@ class OutboxPage(QWidget):
         for entry in entries:
             words, _kind = state_words(entry)
             flag = "⚠ " if entry.outbox.state == "failed" else ""
-            kind = "Note" if entry.outbox.kind == ItemKind.NOTE else "Task"
-            item = QTreeWidgetItem([f"{flag}{words}", f"{kind}: {entry.title}", entry.client_name or "—",
+            item = QTreeWidgetItem([f"{flag}{words}", item_label(entry), entry.client_name or "—",
                                     detail_words(entry, now)])
             item.setData(0, Qt.ItemDataRole.UserRole, entry.outbox.id)
             item.setToolTip(3, detail_words(entry, now))

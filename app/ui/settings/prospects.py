@@ -175,6 +175,19 @@ class NewPersonDialog(QDialog):
         self.email.textChanged.connect(lambda _t: self._reset_confirmation())
         self.resize(440, self.sizeHint().height())
 
+    def prefill(self, person: NewPerson) -> None:
+        """Start from what is already known (the workspace's search text)."""
+        for edit, value in ((self.first_name, person.first_name), (self.last_name, person.last_name),
+                            (self.email, person.email), (self.phone, person.phone)):
+            edit.setText(value)
+        if person.account_name:
+            self.account.setText(person.account_name)
+            self._account_edited = True
+        for edit in (self.first_name, self.last_name, self.email):
+            if not edit.text():
+                edit.setFocus()
+                break
+
     def person(self) -> NewPerson:
         return NewPerson(self.first_name.text(), self.last_name.text(), self.email.text(), self.phone.text(),
                          self.account.text())

@@ -65,6 +65,13 @@ def looks_like_secret(value: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{15,25}", value) or re.fullmatch(r"[0-9A-Fa-f]{64}", value))
 
 
+def pasted_twice(value: str) -> bool:
+    """A key followed by itself ("3MVG…3MVG…"): pasting into a box that already held the key.
+    Only a string made of two copies of a key-shaped value counts, so a real key never trips it."""
+    half, odd = divmod(len(value), 2)
+    return not odd and value[:half] == value[half:] and looks_like_key(value[:half])
+
+
 def _common_problems(value: str, what: str, *, other: str, other_what: str) -> Check | None:
     lowered = value.lower()
     if any(lowered.startswith(prefix) for prefix in _LABEL_PREFIXES):
@@ -102,6 +109,12 @@ def check_consumer_key(text: str, secret_text: str = "", *, expect_salesforce_sh
     problem = _common_problems(key, "key", other=secret, other_what="secret")
     if problem:
         return problem
+    if pasted_twice(key):
+        return Check(
+            "error",
+            "The Consumer Key was pasted twice in a row. Clear the box and paste it once.",
+            key,
+        )
     if secret and looks_like_secret(key) and looks_like_key(secret):
         return Check(
             "error",

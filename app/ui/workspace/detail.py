@@ -262,8 +262,21 @@ class ContactDetail(QWidget):
         return f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
 
     @staticmethod
-    def _work_html(data: ClientDetail) -> str:
+    def _notes_go_to(data: ClientDetail) -> str:
+        """A converted lead takes no new notes (New note is greyed out): say where they go instead."""
+        target = data.converted_to
+        if target is not None:
+            return (f'New notes about this person go to <a href="contact:{target.id}">{_e(target.name)}</a>, '
+                    "the contact this lead became.")
+        return ("New notes about this person go to the contact this lead became in Salesforce; it is not in "
+                "your workspace yet (Sync now brings it here).")
+
+    @classmethod
+    def _work_html(cls, data: ClientDetail) -> str:
+        where = f"<p>{cls._notes_go_to(data)}</p>" if data.contact.read_only else ""
         if not data.notes and not data.tasks:
+            if where:
+                return f"<i>No notes or tasks for this lead.</i>{where}"
             return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
         rows = []
         for note in data.notes:
@@ -276,7 +289,7 @@ class ContactDetail(QWidget):
             rows.append((task.updated_at, f'<li><a href="task:{task.id}">{_e(task.subject or "Untitled task")}</a>'
                                           f" — task{_e(due)}, {_e(state)}</li>"))
         rows.sort(key=lambda pair: pair[0], reverse=True)
-        return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>"
+        return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>" + where
 
     # --------------------------------------------------------------------------------- actions
     @property
@@ -303,5 +316,7 @@ class ContactDetail(QWidget):
 
     def _work_link(self, href: str) -> None:
         kind, _, number = href.partition(":")
-        if number.isdigit():
+        if kind == "contact" and number.isdigit():  # a converted lead's contact
+            self.open_contact.emit(int(number))
+        elif number.isdigit():
             (self.open_note_requested if kind == ItemKind.NOTE else self.open_task_requested).emit(int(number))

@@ -9,39 +9,24 @@ says so in words and offers the next step.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QMenu,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from app.services.client_sync import ClientSync, PullResult, PullScheduler, PullSettings, SyncProgress
 from app.services.connection_status import subscribe_status
-from app.services.events import Events, SyncFinished, SyncProgressed, Unsubscribe
-from app.services.sync_settings import SyncSettings
+from app.services.events import Events, ProspectSettingsChanged, SyncFinished, SyncProgressed, Unsubscribe
+from app.services.prospects import person_from_search
+from app.services.sync_settings import ProspectPreferences, SyncSettings
 from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus
 from app.ui import aio
-from app.ui.widgets.empty_state import EmptyState
-from app.ui.widgets.inline_message import InlineMessage
-from app.ui.workspace.detail import ContactDetail
-from app.ui.workspace.list_delegate import ContactDelegate
+from app.ui.settings.prospects import NewPersonDialog
+from app.ui.workspace.layout import WorkspaceLayout
 from app.ui.workspace.list_model import ContactIdRole, ContactListModel
-from app.ui.workspace.list_view import ContactListView
 from app.ui.workspace.pick_dialog import PickDialog
-from app.ui.workspace.search_box import SearchBox
-from app.ui.workspace.states import Body, EmptyAction, PageFacts, PageView, decide
+from app.ui.workspace.states import EmptyAction, PageFacts, decide, shown_objects
 
 
-class WorkspacePage(QWidget):
+class WorkspacePage(WorkspaceLayout):
     """``WorkspacePage(db, connections)`` then ``start()``; ``await aclose()`` at shutdown."""
 
     connect_requested = Signal()
@@ -79,8 +64,13 @@ class WorkspacePage(QWidget):
         self._unsubscribe: list[Unsubscribe] = [
             self.events.subscribe(SyncProgressed, lambda e: self._on_progress(e.progress)),
             self.events.subscribe(SyncFinished, lambda e: self._on_result(e.result)),
+            # New people become Leads (or Contacts) from now on: the list shows that object too.
+            self.events.subscribe(ProspectSettingsChanged, lambda _e: aio.start(self._prospects_changed(),
+                                                                                name="workspace-prospects")),
         ]
         self.settings: PullSettings | None = None
+        self.prospects: ProspectPreferences | None = None
+        self.person_dialog: NewPersonDialog | None = None
         self.connection_id: int | None = None
         self._fixed = (connection_id, instance_url)
         self.syncing = False
@@ -90,103 +80,36 @@ class WorkspacePage(QWidget):
         self._started = False
 
         self.model = ContactListModel(db, None, self)
+        self._build(db, self.model)
         self.model.failed.connect(lambda text: self.banner.show_message("error", text))
-        self._build()
+        self._wire()
         self._update_state()
 
-    # --------------------------------------------------------------------------------- layout
-    def _build(self) -> None:
-        self.search = SearchBox()
+    # --------------------------------------------------------------------------------- wiring
+    def _wire(self) -> None:
+        """Connect the widgets ``WorkspaceLayout`` built to what the page does."""
         self.search.textChanged.connect(self._search_changed)
         self.search.navigate.connect(self.move_current)
         self.search.open_requested.connect(self.open_current)
-        self.sync_button = QPushButton("Sync now")
-        self.sync_button.setObjectName("syncNow")
         self.sync_button.clicked.connect(lambda: aio.start(self.sync_now(), name="sync-now"))
-        self.pick_button = QPushButton("Add from Salesforce…")
-        self.pick_button.setObjectName("pickFromSalesforce")
         self.pick_button.clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
-        self.more_button = QToolButton()
-        self.more_button.setText("More")
-        self.more_button.setObjectName("workspaceMore")
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.more_button)
-        self.full_action = menu.addAction("Re-sync everything")
+        self.add_person_button.clicked.connect(self._add_person_clicked)
+        self.add_person_shortcut.activated.connect(self._add_person_clicked)
+        self.no_results_add.clicked.connect(self._add_person_clicked)
+        self.search_shortcut.activated.connect(self.focus_search)
         self.full_action.triggered.connect(lambda: aio.start(self.sync_now(full=True), name="sync-full"))
-        self.stop_action = menu.addAction("Stop syncing")
         self.stop_action.triggered.connect(self.stop_sync)
-        self.toggle_action = menu.addAction("Keep clients updated from Salesforce")
-        self.toggle_action.setCheckable(True)
         self.toggle_action.toggled.connect(lambda on: aio.start(self.set_contacts_enabled(on), name="sync-toggle"))
-        self.pick_action = menu.addAction("Only sync clients I add (pick mode)")
-        self.pick_action.setCheckable(True)
         self.pick_action.toggled.connect(lambda on: aio.start(self.set_pick_mode(on), name="pick-mode"))
-        self.more_button.setMenu(menu)
-
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.pick_button)
-        top.addWidget(self.sync_button)
-        top.addWidget(self.more_button)
-        self.banner = InlineMessage(name="workspaceBanner")
         self.banner.link_activated.connect(self._banner_link)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("workspaceStatus")
-
-        self.list_view = ContactListView()
-        self.list_view.setObjectName("contactList")
-        self.list_view.setAccessibleName("Clients")
-        self.list_view.setModel(self.model)
-        self.list_view.setItemDelegate(ContactDelegate(self.list_view))
-        self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.activated.connect(self._open_index)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
-        self.detail = ContactDetail(self.db)
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
         self.detail.open_task_requested.connect(self.open_task_requested)
-        self.no_results = EmptyState(name="noResults", illustration=None, title="No clients match",
-                                     text="", action="Search Salesforce…")
         self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
-        self.list_stack = QStackedWidget()
-        self.list_stack.addWidget(self.list_view)
-        self.list_stack.addWidget(self.no_results)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("workspaceSplitter")
-        self.splitter.addWidget(self.list_stack)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([380, 560])
-
-        self.empty = EmptyState(
-            name="workspaceNoClients", illustration="illustrations/connect.svg",
-            title="Connect Salesforce to see your clients",
-            text="Notebridge copies your clients from Salesforce so you can find them instantly and write "
-                 "notes even when you are offline.", action="Connect Salesforce…")
         self.empty.action_clicked.connect(self._empty_action)
-        self.loading = EmptyState(name="workspaceLoading", illustration="illustrations/wizard-sync.svg",
-                                  title="Fetching your clients from Salesforce…",
-                                  text="You can start searching as soon as the first clients arrive.")
-        self.body = QStackedWidget()
-        self.body.addWidget(self.splitter)
-        self.body.addWidget(self.empty)
-        self.body.addWidget(self.loading)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 12, 12, 6)
-        layout.setSpacing(8)
-        layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.status_label)
-
-        # Ctrl+K is a window-wide shortcut (app/ui/shell.py); "/" works while the workspace has focus.
-        for keys in ("/",):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.focus_search)
 
     # ------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -228,9 +151,10 @@ class WorkspacePage(QWidget):
         self.detail.set_connection(self.connection_id, instance_url)
         if self.connection_id is not None:
             cid = self.connection_id
-            self.settings = await SyncSettings(self.db).pull(cid)
+            current = await SyncSettings(self.db).load(cid)
+            self.settings, self.prospects = current.pull, current.prospects
         else:
-            self.settings = None
+            self.settings, self.prospects = None, None
         self._sync_menu()
         self.model.set_connection(self.connection_id, self._source_objects())
         await self._requery()
@@ -239,7 +163,8 @@ class WorkspacePage(QWidget):
     def _source_objects(self) -> tuple[str, ...] | None:
         if self.settings is None:
             return None
-        return (self.settings.client_object, "Lead") if self.settings.include_leads else (self.settings.client_object,)
+        new_people_as = self.prospects.create_as if self.prospects is not None else ""
+        return shown_objects(self.settings.client_object, self.settings.include_leads, new_people_as)
 
     def _sync_menu(self) -> None:
         settings = self.settings
@@ -308,6 +233,64 @@ class WorkspacePage(QWidget):
             return False
         self.new_note_requested.emit(data.contact.id)
         return True
+
+    # ---------------------------------------------------------------------------- new person
+    def _add_person_clicked(self) -> None:
+        aio.start(self.add_person(), name="add-person")
+
+    def new_person_dialog(self) -> NewPersonDialog | None:
+        """Settings' "Add a person" dialog, prefilled from the search box; None when not connected."""
+        if self.connections is None or self.connection_id is None:
+            return None
+        dialog = NewPersonDialog(self.db, self.connection_id, self.prospects or ProspectPreferences(),
+                                 events=self.events, parent=self)
+        dialog.prefill(person_from_search(self.search.text()))
+        dialog.open_existing.connect(lambda contact_id: aio.start(self.show_person(contact_id)))
+        return dialog
+
+    async def add_person(self) -> int | None:
+        """The button, Ctrl+Shift+N and the no-results offer: add someone, then show them at once."""
+        dialog = self.new_person_dialog()
+        if dialog is None:
+            self.connect_requested.emit()
+            return None
+        self.person_dialog = dialog
+        try:
+            await aio.run_dialog(dialog)
+        finally:
+            self.person_dialog = None
+        if dialog.contact_id is not None:
+            person = dialog.person()
+            await self.show_person(dialog.contact_id, search=f"{person.first_name} {person.last_name}")
+        return dialog.contact_id
+
+    async def show_person(self, contact_id: int, *, search: str | None = None) -> None:
+        """Open ``contact_id``; with ``search``, the list first shows what that finds (the new person)."""
+        if search is not None:
+            await self.refresh_settings()
+            self.search.blockSignals(True)
+            self.search.setText(" ".join(search.split()))
+            self.search.blockSignals(False)
+            await self.model.search(self.search.text())
+            self._update_state()
+        for row in range(self.model.rowCount()):
+            if self.model.index(row).data(ContactIdRole) == contact_id:
+                self.list_view.setCurrentIndex(self.model.index(row))
+                break
+        await self.detail.show_contact(contact_id)
+
+    async def refresh_settings(self) -> None:
+        """Re-read what new people are created as (changed in Settings), and so what the list shows."""
+        if self.connection_id is None:
+            return
+        current = await SyncSettings(self.db).load(self.connection_id)
+        self.settings, self.prospects = current.pull, current.prospects
+        self.model.set_connection(self.connection_id, self._source_objects())
+
+    async def _prospects_changed(self) -> None:
+        await self.refresh_settings()
+        await self._requery()
+        self._update_state()
 
     # ---------------------------------------------------------------------------------- sync
     async def sync_now(self, *, full: bool = False) -> PullResult | None:
@@ -389,38 +372,11 @@ class WorkspacePage(QWidget):
             total=self.model.total, searching=self.model.searching, shown=self.model.rowCount(),
             query=self.model.query, syncing=self.syncing,
             progress_message=self.last_progress.message if self.last_progress is not None else None,
-            last_result=self.last_result)
+            last_result=self.last_result,
+            can_add_person=self.connections is not None and self.connection_id is not None)
 
     def _update_state(self) -> None:
-        self._show(decide(self._facts()))
-
-    def _show(self, view: PageView) -> None:
-        self.pick_button.setVisible(view.show_pick_button)
-        self.sync_button.setEnabled(view.sync_enabled)
-        if view.banner is None:
-            self.banner.clear()
-        else:
-            link = (view.banner.link[0].value, view.banner.link[1]) if view.banner.link else None
-            self.banner.show_message(view.banner.level, view.banner.text, fix=view.banner.fix, link=link)
-        if view.empty is not None:
-            self.empty.setProperty("kind", view.empty.action.value)
-            self.empty.title_label.setText(view.empty.title)
-            self.empty.text_label.setText(view.empty.text)
-            if self.empty.button is not None:
-                self.empty.button.setVisible(view.empty.button is not None)
-                if view.empty.button:
-                    self.empty.button.setText(view.empty.button)
-        self.body.setCurrentWidget({Body.LIST: self.splitter, Body.EMPTY: self.empty,
-                                    Body.LOADING: self.loading}[view.body])
-        if view.no_results is not None:
-            self.no_results.title_label.setText(view.no_results.title)
-            self.no_results.text_label.setText(view.no_results.text)
-            if self.no_results.button is not None:
-                self.no_results.button.setVisible(view.no_results.offer_salesforce_search)
-            self.list_stack.setCurrentWidget(self.no_results)
-        else:
-            self.list_stack.setCurrentWidget(self.list_view)
-        self.status_label.setText(view.status)
+        self.show_view(decide(self._facts()))
 
     def _empty_action(self) -> None:
         action = EmptyAction(self.empty.property("kind"))
@@ -436,9 +392,3 @@ class WorkspacePage(QWidget):
     def _banner_link(self, href: str) -> None:
         if href == "connect":
             self.connect_requested.emit()
-
-    def describe_state(self) -> dict[str, object]:
-        """What the page shows, in words (tests and the screenshot script)."""
-        body = self.body.currentWidget()
-        return {"body": body.objectName() if body is not None else "", "empty_kind": self.empty.property("kind"),
-                "banner": self.banner.plain_text(), "status": self.status_label.text()}

@@ -51,6 +51,7 @@ class PageFacts:
     syncing: bool
     progress_message: str | None
     last_result: PullResult | None
+    can_add_person: bool = False  # connected to a workspace: "Add a person…" can save someone
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,13 @@ class BannerView:
 
 @dataclass(frozen=True)
 class NoResultsView:
+    """Nothing matches: the details of whoever was open before are cleared (they are not a match),
+    and the search text is offered as a new person (``add_person`` is the button's words)."""
+
     title: str
     text: str
     offer_salesforce_search: bool
+    add_person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class PageView:
     status: str
     show_pick_button: bool
     sync_enabled: bool
+    add_person_enabled: bool = False
 
 
 _PROBLEM_OUTCOMES = (PullOutcome.LIMIT, PullOutcome.FAILED, PullOutcome.OFFLINE, PullOutcome.PARTIAL,
@@ -101,6 +107,7 @@ def decide(facts: PageFacts) -> PageView:
         status=_status(facts),
         show_pick_button=facts.pick_mode,
         sync_enabled=facts.can_sync and facts.connection_id is not None,
+        add_person_enabled=facts.can_add_person,
     )
 
 
@@ -141,7 +148,30 @@ def _no_results(facts: PageFacts) -> NoResultsView | None:
         f"No clients match “{facts.query}”",
         "Check the spelling, or try part of the name, e-mail, phone number, household or city."
         + (" Or add them from Salesforce." if facts.pick_mode else ""),
-        offer_salesforce_search=facts.pick_mode and facts.can_sync)
+        offer_salesforce_search=facts.pick_mode and facts.can_sync,
+        add_person=add_person_words(facts.query) if facts.can_add_person else None)
+
+
+_MAX_QUOTED = 40
+
+
+def add_person_words(query: str) -> str:
+    """The no-results button: "Add “Priya Raman” as a new person" (a long query is shortened)."""
+    shown = " ".join(query.split())
+    if len(shown) > _MAX_QUOTED:
+        shown = shown[: _MAX_QUOTED - 1].rstrip() + "…"
+    return f"Add “{shown}” as a new person" if shown else "Add a new person…"
+
+
+def shown_objects(client_object: str, include_leads: bool, new_people_as: str) -> tuple[str, ...]:
+    """The Salesforce objects the workspace lists: the clients, leads when they are synced, and
+    what new people are created as — so someone the advisor adds as a Lead is found at once and
+    after the push, even when leads are not synced."""
+    objects = [client_object]
+    for extra in ("Lead" if include_leads else None, new_people_as):
+        if extra and extra not in objects:
+            objects.append(extra)
+    return tuple(objects)
 
 
 def _status(facts: PageFacts) -> str:

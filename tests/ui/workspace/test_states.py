@@ -72,3 +72,21 @@ def test_states_banner_says_disconnected_attention_offline_or_the_last_problem()
     limit = decide(replace(FACTS, last_result=PullResult("limit", "The daily API allowance is used up."))).banner
     assert limit is not None and limit.level == "warn"
     assert decide(replace(FACTS, last_result=PullResult("ok", "Up to date"))).banner is None
+
+
+def test_add_person_offered_when_nothing_matches_only_if_someone_can_be_saved() -> None:
+    from app.ui.workspace.states import add_person_words, shown_objects
+
+    facts = PageFacts(connection_id=1, status=None, contacts_enabled=True, pick_mode=False, can_sync=True,
+                      total=10, searching=True, shown=0, query="Priya  Raman", syncing=False,
+                      progress_message=None, last_result=None, can_add_person=True)
+    view = decide(facts)
+    assert view.no_results is not None and view.no_results.add_person == "Add “Priya Raman” as a new person"
+    assert view.add_person_enabled
+    offline_tool = decide(replace(facts, can_add_person=False))
+    assert offline_tool.no_results is not None and offline_tool.no_results.add_person is None
+    assert not offline_tool.add_person_enabled
+    assert add_person_words("x" * 100).endswith("…” as a new person") and len(add_person_words("x" * 100)) < 70
+    assert shown_objects("Contact", False, "Lead") == ("Contact", "Lead")
+    assert shown_objects("Contact", True, "Contact") == ("Contact", "Lead")
+    assert shown_objects("Account", False, "Contact") == ("Account", "Contact")

@@ -57,6 +57,10 @@ def test_fuzz_phone_digits_are_the_numbers_ascii_digits(case: tuple[str, str]) -
     assert search_text.phone_digits(written) == digits[:20]
     query = search_text.parse_query(written)
     expected = digits[:20] if len(digits) >= 3 else ""
+    parts = search_text.international_parts(written)
+    if parts is not None and expected:  # "+44 20…", "0044 20…": the national part is probed
+        expected = parts[1] if len(parts[1]) >= 3 else ""
+        assert digits[:20].endswith(expected)
     assert query.digits == expected  # a typed number, in any script, probes the ASCII digits the index holds
     if expected:
         assert expected in search_text.search_phone(written, None, "")
@@ -127,3 +131,57 @@ def test_fuzz_typed_words_find_the_name_they_start(fts: sqlite3.Connection, word
 def _fts_token_chars(token: str) -> bool:
     """unicode61 keeps letters and numbers as token characters (categories L* and N*)."""
     return all(unicodedata.category(ch)[0] in "LN" for ch in token)
+
+
+# -- phone_search: national and international forms of one number meet ------------------------------
+
+_COUNTRY = st.sampled_from(["1", "7", "44", "33", "49", "39", "61", "353", "971", "852"])
+_NATIONAL = st.text(alphabet="0123456789", min_size=7, max_size=11).filter(lambda d: d[0] != "0")
+
+
+def _group(digits: str, draw: st.DrawFn) -> str:
+    """The digits with the punctuation people put between groups."""
+    sep = draw(st.sampled_from([" ", "-", ".", ""]))
+    return sep.join(digits[i:i + 3] for i in range(0, len(digits), 3))
+
+
+@st.composite
+def one_number_two_ways(draw: st.DrawFn) -> tuple[str, str]:
+    """(a number as stored, the same number as typed), each in a national or an international form."""
+    country, national = draw(_COUNTRY), draw(_NATIONAL)
+    domestic = national if country == "1" else "0" + national  # North America has no trunk 0
+    forms = [f"+{country} {_group(national, draw)}", f"00{country} {_group(national, draw)}",
+             f"011 {country} {_group(national, draw)}", f"+{country}{national}",
+             f"({domestic[:3]}) {_group(domestic[3:], draw)}" if country == "1" else _group(domestic, draw)]
+    stored = draw(st.sampled_from([f for f in forms if not f.startswith("011")]))
+    return stored, draw(st.sampled_from(forms))
+
+
+@FUZZ
+@given(one_number_two_ways())
+@example(("(476) 496-3197", "+1 476 496 3197"))
+@example(("(476) 496-3197", "001 476 496 3197"))
+@example(("+1 476 496 3197", "(476) 496-3197"))
+@example(("020 7946 0958", "+44 20 7946 0958"))
+@example(("+44 20 7946 0958", "020 7946 0958"))
+def test_phone_search_national_and_international_forms_meet(fts: sqlite3.Connection, case: tuple[str, str]) -> None:
+    """Whichever form is stored and whichever is typed, the typed whole number finds the stored one
+    through the real trigram index, and ranks it exact."""
+    stored, typed = case
+    keys = search_text.search_phone(stored)
+    query = search_text.parse_query(typed)
+    assert query.digits, typed
+    with fts:
+        fts.execute("DELETE FROM phones")
+        fts.execute("INSERT INTO phones(rowid, phone) VALUES (1, ?)", [keys])
+        found = fts.execute("SELECT rowid FROM phones WHERE phones MATCH ?", [query.phone_contains()]).fetchall()
+    assert found == [(1,)], (stored, typed, keys, query.digits)
+    assert {query.digits, *query.phone_forms} & set(keys.split()), (stored, typed, keys)
+
+
+@pytest.mark.parametrize("typed", ["+44 20 7946 0958", "0044 20 7946 0958", "011 44 20 7946 0958", "+33 1 23 45"])
+def test_phone_search_reads_country_codes_by_their_length(typed: str) -> None:
+    parts = search_text.international_parts(typed)
+    assert parts is not None and parts[0] in ("44", "33")
+    assert search_text.international_parts("0115 496 0000", exit_011=False) is None  # Nottingham, not 011
+    assert search_text.international_parts("(476) 496-3197") is None

@@ -380,3 +380,22 @@ async def test_reindex_rebuilds_the_search_columns_and_index(db: Database, cid: 
     assert await names(db, cid, "zoe") == ["Zoë Saldaña"]
     assert await names(db, cid, "555 123") == ["Conan O'Brien"]
     assert await fts_rows(db) == (len(PEOPLE), 4)
+
+
+@pytest.mark.parametrize("typed", ["+1 476 496 3197", "+14764963197", "001 476 496 3197", "011 1 476 496 3197",
+                                   "(476) 496-3197", "476.496.3197"])
+async def test_phone_search_finds_one_client_in_any_form(db: Database, cid: int, typed: str) -> None:
+    """Item 24: "+1 476 496 3197" found nothing while "(476) 496-3197" worked."""
+    rows = [person("003PHONE1", "Ada", "Byron", phone="(476) 496-3197"),
+            person("003PHONE2", "Basil", "Brush", mobile_phone="+44 20 7946 0958"),
+            person("003PHONE3", "Cy", "Twombly", phone="+1 999 476 4963")]  # shares digits, not the number
+    await load(db, cid, rows)
+    hits = await search(db, cid, typed)
+    assert [(h.contact.name, h.tier) for h in hits] == [("Ada Byron", MatchTier.EXACT)]
+
+
+@pytest.mark.parametrize("typed", ["+44 20 7946 0958", "0044 20 7946 0958", "020 7946 0958", "+44 20 79"])
+async def test_phone_search_finds_a_uk_number_stored_internationally(db: Database, cid: int, typed: str) -> None:
+    await load(db, cid, [person("003PHONE2", "Basil", "Brush", mobile_phone="+44 20 7946 0958"),
+                         person("003PHONE1", "Ada", "Byron", phone="(476) 496-3197")])
+    assert await names(db, cid, typed) == ["Basil Brush"]
