@@ -141,7 +141,7 @@ class WorkspacePage(QWidget):
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.activated.connect(self._open_index)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
-        self.detail = ContactDetail(self.db)
+        self.detail = ContactDetail(self.db, events=self.events)
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
