@@ -7,8 +7,9 @@ So we render with markdown-it-py with raw HTML *disabled* (every ``<`` the advis
 ``&lt;``), keep to the tags the Notes editor itself produces (p, b, i, ul, ol, li, br, a), and emit no
 newlines (Salesforce's own list of the tags a note keeps, in "ContentNote insert error: Note can't be
 saved because it contains HTML tags…", https://help.salesforce.com/apex/HTViewSolution?id=000232870,
-has no headings: a heading goes as a bold paragraph, which is how it reads there) — what we send is then what Salesforce stores, which keeps lost-response reconciliation and
-conflict checks byte-for-byte comparable.
+has no headings: a heading goes as a bold paragraph, which is how it reads there) — what we send
+is then what Salesforce stores, which keeps lost-response reconciliation and conflict checks
+byte-for-byte comparable.
 """
 
 from __future__ import annotations

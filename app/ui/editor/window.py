@@ -158,9 +158,17 @@ class EditorLauncher:
     def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)
         self.windows.append(window)
-        window.closed.connect(lambda: self.windows.remove(window) if window in self.windows else None)
+        window.closed.connect(lambda: self._closed(window))
         window.show()
         return window
+
+    def _closed(self, window: EditorWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+        if not window.editor.autosave.dirty:  # on disk as shown: an empty draft is not kept
+            editor = window.editor
+            aio.start(self.drafts.forget_if_empty(self.connection_id, editor.KIND, editor.draft.id),
+                      name="forget-empty-draft")
 
     async def save_all(self) -> bool:
         """Before the advisor quits: True if every editor's text is on disk; otherwise the editors
