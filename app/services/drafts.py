@@ -16,6 +16,7 @@ from app.store import draft_list
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store.draft_list import DiscardedDraft, DraftEntry
+from app.store.errors import DatabaseClosedError
 from app.store.kinds import ItemKind
 from app.store.notes import CLIENT_TAG, NoteContext, NoteDraft
 from app.store.tasks import TaskContext, TaskDraft, TaskPicklists
@@ -157,7 +158,10 @@ class Drafts:
             return draft_list.is_empty(session, kind, draft_id) and draft_list.discard(session, kind, draft_id) \
                 is not None
 
-        gone: bool = await self.db.run(forget)
+        try:
+            gone: bool = await self.db.run(forget)
+        except DatabaseClosedError:  # the app is quitting: an empty row left behind harms nothing
+            return False
         # Either way the views listing drafts re-read it: gone, or kept with what was typed.
         self.events.publish(ItemStateChanged(connection_id, kind, draft_id, "discarded" if gone else "draft"))
         return gone

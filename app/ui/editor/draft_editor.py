@@ -62,8 +62,8 @@ class DraftEditor(QWidget):
             app.focusChanged.connect(self._focus_changed)
         self._load()
         # The item's state as the push (or the Outbox page) moves it: "Queued" → "Pushed" here too.
-        unsubscribe = self.drafts.events.subscribe(ItemStateChanged, self._item_state_changed)
-        self.destroyed.connect(lambda *_: unsubscribe())
+        self._unsubscribe = self.drafts.events.subscribe(ItemStateChanged, self._item_state_changed)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
         push_button.clicked.connect(aio.slot(self.push))
         for keys in PUSH_KEYS:
             QShortcut(QKeySequence(keys), self,
@@ -113,6 +113,10 @@ class DraftEditor(QWidget):
     def _show_state(self, dirty: bool) -> None:
         state = STATE_LABELS.get(self.draft.state, self.draft.state)
         self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
+
+    def detach(self) -> None:
+        """The window closed: stop following the item (nothing is shown any more)."""
+        self._unsubscribe()
 
     def _item_state_changed(self, event: ItemStateChanged) -> None:
         if event.kind == self.KIND and event.item_id in (self.draft.id, None) \
