@@ -12,8 +12,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events, ItemStateChanged
+from app.store import draft_list
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store.draft_list import DiscardedDraft, DraftEntry
+from app.store.errors import DatabaseClosedError
 from app.store.kinds import ItemKind
 from app.store.notes import CLIENT_TAG, NoteContext, NoteDraft
 from app.store.tasks import TaskContext, TaskDraft, TaskPicklists
@@ -39,6 +42,8 @@ __all__ = [
     "NOTE_TITLE_MAX",
     "TASK_DESCRIPTION_MAX",
     "TASK_SUBJECT_MAX",
+    "DiscardedDraft",
+    "DraftEntry",
     "Drafts",
     "ItemKind",
     "LimitProblem",
@@ -125,6 +130,41 @@ class Drafts:
         repository = _repository(kind)
         draft: Draft = await self.db.run(lambda s: repository.save(s, draft_id, **values))
         return draft
+
+    # -- the Drafts list --------------------------------------------------------------------------------
+    async def list_drafts(self, connection_id: int) -> list[DraftEntry]:
+        """"List drafts": notes and tasks never sent, newest edit first."""
+        return await self.db.run(lambda s: draft_list.unsent(s, connection_id))
+
+    async def discard_draft(self, connection_id: int, kind: ItemKind, draft_id: int) -> DiscardedDraft | None:
+        """"Discard draft": gone from the workspace, kept in the returned value for "restore draft".
+
+        None when it is no longer a draft (queued or pushed meanwhile, or already gone)."""
+        discarded = await self.db.run(lambda s: draft_list.discard(s, kind, draft_id))
+        if discarded is not None:
+            self.events.publish(ItemStateChanged(connection_id, kind, draft_id, "discarded"))
+        return discarded
+
+    async def restore_draft(self, connection_id: int, discarded: DiscardedDraft) -> int:
+        """"Restore draft" (Undo): the same draft back as it was; its id (the same unless a new
+        draft took the number meanwhile)."""
+        draft_id: int = await self.db.run(lambda s: draft_list.restore(s, discarded))
+        self.events.publish(ItemStateChanged(connection_id, discarded.kind, draft_id, "draft"))
+        return draft_id
+
+    async def forget_if_empty(self, connection_id: int, kind: ItemKind, draft_id: int) -> bool:
+        """A draft closed with nothing typed is not kept (Ctrl+N then close leaves nothing behind)."""
+        def forget(session: Any) -> bool:
+            return draft_list.is_empty(session, kind, draft_id) and draft_list.discard(session, kind, draft_id) \
+                is not None
+
+        try:
+            gone: bool = await self.db.run(forget)
+        except DatabaseClosedError:  # the app is quitting: an empty row left behind harms nothing
+            return False
+        # Either way the views listing drafts re-read it: gone, or kept with what was typed.
+        self.events.publish(ItemStateChanged(connection_id, kind, draft_id, "discarded" if gone else "draft"))
+        return gone
 
     async def queue_for_push(self, kind: ItemKind, draft_ids: Sequence[int]) -> QueueResult:
         """"Queue for push": into the outbox in one transaction, refusing drafts that break a limit."""

@@ -47,6 +47,9 @@ class OutboxSync:
         self.events.publish(PushStatusChanged(self.connection_id, status))
 
     def _report(self, report: PushReport) -> None:
+        # Every item the run settled, as it now is on disk: open editors and the client view follow it.
+        for kind, item_id, state in report.settled:
+            self.events.publish(ItemStateChanged(self.connection_id, kind, item_id, state))
         self.events.publish(PushFinished(self.connection_id, report))
 
     def start(self) -> None:

@@ -47,6 +47,7 @@ from app.salesforce.errors import (
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import sync_state
+from app.sync import picklists
 from app.sync.pull.base import OVERLAP, Tally
 from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
@@ -123,6 +124,8 @@ class PullEngine(PeoplePulls, RelatedPulls):
             await self._pull_users(force=full)
         if self.prefs.include_events:
             await self._pull_events(full=full)
+        if self.prefs.include_task_picklists:
+            await self._pull_task_picklists()
         if not self.prefs.contacts_enabled:
             return "Contact sync is off: the clients already in Notebridge are kept but not updated."
         return ""
@@ -176,6 +179,20 @@ class PullEngine(PeoplePulls, RelatedPulls):
             )
 
         await asyncio.shield(self.db.run(finish))
+
+    async def _pull_task_picklists(self) -> None:
+        """Cache the org's Task Status/Priority values (and defaults) for the task editor.
+
+        An org that refuses the objects (no access to ``TaskStatus``) keeps the old cache and the pull
+        goes on; being offline, signed out or out of API calls stops the pull as anywhere else."""
+        try:
+            lists = await picklists.refresh(self.client, self.db, self.connection_id)
+        except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded):
+            raise
+        except SalesforceError as exc:
+            log.warning("task picklists not refreshed: %s", exc.error_code)
+            return
+        self._tally.add("TaskPicklist.values", len(lists.statuses) + len(lists.priorities))
 
     def _check_budget(self) -> None:
         usage = self.client.api_usage

@@ -37,7 +37,7 @@ def preferences_from(settings: sync_state.PullSettings) -> PullPreferences:
     return PullPreferences(
         client_object=settings.client_object, include_leads=settings.include_leads,
         contacts_enabled=settings.contacts_enabled, pick_mode=settings.pick_mode,
-        include_events=settings.include_events,
+        include_events=settings.include_events, include_task_picklists=True,
         owner_id=settings.user_id if settings.record_scope == "mine" and not settings.pick_mode else None,
     )
 

@@ -36,6 +36,10 @@ class PullPreferences:
     include_events: bool = True
     include_users: bool = True
     owner_id: str | None = None  # "only my records": people owned by this Salesforce user
+    # The org's Task Status/Priority values and defaults, re-read each sync (two small queries) so the
+    # task editor's dropdowns are filled before the first push. The scheduler and the first sync turn
+    # it on (``preferences_from``); engine-level callers that only want people leave it off.
+    include_task_picklists: bool = False
 
     def __post_init__(self) -> None:
         if self.client_object not in CLIENT_OBJECTS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from app.store.kinds import ItemKind
 from app.sync.push.budget import DEFAULT_RESERVE_FRACTION
 from app.sync.push.status import PushStatus
 
@@ -56,6 +57,9 @@ class PushReport:
     reason: str = ""
     next_try_at: datetime | None = None
     notices: list[str] = field(default_factory=list)
+    # (kind, draft id, new state) of every item settled in the run, in order, so the use case can tell
+    # every open view (editor windows, the client view) that the item moved; see ``SettledItems``.
+    settled: list[tuple[ItemKind, int, str]] = field(default_factory=list)
 
 
 class StopRun(Exception):

@@ -38,7 +38,7 @@ from app.sync.push.base import OFFLINE_REASON, SIGNED_OUT_REASON, PushReport, Pu
 from app.sync.push.budget import ApiBudget
 from app.sync.push.gate import ApiGate
 from app.sync.push.kinds import HANDLERS, DraftHandler, KindHandler, draft_handlers
-from app.sync.push.ledger import Ledger
+from app.sync.push.ledger import Ledger, SettledItems
 from app.sync.push.placement import Placement
 from app.sync.push.protocol import ExactlyOnce
 from app.sync.push.run import PushRun
@@ -78,7 +78,7 @@ class PushEngine:
         report = PushReport()
         ledger = Ledger(self.db, report)
         run_log = RunLog(self.db, self.connection_id, lambda w: self.drafts[w.outbox.kind].record_object(w, run))
-        ledger.listeners += [run_log, placement]
+        ledger.listeners += [run_log, placement, SettledItems(report)]
         protocol = ExactlyOnce(gate, ledger, self.db, self.connection_id, self.settings, self.drafts)
         run = PushRun(self.client, self.db, self.connection_id, self.settings, gate, ledger, protocol, run_log)
         return run, placement

@@ -48,6 +48,25 @@ class SettleListener(Protocol):
     def waiting(self, w: PushWork, code: str, message: str) -> None: ...
 
 
+class SettledItems:
+    """Records each settled item's new state on the run's report (``PushReport.settled``).
+
+    The report reaches the use case after the run has written every outcome, so a view that re-reads
+    the item on hearing of it sees the settled state, never the one before."""
+
+    def __init__(self, report: PushReport) -> None:
+        self.report = report
+
+    def pushed(self, w: PushWork, remote_id: str, remote_type: str) -> None:
+        self.report.settled.append((w.outbox.kind, w.outbox.item_id, "pushed"))
+
+    def failed(self, w: PushWork, code: str, message: str) -> None:
+        self.report.settled.append((w.outbox.kind, w.outbox.item_id, "needs_attention"))
+
+    def waiting(self, w: PushWork, code: str, message: str) -> None:
+        self.report.settled.append((w.outbox.kind, w.outbox.item_id, "waiting"))
+
+
 class Ledger:
     """The open items of a run, their pending outcomes and the run's counts (``report``)."""
 

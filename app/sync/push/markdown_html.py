@@ -5,8 +5,11 @@ markup and newlines ("plain text must be HTML-escaped"), see
 https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentnote.htm
 So we render with markdown-it-py with raw HTML *disabled* (every ``<`` the advisor typed becomes
 ``&lt;``), keep to the tags the Notes editor itself produces (p, b, i, ul, ol, li, br, a), and emit no
-newlines — what we send is then what Salesforce stores, which keeps lost-response reconciliation and
-conflict checks byte-for-byte comparable.
+newlines (Salesforce's own list of the tags a note keeps, in "ContentNote insert error: Note can't be
+saved because it contains HTML tags…", https://help.salesforce.com/apex/HTViewSolution?id=000232870,
+has no headings: a heading goes as a bold paragraph, which is how it reads there) — what we send
+is then what Salesforce stores, which keeps lost-response reconciliation and conflict checks
+byte-for-byte comparable.
 """
 
 from __future__ import annotations
@@ -121,46 +124,60 @@ def html_to_text(markup: str) -> str:
 def markdown_to_text(markdown: str) -> str:
     """Plain text of the Markdown, as the classic Note's Body and the Event section carry it.
 
-    Keeps line structure (bullets as "• ", numbers as "1. ") because plain-text fields show newlines.
+    Read with the same parser as the HTML, so every escape (``\\<``, ``\\&``, ``\\*``) becomes the
+    character the advisor typed; headings and paragraphs are separated by a blank line, list items are
+    lines ("• " or "1. ", nested ones indented two spaces a level), a link keeps its address in
+    brackets, and soft-wrapped lines are joined (plain-text fields show every newline).
     """
     lines: list[str] = []
-    for raw in (markdown or "").replace("\r\n", "\n").split("\n"):
-        line = raw.rstrip()
-        stripped = line.lstrip()
-        indent = line[: len(line) - len(stripped)]
-        heading = re.match(r"^#{1,6}\s+(.*)$", stripped)
-        if heading:
-            stripped = heading.group(1).strip()
-        elif re.match(r"^[-*+]\s+", stripped):
-            stripped = "• " + re.sub(r"^[-*+]\s+", "", stripped)
-        stripped = re.sub(r"(\*\*|__)(.+?)\1", r"\2", stripped)
-        stripped = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", stripped)
-        stripped = stripped.replace("\\", "") if re.search(r"\\[\\`*_{}\[\]()#+\-.!]", stripped) else stripped
-        lines.append(indent + stripped)
-    text = "\n".join(_unwrap(lines))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    lists: list[list[int]] = []  # per open list: [is_ordered, next number]
+    prefix: str | None = None    # the marker waiting for the first line of the current item
+    for token in _parser().parse(markdown or ""):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            if not lists and lines and lines[-1]:
+                lines.append("")
+            ordered = kind.startswith("ordered")
+            lists.append([1 if ordered else 0, int(token.attrs.get("start", 1) or 1) if ordered else 0])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open" and lists:
+            current = lists[-1]
+            prefix = f"{current[1]}. " if current[0] else "• "
+            current[1] += 1
+        elif kind in ("paragraph_open", "heading_open", "fence", "code_block", "hr") and not lists \
+                and lines and lines[-1]:
+            lines.append("")
+        if kind in ("inline", "fence", "code_block"):
+            text = _inline_text(token.children or []) if kind == "inline" else token.content.rstrip("\n")
+            if lists:
+                indent = "  " * (len(lists) - 1)
+                lead, prefix = (prefix or "  "), None
+                text = indent + lead + text.replace("\n", "\n" + indent + "  ")
+            lines.append(text)
+        elif kind == "hr":
+            lines.append("—")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-_BLOCK_START = re.compile(r"^\s*(• |\d+[.)]\s|```|>)")
-
-
-def _unwrap(lines: list[str]) -> list[str]:
-    """Join soft-wrapped lines (Qt's Markdown writer wraps at 80 columns) back into one line, so a
-    plain-text field does not show line breaks the advisor never typed.  A line ending in two
-    spaces or a backslash is a hard break and is kept."""
+def _inline_text(children: list[Token]) -> str:
     out: list[str] = []
-    for line in lines:
-        previous = out[-1] if out else ""
-        continues = (previous.strip() and line.strip() and not _BLOCK_START.match(line)
-                     and not previous.endswith(("  ", "\\")) and not previous.lstrip().startswith("```"))
-        if continues:
-            indent_ok = not line.startswith(" ") or previous.lstrip().startswith(("• ",)) or \
-                re.match(r"^\s*\d+[.)]\s", previous)
-            if indent_ok:
-                out[-1] = previous.rstrip() + " " + line.strip()
-                continue
-        out.append(line)
-    return out
+    href, start = "", 0
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline", "html_inline", "image"):
+            out.append(child.content)
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("\n")
+        elif kind == "link_open":
+            href, start = str(child.attrs.get("href", "")), len(out)
+        elif kind == "link_close":
+            if href and "".join(out[start:]).strip() != href:
+                out.append(f" ({href})")
+            href = ""
+    return "".join(out)
 
 
 def html_to_markdown(markup: str) -> str:

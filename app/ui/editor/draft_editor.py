@@ -7,13 +7,16 @@ save, which the note editor did.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from app.services.drafts import Drafts, ItemKind, LimitProblem, WriteFailure
+from app.services.events import ItemStateChanged
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.autosave import Autosaver
@@ -58,6 +61,9 @@ class DraftEditor(QWidget):
         if isinstance(app, QApplication):  # any field losing focus saves, whichever field it is
             app.focusChanged.connect(self._focus_changed)
         self._load()
+        # The item's state as the push (or the Outbox page) moves it: "Queued" → "Pushed" here too.
+        self._unsubscribe = self.drafts.events.subscribe(ItemStateChanged, self._item_state_changed)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
         push_button.clicked.connect(aio.slot(self.push))
         for keys in PUSH_KEYS:
             QShortcut(QKeySequence(keys), self,
@@ -107,6 +113,23 @@ class DraftEditor(QWidget):
     def _show_state(self, dirty: bool) -> None:
         state = STATE_LABELS.get(self.draft.state, self.draft.state)
         self.state_label.setText(f"{state} · saving…" if dirty else f"{state} · saved")
+
+    def detach(self) -> None:
+        """The window closed: stop following the item (nothing is shown any more)."""
+        self._unsubscribe()
+
+    def _item_state_changed(self, event: ItemStateChanged) -> None:
+        if event.kind == self.KIND and event.item_id in (self.draft.id, None) \
+                and event.connection_id == self.draft.connection_id:
+            aio.start(self._refresh_state(), name="editor-state")
+
+    async def _refresh_state(self) -> None:
+        """Re-read the state only: the fields stay as typed (they may be ahead of the disk)."""
+        fresh = await self.drafts.get(self.KIND, self.draft.id)
+        if fresh is None or not shiboken6.isValid(self) or fresh.state == self.draft.state:
+            return
+        self.draft = replace(self.draft, state=fresh.state)
+        self._show_state(self.autosave.dirty)
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         """Focus left one of our fields (for another field, another window or another program)."""

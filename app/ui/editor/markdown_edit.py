@@ -7,12 +7,14 @@ that any tool can read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QFont,
+    QKeyEvent,
     QKeySequence,
     QTextBlockFormat,
     QTextCharFormat,
@@ -20,6 +22,11 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import QTextEdit, QToolBar, QWidget
+
+from app.ui.editor.markdown_writer import document_markdown
+
+_PLACEHOLDER = "\u2063"  # INVISIBLE SEPARATOR: never typed, removed right after loading
+_EMPTY_ITEM = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]*)$", re.MULTILINE)
 
 
 class MarkdownEdit(QTextEdit):
@@ -31,12 +38,44 @@ class MarkdownEdit(QTextEdit):
         self.setTabChangesFocus(True)
 
     def markdown(self) -> str:
-        text = self.document().toMarkdown()
-        return text.rstrip("\n") + ("\n" if text.strip() else "")
+        """What is shown, as Markdown that loads back as the same thing (``markdown_writer``)."""
+        return document_markdown(self.document())
 
     def set_markdown(self, text: str) -> None:
-        self.document().setMarkdown(text or "")
+        # Qt's reader turns an empty list item ("- ") into a heading list or a far-indented one (the
+        # meeting template's "Action items"); give each a placeholder and take it out after loading.
+        self.document().setMarkdown(_EMPTY_ITEM.sub(lambda m: m.group(1).rstrip() + " " + _PLACEHOLDER, text or ""))
+        if _PLACEHOLDER in self.document().toRawText():
+            cursor = QTextCursor(self.document())
+            while True:
+                cursor = self.document().find(_PLACEHOLDER, cursor)
+                if cursor.isNull():
+                    break
+                cursor.removeSelectedText()
         self.moveCursor(QTextCursor.MoveOperation.End)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter at the end of a heading starts plain text, as in any word processor (Qt would carry
+        the heading on, and a list made there became a heading inside a list)."""
+        cursor = self.textCursor()
+        at_heading_end = cursor.block().blockFormat().headingLevel() > 0 and cursor.atBlockEnd()
+        super().keyPressEvent(event)
+        if at_heading_end and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._plain_block()
+
+    def _plain_block(self) -> None:
+        cursor = self.textCursor()
+        block = QTextBlockFormat()
+        block.setHeadingLevel(0)
+        cursor.mergeBlockFormat(block)
+        char = QTextCharFormat()
+        char.setProperty(QTextCharFormat.Property.FontSizeAdjustment, 0)
+        char.setFontWeight(QFont.Weight.Normal)
+        cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(char)
+        self.mergeCurrentCharFormat(char)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -75,6 +114,9 @@ class MarkdownEdit(QTextEdit):
             current.remove(cursor.block())
             cursor.setBlockFormat(block)
             return
+        if cursor.block().blockFormat().headingLevel() > 0:
+            self._plain_block()  # a list item is never a heading (Salesforce's notes have none)
+            cursor = self.textCursor()
         fmt = QTextListFormat()
         fmt.setStyle(style)
         cursor.createList(fmt)

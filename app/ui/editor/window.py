@@ -34,6 +34,14 @@ from app.ui.editor.unsaved_panel import UnsavedPanel
 log = logging.getLogger(__name__)
 
 
+def _loop_running() -> bool:
+    """False while the app is quitting (the loop has stopped): no new work is started then."""
+    try:
+        return asyncio.get_event_loop().is_running()
+    except RuntimeError:
+        return False
+
+
 class EditorWindow(QWidget):
     closed = Signal()
 
@@ -59,11 +67,17 @@ class EditorWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._discarded or not self.editor.autosave.dirty:
             super().closeEvent(event)
+            self.editor.detach()
             self.closed.emit()
             return
         event.ignore()  # save first; close only once the text is on disk
         if self._closing is None or self._closing.done():
             self._closing = aio.start(self._save_then_close(), name="editor-close")
+
+    @property
+    def discarded(self) -> bool:
+        """The advisor closed it without saving ("Close without saving")."""
+        return self._discarded
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -158,9 +172,17 @@ class EditorLauncher:
     def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)
         self.windows.append(window)
-        window.closed.connect(lambda: self.windows.remove(window) if window in self.windows else None)
+        window.closed.connect(lambda: self._closed(window))
         window.show()
         return window
+
+    def _closed(self, window: EditorWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+        if not window.discarded and not window.editor.autosave.dirty and _loop_running():
+            editor = window.editor  # on disk as shown: an empty draft is not kept
+            aio.start(self.drafts.forget_if_empty(self.connection_id, editor.KIND, editor.draft.id),
+                      name="forget-empty-draft")
 
     async def save_all(self) -> bool:
         """Before the advisor quits: True if every editor's text is on disk; otherwise the editors

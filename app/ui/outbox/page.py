@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.drafts import ItemKind
+from app.services.drafts import Drafts, ItemKind
 from app.services.events import Events
 from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
 from app.services.outbox_sync import LoopStatus, status_text
@@ -42,6 +42,7 @@ from app.services.workspace import Database
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
 from app.ui.outbox.conflict_view import ConflictView
+from app.ui.outbox.drafts_section import DraftsSection
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.status_badge import StatusBadge
@@ -133,6 +134,9 @@ class OutboxPage(QWidget):
         top.addWidget(self.push_selected)
         top.addWidget(self.push_all)
         layout.addLayout(top)
+        # Unsent drafts first: what the advisor may still open, push or discard (its own use cases).
+        self.drafts = DraftsSection(Drafts(db, self.outbox.events), connection_id, open_item=open_item)
+        layout.addWidget(self.drafts)
 
         self.stack = QStackedWidget()
         self.empty = EmptyState(name="outboxEmpty", illustration="illustrations/outbox-empty.svg",

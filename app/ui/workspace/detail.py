@@ -8,9 +8,11 @@ with a link to the contact it became.
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -27,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.services.clients import ClientDetail, ClientDirectory, EventSummary
 from app.services.drafts import ItemKind
+from app.services.events import Events, ItemStateChanged
 from app.services.workspace import Database
+from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 
 _STATE_WORDS = {
@@ -60,7 +64,9 @@ class ContactDetail(QWidget):
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, events: Events | None = None) -> None:
+        """``events``: the app's bus; a note or task of the shown client that is created, queued or
+        settled by the push shows its new state here without choosing the client again."""
         super().__init__(parent)
         self.setObjectName("contactDetail")
         self.db = db
@@ -69,6 +75,11 @@ class ContactDetail(QWidget):
         self.instance_url: str | None = None
         self.data: ClientDetail | None = None
         self._request = 0
+        self._refreshing: asyncio.Task[None] | None = None
+        self._refresh_again = False
+        if events is not None:
+            unsubscribe = events.subscribe(ItemStateChanged, self._item_state_changed)
+            self.destroyed.connect(lambda *_: unsubscribe())
 
         self.stack = QStackedWidget()
         self.placeholder = EmptyState(
@@ -215,6 +226,27 @@ class ContactDetail(QWidget):
         self._render(data)
         self.stack.setCurrentIndex(3)
         return data
+
+    def _item_state_changed(self, event: ItemStateChanged) -> None:
+        if self.data is None or event.connection_id != self.connection_id \
+                or event.kind not in (ItemKind.NOTE, ItemKind.TASK):
+            return
+        if self._refreshing is not None and not self._refreshing.done():
+            self._refresh_again = True  # a burst (a run settling many items) costs one more read
+            return
+        self._refreshing = aio.start(self._refresh(), name="contact-detail-refresh")
+
+    async def _refresh(self) -> None:
+        """Re-read the shown client in place (no "Loading…" flash); a newer choice wins."""
+        while self.data is not None and self.connection_id is not None:
+            self._refresh_again = False
+            request, cid, contact_id = self._request, self.connection_id, self.data.contact.id
+            data = await self.clients.open(cid, contact_id)
+            if request == self._request and data is not None and shiboken6.isValid(self):
+                self.data = data
+                self._render(data)
+            if not self._refresh_again:
+                return
 
     def _render(self, data: ClientDetail) -> None:
         c = data.contact

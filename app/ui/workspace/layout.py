@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.events import Events
 from app.services.workspace import Database
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
@@ -40,7 +41,7 @@ ADD_PERSON_KEYS = "Ctrl+Shift+N"
 class WorkspaceLayout(QWidget):
     """Builds the page's widgets as attributes (``search``, ``list_view``, ``detail`` …)."""
 
-    def _build(self, db: Database, model: ContactListModel) -> None:
+    def _build(self, db: Database, model: ContactListModel, events: Events) -> None:
         self.search = SearchBox()
         self.add_person_button = QPushButton("Add a person…")
         self.add_person_button.setObjectName("workspaceAddPerson")
@@ -79,7 +80,7 @@ class WorkspaceLayout(QWidget):
         self.list_view.setModel(model)
         self.list_view.setItemDelegate(ContactDelegate(self.list_view))
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
-        self.detail = ContactDetail(db)
+        self.detail = ContactDetail(db, events=events)
         self.no_results = EmptyState(name="noResults", illustration=None, title="No clients match",
                                      text="", action="Search Salesforce…")
         self.no_results_add = QPushButton("Add a new person…")

@@ -80,7 +80,7 @@ class WorkspacePage(WorkspaceLayout):
         self._started = False
 
         self.model = ContactListModel(db, None, self)
-        self._build(db, self.model)
+        self._build(db, self.model, self.events)
         self.model.failed.connect(lambda text: self.banner.show_message("error", text))
         self._wire()
         self._update_state()
