@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-
-from sqlmodel import Session
+from typing import Any
 
 from app import secrets
 from app.store import Database
@@ -42,7 +41,7 @@ def legacy_key(org_id: str, user_id: str) -> str:
 async def slot_of(db: Database, connection_id: int) -> tuple[str, bool]:
     """(this connection's slot, whether its old entries still need moving); makes the slot on first use."""
 
-    def read_or_make(session: Session) -> tuple[str, bool]:
+    def read_or_make(session: Any) -> tuple[str, bool]:
         slot = settings_rows.get(session, connection_id, SLOT_SETTING)
         if not isinstance(slot, str) or not slot:
             slot = uuid.uuid4().hex
