@@ -175,6 +175,19 @@ class ConnectionManager:
             with contextlib.suppress(secrets.SecretStoreUnavailable):
                 await secrets.adelete_secret(connection.secret_key, kind)
 
+    async def saved_consumer_secret(self) -> str | None:
+        """The active connection's consumer secret (for signing in again with the same app)."""
+        connection = self._require_active()
+        try:
+            return await self._load_secret(connection, CONSUMER_SECRET)
+        except secrets.SecretStoreUnavailable:
+            return None
+
+    @property
+    def ca_file(self) -> str | None:
+        """The demo org's local CA under --tls; None for real Salesforce."""
+        return self._ca_file
+
     @property
     def api_usage(self) -> tuple[int, int] | None:
         """(used, daily limit) as Salesforce last reported it to this connection's client."""

@@ -109,9 +109,11 @@ class WizardController(QObject):
         start_demo: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
         events: Events | None = None,
+        prefer_demo: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.prefer_demo = prefer_demo  # started with --demo: a fresh wizard starts on "Try the demo org"
         self.db = db
         self.connections = connections
         self.events = events or Events()
@@ -150,6 +152,8 @@ class WizardController(QObject):
             self.draft.path = "key"
             self.draft.consumer_key = active.consumer_key
             self._prefill_org(active.login_url)
+        elif saved is None and self.prefer_demo and self.demo_available:
+            self.draft.path = "demo"
         elif self.draft.connection_id is not None:
             if active is not None and active.connection_id == self.draft.connection_id:
                 self.connection = active
