@@ -119,6 +119,7 @@ class Shell:
             callback_urls = tuple(org.info()["callback_urls"])  # the demo org's app has its own callbacks
         dialog = ReconnectDialog(self.db, self.connections, open_url=self.open_url, callback_urls=callback_urls,
                                  events=self.events, parent=self.window)
+        dialog.setup_requested.connect(self.open_wizard)
         self._reconnect = dialog
         try:
             await aio.run_dialog(dialog)

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.salesforce import auth
+from app.salesforce import auth, oauth_errors
 from app.salesforce.errors import SalesforceError
 from app.secrets import SecretStoreUnavailable
 from app.services.events import Events
@@ -43,9 +44,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Problems with the app itself (its key, secret or callback addresses), not with the sign-in: signing in
+# again cannot fix them, so the dialog offers the setup wizard's steps instead.
+_NEEDS_SETUP = (oauth_errors.UnknownConsumerKey, oauth_errors.SecretRequired, oauth_errors.ClientSecretRejected,
+                oauth_errors.CallbackMismatch)
+
 
 class ReconnectDialog(QDialog):
     """Signs the active connection in again; ``connection`` is set when that worked."""
+
+    setup_requested = Signal()  # the app's settings need changing: the wizard, not another sign-in
 
     def __init__(self, db: Database, connections: ConnectionManager, *, open_url: Callable[[str], object],
                  callback_urls: tuple[str, ...] = auth.DEFAULT_CALLBACK_URLS, events: Events | None = None,
@@ -94,6 +102,10 @@ class ReconnectDialog(QDialog):
         self.retry_button.setObjectName("reconnectRetry")
         self.retry_button.clicked.connect(self.start)
         buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.setup_button = QPushButton("Check the app's settings…")
+        self.setup_button.setObjectName("reconnectSetup")
+        self.setup_button.clicked.connect(self._to_setup)
+        buttons.addButton(self.setup_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setObjectName("reconnectCancel")
         self.cancel_button.clicked.connect(self.reject)
@@ -107,6 +119,8 @@ class ReconnectDialog(QDialog):
         self.waiting_label.setVisible(waiting)
         self.link.setVisible(waiting and bool(self.link.value()))
         self.retry_button.setVisible(state == "failed")
+        if state != "failed":
+            self.setup_button.setVisible(False)
 
     def open(self) -> None:
         super().open()
@@ -143,6 +157,8 @@ class ReconnectDialog(QDialog):
         except (SalesforceError, SecretStoreUnavailable, ValueError) as exc:
             log.info("signing in again failed: %r", exc)
             self._failed(*describe_failure(exc))
+            if aio.alive(self):
+                self.setup_button.setVisible(isinstance(exc, _NEEDS_SETUP))
             return
         if not aio.alive(self):
             return
@@ -157,6 +173,10 @@ class ReconnectDialog(QDialog):
         self._set_state("failed")
         bring_to_front(self)
         self.message.show_message("error", message, fix=fix)
+
+    def _to_setup(self) -> None:
+        self.reject()
+        self.setup_requested.emit()
 
     def done(self, result: int) -> None:
         if self._task is not None and not self._task.done():
