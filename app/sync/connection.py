@@ -199,12 +199,18 @@ class ConnectionManager:
         return bool(self._session_secrets)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    async def _with_slot(self, row: Connection) -> OrgConnection:
-        """The connection with its own keyring slot, moving secrets filed the old way once."""
+    async def _with_slot(self, row: Connection, *, fresh_sign_in: bool = False) -> OrgConnection:
+        """The connection with its own keyring slot, moving secrets filed the old way once.
+
+        A fresh sign-in brings its own secrets, so it never takes an old org:user entry: that entry may
+        belong to another data folder on the same org user that has not been opened since.
+        """
         connection = _org_connection(row)
         slot, needs_move = await keyring_slot.slot_of(self._db, connection.connection_id)
         connection = replace(connection, keyring_slot=slot)
-        if needs_move:
+        if needs_move and fresh_sign_in:
+            await keyring_slot.mark_moved(self._db, connection.connection_id)
+        elif needs_move:
             old_key = keyring_slot.legacy_key(connection.org_id, connection.user_id)
             if await keyring_slot.move_legacy(old_key, connection.secret_key, (REFRESH_TOKEN, CONSUMER_SECRET)):
                 await keyring_slot.mark_moved(self._db, connection.connection_id)
@@ -243,7 +249,7 @@ class ConnectionManager:
             "login_url": login_url, "api_version": result.api_version, "consumer_key": consumer_key,
         }
         row = await self._db.run(lambda session: connection_rows.save_sign_in(session, **fields))
-        connection = await self._with_slot(row)
+        connection = await self._with_slot(row, fresh_sign_in=True)
         await self._close_client()
         if result.refresh_token:
             await self._save_secret(connection, REFRESH_TOKEN, result.refresh_token)

@@ -167,3 +167,24 @@ async def test_keyring_per_connection_migration_keeps_old_entry_when_the_write_f
     assert await secrets.aload_secret(old_key, REFRESH_TOKEN) is None
     await again.aclose()
     await db.close()
+
+
+async def test_keyring_per_connection_a_new_sign_in_never_takes_another_folders_old_entry(
+    org: DemoOrg, tmp_path: Path
+) -> None:
+    db_a, _manager_a, a = await _file_the_old_way_workspace(org, tmp_path)
+    refresh_a, _ = await _file_the_old_way(db_a, a)  # folder A: an older Notebridge, not opened since
+    old_key = keyring_slot.legacy_key(a.org_id, a.user_id)
+
+    db_b, manager_b, b = await _workspace(org, tmp_path / "b")  # folder B: a fresh sign-in, same org user
+    assert await secrets.aload_secret(old_key, REFRESH_TOKEN) == refresh_a  # A's sign-in is still there
+    assert await secrets.aload_secret(b.secret_key, REFRESH_TOKEN) != refresh_a
+
+    again_a = ConnectionManager(db_a, ca_file=org.ca_file)
+    active = await again_a.load_active()
+    assert active is not None and again_a.status.state == "connected"
+    assert await secrets.aload_secret(active.secret_key, REFRESH_TOKEN) == refresh_a
+    for manager in (again_a, manager_b):
+        await manager.aclose()
+    await db_a.close()
+    await db_b.close()
