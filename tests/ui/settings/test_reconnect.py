@@ -175,3 +175,21 @@ async def _reconnect_twice_then_replace_the_outbox(qtbot: Any, env: Running) -> 
     await until(lambda: not shiboken6.isValid(outbox), "the old page is deleted")
     await asyncio.wait(refreshes)
     assert all(task.exception() is None for task in refreshes)
+
+
+async def test_reconnect_refused_in_the_browser_is_explained_and_can_be_tried_again(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    async with running_shell(qtbot, tmp_path) as env:
+        await _expire(env)
+        env.browser.approve = False  # the advisor chose Deny on Salesforce's page
+        dialog = await _press_reconnect(qtbot, env)
+        await until(lambda: dialog.state == "failed", "the refusal comes back")
+        assert "Access wasn't allowed" in dialog.message.plain_text()
+        assert dialog.retry_button.isVisible() and not dialog.setup_button.isVisible()
+        assert env.manager.status.state == "needs_attention"
+        env.browser.approve = True
+        qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+        await until(lambda: env.shell._reconnect is None, "the second try signs in and closes the dialog")
+        assert dialog.connection is not None and env.manager.status.state == "connected"
+        assert env.shell._wizard is None
