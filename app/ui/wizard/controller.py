@@ -148,7 +148,7 @@ class WizardController(QObject):
                 self.keyring_problem.emit(str(exc))
         active = await self.connections.load_active()
         if saved is None and active is not None:
-            # Reopened from Settings to reconnect or switch org: start from what we know.
+            # Reopened with a connection (the sign-in dialog sent the advisor to the app steps): start from it.
             self.draft.path = "key"
             self.draft.consumer_key = active.consumer_key
             self._prefill_org(active.login_url)

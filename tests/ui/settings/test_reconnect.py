@@ -107,11 +107,18 @@ async def _expire(env: Running) -> None:
     assert status.state == "needs_attention"
 
 
-async def _press_reconnect(qtbot: Any, env: Running) -> ReconnectDialog:
-    env.window.show_section("settings")
-    button = env.shell.settings.card.reconnect_button
-    await until(button.isEnabled, "the Reconnect button is ready")
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+async def _press_reconnect(qtbot: Any, env: Running, *, via_banner: bool = False) -> ReconnectDialog:
+    if via_banner:  # the workspace's "Reconnect Salesforce…" link
+        env.window.show_section("workspace")
+        workspace = env.shell.workspace
+        assert workspace is not None
+        await until(lambda: "Reconnect Salesforce" in workspace.banner.text_label.text(), "the banner offers it")
+        workspace.banner.text_label.linkActivated.emit("connect")
+    else:
+        env.window.show_section("settings")
+        button = env.shell.settings.card.reconnect_button
+        await until(button.isEnabled, "the Reconnect button is ready")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     await until(lambda: env.shell._reconnect is not None, "the sign-in dialog opens")
     dialog = env.shell._reconnect
     assert dialog is not None
@@ -128,7 +135,7 @@ async def _reconnect_keeps_everything(qtbot: Any, env: Running) -> None:
     assert leads > 0 and total > leads  # leads are part of the list before the sign-in expires
     await _expire(env)
 
-    dialog = await _press_reconnect(qtbot, env)
+    dialog = await _press_reconnect(qtbot, env, via_banner=True)
     await until(lambda: env.shell._reconnect is None, "the sign-in finishes and the dialog closes")
     assert dialog.connection is not None, dialog.message.plain_text()
     assert env.manager.status.state == "connected"
