@@ -152,6 +152,9 @@ class WizardController(QObject):
             self.draft.path = "key"
             self.draft.consumer_key = active.consumer_key
             self._prefill_org(active.login_url)
+            self.draft.preferences = await setup.saved_choices(
+                self.db, active.connection_id,
+                {"record_scope": prefs.SETTING_SCOPE, "task_assignee_id": prefs.SETTING_TASK_ASSIGNEE})
         elif saved is None and self.prefer_demo and self.demo_available:
             self.draft.path = "demo"
         elif self.draft.connection_id is not None:

@@ -14,12 +14,14 @@ from pytestqt.qtbot import QtBot
 
 from app.demo_org import DemoOrg
 from app.store import Database
+from app.store import connections as connection_rows
 from app.store import contacts as contact_rows
 from app.ui.widgets.copy_field import COPIED_TEXT
 from app.ui.wizard import PageId
 from app.ui.wizard.first_sync import pull_first_sync
 from app.ui.wizard.page_create_app import CreateAppPage
 from app.ui.wizard.page_first_sync import FirstSyncPage, how_many
+from app.ui.wizard.page_preferences import PreferencesPage
 from app.ui.wizard.page_signin import SignInPage
 from tests.integration.salesforce.sf_org import make_org
 from tests.support.qt_loop import until
@@ -29,6 +31,7 @@ from tests.ui.wizard.helpers import (
     WizardFactory,
     click,
     demo_values,
+    press,
     sign_in,
     walk_demo_to_sign_in,
 )
@@ -152,3 +155,40 @@ async def test_empty_contact_email_copy_says_what_to_type(qtbot: QtBot, make_wiz
     qtbot.mouseClick(email.button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "jane@example.com"
     assert email.button.text().endswith(COPIED_TEXT)
+
+
+async def test_reconnect_reopened_wizard_keeps_the_saved_preferences(
+    qtbot: QtBot, make_wizard: WizardFactory, demo_org: DemoOrg, browser: Browser, connections: Any
+) -> None:
+    """The wizard reopened for a connection that exists (the sign-in dialog's "Check the app's settings")
+    starts from its saved choices: Leads stay ticked, the interval stays."""
+    browser.sign_in_as = (demo_org.username, demo_org.password)
+    first = await make_wizard(demo=demo_values(demo_org))
+    page = await walk_demo_to_sign_in(qtbot, first)
+    await sign_in(qtbot, page)
+    click(qtbot, first, QWizard.WizardButton.NextButton)
+    prefs = first.currentPage()
+    assert isinstance(prefs, PreferencesPage)
+    await prefs.wait_ready()
+    press(qtbot, prefs.include_leads)
+    prefs.interval.setCurrentIndex(prefs.interval.findData(60))
+    await first.controller.apply_preferences()
+    await first.controller.discard()
+    first.hide()
+
+    again = await make_wizard(demo=demo_values(demo_org))
+    assert again.controller.draft.path == "key"  # prefilled from the connection
+    page = await walk_demo_to_sign_in(qtbot, again)  # the demo org's app has its own callback addresses
+    await sign_in(qtbot, page)
+    assert page.state == "done", page.result.plain_text()
+    click(qtbot, again, QWizard.WizardButton.NextButton)
+    prefs = again.currentPage()
+    assert isinstance(prefs, PreferencesPage)
+    await prefs.wait_ready()
+    assert prefs.include_leads.isChecked()
+    assert prefs.interval.currentData() == 60
+    await again.controller.apply_preferences()
+    assert connections.active is not None
+    cid = connections.active.connection_id
+    row = await again.controller.db.run(lambda s: connection_rows.get(s, cid))
+    assert row is not None and row.include_leads
