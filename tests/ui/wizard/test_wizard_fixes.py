@@ -68,6 +68,7 @@ async def test_wizard_stale_sign_in_failure_is_gone_after_choosing_another_org(
     browser.sign_in_as = (demo_org.username, demo_org.password)
     await sign_in(qtbot, page)
     assert page.state == "done", page.result.plain_text()
+    await until(lambda: page.usage.text(), "the org's facts are read (no request outlives the test)")
 
 
 async def test_sign_in_brings_the_wizard_back_to_the_front(
@@ -92,6 +93,7 @@ async def test_sign_in_brings_the_wizard_back_to_the_front(
     assert page.state == "done"
     assert raised
     await until(lambda: QGuiApplication.focusWindow() is wizard.windowHandle(), "the wizard is active again")
+    await until(lambda: page.usage.text(), "the org's facts are read (no request outlives the test)")
 
 
 async def test_demo_flag_preselects_the_demo_org(qtbot: QtBot, make_wizard: WizardFactory,
