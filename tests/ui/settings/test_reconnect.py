@@ -200,3 +200,5 @@ async def test_reconnect_refused_in_the_browser_is_explained_and_can_be_tried_ag
         await until(lambda: env.shell._reconnect is None, "the second try signs in and closes the dialog")
         assert dialog.connection is not None and env.manager.status.state == "connected"
         assert env.shell._wizard is None
+        total, _leads = await _synced(env)  # the sync that follows a reconnect runs to its end
+        assert total > 0
