@@ -15,7 +15,8 @@ from app.store.wizard_state import WizardDraft, draft_secret_key
 if TYPE_CHECKING:
     from app.store.db import Database
 
-__all__ = ["WizardDraft", "clear_draft", "draft_secret_key", "load_draft", "save_choices", "save_draft"]
+__all__ = ["WizardDraft", "clear_draft", "draft_secret_key", "load_draft", "save_choices", "save_draft",
+           "saved_choices"]
 
 
 async def load_draft(db: Database) -> WizardDraft | None:
@@ -34,3 +35,9 @@ async def clear_draft(db: Database) -> None:
 async def save_choices(db: Database, connection_id: int, pull: Mapping[str, Any], extra: Mapping[str, Any]) -> None:
     """The Preferences page's pull settings and per-connection settings, in one transaction."""
     await db.run(lambda session: wizard_state.save_connection_preferences(session, connection_id, pull, extra))
+
+
+async def saved_choices(db: Database, connection_id: int, extra_keys: Mapping[str, str]) -> dict[str, Any]:
+    """What the Preferences page saved for this connection, as draft values (reopening keeps them)."""
+    return await db.run(lambda session: wizard_state.saved_connection_preferences(session, connection_id,
+                                                                                  extra_keys))

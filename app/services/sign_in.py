@@ -21,6 +21,7 @@ from app import secrets
 from app.salesforce import auth
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
+from app.salesforce.oauth import revoke
 from app.services.events import Events, SignedIn
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ SIGN_IN_TIMEOUT = 300.0  # seconds the advisor has in the browser
 ORG_NAME_SOQL = "SELECT Name FROM Organization LIMIT 1"
 DEFAULT_CALLBACK_URLS = auth.DEFAULT_CALLBACK_URLS
 
-__all__ = ["DEFAULT_CALLBACK_URLS", "SIGN_IN_TIMEOUT", "SignInNotKept", "SignInRequest", "sign_in"]
+__all__ = ["DEFAULT_CALLBACK_URLS", "SIGN_IN_TIMEOUT", "NotThisConnection", "SignInNotKept", "SignInRequest",
+           "reconnect", "sign_in"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ class SignInNotKept(Exception):
         self.what_to_do = what_to_do
 
 
+class NotThisConnection(ValueError):
+    """Reconnecting signed in to another org or as another user; nothing was saved. Advisor words."""
+
+    def __init__(self, why: str, what_to_do: str) -> None:
+        super().__init__(why)
+        self.why = why
+        self.what_to_do = what_to_do
+
+
 async def sign_in(
     db: Database, connections: ConnectionManager, request: SignInRequest,
     open_browser: Callable[[str], object], *, must_keep: bool = False, events: Events | None = None,
@@ -70,6 +81,50 @@ async def sign_in(
         request.login_url, request.consumer_key, request.consumer_secret, request.callback_urls,
         open_browser=open_browser, timeout=request.timeout, ca_file=request.ca_file,
     )
+    return await _keep(db, connections, request, result, must_keep=must_keep, events=events)
+
+
+async def reconnect(
+    db: Database, connections: ConnectionManager, open_browser: Callable[[str], object], *,
+    callback_urls: tuple[str, ...] = auth.DEFAULT_CALLBACK_URLS, events: Events | None = None,
+) -> OrgConnection:
+    """Sign in again to the active connection: the same org, app key and preferences — only the browser step.
+
+    The wizard is for a new org; an expired or revoked sign-in needs nothing but a fresh one. The
+    saved row is kept (its id, so the workspace, and every preference: leads, note type, where clients
+    live), the consumer secret comes from the keyring. Signing in to another org or as another user
+    saves nothing and raises ``NotThisConnection``; otherwise raises what ``sign_in`` raises.
+    """
+    active = connections.active or await connections.load_active()
+    if active is None:
+        raise ValueError("There is no Salesforce connection to sign in to again.")
+    request = SignInRequest(active.login_url, active.consumer_key, await connections.saved_consumer_secret(),
+                            callback_urls, SIGN_IN_TIMEOUT, ca_file=connections.ca_file)
+    result = await auth.sign_in(
+        request.login_url, request.consumer_key, request.consumer_secret, request.callback_urls,
+        open_browser=open_browser, timeout=request.timeout, ca_file=request.ca_file,
+    )
+    if result.org_id[:15] != active.org_id[:15] or result.user_id[:15] != active.user_id[:15]:
+        await _revoke_quietly(result, request.ca_file)
+        theirs = active.org_name or active.instance_url
+        raise NotThisConnection(
+            f"You signed in as {result.username}, but this workspace belongs to {active.username} at {theirs}.",
+            f"Sign in again as {active.username}. To use another org, choose Forget this org first.")
+    return await _keep(db, connections, request, result, must_keep=False, events=events)
+
+
+async def _revoke_quietly(result: auth.SignInResult, ca_file: str | None) -> None:
+    try:
+        await revoke(result.login_url, result.refresh_token or result.access_token, ca_file=ca_file)
+    except SalesforceError as exc:
+        log.info("could not revoke the unwanted sign-in: %s", exc)
+
+
+async def _keep(
+    db: Database, connections: ConnectionManager, request: SignInRequest, result: auth.SignInResult, *,
+    must_keep: bool, events: Events | None,
+) -> OrgConnection:
+    """Save a sign-in as the active connection (facts to SQLite, secrets to the keyring) and say so."""
     org_name = await read_org_name(result, request.ca_file)
     try:
         connection = await connections.save_sign_in(

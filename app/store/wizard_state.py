@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from app.store import settings as settings_rows
 from app.store import sync_state
-from app.store.models import Setting
+from app.store.models import Connection, Setting
 from app.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -167,3 +168,28 @@ def save_connection_preferences(
     """The wizard's Preferences page in one transaction: pull settings plus its own settings."""
     sync_state.set_pull_settings(session, connection_id, **pull)
     save_connection_settings(session, connection_id, settings)
+
+
+def saved_connection_preferences(session: Session, connection_id: int, extra_keys: Mapping[str, str]) -> dict[str, Any]:
+    """The Preferences page's values as saved for a connection, in the draft's names.
+
+    Reopening the wizard for a connection that exists starts from these, so it never quietly resets
+    what the advisor chose (Leads unticked, the interval back to its default). ``extra_keys`` maps a
+    draft name to the per-connection setting that holds it.
+    """
+    row = session.get(Connection, connection_id)
+    if row is None:
+        return {}
+    pulled = sync_state.pull_settings(session, connection_id)
+    values: dict[str, Any] = {
+        "note_type": row.note_type, "client_object": row.client_object, "include_leads": bool(row.include_leads),
+        "contact_sync": pulled.contacts_enabled, "sync_interval_minutes": pulled.interval_minutes,
+        "record_scope": "pick" if pulled.pick_mode else pulled.record_scope,
+    }
+    for name, key in extra_keys.items():
+        value = settings_rows.get(session, connection_id, key)
+        if value is not None:
+            values[name] = value
+    if values.get("task_assignee_id") == row.user_id:
+        values["task_assignee_id"] = None  # "me" is the default, not a colleague
+    return values

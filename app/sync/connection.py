@@ -31,6 +31,7 @@ from app.salesforce.oauth_errors import OAuthError
 from app.store import Database
 from app.store import connections as connection_rows
 from app.store.models import Connection
+from app.sync import keyring_slot
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,18 @@ class OrgConnection:
     consumer_key: str
     note_type: str
     client_object: str
+    keyring_slot: str = ""  # this workspace connection's own keyring entry (see app/sync/keyring_slot.py)
 
     @property
     def secret_key(self) -> str:
-        """Where this connection's secrets are filed in the keyring (stable across reconnects)."""
-        return f"{self.org_id}:{self.user_id}"
+        """Where this connection's secrets are filed in the keyring (stable across reconnects).
+
+        Per workspace connection, never per org user: two data folders on the same org each keep
+        their own sign-in, so disconnecting one does not sign the other out.
+        """
+        if self.keyring_slot:
+            return keyring_slot.key_for(self.keyring_slot)
+        return keyring_slot.legacy_key(self.org_id, self.user_id)
 
 
 class NotConnected(RuntimeError):
@@ -167,6 +175,19 @@ class ConnectionManager:
             with contextlib.suppress(secrets.SecretStoreUnavailable):
                 await secrets.adelete_secret(connection.secret_key, kind)
 
+    async def saved_consumer_secret(self) -> str | None:
+        """The active connection's consumer secret (for signing in again with the same app)."""
+        connection = self._require_active()
+        try:
+            return await self._load_secret(connection, CONSUMER_SECRET)
+        except secrets.SecretStoreUnavailable:
+            return None
+
+    @property
+    def ca_file(self) -> str | None:
+        """The demo org's local CA under --tls; None for real Salesforce."""
+        return self._ca_file
+
     @property
     def api_usage(self) -> tuple[int, int] | None:
         """(used, daily limit) as Salesforce last reported it to this connection's client."""
@@ -178,10 +199,27 @@ class ConnectionManager:
         return bool(self._session_secrets)
 
     # -- lifecycle -------------------------------------------------------------------------------
+    async def _with_slot(self, row: Connection, *, fresh_sign_in: bool = False) -> OrgConnection:
+        """The connection with its own keyring slot, moving secrets filed the old way once.
+
+        A fresh sign-in brings its own secrets, so it never takes an old org:user entry: that entry may
+        belong to another data folder on the same org user that has not been opened since.
+        """
+        connection = _org_connection(row)
+        slot, needs_move = await keyring_slot.slot_of(self._db, connection.connection_id)
+        connection = replace(connection, keyring_slot=slot)
+        if needs_move and fresh_sign_in:
+            await keyring_slot.mark_moved(self._db, connection.connection_id)
+        elif needs_move:
+            old_key = keyring_slot.legacy_key(connection.org_id, connection.user_id)
+            if await keyring_slot.move_legacy(old_key, connection.secret_key, (REFRESH_TOKEN, CONSUMER_SECRET)):
+                await keyring_slot.mark_moved(self._db, connection.connection_id)
+        return connection
+
     async def load_active(self) -> OrgConnection | None:
         row = await self._db.run(connection_rows.get_active)
-        self.active = _org_connection(row) if row is not None else None
-        if self.active is None:
+        self.active = await self._with_slot(row) if row is not None else None
+        if self.active is None or row is None:
             self._set_status(NOT_CONNECTED)
             return None
         try:
@@ -189,10 +227,13 @@ class ConnectionManager:
         except secrets.SecretStoreUnavailable as exc:
             self._attention("Notebridge cannot reach the system keyring, where your sign-in is kept.", str(exc))
             return self.active
-        if refresh_token is None:
+        if refresh_token is None and row.status == "disconnected":
             self._set_status(ConnectionStatus(
                 "not_connected", "You disconnected Salesforce. Your clients and drafts are kept.",
                 "Choose Reconnect to sign in again."))
+        elif refresh_token is None:  # the workspace says connected, but the keyring has no sign-in for it
+            self._attention("Your Salesforce sign-in was not found in the system keyring. "
+                            "Your clients and drafts are kept.", "Choose Reconnect to sign in again.")
         else:
             self._set_status(ConnectionStatus("connected"))
         return self.active
@@ -208,7 +249,7 @@ class ConnectionManager:
             "login_url": login_url, "api_version": result.api_version, "consumer_key": consumer_key,
         }
         row = await self._db.run(lambda session: connection_rows.save_sign_in(session, **fields))
-        connection = _org_connection(row)
+        connection = await self._with_slot(row, fresh_sign_in=True)
         await self._close_client()
         if result.refresh_token:
             await self._save_secret(connection, REFRESH_TOKEN, result.refresh_token)
@@ -224,7 +265,7 @@ class ConnectionManager:
         active = self._require_active()
         row = await self._db.run(
             lambda session: connection_rows.update(session, active.connection_id, **preferences))
-        self.active = _org_connection(row)
+        self.active = replace(_org_connection(row), keyring_slot=active.keyring_slot)
         return self.active
 
     def _require_active(self) -> OrgConnection:

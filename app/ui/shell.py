@@ -10,12 +10,13 @@ sidebar flag and the usage readout.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
+from app.salesforce import auth
 from app.services.client_sync import ClientSync, SyncProgress
 from app.services.drafts import ItemKind
 from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
@@ -27,7 +28,9 @@ from app.ui.editor.window import EditorLauncher
 from app.ui.main_window import MainWindow
 from app.ui.outbox import OutboxPage, flag_sidebar
 from app.ui.settings import SettingsPage, bind_status_badge
+from app.ui.settings.reconnect_dialog import ReconnectDialog
 from app.ui.wizard import SetupWizard
+from app.ui.wizard.controller import open_in_browser
 from app.ui.workspace import WorkspacePage
 
 log = logging.getLogger(__name__)
@@ -44,10 +47,13 @@ class Shell:
         self.events = Events()  # one bus for every page and engine of this window
         self.sync: ClientSync | None = None
         self.push: OutboxSync | None = None
+        self.push_connection_id: int | None = None  # the connection the pages and engines are built for
         self.workspace: WorkspacePage | None = None
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
+        self._reconnect: ReconnectDialog | None = None
+        self.open_url: Callable[[str], object] = open_in_browser  # the system browser; tests replace it
         bind_status_badge(connections, window.set_connection_status, self.events)
         window.connect_requested.connect(self.open_wizard)
         self.events.subscribe(SyncProgressed, lambda e: self._on_sync_progress(e.progress))
@@ -57,7 +63,7 @@ class Shell:
         self.settings = SettingsPage(self.db, connections, open_item=self._open_item,
                                      open_person=self._open_person, before_forget=self.detach,
                                      exports_dir=context.paths.exports, events=self.events)
-        self.settings.reconnect_requested.connect(self.open_wizard)
+        self.settings.reconnect_requested.connect(self.reconnect)
         self.settings.forgotten.connect(lambda _result: aio.start(self._after_forget(), name="after forget"))
         self.settings.push_preferences_changed.connect(self._apply_push_preferences)
         self.settings.prospect_preferences_changed.connect(self._apply_push_preferences)
@@ -88,16 +94,54 @@ class Shell:
         if self.demo.org is not None:
             demo_values = self.demo.org.info()
         wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
-                             parent=self.window)
+                             prefer_demo=demo_values is not None, open_url=self.open_url, parent=self.window)
         self._wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
         self._wizard = None
 
+    def reconnect(self) -> None:
+        """Reconnect: with a connection, one browser sign-in (same org, key, preferences); else the wizard."""
+        if self.connections.active is None:
+            self.open_wizard()
+            return
+        if self._reconnect is not None and aio.alive(self._reconnect) and self._reconnect.isVisible():
+            self._reconnect.raise_()
+            self._reconnect.activateWindow()
+            return
+        aio.start(self._run_reconnect(), name="reconnect")
+
+    async def _run_reconnect(self) -> None:
+        active = self.connections.active
+        callback_urls = auth.DEFAULT_CALLBACK_URLS
+        org = self.demo.org
+        if org is not None and active is not None and active.login_url.rstrip("/") == org.login_url.rstrip("/"):
+            callback_urls = tuple(org.info()["callback_urls"])  # the demo org's app has its own callbacks
+        dialog = ReconnectDialog(self.db, self.connections, open_url=self.open_url, callback_urls=callback_urls,
+                                 events=self.events, parent=self.window)
+        dialog.setup_requested.connect(self.open_wizard)
+        self._reconnect = dialog
+        try:
+            await aio.run_dialog(dialog)
+        finally:
+            self._reconnect = None
+        connection = dialog.connection
+        dialog.deleteLater()
+        if connection is None:
+            return
+        if self.push is not None and self.push_connection_id == connection.connection_id:
+            # The same workspace: its pages and engines stay; they resume with the fresh sign-in.
+            self.window.statusBar().showMessage("Signed in to Salesforce again.", 5000)
+            if self.workspace is not None:
+                aio.start(self.workspace.sync_now(), name="sync after reconnect")
+        else:
+            await self.attach(connection)
+
     # -- pages and engines for one connection ----------------------------------------------------
     async def attach(self, connection: OrgConnection) -> None:
         """Build the workspace, outbox and engines for `connection` (replacing any previous ones)."""
         await self.detach()
+        self.push_connection_id = connection.connection_id
         self.sync = ClientSync(self.db, self.connections, self.events)
         self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
                                                     self.events)
@@ -106,7 +150,7 @@ class Shell:
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
-        self.workspace.connect_requested.connect(self.open_wizard)
+        self.workspace.connect_requested.connect(self.reconnect)
         self.window.set_page("workspace", self.workspace)
         self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
                                  loop=self.push.loop, open_item=self._open_item, events=self.events)
@@ -172,7 +216,7 @@ class Shell:
         self.window.set_sync_progress(progress.message, progress.done, progress.total or 0)
 
     def _on_push_status(self, status: LoopStatus) -> None:
-        if self.outbox is not None:
+        if self.outbox is not None and aio.alive(self.outbox):
             self.outbox.set_loop_status(status)
         if not (self.sync and self.sync.busy):
             self.window.set_sync_progress(status.text)

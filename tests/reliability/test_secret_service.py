@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -142,7 +143,6 @@ async def test_secret_service_sign_in_push_restart_disconnect_leaves_no_secret(
     org: DemoOrg, service: SecretService, tmp_path: Path,
 ) -> None:
     session = Session(org, service.env, tmp_path / "desktop")
-    key = f"{org.org_id}:{org.user_id}"
     titles_before = _note_titles(org)
 
     # 1. Sign in with `notebridge connect`: the secrets go to gnome-keyring, through keyring's own choice.
@@ -150,6 +150,10 @@ async def test_secret_service_sign_in_push_restart_disconnect_leaves_no_secret(
     assert connected.returncode == 0, connected.stderr
     assert f"({org.username})" in connected.stdout and "not saved" not in connected.stderr
     stored = service.items(SERVICE)
+    # Filed under this workspace connection's own slot (never org:user, shared by every data folder).
+    slots = {name.rsplit(":", 1)[0] for name in stored}
+    assert len(slots) == 1 and re.fullmatch(r"connection:[0-9a-f]{32}", next(iter(slots))), stored
+    key = next(iter(slots))
     assert set(stored) == {f"{key}:refresh_token", f"{key}:consumer_secret"}, stored
     assert stored[f"{key}:consumer_secret"] == org.consumer_secret
     first_refresh = stored[f"{key}:refresh_token"]

@@ -204,6 +204,8 @@ class OutboxPage(QWidget):
     # -- data -----------------------------------------------------------------------------------------
     async def refresh(self) -> None:
         view = await self.outbox.view(self.connection_id)
+        if not aio.alive(self.tree):  # the page was replaced (e.g. a new connection) while the read ran
+            return
         self.set_entries(view.entries, view.counts)
 
     def set_entries(self, entries: list[OutboxEntry], counts: OutboxCounts) -> None:
@@ -236,6 +238,8 @@ class OutboxPage(QWidget):
 
     def set_loop_status(self, status: LoopStatus) -> None:
         """Connect the push loop's ``on_status`` here: updates the status text and the list."""
+        if not aio.alive(self.tree):  # a status that arrives after the page is gone has nothing to show
+            return
         self._loop_status = status
         self._emit_status()
         aio.start(self.refresh(), name="outbox-refresh")
@@ -285,7 +289,9 @@ class OutboxPage(QWidget):
 
     async def _fill_conflict(self, entry: OutboxEntry) -> None:
         row = entry.outbox
-        self.conflict.show_conflict(await self.outbox.my_version(row.kind, row.item_id), row.conflict)
+        mine = await self.outbox.my_version(row.kind, row.item_id)
+        if aio.alive(self.conflict):
+            self.conflict.show_conflict(mine, row.conflict)
 
     # -- actions --------------------------------------------------------------------------------------
     async def push_everything(self) -> None:

@@ -11,7 +11,7 @@ Wiring (the app shell)::
     page = SettingsPage(ctx.db, connections, open_item=shell.open_item, before_forget=shell.detach,
                         events=shell.events)   # the one bus: a new person queued wakes the push by itself
     window.set_page("settings", page)
-    page.reconnect_requested.connect(shell.open_wizard)
+    page.reconnect_requested.connect(shell.reconnect)   # one browser sign-in; the wizard only for a new org
     page.push_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
     page.prospect_preferences_changed.connect(lambda _p: aio.start(shell.push.apply_saved_preferences()))
     bind_status_badge(connections, window.set_connection_status, shell.events)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSize
 
 COPY_TEXT = "Copy"
 COPIED_TEXT = "Copied"
+EMPTY_TEXT = "Nothing to copy"
 FEEDBACK_MS = 2000
 
 
@@ -23,19 +24,21 @@ class CopyButton(QPushButton):
     """A button that copies ``text()`` (given by a callable) and says "✓ Copied" for two seconds."""
 
     copied = Signal(str)
+    nothing_to_copy = Signal(str)  # the value is empty: what to type instead (advisor words)
 
     def __init__(self, get_text: Callable[[], str], *, name: str, what: str, label: str = COPY_TEXT,
-                 parent: QWidget | None = None) -> None:
+                 empty_hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
         self._label = label
         self._what = what
         self._get_text = get_text
+        self.empty_hint = empty_hint or f"There is nothing to copy yet: fill in {what} first."
         self.setObjectName(name)
         self.setAccessibleName(f"{label} {what}" if label == COPY_TEXT else label)
         self.setToolTip(f"Copy {what} to the clipboard")
         self.setAutoDefault(False)  # Enter in the wizard means Next, never "copy"
         metrics = self.fontMetrics()
-        widest = max(metrics.horizontalAdvance(t) for t in (label, "✓ " + COPIED_TEXT))
+        widest = max(metrics.horizontalAdvance(t) for t in (label, "✓ " + COPIED_TEXT, EMPTY_TEXT))
         self.setMinimumWidth(widest + 28)  # the button never jumps when its text changes
         self.clicked.connect(self.copy)
         self._reset = QTimer(self)
@@ -45,6 +48,12 @@ class CopyButton(QPushButton):
 
     def copy(self) -> None:
         text = self._get_text()
+        if not text.strip():  # never "✓ Copied" over an empty clipboard: say what to type instead
+            self.setText(EMPTY_TEXT)
+            self.setAccessibleDescription(self.empty_hint)
+            self._reset.start()
+            self.nothing_to_copy.emit(self.empty_hint)
+            return
         QGuiApplication.clipboard().setText(text)
         self.setText("✓ " + COPIED_TEXT)
         self.setAccessibleDescription(f"{self._what} copied to the clipboard")
@@ -76,6 +85,7 @@ class CopyField(QWidget):
         name: str,
         editable: bool = False,
         hint: str = "",
+        empty_hint: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -102,10 +112,24 @@ class CopyField(QWidget):
         self.label.setBuddy(self.edit)
         row.addWidget(self.edit, 1)
 
-        self.button = CopyButton(self.edit.text, name=f"{name}Copy", what=label)
+        self.button = CopyButton(self.edit.text, name=f"{name}Copy", what=label, empty_hint=empty_hint)
         self.button.copied.connect(self.copied)
+        self.button.nothing_to_copy.connect(self._say_what_to_type)
         row.addWidget(self.button, 0)
         layout.addLayout(row)
+        self.empty_note = QLabel("")
+        self.empty_note.setObjectName(f"{name}Empty")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setVisible(False)
+        layout.addWidget(self.empty_note)
+        self.edit.textChanged.connect(lambda _text: self.empty_note.setVisible(False))
+
+    def _say_what_to_type(self, hint: str) -> None:
+        self.empty_note.setText(hint)
+        self.empty_note.setVisible(True)
+        if self.edit.isReadOnly():
+            return
+        self.edit.setFocus()
 
     def value(self) -> str:
         return self.edit.text()

@@ -109,9 +109,11 @@ class WizardController(QObject):
         start_demo: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
         save_delay_ms: int = SAVE_DELAY_MS,
         events: Events | None = None,
+        prefer_demo: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.prefer_demo = prefer_demo  # started with --demo: a fresh wizard starts on "Try the demo org"
         self.db = db
         self.connections = connections
         self.events = events or Events()
@@ -146,10 +148,15 @@ class WizardController(QObject):
                 self.keyring_problem.emit(str(exc))
         active = await self.connections.load_active()
         if saved is None and active is not None:
-            # Reopened from Settings to reconnect or switch org: start from what we know.
+            # Reopened with a connection (the sign-in dialog sent the advisor to the app steps): start from it.
             self.draft.path = "key"
             self.draft.consumer_key = active.consumer_key
             self._prefill_org(active.login_url)
+            self.draft.preferences = await setup.saved_choices(
+                self.db, active.connection_id,
+                {"record_scope": prefs.SETTING_SCOPE, "task_assignee_id": prefs.SETTING_TASK_ASSIGNEE})
+        elif saved is None and self.prefer_demo and self.demo_available:
+            self.draft.path = "demo"
         elif self.draft.connection_id is not None:
             if active is not None and active.connection_id == self.draft.connection_id:
                 self.connection = active

@@ -147,7 +147,9 @@ class CreateAppPage(WizardPageBase):
             layout.addWidget(CopyField("Description", steps.DESCRIPTION, name=prefix + "description"))
         elif field == steps.FIELD_EMAIL:
             email = CopyField("Contact Email (yours — type it here once, then copy it)", "", editable=True,
-                              name=prefix + "email", hint="Your email address, for example jane@example.com")
+                              name=prefix + "email", hint="Your email address, for example jane@example.com",
+                              empty_hint="Type your email address in the box first (for example "
+                                         "jane@example.com), then copy it.")
             email.edit.setPlaceholderText("jane@example.com")
             email.edit.textEdited.connect(self._email_edited)
             message = InlineMessage(name=prefix + "emailMessage")

@@ -14,9 +14,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWizard
 
 from app.salesforce.errors import RequestLimitExceeded, SalesforceError
+from app.services.clients import ClientDirectory
 from app.sync.progress import SyncProgress
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.wizard.base import PageId, WizardPageBase
@@ -40,8 +41,19 @@ PROBLEM_OUTCOMES = {
 }
 
 
+_SINGULARS = {"Contact": "contact", "Account": "account", "Lead": "lead", "Event": "meeting", "User": "user"}
+PEOPLE_OBJECTS = ("Contact", "Lead", "Account")  # what the workspace lists as clients
+
+
 def plural(sobject: str) -> str:
     return _PLURALS.get(sobject, f"{sobject.lower()} records" if sobject else "records")
+
+
+def how_many(count: int, sobject: str) -> str:
+    """"1 contact", "1,100 contacts": the noun agrees with the number."""
+    if count == 1:
+        return f"1 {_SINGULARS.get(sobject, f'{sobject.lower()} record' if sobject else 'record')}"
+    return f"{count:,} {plural(sobject)}"
 
 
 def counts_text(progress: SyncProgress) -> str:
@@ -150,6 +162,9 @@ class FirstSyncPage(WizardPageBase):
 
     def _set_state(self, state: str) -> None:
         self.state = state
+        wizard = self.wizard()
+        if wizard is not None:  # finished: Open workspace is the way out; there is nothing to cancel
+            wizard.setOption(QWizard.WizardOption.NoCancelButton, state == "done")
         self.cancel_button.setVisible(state in ("running", "cancelling"))
         self.cancel_button.setEnabled(state == "running")
         self.resume_button.setVisible(state in ("paused", "failed"))
@@ -225,11 +240,25 @@ class FirstSyncPage(WizardPageBase):
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.stage_label.setText("All done.")
-        summary = ", ".join(f"{p.done:,} {plural(p.object)}" for p in self.per_object.values() if p.object)
+        summary = await self._on_this_computer()
         detail = f" ({summary})" if summary else ""
         self.message.show_message("ok", f"Your clients are on this computer{detail}.",
                                   fix="Choose Open workspace to start.")
         self._set_state("done")
+
+    async def _on_this_computer(self) -> str:
+        """What the workspace now holds. A sync that fetched only changes reports "1"; the advisor's
+        clients are what the workspace counts, so people are counted there (never fewer than fetched)."""
+        counts = {p.object: p.done for p in self.per_object.values() if p.object}
+        connection = self.controller.connection
+        if connection is not None:
+            directory = ClientDirectory(self.controller.db)
+            for sobject in PEOPLE_OBJECTS:
+                stored = await directory.count(connection.connection_id, [sobject])
+                if stored or sobject in counts:
+                    counts[sobject] = max(counts.get(sobject, 0), stored)
+        ordered = [o for o in PEOPLE_OBJECTS if o in counts] + [o for o in counts if o not in PEOPLE_OBJECTS]
+        return ", ".join(how_many(counts[o], o) for o in ordered)
 
     def _failed(self, message: str, fix: str) -> None:
         self.stage_label.setText("Stopped.")

@@ -19,6 +19,7 @@ from app.salesforce.errors import NetworkError, SalesforceError, ServerUnavailab
 from app.secrets import SecretStoreUnavailable
 from app.ui.widgets.copy_field import CopyField
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.window_focus import bring_to_front
 from app.ui.wizard.base import PageId, WizardPageBase, paragraph
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class SignInPage(WizardPageBase):
         self._task: asyncio.Task[None] | None = None
         self.last_error: BaseException | None = None
         self.authorize_url = ""
+        self._shown_for: tuple[str, ...] | None = None  # what the result on screen was about
         self._set_state("idle")
 
     # -- state -----------------------------------------------------------------------------------
@@ -147,8 +149,20 @@ class SignInPage(WizardPageBase):
             self.usage.clear()
         self.completeChanged.emit()
 
+    def _depends_on(self) -> tuple[str, ...]:
+        """What a sign-in result is about: the org, the app and the path. When any changes, it is stale."""
+        draft = self.controller.draft
+        return (self.controller.login_url or "", draft.consumer_key, draft.path, str(bool(self.controller.secret)))
+
     def initializePage(self) -> None:
         controller = self.controller
+        if self.state == "failed" and self._shown_for != self._depends_on():
+            # The advisor went back and chose another org or key: the old failure is not about this one.
+            self.last_error = None
+            self.authorize_url = ""
+            self.link.set_value("")
+            self.result.clear()
+            self._set_state("idle")
         key = controller.draft.consumer_key
         shown_key = key if len(key) <= 16 else f"{key[:8]}…{key[-6:]}"
         self.summary.setText(
@@ -189,6 +203,7 @@ class SignInPage(WizardPageBase):
         return opened
 
     async def _sign_in(self) -> None:
+        self._shown_for = self._depends_on()
         self.result.clear()
         self.authorize_url = ""
         self.waiting_label.setText("Waiting for you to sign in in your browser…")
@@ -203,9 +218,11 @@ class SignInPage(WizardPageBase):
             self.last_error = exc
             log.info("sign-in failed: %r", exc)
             self._failed(exc)
+            bring_to_front(self)
             return
         self.last_error = None
         self._show_connected(connection)
+        bring_to_front(self)  # the callback arrived: the browser had the focus, the next step is here
         await self._load_usage()
 
     def _failed(self, exc: BaseException) -> None:

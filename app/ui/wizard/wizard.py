@@ -83,6 +83,7 @@ class SetupWizard(QWizard):
         start_demo: Callable[[], Awaitable[Mapping[str, Any]]] | None = None,
         first_sync: FirstSync | None = None,
         open_url: Callable[[str], object] | None = None,
+        prefer_demo: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -95,7 +96,7 @@ class SetupWizard(QWizard):
         self.setStyleSheet(STYLE)
         self.controller = WizardController(
             db, connections, demo=DemoValues.from_mapping(demo) if demo else None, start_demo=start_demo,
-            parent=self,
+            prefer_demo=prefer_demo, parent=self,
         )
         if open_url is not None:
             self.controller.open_url = open_url
