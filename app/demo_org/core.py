@@ -139,6 +139,7 @@ class OrgCore:
         return Controls(token=self.control_token, info=self.info, stats=self.stats, records=self.records, commands={
             "fail_next": faults.fail_next, "drop_after_commit": faults.drop_after_commit,
             "set_latency": faults.set_latency, "clear_faults": faults.clear,
+            "freeze": faults.freeze, "thaw": faults.thaw,
             "fail_token_next": faults.fail_token_next, "garble_next": faults.garble_next,
             "expire_access_tokens": self.expire_access_tokens, "revoke_refresh_tokens": self.revoke_refresh_tokens,
             "expire_auth_codes": self.expire_auth_codes, "set_api_usage": self.set_api_usage,
