@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.store import sync_log as log_rows
-from app.store.sync_log_names import with_names
 from app.store.sync_log import KEEP_DAYS, LogRow
+from app.store.sync_log_names import with_names
 from app.store.types import utcnow
 
 if TYPE_CHECKING:

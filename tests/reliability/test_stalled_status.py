@@ -13,9 +13,8 @@ from typing import Any
 from app.salesforce.transport import Deadlines
 from app.services.events import Events
 from app.services.outbox_sync import OutboxSync
-from app.store import Database
+from app.store import Database, notes, outbox
 from app.store import contacts as contact_rows
-from app.store import notes, outbox
 from app.store.kinds import ItemKind
 from app.sync.connection import ConnectionManager, ConnectionStatus
 from app.ui.settings.connection_card import status_words
