@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.store.models import Contact, Note, Task
 from app.store.sync_log import LogRow
+from app.store.tables import table_of
+
+N, K, C = table_of(Note), table_of(Task), table_of(Contact)
 
 _LOOKUP_CHUNK = 500  # bound the IN (...) lists well under SQLite's variable limit
 
@@ -33,24 +36,24 @@ def with_names(session: Session, connection_id: int, rows: list[LogRow]) -> list
     notes: dict[int, tuple[str, int | None, str | None]] = {}
     for chunk in _chunks(note_ids):
         for nid, title, contact_id, parent in session.execute(
-                select(Note.id, Note.title, Note.contact_id, Note.parent_sf_id).where(col(Note.id).in_(chunk))):
+                select(N.c.id, N.c.title, N.c.contact_id, N.c.parent_sf_id).where(N.c.id.in_(chunk))):
             notes[int(nid)] = (str(title or ""), contact_id, parent)
     tasks: dict[int, tuple[str, int | None, str | None]] = {}
     for chunk in _chunks(task_ids):
         for tid, subject, contact_id, who in session.execute(
-                select(Task.id, Task.subject, Task.contact_id, Task.who_id).where(col(Task.id).in_(chunk))):
+                select(K.c.id, K.c.subject, K.c.contact_id, K.c.who_id).where(K.c.id.in_(chunk))):
             tasks[int(tid)] = (str(subject or ""), contact_id, who)
     contact_ids = person_ids | {c for _t, c, _s in [*notes.values(), *tasks.values()] if c is not None}
     sf_ids = {s for _t, _c, s in [*notes.values(), *tasks.values()] if s} | {r.record_id for r in rows
                                                                            if r.record_id and not r.item_kind}
     by_id: dict[int, str] = {}
     for chunk in _chunks(contact_ids):
-        for cid, name in session.execute(select(Contact.id, Contact.name).where(col(Contact.id).in_(chunk))):
+        for cid, name in session.execute(select(C.c.id, C.c.name).where(C.c.id.in_(chunk))):
             by_id[int(cid)] = str(name or "")
     by_sf: dict[str, str] = {}
     for chunk in _chunks(sf_ids):
-        for sf_id, name in session.execute(select(Contact.sf_id, Contact.name).where(
-                Contact.connection_id == connection_id, col(Contact.sf_id).in_(chunk))):
+        for sf_id, name in session.execute(select(C.c.sf_id, C.c.name).where(
+                C.c.connection_id == connection_id, C.c.sf_id.in_(chunk))):
             by_sf[str(sf_id)] = str(name or "")
 
     def named(row: LogRow) -> LogRow:
