@@ -37,6 +37,7 @@ from app.ui.workspace.list_delegate import ContactDelegate
 from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.list_view import ContactListView
 from app.ui.workspace.pick_dialog import PickDialog
+from app.ui.workspace.resync import ResyncProgress, confirm_resync
 from app.ui.workspace.search_box import SearchBox
 from app.ui.workspace.states import Body, EmptyAction, PageFacts, PageView, decide
 
@@ -112,7 +113,7 @@ class WorkspacePage(QWidget):
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.more_button)
         self.full_action = menu.addAction("Re-sync everything")
-        self.full_action.triggered.connect(lambda: aio.start(self.sync_now(full=True), name="sync-full"))
+        self.full_action.triggered.connect(lambda: aio.start(self.resync_everything(), name="sync-full"))
         self.stop_action = menu.addAction("Stop syncing")
         self.stop_action.triggered.connect(self.stop_sync)
         self.toggle_action = menu.addAction("Keep clients updated from Salesforce")
@@ -317,6 +318,24 @@ class WorkspacePage(QWidget):
         self.syncing = True
         self._update_state()
         return await self.sync.sync_now(full=full)
+
+    async def resync_everything(self) -> PullResult | None:
+        """Ask first, then show the full re-sync's progress as a bar with counts (``resync``)."""
+        if self.sync is None:
+            self.connect_requested.emit()
+            return None
+        if not await aio.run_dialog(confirm_resync(self.model.total, self)):
+            return None
+        window = ResyncProgress(self)
+        window.stop_button.clicked.connect(self.stop_sync)
+        unsubscribe = self.events.subscribe(SyncProgressed, lambda e: window.show_progress(e.progress))
+        window.show()
+        try:
+            return await self.sync_now(full=True)
+        finally:
+            unsubscribe()
+            window.close()
+            window.deleteLater()
 
     def stop_sync(self) -> None:
         if self.sync is not None:
