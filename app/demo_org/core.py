@@ -18,7 +18,7 @@ import traceback
 from collections import deque
 from typing import Any
 
-from app.demo_org import ids
+from app.demo_org import ids, record_page
 from app.demo_org.control import Controls, handle_control
 from app.demo_org.data.dml import Dml
 from app.demo_org.data.objects import build_schema
@@ -130,6 +130,9 @@ class OrgCore:
                                       "<h1>Notebridge Demo Org</h1><p>A Salesforce-compatible org for demos and "
                                       "tests. Sign in through <code>/services/oauth2/authorize</code>.</p>"
                                       "</body></html>")
+        page = record_page.handle(path, self.store, self.store.lock)
+        if page is not None:
+            return page
         return json_response(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
 
     # -- controls (the in-process API and /__demo__ share these) ---------------------------------------
