@@ -71,7 +71,7 @@ def unanswered(exc: BaseException) -> bool:
     """A request that got no answer within its deadline (``Deadlines`` in the Salesforce client):
     it counts as "Salesforce isn't answering", not as a refusal."""
     return isinstance(exc, DeadlineExceeded) or (
-        isinstance(exc, OutcomeUnknown) and exc.error_code == DEADLINE_CODE)
+        isinstance(exc, OutcomeUnknown | NetworkError) and exc.error_code == DEADLINE_CODE)
 
 
 def offline_status(current: ConnectionStatus, exc: BaseException) -> ConnectionStatus:

@@ -93,3 +93,33 @@ async def _run(db_path: Path, org: Any, connection_id: int, parent: str) -> None
 async def _pushed(db: Database, note_id: int) -> bool:
     draft = await db.run(lambda s: notes.get(s, note_id))
     return draft is not None and draft.state == "pushed"
+
+
+def test_stalled_status_a_pull_with_no_answer_says_not_answering_too(tmp_path: Path) -> None:
+    from app.sync.pull.scheduler import PullScheduler
+
+    db_path = tmp_path / "workspace.sqlite3"
+
+    async def run(org: Any) -> None:
+        db = await Database.open(db_path)
+        connections = ConnectionManager(db, deadlines=SHORT)
+        scheduler = PullScheduler(db, connections)
+        try:
+            await connections.load_active()
+            assert (await connections.test_connection()).label == "Connected"
+            org.faults.freeze()
+            result = await asyncio.wait_for(scheduler.sync_now(), 60)
+            assert result.error_code == "DEADLINE_EXCEEDED", result
+            assert connections.status.not_answering and connections.status.label == "Not answering"
+            org.faults.thaw()
+            assert (await scheduler.sync_now()).ok
+            assert connections.status.label == "Connected"
+        finally:
+            org.faults.thaw()
+            await scheduler.aclose()
+            await connections.aclose()
+            await db.close()
+
+    with make_org(contacts=5) as org:
+        asyncio.run(_save_connection(db_path, org))
+        asyncio.run(run(org))
