@@ -60,7 +60,18 @@ def check_data_dir(app_paths: AppPaths) -> Check:
                      "choose another folder with --data-dir, or fix its permissions")
 
 
+REPAIR_HINT = ("run `notebridge doctor --repair`: it keeps the damaged file aside (never deletes it), saves "
+               "every draft and unsent item it can read into a fresh workspace, and the next sync fetches your "
+               "clients again")
+
+
 async def check_database(app_paths: AppPaths) -> Check:
+    from app.store.recovery import inspect
+
+    problems = await asyncio.to_thread(inspect, app_paths.database)  # read-only: nothing is moved
+    if problems:
+        return Check("Workspace database", False,
+                     f"the workspace file {app_paths.database} is damaged ({problems[0]})", REPAIR_HINT)
     try:
         db = await Database.open(app_paths.database)
     except WorkspaceOpenError as exc:  # read-only, full disk, held by another program, damaged
@@ -142,6 +153,31 @@ async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[lis
     for more in extra or []:
         results.extend(await more())
     return results
+
+
+async def _repair(app_paths: AppPaths) -> tuple[int, str]:
+    from app.store.recovery import open_salvaging
+
+    try:
+        db, report = await open_salvaging(app_paths.database)
+    except WorkspaceOpenError as exc:  # read-only, full disk, locked: not damage, and nothing was moved
+        return 1, f"Cannot repair the workspace: {exc.what} Fix: {exc.fix}"
+    await db.close()
+    if report is None:
+        return 0, f"The workspace file {app_paths.database} is not damaged; nothing to repair."
+    if report.rows == 0:
+        saved = "Nothing could be read from the damaged file; the next sync fetches your clients again."
+    else:
+        saved = report.sentence()
+    return 0, (f"The workspace file was damaged. It is kept (not deleted) at {report.kept_at}. {saved}")
+
+
+def repair(app_paths: AppPaths, out: TextIO = sys.stdout) -> int:
+    """`notebridge doctor --repair`: the same salvage the app does at launch, from the command line."""
+    app_paths.ensure()
+    code, message = asyncio.run(_repair(app_paths))
+    print(message, file=out)
+    return code
 
 
 def doctor(app_paths: AppPaths, out: TextIO = sys.stdout,

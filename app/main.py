@@ -40,7 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="more detail in the log file")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("gui", help="open the app (the default)")
-    commands.add_parser("doctor", help="check this computer and the connection; exit 1 if something fails")
+    doctor_parser = commands.add_parser(
+        "doctor", help="check this computer and the connection; exit 1 if something fails")
+    doctor_parser.add_argument("--repair", action="store_true",
+                               help="if the workspace file is damaged: keep it aside and salvage drafts into a new one")
     from app.cli_connect import add_arguments as add_connect_arguments
 
     add_connect_arguments(commands.add_parser("connect", help="sign in to Salesforce without the window"))
@@ -72,9 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test()
     if args.command == "doctor":
-        from app.doctor import doctor
+        from app.doctor import doctor, repair
 
-        return doctor(app_paths)
+        return repair(app_paths) if args.repair else doctor(app_paths)
     if args.command == "connect":
         from app.cli_connect import connect_command
 

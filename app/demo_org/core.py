@@ -18,7 +18,7 @@ import traceback
 from collections import deque
 from typing import Any
 
-from app.demo_org import ids
+from app.demo_org import ids, record_page
 from app.demo_org.control import Controls, handle_control
 from app.demo_org.data.dml import Dml
 from app.demo_org.data.objects import build_schema
@@ -130,6 +130,9 @@ class OrgCore:
                                       "<h1>Notebridge Demo Org</h1><p>A Salesforce-compatible org for demos and "
                                       "tests. Sign in through <code>/services/oauth2/authorize</code>.</p>"
                                       "</body></html>")
+        page = record_page.handle(path, self.store, self.store.lock)
+        if page is not None:
+            return page
         return json_response(404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
 
     # -- controls (the in-process API and /__demo__ share these) ---------------------------------------
@@ -139,6 +142,7 @@ class OrgCore:
         return Controls(token=self.control_token, info=self.info, stats=self.stats, records=self.records, commands={
             "fail_next": faults.fail_next, "drop_after_commit": faults.drop_after_commit,
             "set_latency": faults.set_latency, "clear_faults": faults.clear,
+            "freeze": faults.freeze, "thaw": faults.thaw,
             "fail_token_next": faults.fail_token_next, "garble_next": faults.garble_next,
             "expire_access_tokens": self.expire_access_tokens, "revoke_refresh_tokens": self.revoke_refresh_tokens,
             "expire_auth_codes": self.expire_auth_codes, "set_api_usage": self.set_api_usage,

@@ -3,6 +3,8 @@
 These are the failure modes a sync engine must survive against a real org: load-balancer 503s and
 500 UNKNOWN_EXCEPTIONs, slow responses, and the nastiest one — a write that *did* commit but whose
 response never arrived (the client must reconcile before retrying, never blindly re-send).
+And a frozen org (``freeze``): requests are taken in and never answered until ``thaw`` — the client's
+own deadlines are what must end the wait.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def garbled(kind: Garble) -> Response:
 # needs a handful; {"n": 1e8} would hold 100 million list entries (~800 MB).
 MAX_PENDING = 10_000
 MAX_LATENCY_MS = 60_000.0
+# The longest one request is held by a freeze: a forgotten freeze must not hold server threads forever.
+MAX_FREEZE_S = 600.0
 
 
 def _count(n: object) -> int:
@@ -81,6 +85,9 @@ class Faults:
         self._latency_ms = float(latency_ms)
         self._token_failures: list[int] = []
         self._garbles: list[tuple[Garble, str | None]] = []
+        self._thawed = threading.Event()
+        self._thawed.set()
+        self._freeze_commits = False
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """The next ``n`` API requests (under /services/, not the sign-in pages) fail with ``status``."""
@@ -115,6 +122,29 @@ class Faults:
                 raise ValueError(f"at most {MAX_PENDING} dropped writes can wait at once")
             self._drops += count
 
+    def freeze(self, commit_writes: bool = False) -> None:
+        """From now on every API request hangs, unanswered, until :meth:`thaw` (or ``clear``); then its
+        connection is closed without an answer.  ``commit_writes``: writes are done first, as when
+        Salesforce saved a record and then stalled before answering."""
+        with self._lock:
+            self._freeze_commits = bool(commit_writes)
+            self._thawed.clear()
+
+    def thaw(self) -> None:
+        self._thawed.set()
+
+    @property
+    def frozen(self) -> bool:
+        return not self._thawed.is_set()
+
+    @property
+    def freeze_commits(self) -> bool:
+        return self._freeze_commits
+
+    def wait_for_thaw(self) -> None:
+        """Block this request's server thread while the org is frozen (at most ``MAX_FREEZE_S``)."""
+        self._thawed.wait(MAX_FREEZE_S)
+
     def set_latency(self, ms: float) -> None:
         if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= MAX_LATENCY_MS:  # NaN too
             raise ValueError(f"ms must be a number from 0 to {MAX_LATENCY_MS:g}")
@@ -128,6 +158,7 @@ class Faults:
             self._garbles.clear()
             self._drops = 0
             self._latency_ms = 0.0
+        self._thawed.set()
 
     @property
     def latency_ms(self) -> float:

@@ -57,6 +57,7 @@ class DemoOrg:
         self._core.rest.queries.index.warm()
 
     def stop(self) -> None:
+        self._core.faults.thaw()  # a request held by a freeze lets go of its server thread
         if self._server is not None:
             self._server.stop()
             self._server = None

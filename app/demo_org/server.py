@@ -214,6 +214,9 @@ class _Handler(BaseHTTPRequestHandler):
         if api and core.faults.latency_ms:
             time.sleep(core.faults.latency_ms / 1000)
         handled_at = time.perf_counter()
+        if api and core.faults.frozen:
+            self._hang(core, request)
+            return
         response = core.faults.take_failure() if api else None
         if response is None and api:
             response = core.faults.take_override(self.command, path)
@@ -232,6 +235,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith("/__demo__/"):
             core.requests.record(entry)
         self._write(response, self.headers.get("Accept-Encoding") if api else None)
+
+    def _hang(self, core: OrgCore, request: Request) -> None:
+        """A frozen org: (maybe do the write, then) say nothing until thawed, then hang up."""
+        if core.faults.freeze_commits and request.method in ("POST", "PATCH", "PUT", "DELETE"):
+            core.handle(request)
+        core.faults.wait_for_thaw()
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _drain_before_close(self) -> None:
         """Half-close, then read and drop what the client is still sending for a moment: closing with

@@ -226,6 +226,8 @@ class RestSession:
                     self.api_calls += 1
                 if not idempotent:
                     log.warning("%s %s: response lost (%s)", method, shown, type(exc).__name__)
+                    if isinstance(exc, AttemptTimedOut | httpx.TimeoutException):  # sent, then silence
+                        raise self._deadline_error(idempotent, True) from None
                     raise OutcomeUnknown(
                         "The connection to Salesforce broke after the request was sent, so it is not "
                         "known whether Salesforce saved it. Check before sending it again.",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.store import sync_log as log_rows
 from app.store.sync_log import KEEP_DAYS, LogRow
+from app.store.sync_log_names import with_names
 from app.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -28,12 +29,14 @@ class SyncLog:
         self.db = db
 
     async def recent(self, connection_id: int, period: timedelta) -> LogPage:
-        """Entries of the last ``period``; drops those older than the log keeps, in the same transaction."""
+        """Entries of the last ``period``, each with its item's title and client's name (the log keeps
+        only Ids); drops those older than the log keeps, in the same transaction."""
         since = utcnow() - period
 
         def read(session: Any) -> LogPage:
             log_rows.prune(session)
             outcomes, objects = log_rows.choices(session, connection_id)
-            return LogPage(log_rows.entries(session, connection_id, since=since), outcomes, objects)
+            rows = log_rows.entries(session, connection_id, since=since)
+            return LogPage(with_names(session, connection_id, rows), outcomes, objects)
 
         return await self.db.run(read)

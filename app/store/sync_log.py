@@ -46,6 +46,10 @@ class LogRow:
     counts: dict[str, int]
     item_kind: str | None
     item_id: int | None
+    # Read at display time from the local rows (never stored in the log): the note's title or task's
+    # subject, and the client's name — what an advisor recognises, where the Ids mean nothing.
+    title: str | None = None
+    client: str | None = None
 
     @property
     def record_id(self) -> str | None:

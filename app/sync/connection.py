@@ -20,7 +20,9 @@ from app import secrets
 from app.salesforce.auth import SignInResult, TokenRefresher
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import (
+    DeadlineExceeded,
     NetworkError,
+    OutcomeUnknown,
     RequestLimitExceeded,
     SalesforceError,
     ServerUnavailable,
@@ -28,6 +30,7 @@ from app.salesforce.errors import (
 )
 from app.salesforce.oauth import revoke
 from app.salesforce.oauth_errors import OAuthError
+from app.salesforce.transport import Deadlines
 from app.store import Database
 from app.store import connections as connection_rows
 from app.store.models import Connection
@@ -47,12 +50,39 @@ class ConnectionStatus:
     reason: str = ""
     fix: str = ""
     offline: bool = False
+    # Offline because a request got no answer within its deadline (Salesforce frozen, not unreachable).
+    not_answering: bool = False
 
     @property
     def label(self) -> str:
         if self.state == "connected":
-            return "Offline" if self.offline else "Connected"
+            if self.offline:
+                return "Not answering" if self.not_answering else "Offline"
+            return "Connected"
         return "Needs attention" if self.state == "needs_attention" else "Not connected"
+
+
+NOT_ANSWERING_REASON = "Salesforce isn't answering."
+NOT_ANSWERING_FIX = ("Your work is kept here. Notebridge waits, then tries again by itself, and checks before "
+                     "sending anything twice.")
+DEADLINE_CODE = "DEADLINE_EXCEEDED"
+
+
+def unanswered(exc: BaseException) -> bool:
+    """A request that got no answer within its deadline (``Deadlines`` in the Salesforce client):
+    it counts as "Salesforce isn't answering", not as a refusal."""
+    return isinstance(exc, DeadlineExceeded) or (
+        isinstance(exc, OutcomeUnknown | NetworkError) and exc.error_code == DEADLINE_CODE)
+
+
+def offline_status(current: ConnectionStatus, exc: BaseException) -> ConnectionStatus:
+    """The status after a transient failure ``exc``: still signed in, offline, and why."""
+    if unanswered(exc):
+        return ConnectionStatus("connected", NOT_ANSWERING_REASON, NOT_ANSWERING_FIX, True, True)
+    if current.state == "connected" and not current.not_answering:
+        return replace(current, offline=True)
+    return ConnectionStatus("connected", "Salesforce cannot be reached right now.", "Notebridge will retry by itself.",
+                            True)
 
 
 NOT_CONNECTED = ConnectionStatus("not_connected", "Salesforce is not connected yet.",
@@ -116,9 +146,10 @@ def _org_connection(row: Connection) -> OrgConnection:
 
 
 class ConnectionManager:
-    def __init__(self, db: Database, *, ca_file: str | None = None) -> None:
+    def __init__(self, db: Database, *, ca_file: str | None = None, deadlines: Deadlines | None = None) -> None:
         self._db = db
         self._ca_file = ca_file  # only for the demo org's --tls local CA
+        self._deadlines = deadlines  # None: the client's defaults (tests use short ones)
         self.active: OrgConnection | None = None
         self.status: ConnectionStatus = NOT_CONNECTED
         self._listeners: list[Callable[[ConnectionStatus], None]] = []
@@ -303,7 +334,7 @@ class ConnectionManager:
             self._client = SalesforceClient(
                 connection.instance_url, access_token, api_version=connection.api_version,
                 refresh=(lambda: self._guarded(refresher())) if refresher else None,
-                ca_file=self._ca_file,
+                ca_file=self._ca_file, deadlines=self._deadlines,
             )
             return self._client
 
@@ -329,9 +360,8 @@ class ConnectionManager:
         except RequestLimitExceeded:
             return self._attention("Your org has used all of today's Salesforce API calls.",
                                    "Notebridge waits and tries again automatically; nothing is lost.")
-        except (NetworkError, ServerUnavailable, UnreadableResponse):  # transient: stay signed in
-            status = replace(self.status, offline=True) if self.status.state == "connected" else ConnectionStatus(
-                "connected", "Salesforce cannot be reached right now.", "Notebridge will retry by itself.", True)
+        except (NetworkError, ServerUnavailable, UnreadableResponse) as exc:  # transient: stay signed in
+            status = offline_status(self.status, exc)
             self._set_status(status)
             return status
         except SalesforceError as exc:
@@ -343,9 +373,9 @@ class ConnectionManager:
         """Engines call this with errors they saw, so the badge reflects reality between checks."""
         if isinstance(exc, OAuthError):
             self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
-        elif isinstance(exc, NetworkError | ServerUnavailable | UnreadableResponse) \
+        elif isinstance(exc, NetworkError | ServerUnavailable | UnreadableResponse | OutcomeUnknown) \
                 and self.status.state == "connected":
-            self._set_status(replace(self.status, offline=True))
+            self._set_status(offline_status(self.status, exc))
 
     def report_success(self) -> None:
         if self.status.state == "connected" and self.status.offline:

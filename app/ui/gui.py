@@ -52,6 +52,10 @@ async def _run(
         log.error("the workspace cannot be opened: %s", exc)
         await _say_workspace_cannot_open(exc)
         return 2
+    except Exception as exc:  # anything else at open: still said in a window, never only a traceback
+        log.exception("the workspace cannot be opened")
+        await _say_workspace_cannot_open(exc)
+        return 2
     embedded_demo = EmbeddedDemo()
     context.on_close("demo org", embedded_demo.stop)
     window = MainWindow(WindowLayout.at(app_paths))
@@ -70,6 +74,8 @@ async def _run(
     window.close_requested.connect(aio.slot(quit_when_saved))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
+    if context.salvaged is not None:
+        _say_workspace_was_salvaged(context, window)  # not awaited: the sync starts meanwhile
     if previous_crash:
         show_crash_dialog("Notebridge closed unexpectedly last time. Nothing you saved was lost.",
                           previous_crash, window)
@@ -91,7 +97,7 @@ async def _run(
         log.info("closed cleanly")
 
 
-async def _say_workspace_cannot_open(error: StoreError) -> None:
+async def _say_workspace_cannot_open(error: Exception) -> None:
     """Tell the advisor what is wrong with the workspace and what to do, before quitting (there is
     no window yet, and a traceback on a terminal nobody sees is not an answer)."""
     what, fix = (error.what, error.fix) if isinstance(error, WorkspaceOpenError) else (str(error), "")
@@ -101,3 +107,24 @@ async def _say_workspace_cannot_open(error: StoreError) -> None:
     box.setObjectName("workspaceOpenError")
     box.setInformativeText(fix)
     await aio.run_dialog(box)
+
+
+def _say_workspace_was_salvaged(context: AppContext, window: MainWindow) -> QMessageBox:
+    """The workspace file was damaged: say so, where the damaged copy is kept and how many drafts
+    came across into the fresh workspace — never a silent fresh start."""
+    report = context.salvaged
+    assert report is not None
+    what = "Your workspace file was damaged, so Notebridge started a fresh one."
+    if report.unreadable_tables and report.rows == 0:
+        saved = ("Nothing could be read from the damaged file. Notebridge will sync your clients again; "
+                 "notes or tasks that had not reached Salesforce may be lost.")
+    else:
+        saved = report.sentence()
+    fix = f"{saved}\n\nThe damaged file is kept (not deleted) at {report.kept_at}; support can look at it."
+    print(f"Notebridge: {what} {fix}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Warning, "Notebridge repaired your workspace", what,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("workspaceSalvaged")
+    box.setInformativeText(fix)
+    box.open()  # window-modal on the main window; the window owns it
+    return box

@@ -8,7 +8,7 @@ something syncing, how much of the org's API allowance is used.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.ui.resources import app_icon, icon
+from app.ui.shortcuts import HELP_KEYS, QUIT_KEYS, ShortcutsDialog
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.status_badge import StatusBadge
 from app.ui.window_layout import WindowLayout
@@ -180,6 +181,36 @@ class MainWindow(QMainWindow):
         for number, (key, _label, _icon) in enumerate(PAGES, start=1):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda k=key: self.show_section(k))
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        # Ctrl+Q everywhere (Qt reads Ctrl as Cmd on macOS, and names the action for the app menu):
+        # closing the window quits through the same path, which saves open editors first.
+        self.quit_action = QAction("&Quit Notebridge", self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence(QUIT_KEYS))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # editor windows too
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+        help_menu = menus.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self)
+        self.shortcuts_action.setObjectName("shortcutsAction")
+        # "?" only while no text field has focus: a field takes its printable keys before any shortcut.
+        self.shortcuts_action.setShortcuts([QKeySequence(HELP_KEYS),
+                                            QKeySequence(QKeySequence.StandardKey.HelpContents)])
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        self.addAction(self.quit_action)
+        self.addAction(self.shortcuts_action)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The Help menu's list of keyboard shortcuts (one window, raised if already open)."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        return self.shortcuts_dialog
 
     def bring_to_front(self) -> None:
         """Called when a second launch asks us to show ourselves."""

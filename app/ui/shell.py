@@ -144,7 +144,7 @@ class Shell:
         self.push_connection_id = connection.connection_id
         self.sync = ClientSync(self.db, self.connections, self.events)
         self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
-                                                    self.events)
+                                                    self.events, self.connections)
         self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))

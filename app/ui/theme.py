@@ -8,7 +8,7 @@ palette, so both schemes stay legible.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -55,13 +55,73 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     }[theme]
     if hasattr(hints, "setColorScheme"):  # Qt >= 6.8
         hints.setColorScheme(scheme)
-    if theme == "system":
+    if hasattr(hints, "colorSchemeChanged") and not app.property("notebridgeTunesIndicators"):
+        app.setProperty("notebridgeTunesIndicators", True)  # connect once per application
+        hints.colorSchemeChanged.connect(lambda _scheme: tune_indicators(app))
+    if theme != "system":
+        want_dark = theme == "dark"
+        if is_dark(app.palette()) != want_dark:
+            # The platform could not switch; Fusion honours an explicit palette everywhere.
+            app.setStyle("Fusion")
+            app.setPalette(_palette(want_dark))
+    tune_indicators(app)
+
+
+# WCAG 2.1 1.4.11 (non-text contrast): a control's boundary needs 3:1 against what is next to it.
+# https://www.w3.org/WAI/WCAG21/Understanding/non-text-contrast.html — a little over, for rounding.
+INDICATOR_CONTRAST = 3.2
+_INDICATOR_CLASSES = ("QRadioButton", "QCheckBox")
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else float(((v + 0.055) / 1.055) ** 2.4)
+
+    return 0.2126 * channel(colour.red()) + 0.7152 * channel(colour.green()) + 0.0722 * channel(colour.blue())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = _luminance(a), _luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
+                  round(a.blue() + (b.blue() - a.blue()) * t))
+
+
+def indicator_palette(palette: QPalette) -> QPalette:
+    """``palette`` for radio buttons and check boxes, with their ring visible.
+
+    Fusion draws the indicator's ring in the widget's Window colour made 40% darker
+    (``QFusionStylePrivate::outline``; a check box's ring 10% lighter again) on top of the *parent's*
+    background — on a dark window that ring is darker than the dark window (contrast 1.1:1: the
+    "invisible radio buttons"), and on the light one it is 2:1.  A radio button paints no background of
+    its own, so giving it a Window colour moved towards the text colour only moves the ring to 3:1 or
+    more, nothing else."""
+    window, text = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText)
+    tuned = QPalette(palette)
+    for step in range(1, 21):
+        candidate = _mix(window, text, step / 20)
+        ring = candidate.darker(140)  # Fusion's radio ring; its check box ring is that, 10% lighter
+        if min(contrast_ratio(ring, window), contrast_ratio(ring.lighter(110), window)) >= INDICATOR_CONTRAST:
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                tuned.setColor(group, QPalette.ColorRole.Window, candidate)
+            break
+    return tuned
+
+
+def tune_indicators(app: QApplication) -> None:
+    """Give radio buttons and check boxes a visible ring under Fusion (both schemes); native styles
+    (Windows 11, macOS) draw their own and are left alone."""
+    if app.style().name().lower() != "fusion":
         return
-    want_dark = theme == "dark"
-    if is_dark(app.palette()) != want_dark:
-        # The platform could not switch; Fusion honours an explicit palette everywhere.
-        app.setStyle("Fusion")
-        app.setPalette(_palette(want_dark))
+    tuned = indicator_palette(app.palette())
+    for name in _INDICATOR_CLASSES:
+        # PySide6's stub types className as bytes, but the binding only accepts str (bytes: ValueError).
+        app.setPalette(tuned, cast("bytes", name))
 
 
 def is_dark(palette: QPalette) -> bool:

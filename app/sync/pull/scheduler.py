@@ -198,7 +198,8 @@ class PullScheduler:
         self.last_result = result
         if result.outcome is Outcome.OFFLINE:
             self._offline_streak += 1
-            self.connections.report_failure(NetworkError(result.message))
+            # The code keeps "no answer in time" (DEADLINE_EXCEEDED) apart from "cannot be reached".
+            self.connections.report_failure(NetworkError(result.message, error_code=result.error_code))
         else:
             self._offline_streak = 0
             if result.ok:

@@ -17,6 +17,8 @@ from app.sync.push.status import PushStatus
 
 BATCH = 200
 OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps trying and sends these by itself."
+NOT_ANSWERING_REASON = ("Salesforce isn't answering. Notebridge waits, then tries again by itself and checks "
+                        "before sending anything twice.")
 SIGNED_OUT_REASON = "Salesforce signed Notebridge out. Sign in again in Settings; your notes wait here."
 UNREADABLE_REASON = ("Salesforce's answer could not be read ({what}). Nothing is lost or sent twice; "
                      "Notebridge tries again by itself.")
@@ -55,6 +57,7 @@ class PushReport:
     conflicts: int = 0
     api_calls: int = 0
     reason: str = ""
+    error_code: str = ""  # why the run stopped (e.g. DEADLINE_EXCEEDED: Salesforce did not answer in time)
     next_try_at: datetime | None = None
     notices: list[str] = field(default_factory=list)
     # (kind, draft id, new state) of every item settled in the run, in order, so the use case can tell
@@ -70,5 +73,5 @@ class StopRun(Exception):
         self.status, self.code, self.reason, self.retry_at = status, code, reason, retry_at
 
 
-__all__ = ["BATCH", "OFFLINE_REASON", "SIGNED_OUT_REASON", "UNREADABLE_REASON", "PushReport", "PushSettings",
-           "StopRun"]
+__all__ = ["BATCH", "NOT_ANSWERING_REASON", "OFFLINE_REASON", "SIGNED_OUT_REASON", "UNREADABLE_REASON", "PushReport",
+           "PushSettings", "StopRun"]

@@ -103,6 +103,7 @@ class PushEngine:
                 raise run.gate.stop_for(exc) from exc
         except StopRun as stop:
             report.status, report.reason, report.next_try_at = stop.status, stop.reason, stop.retry_at
+            report.error_code = stop.code
             if stop.status == PushStatus.CANCELLED:
                 await run.ledger.flush()
             else:

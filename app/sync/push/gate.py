@@ -24,7 +24,7 @@ from app.salesforce.errors import (
 from app.salesforce.oauth_errors import OAuthError
 from app.salesforce.response_check import in_short
 from app.store.types import utcnow
-from app.sync.push.base import OFFLINE_REASON, SIGNED_OUT_REASON, UNREADABLE_REASON, StopRun
+from app.sync.push.base import NOT_ANSWERING_REASON, OFFLINE_REASON, SIGNED_OUT_REASON, UNREADABLE_REASON, StopRun
 from app.sync.push.budget import ApiBudget
 from app.sync.push.status import PushStatus
 
@@ -67,7 +67,9 @@ class ApiGate:
         if isinstance(exc, SessionExpired | OAuthError):
             raise StopRun(PushStatus.SIGNED_OUT, "SIGNED_OUT", SIGNED_OUT_REASON, None) from exc
         if isinstance(exc, NetworkError | ServerUnavailable | OutcomeUnknown):
-            raise StopRun(PushStatus.OFFLINE, exc.error_code, OFFLINE_REASON, now + self.retry_after) from exc
+            # DEADLINE_EXCEEDED: no answer within the client's deadline — Salesforce is frozen, not gone.
+            reason = NOT_ANSWERING_REASON if exc.error_code == "DEADLINE_EXCEEDED" else OFFLINE_REASON
+            raise StopRun(PushStatus.OFFLINE, exc.error_code, reason, now + self.retry_after) from exc
         if isinstance(exc, UnreadableResponse):
             # An unreadable answer proves nothing (least of all "not found"): hold the items, try later.
             reason = UNREADABLE_REASON.format(what=in_short(exc.problem))

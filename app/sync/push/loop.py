@@ -6,6 +6,9 @@ has been left alone for the configured idle time.  It never polls in a tight loo
 
 * **offline** (no answer / 5xx): the next look is a free probe (``GET /services/data/``, which does not
   count against the API limit), after 2 s, 4 s, 8 s … up to 5 minutes, with jitter;
+* **no answer in time** (the client's deadline ran out): the same backoff, reported to
+  ``on_connectivity`` with the code ``DEADLINE_EXCEEDED`` so the status bar says "Salesforce isn't
+  answering"; an uncertain create is looked up, never re-sent blindly (the push protocol);
 * **API budget**: wait until the budget's recheck time;
 * **signed out / not connected**: wait for :meth:`wake` (the connection manager calls it after a
   successful sign-in).
@@ -40,6 +43,9 @@ from app.sync.push.status import LoopState, PushStatus
 log = logging.getLogger(__name__)
 
 ClientFactory = Callable[[], Awaitable[SalesforceClient]]
+# Told after every look whether Salesforce answered: None when it did, else the error code
+# (NETWORK_ERROR, DEADLINE_EXCEEDED, …), so the connection status matches what the push saw.
+ConnectivityCallback = Callable[[str | None], None]
 BACKOFF_START = 2.0
 BACKOFF_MAX = 300.0
 
@@ -78,7 +84,7 @@ class PushLoop:
         settings: PushSettings | None = None, *, auto_push_idle: float | None = None,
         on_status: Callable[[LoopStatus], None] | None = None, on_progress: ProgressCallback = ignore_progress,
         on_report: Callable[[PushReport], None] | None = None, backoff_start: float = BACKOFF_START,
-        budget: ApiBudget | None = None,
+        budget: ApiBudget | None = None, on_connectivity: ConnectivityCallback | None = None,
     ) -> None:
         self.db = db
         self.connection_id = connection_id
@@ -88,6 +94,7 @@ class PushLoop:
         self.on_status = on_status or (lambda _s: None)
         self.on_progress = on_progress
         self.on_report = on_report
+        self.on_connectivity = on_connectivity or (lambda _code: None)
         self.budget = budget or ApiBudget(self.settings.reserve_fraction)
         self.backoff_start = backoff_start
         self._wake = asyncio.Event()
@@ -184,6 +191,9 @@ class PushLoop:
                                          outbox_repo.enqueue_many(s, ItemKind.TASK, tasks)))
 
     async def _after(self, report: PushReport, now: datetime) -> float | None:
+        if report.status != PushStatus.SIGNED_OUT:
+            self.on_connectivity((report.error_code or "NETWORK_ERROR") if report.status == PushStatus.OFFLINE
+                                 else None)
         if report.status == PushStatus.OFFLINE:
             await self._publish(LoopState.OFFLINE, report.reason, report.next_try_at)
             self._backoff = min(BACKOFF_MAX, self._backoff * 2)
@@ -204,8 +214,10 @@ class PushLoop:
         self.probes += 1
         try:
             await client.request("GET", urls.versions_endpoint(client.instance_url), counts=False)
-        except SalesforceError:
+        except SalesforceError as exc:
+            self.on_connectivity(exc.error_code)
             return False
+        self.on_connectivity(None)
         return True
 
     async def _postpone_offline(self, when: datetime) -> None:
@@ -228,6 +240,7 @@ class PushLoop:
         from app.salesforce.oauth_errors import OAuthError
 
         if not isinstance(exc, SessionExpired | OAuthError):
+            self.on_connectivity(exc.error_code)
             await self._publish(LoopState.OFFLINE, str(exc))
             return self._next_backoff()
         await self._signed_out(str(exc))

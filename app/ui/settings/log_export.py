@@ -57,6 +57,20 @@ def local_item_words(row: LogRow) -> str:
     return ""
 
 
+def record_words(row: LogRow) -> str:
+    """What the Record column shows: the title and the client's name an advisor recognises; the Ids
+    only when nothing else is known (they stay in the tooltip, the Copy Id button and the export)."""
+    named = " · ".join(part for part in (row.title, row.client) if part)
+    return named or local_item_words(row) or row.record_id or "—"
+
+
+def id_words(row: LogRow) -> str:
+    """The Record column's tooltip: the Salesforce Id and the local item, for support."""
+    parts = [f"Salesforce Id: {row.record_id}" if row.record_id else "",
+             f"Local {local_item_words(row).lower()}" if row.item_kind else ""]
+    return "\n".join(part for part in parts if part)
+
+
 def record_url(instance_url: str, record_id: str | None) -> str:
     """``<instance>/<Id>`` opens any record in Salesforce (Classic and Lightning redirect it)."""
     if not record_id or not instance_url:

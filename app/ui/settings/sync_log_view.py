@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -86,8 +86,8 @@ class SyncLogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 5:
                 return log_export.error_words(row) or None
-            if column == 3 and row.item_kind:
-                return f"Local {log_export.local_item_words(row).lower()}"
+            if column == 3:
+                return log_export.id_words(row) or None
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 4:
             parent = self.parent()
             palette = parent.palette() if isinstance(parent, QWidget) else None
@@ -108,10 +108,7 @@ class SyncLogModel(QAbstractTableModel):
         if column == 2:
             return log_export.object_words(row)
         if column == 3:
-            local = log_export.local_item_words(row)
-            if row.record_id and local:
-                return f"{row.record_id} · {local}"
-            return row.record_id or local or "—"
+            return log_export.record_words(row)
         if column == 4:
             return log_export.outcome_words(row.outcome)
         if column == 5:
@@ -243,6 +240,9 @@ class SyncLogPanel(QWidget):
         self.open_local.setObjectName("syncLogOpenItem")
         self.open_remote = QPushButton("Open in Salesforce")
         self.open_remote.setObjectName("syncLogOpenInSalesforce")
+        self.copy_id = QPushButton("Copy Id")
+        self.copy_id.setObjectName("syncLogCopyId")
+        self.copy_id.setToolTip("Copy the record's Salesforce Id (for support)")
         self.export = QPushButton("Export CSV…")
         self.export.setObjectName("syncLogExport")
         self.export.setToolTip("Save the rows shown as a CSV file for support")
@@ -250,6 +250,7 @@ class SyncLogPanel(QWidget):
         self.refresh_button.setObjectName("syncLogRefresh")
         actions.addWidget(self.open_local)
         actions.addWidget(self.open_remote)
+        actions.addWidget(self.copy_id)
         actions.addStretch(1)
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.export)
@@ -267,6 +268,7 @@ class SyncLogPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_current())
         self.open_local.clicked.connect(self.open_current_item)
         self.open_remote.clicked.connect(self.open_current_record)
+        self.copy_id.clicked.connect(self.copy_current_id)
         self.export.clicked.connect(aio.slot(self.choose_export_file))
         self._update_actions()
 
@@ -319,6 +321,7 @@ class SyncLogPanel(QWidget):
         row = self.current_row()
         self.open_local.setEnabled(bool(row and row.item_kind and row.item_id is not None))
         self.open_remote.setEnabled(bool(row and row.record_id and self.instance_url))
+        self.copy_id.setEnabled(bool(row and row.record_id))
 
     def open_current(self) -> None:
         row = self.current_row()
@@ -328,6 +331,12 @@ class SyncLogPanel(QWidget):
             self.open_current_item()
         else:
             self.open_current_record()
+
+    def copy_current_id(self) -> None:
+        row = self.current_row()
+        if row is not None and row.record_id:
+            QGuiApplication.clipboard().setText(row.record_id)
+            self.status.setText(f"Copied {row.record_id}.")
 
     def open_current_item(self) -> None:
         row = self.current_row()

@@ -17,9 +17,15 @@ def usage_words(summary: UsageSummary) -> tuple[str, str]:
                 _reserve_words(summary))
     share = summary.share or 0.0
     own = summary.own_today
-    headline = (f"Your org has used {summary.used:,} of its {summary.limit:,} daily API calls ({share:.0%}). "
-                f"Notebridge made {own:,} of them in the last 24 hours.")
-    return headline, _reserve_words(summary)
+    org = f"Your org has used {summary.used:,} of its {summary.limit:,} daily API calls ({share:.0%})."
+    if own <= summary.used:
+        mine = f"Notebridge made {own:,} of them in the last 24 hours."
+    else:
+        # Salesforce's count restarted (an org restart or maintenance) after some of our calls: they are
+        # no longer in its number, so "24 of 19" would be a share larger than the whole.  Say both facts.
+        mine = (f"Notebridge made {own:,} calls in the last 24 hours; Salesforce restarted its count since "
+                "some of them, so its number is lower than that.")
+    return f"{org} {mine}", _reserve_words(summary)
 
 
 def _reserve_words(summary: UsageSummary) -> str:

@@ -23,6 +23,7 @@ from app.ui.settings.prospects import NewPersonDialog
 from app.ui.workspace.layout import WorkspaceLayout
 from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.pick_dialog import PickDialog
+from app.ui.workspace.resync import ResyncProgress, confirm_resync
 from app.ui.workspace.states import EmptyAction, PageFacts, decide, shown_objects
 
 
@@ -97,7 +98,7 @@ class WorkspacePage(WorkspaceLayout):
         self.add_person_shortcut.activated.connect(self._add_person_clicked)
         self.no_results_add.clicked.connect(self._add_person_clicked)
         self.search_shortcut.activated.connect(self.focus_search)
-        self.full_action.triggered.connect(lambda: aio.start(self.sync_now(full=True), name="sync-full"))
+        self.full_action.triggered.connect(lambda: aio.start(self.resync_everything(), name="sync-full"))
         self.stop_action.triggered.connect(self.stop_sync)
         self.toggle_action.toggled.connect(lambda on: aio.start(self.set_contacts_enabled(on), name="sync-toggle"))
         self.pick_action.toggled.connect(lambda on: aio.start(self.set_pick_mode(on), name="pick-mode"))
@@ -300,6 +301,24 @@ class WorkspacePage(WorkspaceLayout):
         self.syncing = True
         self._update_state()
         return await self.sync.sync_now(full=full)
+
+    async def resync_everything(self) -> PullResult | None:
+        """Ask first, then show the full re-sync's progress as a bar with counts (``resync``)."""
+        if self.sync is None:
+            self.connect_requested.emit()
+            return None
+        if not await aio.run_dialog(confirm_resync(self.model.total, self)):
+            return None
+        window = ResyncProgress(self)
+        window.stop_button.clicked.connect(self.stop_sync)
+        unsubscribe = self.events.subscribe(SyncProgressed, lambda e: window.show_progress(e.progress))
+        window.show()
+        try:
+            return await self.sync_now(full=True)
+        finally:
+            unsubscribe()
+            window.close()
+            window.deleteLater()
 
     def stop_sync(self) -> None:
         if self.sync is not None:

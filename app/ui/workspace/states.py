@@ -195,6 +195,9 @@ def _banner(facts: PageFacts) -> BannerView | None:
                           fix="Nothing is synced until you reconnect.", link=reconnect)
     if status is not None and status.state == "needs_attention":
         return BannerView("error", status.reason or "Salesforce needs attention.", fix=status.fix, link=reconnect)
+    if status is not None and status.offline and status.not_answering:
+        return BannerView("warn", "Salesforce isn't answering. Search and notes work as usual; Notebridge waits, "
+                                  "then tries again by itself and never sends anything twice.")
     if status is not None and status.offline:
         return BannerView("info", "You are offline. Search and notes work as usual; Notebridge syncs when you "
                                   "are back.")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from sqlmodel import select
 
 from app.store import api_usage as usage_rows
 from app.store import sync_log as log_rows
@@ -119,3 +120,42 @@ async def test_usage_history_survives_a_restart_and_feeds_the_hourly_bars(env: E
     bars = hourly_own_calls(samples, now)
     assert len(bars) == 24 and bars[4] == 20 and bars[12] == 12 and bars[21] == 3  # hour 0 = 24 h ago
     assert env.page.usage.summary is not None and env.page.usage.summary.own_today >= 35
+
+
+async def test_sync_log_shows_titles_and_client_names_with_the_id_on_hover_and_copy(env: Env) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from app.store import notes, tasks
+    from app.store.models import Contact
+
+    def make(session: Any) -> tuple[int, int, str]:
+        client = session.exec(select(Contact).where(Contact.connection_id == env.cid).limit(1)).one()
+        note = notes.create(session, env.cid, contact_id=client.id, title="Quarterly review")
+        task = tasks.create(session, env.cid, contact_id=client.id, subject="Send the forms")
+        return note.id, task.id, client.name
+
+    note_id, task_id, name = await env.db.run(make)
+    now = utcnow()
+    await env.db.run(lambda s: log_rows.record_push(s, env.cid, [
+        PushLogItem("note", note_id, "ContentNote", "pushed", "069000000000011AAA", api_calls=2, at=now),
+        PushLogItem("task", task_id, "Task", "needs_attention", None, "X", "No", 1, at=now),
+        PushLogItem("note", 999, "ContentNote", "pushed", "069000000000099AAA", api_calls=1, at=now),
+    ]))
+    panel = env.page.log_panel
+    env.page.tabs.setCurrentIndex(2)
+    await until(lambda: panel.model.rowCount() == 4, "the pull and three pushes")
+    shown_rows = panel.proxy.visible_rows()
+    shown = {(shown_rows[r].item_kind, shown_rows[r].item_id): r for r in range(panel.proxy.rowCount())}
+    assert panel.proxy.index(shown['note', note_id], 3).data() == f"Quarterly review · {name}"
+    assert panel.proxy.index(shown['task', task_id], 3).data() == f"Send the forms · {name}"
+    assert "069" not in panel.proxy.index(shown['note', note_id], 3).data(), "no raw Id where a title is known"
+    tip = panel.proxy.index(shown['note', note_id], 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert "069000000000011AAA" in tip and f"note #{note_id}" in tip
+    assert panel.proxy.index(shown['note', 999], 3).data() == "Note #999", "a deleted note: what is known, no guess"
+
+    panel.table.setCurrentIndex(panel.proxy.index(shown['note', note_id], 0))
+    assert panel.copy_id.isEnabled()
+    panel.copy_id.click()
+    assert QGuiApplication.clipboard().text() == "069000000000011AAA"
+    panel.table.setCurrentIndex(panel.proxy.index(shown['task', task_id], 0))
+    assert not panel.copy_id.isEnabled(), "nothing to copy before Salesforce has the record"
