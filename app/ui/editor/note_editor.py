@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -150,6 +150,10 @@ class NoteEditor(DraftEditor):
         self.body.focus_lost.connect(self.autosave.flush_soon)
         self.title.editingFinished.connect(self.autosave.flush_soon)
         self.make_task.clicked.connect(self._task_from_cursor)
+
+    def focus_first_field(self) -> None:
+        """A new window starts where the advisor types first: the title."""
+        self.title.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def note(self) -> NoteDraft:

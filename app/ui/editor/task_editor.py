@@ -132,6 +132,10 @@ class TaskEditor(DraftEditor):
             combo.currentIndexChanged.connect(self._changed)
         self.subject.editingFinished.connect(self.autosave.flush_soon)
 
+    def focus_first_field(self) -> None:
+        """A new window starts where the advisor types first: the subject."""
+        self.subject.setFocus(Qt.FocusReason.OtherFocusReason)
+
     @property
     def task(self) -> TaskDraft:
         return self.draft

@@ -174,6 +174,7 @@ class EditorLauncher:
         self.windows.append(window)
         window.closed.connect(lambda: self._closed(window))
         window.show()
+        editor.focus_first_field()
         return window
 
     def _closed(self, window: EditorWindow) -> None:

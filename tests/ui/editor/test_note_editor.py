@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from app.store import Database
 from app.store import notes as notes_repo
@@ -196,3 +197,13 @@ async def test_action_item_becomes_a_task_in_one_click(workspace: Workspace) -> 
     assert task.what_id == workspace.contact.account_sf_id and task.status == "Not Started"
     for w in list(launcher.windows):
         w.close()
+
+
+async def test_a_new_note_window_starts_in_the_title(workspace: Workspace) -> None:
+    """Typing straight after Ctrl+N lands in the title, not in the meeting menu."""
+    launcher = EditorLauncher(workspace.db, workspace.connection_id)
+    window = await launcher.open_note_editor(workspace.contact.id)  # type: ignore[arg-type]
+    window.activateWindow()
+    await until(window.isActiveWindow, "editor window active")
+    assert QApplication.focusWidget() is window.editor.title
+    await launcher.close_all()
