@@ -55,6 +55,8 @@ class Soak:
         self.recoveries: list[float] = []
         self.recoveries_in_spell: list[float] = []
         self.unrecovered = 0
+        self.recovery_parts: list[tuple[int, ...]] = []
+        self.slowest: list[str] = []
         self.second: dict[str, int] = {"started": 0, "refused": 0, "pushed": 0, "claimed": 0}
 
     def child(self, role: str = "main") -> Child:
@@ -95,6 +97,11 @@ class Soak:
                     ms = (child.seen_at("moved") - started) * 1000
                     in_spell = spell_at_start or self.faults.limit_spell
                     (self.recoveries_in_spell if in_spell else self.recoveries).append(ms)
+                    self.recovery_parts.append(tuple(round((child.seen_at(p) - started) * 1000) for p in
+                                                     ("phase start", "opened", "moved")))
+                    if ms >= max(self.recoveries, default=0):
+                        self.slowest = [f"{(t - started) * 1000:.0f} {line}" for t, line in child.lines
+                                        if not line.startswith(("saved", "phase pull"))][:40]
                 else:
                     self.unrecovered += not (spell_at_start or self.faults.limit_spell)
             if self.rng.random() < 0.12:
@@ -135,6 +142,10 @@ class Soak:
             "max_recovery_ms": round(recoveries[-1]) if recoveries else None,
             "median_recovery_ms": round(recoveries[len(recoveries) // 2]) if recoveries else None,
             "recoveries_measured": len(recoveries), "not_recovered_in_15s": self.unrecovered,
+            "slowest_recovery_parts_ms": dict(zip(("imported", "opened", "moved"),
+                                                  max(self.recovery_parts, key=lambda p: p[-1], default=()),
+                                                  strict=False)),
+            "slowest_recovery_transcript": self.slowest,
             "recoveries_in_limit_spell_ms": [round(r) for r in self.recoveries_in_spell],
             "second_process": self.second, "drained": drained, "faults": self.faults.summary(),
         })

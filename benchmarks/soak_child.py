@@ -33,11 +33,10 @@ from typing import Any
 from app.salesforce.client import SalesforceClient
 from app.salesforce.oauth import refresh_access_token
 from app.services.drafts import Drafts
-from app.services.events import Events, PushFinished
+from app.services.events import Events, PushFinished, PushStatusChanged
 from app.services.outbox_sync import OutboxSync
 from app.services.prospects import NewPerson, People
-from app.store import Database, WorkspaceBusyError
-from app.store import migrate
+from app.store import Database, WorkspaceBusyError, migrate
 from app.store import outbox as outbox_repo
 from app.store.kinds import ItemKind
 from app.store.models import Contact
@@ -126,12 +125,14 @@ class App:
 
     def _report(self, report: PushReport) -> None:
         self.pushes += report.pushed
+        say(f"report {report.status} pushed={report.pushed} reconciled={report.reconciled} calls={report.api_calls}")
 
     def outbox(self) -> OutboxSync:
         # The API-limit spell lasts seconds in the soak: look at the budget again after 3 s, not 30 min.
         sync = OutboxSync(self.db, self.cfg.connection_id, self._client, self.events,
                           budget=ApiBudget(recheck=timedelta(seconds=3)), on_progress=self._progress)
         self.events.subscribe(PushFinished, lambda event: self._report(event.report))
+        self.events.subscribe(PushStatusChanged, lambda event: say(f"status {event.status.state}"))
         return sync
 
     # -- the advisor ------------------------------------------------------------------------------------
@@ -216,11 +217,11 @@ class App:
                 say("phase pull-page")
 
         prefs = PullPreferences(include_events=False)
-        first = True
+        if await self.people_ids():  # as the app's scheduler: the first sync a little after start-up
+            await asyncio.sleep(2.0)
         while True:
             engine = PullEngine(self.client, self.db, self.cfg.connection_id, prefs, on_progress=page)
-            await engine.run(full=first or self.rng.random() < 0.3)
-            first = False
+            await engine.run(full=not await self.people_ids() or self.rng.random() < 0.3)
             await asyncio.sleep(self.rng.uniform(3, 6))
 
 

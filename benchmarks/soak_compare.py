@@ -73,7 +73,8 @@ def compare(org: SoakOrg, db: Path, connection_id: int, journal: Journal) -> dic
     duplicates += sum(n - 1 for n in links.values() if n > 1)
     extra = sorted(f"{kind} {key}" for kind, key in set(in_org) - expected)
     missing = sorted(f"{kind} {key}" for kind, key in expected if in_org[(kind, key)] == 0)
-    unlinked = sorted(f"note {key}" for kind, key in expected if kind == NOTE and in_org[(kind, key)] and not links[key])
+    unlinked = sorted(f"note {key}" for kind, key in expected
+                      if kind == NOTE and in_org[(kind, key)] and not links[key])
     unsettled = sorted(f"{kind} {key}" for (kind, key), pushed in items.items() if not pushed)
 
     drafts_lost = []
