@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import random
 import sqlite3
 import sys
@@ -271,6 +273,9 @@ async def second_role(cfg: Settings) -> None:
 
 
 def main() -> None:
+    if os.environ.get("NOTEBRIDGE_SOAK_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format=f"%(relativeCreated)6d {os.getpid()} %(name)s %(message)s")
     raw = json.loads(sys.stdin.readline())
     cfg = Settings(**{**raw, "db": Path(raw["db"])})
     say("phase start")
