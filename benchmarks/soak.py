@@ -54,6 +54,7 @@ class Soak:
         self.kills_during_migration = 0
         self.recoveries: list[float] = []
         self.recoveries_in_spell: list[float] = []
+        self.recoveries_fault_hit: list[float] = []
         self.unrecovered = 0
         self.recovery_parts: list[tuple[int, ...]] = []
         self.slowest: list[str] = []
@@ -94,14 +95,22 @@ class Soak:
             due = opened and child.has_seen("opened due=1")
             if due:  # the outbox must move again: how long from the restart?
                 if child.wait_for("moved", timeout=15):
-                    ms = (child.seen_at("moved") - started) * 1000
-                    in_spell = spell_at_start or self.faults.limit_spell
-                    (self.recoveries_in_spell if in_spell else self.recoveries).append(ms)
-                    self.recovery_parts.append(tuple(round((child.seen_at(p) - started) * 1000) for p in
-                                                     ("phase start", "opened", "moved")))
-                    if ms >= max(self.recoveries, default=0):
-                        self.slowest = [f"{(t - started) * 1000:.0f} {line}" for t, line in child.lines
-                                        if not line.startswith(("saved", "phase pull"))][:40]
+                    moved_at = child.seen_at("moved")
+                    ms = (moved_at - started) * 1000
+                    # A fault that stopped the first push (an outage, a lost answer, the limit) is waited
+                    # out with backoff: counted apart from a restart whose first push the org let through.
+                    hit = child.seen_before(("report offline", "report budget"), moved_at)
+                    if spell_at_start or self.faults.limit_spell:
+                        self.recoveries_in_spell.append(ms)
+                    elif hit:
+                        self.recoveries_fault_hit.append(ms)
+                    else:
+                        self.recoveries.append(ms)
+                        self.recovery_parts.append(tuple(round((child.seen_at(p) - started) * 1000) for p in
+                                                         ("phase start", "opened", "moved")))
+                        if ms >= max(self.recoveries):
+                            self.slowest = [f"{(t - started) * 1000:.0f} {line}" for t, line in child.lines
+                                            if not line.startswith(("saved", "phase pull"))][:40]
                 else:
                     self.unrecovered += not (spell_at_start or self.faults.limit_spell)
             if self.rng.random() < 0.12:
@@ -146,6 +155,7 @@ class Soak:
                                                   max(self.recovery_parts, key=lambda p: p[-1], default=()),
                                                   strict=False)),
             "slowest_recovery_transcript": self.slowest,
+            "recoveries_first_push_hit_by_fault_ms": sorted(round(r) for r in self.recoveries_fault_hit),
             "recoveries_in_limit_spell_ms": [round(r) for r in self.recoveries_in_spell],
             "second_process": self.second, "drained": drained, "faults": self.faults.summary(),
         })

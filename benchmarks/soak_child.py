@@ -127,7 +127,8 @@ class App:
 
     def _report(self, report: PushReport) -> None:
         self.pushes += report.pushed
-        say(f"report {report.status} pushed={report.pushed} reconciled={report.reconciled} calls={report.api_calls}")
+        say(f"report {report.status} pushed={report.pushed} reconciled={report.reconciled} calls={report.api_calls} "
+            f"reason={report.reason!r}")
 
     def outbox(self) -> OutboxSync:
         # The API-limit spell lasts seconds in the soak: look at the budget again after 3 s, not 30 min.

@@ -1,8 +1,9 @@
 """The org misbehaving during the soak, on a thread of the driver, through the demo org's controls.
 
-Every ~0.5–1.5 s one of: latency jitter (0–120 ms on every request), a write whose answer is lost
-after it committed, a burst of 1–3 503s, every access token expired (the app must refresh); and now
-and then an API-limit spell (usage set past the app's reserve for 5 s, then back to 0).
+Every 1–2 s one of (weights 5:2:1:1): latency jitter (0–120 ms on every request), a write whose
+answer is lost after it committed, a burst of 1–3 503s, every access token expired (the app must
+refresh); and about once a minute an API-limit spell (usage set past the app's reserve for 5 s, then
+back to 0).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class FaultSpells:
         self._control.post(f"/{name}", json=kwargs).raise_for_status()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.rng.uniform(0.5, 1.5)):
+        while not self._stop.wait(self.rng.uniform(1.0, 2.0)):
             now = time.monotonic()
             if self._spell_until and now >= self._spell_until:
                 self._command("set_api_usage", used=0)
@@ -53,7 +54,7 @@ class FaultSpells:
                 self._next_spell = now + SPELL_EVERY * self.rng.uniform(0.7, 1.3)
                 self.counts["api_limit_spell"] += 1
                 continue
-            fault = self.rng.choices(("latency", "drop", "burst", "expire"), weights=(4, 4, 1, 1))[0]
+            fault = self.rng.choices(("latency", "drop", "burst", "expire"), weights=(5, 2, 1, 1))[0]
             if fault == "latency":
                 self._command("set_latency", ms=self.rng.uniform(0, 120))
             elif fault == "drop":

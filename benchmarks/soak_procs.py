@@ -126,6 +126,10 @@ class Child:
         with self._cond:
             return self._find(prefix, 0.0) is not None
 
+    def seen_before(self, prefixes: tuple[str, ...], when: float) -> bool:
+        with self._cond:
+            return any(t <= when and line.startswith(prefixes) for t, line in self.lines)
+
     def seen_at(self, prefix: str) -> float:
         with self._cond:
             found = self._find(prefix, 0.0)
