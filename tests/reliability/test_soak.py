@@ -3,6 +3,7 @@ nothing (``benchmarks/soak.py``; the 10-minute figures are in the README) — an
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -71,10 +72,8 @@ async def test_soak_new_person_synced_in_before_its_lost_answer_is_looked_up(tmp
                     return answer
 
                 env.client.request = request  # type: ignore[method-assign]
-                try:
+                with contextlib.suppress(Killed):
                     await env.push()
-                except Killed:
-                    pass
                 env.client.request = original  # type: ignore[method-assign]
                 created = [r for r in env.live("Contact") if r["LastName"] == "Soakfound"]
                 assert len(created) == 1  # the create did reach Salesforce
