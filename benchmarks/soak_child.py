@@ -273,7 +273,22 @@ async def second_role(cfg: Settings) -> None:
     await db.close()
 
 
+class FaultLines(logging.Handler):
+    """The client's own words for a fault it met (a retry, a lost answer, a refresh): one ``fault`` line
+    each, so the driver can tell a restart slowed by an injected fault from one that was not."""
+
+    WORDS = ("retry", "response lost", "access token expired", "no time left")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(word in message for word in self.WORDS):
+            say(f"fault {message}")
+
+
 def main() -> None:
+    session_log = logging.getLogger("app.salesforce.session")
+    session_log.setLevel(logging.INFO)
+    session_log.addHandler(FaultLines())
     if os.environ.get("NOTEBRIDGE_SOAK_DEBUG"):
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format=f"%(relativeCreated)6d {os.getpid()} %(name)s %(message)s")
