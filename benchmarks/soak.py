@@ -146,15 +146,14 @@ class Soak:
         last.wait_exit(timeout=30)
         result = compare(self.org, self.db, self.connection_id, self.journal)
         recoveries = sorted(self.recoveries)
+        slowest = max(self.recovery_parts, key=lambda part: part[-1], default=())
         result.update({
             "kills": sum(self.kills.values()), "kills_by_moment": self.kills,
             "kills_during_migration": self.kills_during_migration,
             "max_recovery_ms": round(recoveries[-1]) if recoveries else None,
             "median_recovery_ms": round(recoveries[len(recoveries) // 2]) if recoveries else None,
             "recoveries_measured": len(recoveries), "not_recovered_in_15s": self.unrecovered,
-            "slowest_recovery_parts_ms": dict(zip(("imported", "opened", "moved"),
-                                                  max(self.recovery_parts, key=lambda p: p[-1], default=()),
-                                                  strict=False)),
+            "slowest_recovery_parts_ms": dict(zip(("imported", "opened", "moved"), slowest, strict=False)),
             "slowest_recovery_transcript": self.slowest,
             "recoveries_touched_by_a_fault_ms": sorted(round(r) for r in self.recoveries_fault_hit),
             "recoveries_in_limit_spell_ms": [round(r) for r in self.recoveries_in_spell],

@@ -42,6 +42,7 @@ from app.store import Database, WorkspaceBusyError, migrate
 from app.store import outbox as outbox_repo
 from app.store.kinds import ItemKind
 from app.store.models import Contact
+from app.store.notes import NoteDraft
 from app.store.prospects import PROVISIONAL_PREFIX
 from app.store.types import utcnow
 from app.sync.progress import SyncProgress
@@ -186,12 +187,13 @@ class App:
         """Drafts a kill left half-typed: type on where the workspace says they stopped, then queue."""
         drafts = await self.db.run(lambda s: outbox_repo.idle_drafts(s, self.cfg.connection_id, utcnow()))
         for draft in drafts:
-            title = getattr(draft, "title", None) or getattr(draft, "subject", "")
+            if isinstance(draft, NoteDraft):
+                kind, title, typed = ItemKind.NOTE, draft.title, draft.body_markdown
+            else:
+                kind, title, typed = ItemKind.TASK, draft.subject, draft.description or ""
             if not title.startswith("Soak "):
                 continue
-            kind = ItemKind.NOTE if hasattr(draft, "body_markdown") else ItemKind.TASK
             key = title.split()[-1]
-            typed = draft.body_markdown if kind == ItemKind.NOTE else (draft.description or "")  # type: ignore[union-attr]
             await self.type_into(kind, draft.id, key, len(typed))
             await self.queue(kind, draft.id, key)
 
