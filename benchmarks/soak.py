@@ -13,10 +13,11 @@ push.  Meanwhile the org misbehaves (``faults.py``): writes whose answer is lost
 bursts, expired access tokens, an API-limit spell, latency jitter.
 
 At the end the faults stop, a last child drains the outbox, and the workspace is compared with the
-org (``compare.py``).  Reported: ``kills, items, duplicates, lost, drafts_lost, max_recovery_ms``
-(a restart until the outbox moves again, for starts with items due and outside an API-limit spell),
-and details.  Exit status 0 only when duplicates, lost and drafts_lost are 0, every second child
-was refused without pushing, and max_recovery_ms ≤ 3000.
+org (``soak_compare.py``).  Reported: ``kills, items, duplicates, lost, drafts_lost, max_recovery_ms``
+(restart → the first outbox item settled, over the starts with items due that no injected fault
+touched; those a fault touched, and those in an API-limit spell, are listed apart), and details.
+Exit status 0 only when duplicates, lost and drafts_lost are 0, every second child was refused
+without pushing, every start with items due moved within 15 s, and max_recovery_ms ≤ 3000.
 """
 
 from __future__ import annotations
