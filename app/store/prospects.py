@@ -176,6 +176,10 @@ def settle_created(session: Session, contact_id: int, sf_id: str, account_sf_id:
     if not is_provisional(old):
         return old
     cid = row.connection_id
+    pulled = contacts_repo.get_by_sf_id(session, cid, sf_id)
+    if pulled is not None and pulled.id != row.id:
+        account_sf_id = account_sf_id or pulled.account_sf_id
+        _drop_pulled_copy(session, row, pulled)
     row.sf_id = sf_id
     if source_object in PERSON_OBJECTS:
         row.source_object = source_object
@@ -193,6 +197,18 @@ def settle_created(session: Session, contact_id: int, sf_id: str, account_sf_id:
         session.execute(update(Task).where(col(Task.connection_id) == cid, col(Task.who_id) == sf_id,
                                            col(Task.what_id).is_(None)).values(what_id=account_sf_id))
     return old
+
+
+def _drop_pulled_copy(session: Session, row: Contact, pulled: Contact) -> None:
+    """A sync brought the person in before the push heard back (the answer was lost, or the app was
+    killed, and the record was found again by lookup): the workspace holds them twice — the row the
+    advisor added and the row the sync wrote under the real Id.  Keep the advisor's row (drafts and the
+    outbox point at it), move anything written about the pulled copy onto it, and delete the copy, so
+    the real Id can go on the advisor's row (the Id is unique per connection)."""
+    session.execute(update(Note).where(col(Note.contact_id) == pulled.id).values(contact_id=row.id))
+    session.execute(update(Task).where(col(Task.contact_id) == pulled.id).values(contact_id=row.id))
+    session.delete(pulled)
+    session.flush()
 
 
 # -- the outbox ------------------------------------------------------------------------------------------
