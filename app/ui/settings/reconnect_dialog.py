@@ -61,6 +61,9 @@ class ReconnectDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("reconnectDialog")
         self.setWindowTitle("Sign in to Salesforce again")
+        # Word-wrapped labels give a dialog no width of its own: without this it opened 190 px wide,
+        # every sentence cut off.
+        self.setMinimumWidth(560)
         self.db = db
         self.connections = connections
         self.open_url = open_url

@@ -136,6 +136,9 @@ async def _reconnect_keeps_everything(qtbot: Any, env: Running) -> None:
     await _expire(env)
 
     dialog = await _press_reconnect(qtbot, env, via_banner=True)
+    # Readable: every sentence gets the height it needs at the width the dialog has (it opened 190 px wide).
+    summary = dialog.summary
+    assert summary.width() >= 400 and summary.height() >= summary.heightForWidth(summary.width())
     await until(lambda: env.shell._reconnect is None, "the sign-in finishes and the dialog closes")
     assert dialog.connection is not None, dialog.message.plain_text()
     assert env.manager.status.state == "connected"
