@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from app.salesforce.errors import DeadlineExceeded, NetworkError
-from app.services.events import Events, ItemStateChanged, PushFinished, PushStatusChanged
+from app.services.connection_status import follow
+from app.services.events import ConnectionChanged, Events, ItemStateChanged, PushFinished, PushStatusChanged
 from app.sync.connection import DEADLINE_CODE
 from app.sync.push import preferences as push_preferences
 from app.sync.push.engine import PushReport
@@ -39,6 +40,12 @@ class OutboxSync:
                               on_connectivity=self._connectivity, **options)
         # Anything queued (a note, a task, a new person) or released for this org: look at the outbox now.
         self._unsubscribe = events.subscribe(ItemStateChanged, self._item_changed)
+        # Signed in again (a reconnect keeps this loop) or back online: what waited goes now, not at the
+        # next edit.  Items a sign-out held have no retry time, so nothing else would wake the loop.
+        self._unsubscribe_connection: Callable[[], None] = lambda: None
+        if connections is not None:
+            follow(connections, events)
+            self._unsubscribe_connection = events.subscribe(ConnectionChanged, self._connection_changed)
 
     @classmethod
     async def for_connection(cls, db: Database, connection_id: int,
@@ -50,6 +57,10 @@ class OutboxSync:
 
     def _item_changed(self, event: ItemStateChanged) -> None:
         if event.connection_id == self.connection_id and event.state == "queued":
+            self.loop.wake()
+
+    def _connection_changed(self, event: ConnectionChanged) -> None:
+        if event.status.state == "connected" and not event.status.offline:
             self.loop.wake()
 
     def _status(self, status: LoopStatus) -> None:
@@ -89,4 +100,5 @@ class OutboxSync:
 
     async def aclose(self) -> None:
         self._unsubscribe()
+        self._unsubscribe_connection()
         await self.loop.aclose()

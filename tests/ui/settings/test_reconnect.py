@@ -205,3 +205,34 @@ async def test_reconnect_refused_in_the_browser_is_explained_and_can_be_tried_ag
         assert env.shell._wizard is None
         total, _leads = await _synced(env)  # the sync that follows a reconnect runs to its end
         assert total > 0
+
+
+async def test_reconnect_sends_what_waited_while_signed_out(qtbot: Any, tmp_path: Path) -> None:
+    """A note queued while the sign-in had expired goes to Salesforce once the one-step reconnect is done
+    (the loop is kept on a reconnect, and a sign-out leaves items with no retry time: found walking it)."""
+    from app.services.drafts import Drafts, ItemKind
+    from app.services.events import PushStatusChanged
+
+    async with running_shell(qtbot, tmp_path) as env:
+        await _synced(env)
+        states: list[str] = []
+        env.shell.events.subscribe(PushStatusChanged, lambda event: states.append(str(event.status.state)))
+        await _expire(env)
+        contact_id = await env.db.run(
+            lambda s: contact_rows.page(s, env.connection.connection_id, 0, 1)[0].id)
+        drafts = Drafts(env.db, env.shell.events)
+        note = await drafts.new_note(env.connection.connection_id, contact_id)
+        await drafts.save(ItemKind.NOTE, note.id, {"title": "Written while signed out", "body_markdown": "Hello"})
+        await drafts.queue_for_push(ItemKind.NOTE, [note.id])
+
+        def titles() -> list[str]:
+            return [str(r.get("Title")) for r in env.org.records("ContentNote")]
+
+        await until(lambda: "signed_out" in states, "the push meets the expired sign-in")
+        assert "Written while signed out" not in titles()
+
+        dialog = await _press_reconnect(qtbot, env)
+        await until(lambda: env.shell._reconnect is None, "the sign-in finishes")
+        assert dialog.connection is not None
+        await until(lambda: "Written while signed out" in titles(), "the waiting note is sent after the reconnect")
+        assert titles().count("Written while signed out") == 1
