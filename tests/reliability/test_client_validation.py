@@ -20,10 +20,9 @@ from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import DeadlineExceeded, PagingLoop, ResponseProblem, UnreadableResponse
 from app.salesforce.results import QueryPage
 from app.salesforce.transport import Deadlines
-from app.store import Database
 from app.sync.pull.pages import PageWalker
 from app.sync.push.engine import PushEngine, PushSettings
-from tests.integration.push.conftest import PushEnv, make_env
+from tests.integration.push.conftest import PushEnv, workspace_env
 from tests.reliability.hostile_server import Hostile, HostileServer
 
 GARBLES = {
@@ -39,13 +38,8 @@ GARBLES = {
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[PushEnv]:
     with DemoOrg(contacts=8, seed=11) as org:
-        db = await Database.open(tmp_path / "workspace.db")
-        try:
-            pushed = await make_env(org, db)
-            async with pushed.client:
-                yield pushed
-        finally:
-            await db.close()
+        async with workspace_env(org, tmp_path / "workspace.db") as pushed:
+            yield pushed
 
 
 @pytest.mark.parametrize("kind", sorted(GARBLES))

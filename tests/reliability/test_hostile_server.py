@@ -26,10 +26,9 @@ from app.salesforce.errors import (
     UnreadableResponse,
 )
 from app.salesforce.transport import Deadlines
-from app.store import Database
 from app.store import outbox as outbox_repo
 from app.sync.push.engine import PushEngine, PushSettings
-from tests.integration.push.conftest import PushEnv, make_env
+from tests.integration.push.conftest import PushEnv, workspace_env
 from tests.reliability.hostile_server import Hostile, HostileServer
 
 FAST = Deadlines(read=0.5, attempt=1.0, call=3.0, connect=1.0, max_body_bytes=1024 * 1024)
@@ -100,13 +99,8 @@ async def test_hostile_server_create_answer_means_outcome_unknown(mode: Hostile)
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[PushEnv]:
     with DemoOrg(contacts=6, seed=7) as org:
-        db = await Database.open(tmp_path / "workspace.db")
-        try:
-            pushed = await make_env(org, db)
-            async with pushed.client:
-                yield pushed
-        finally:
-            await db.close()
+        async with workspace_env(org, tmp_path / "workspace.db") as pushed:
+            yield pushed
 
 
 PUSH_MODES = [Hostile.HTML, Hostile.TRUNCATED, Hostile.ERROR_BODY, Hostile.EMPTY_OBJECT, Hostile.LOGIN_REDIRECT,

@@ -28,7 +28,7 @@ from app.store import Database
 from app.store import outbox as outbox_repo
 from app.sync.connection import ConnectionManager
 from app.sync.push.base import SIGNED_OUT_REASON
-from tests.integration.push.conftest import PushEnv, make_env
+from tests.integration.push.conftest import PushEnv, workspace_env
 from tests.integration.salesforce.sf_org import make_org, signed_in
 from tests.reliability.hostile_server import Hostile, HostileServer
 
@@ -99,15 +99,10 @@ async def test_refresh_transient_invalid_grant_still_means_signed_out(org: DemoO
 
 @pytest.fixture
 async def env(org: DemoOrg, tmp_path: Path) -> AsyncIterator[PushEnv]:
-    db = await Database.open(tmp_path / "workspace.db")
-    try:
-        pushed = await make_env(org, db)
+    async with workspace_env(org, tmp_path / "workspace.db") as pushed:
         pushed.refresher.retry_backoff, pushed.refresher.retry_backoff_max = 0.01, 0.05
         pushed.refresher.max_retries = 1
-        async with pushed.client:
-            yield pushed
-    finally:
-        await db.close()
+        yield pushed
 
 
 async def test_refresh_transient_push_waits_then_sends_with_the_same_sign_in(env: PushEnv) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,13 +136,20 @@ async def make_env(org: DemoOrg, db: Database, *, note_type: str = "ContentNote"
     return PushEnv(org, db, client, refresher, connection_id, people)
 
 
+@asynccontextmanager
+async def workspace_env(org: DemoOrg, path: Path) -> AsyncIterator[PushEnv]:
+    """A workspace at ``path`` connected to ``org``, its client open until the block ends."""
+    db = await Database.open(path)
+    try:
+        pushed = await make_env(org, db)
+        async with pushed.client:
+            yield pushed
+    finally:
+        await db.close()
+
+
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[PushEnv]:
     with DemoOrg(contacts=12, seed=5) as org:
-        db = await Database.open(tmp_path / "workspace.db")
-        try:
-            pushed = await make_env(org, db)
-            async with pushed.client:
-                yield pushed
-        finally:
-            await db.close()
+        async with workspace_env(org, tmp_path / "workspace.db") as pushed:
+            yield pushed

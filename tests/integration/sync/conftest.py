@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,8 +14,10 @@ from app.salesforce.auth import TokenRefresher
 from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.store.models import Connection
+from app.sync.connection import ConnectionManager
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.types import PullPreferences
+from tests.integration.salesforce.sf_org import make_org, signed_in
 
 
 def client_for(org: DemoOrg, **options: object) -> tuple[SalesforceClient, TokenRefresher]:
@@ -72,3 +76,21 @@ async def client(org: DemoOrg) -> AsyncIterator[SalesforceClient]:
 
 def engine(client: SalesforceClient, db: Database, connection_id: int, **prefs: object) -> PullEngine:
     return PullEngine(client, db, connection_id, PullPreferences(**prefs))  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def signed_in_workspace(path: Path, **org_options: Any) -> AsyncIterator[tuple[DemoOrg, Database,
+                                                                                    ConnectionManager]]:
+    """A demo org, a workspace at ``path`` and a ConnectionManager signed in to the org (as the wizard
+    leaves them), closed in reverse order when the block ends."""
+    with make_org(**org_options) as org:
+        db = await Database.open(path)
+        manager = ConnectionManager(db)
+        result = await signed_in(org)
+        await manager.save_sign_in(result, login_url=result.login_url, consumer_key=org.consumer_key,
+                                   consumer_secret=None)
+        try:
+            yield org, db, manager
+        finally:
+            await manager.aclose()
+            await db.close()

@@ -15,22 +15,13 @@ from app.store import Database, contacts, search_index, settings, sync_state
 from app.sync.connection import ConnectionManager
 from app.sync.pull.scheduler import PullScheduler
 from app.sync.pull.types import PullResult
-from tests.integration.salesforce.sf_org import make_org, signed_in
+from tests.integration.sync.conftest import signed_in_workspace
 
 
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[tuple[DemoOrg, Database, ConnectionManager]]:
-    with make_org(contacts=250, seed=9) as org:
-        db = await Database.open(tmp_path / "scheduler.db")
-        manager = ConnectionManager(db)
-        result = await signed_in(org)
-        await manager.save_sign_in(result, login_url=result.login_url, consumer_key=org.consumer_key,
-                                   consumer_secret=None)
-        try:
-            yield org, db, manager
-        finally:
-            await manager.aclose()
-            await db.close()
+    async with signed_in_workspace(tmp_path / "scheduler.db", contacts=250, seed=9) as made:
+        yield made
 
 
 def live_contacts(org: DemoOrg) -> int:
