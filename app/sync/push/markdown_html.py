@@ -82,37 +82,26 @@ def _render(tokens: list[Token], out: list[str]) -> None:
             out.append("<p>" + html.escape(token.content.strip(), quote=False) + "</p>")
 
 
+# Inline tokens that always render as the same fixed markup.
+_INLINE_MARKUP = {
+    "softbreak": " ", "hardbreak": "<br>", "strong_open": "<b>", "strong_close": "</b>",
+    "em_open": "<i>", "em_close": "</i>", "s_open": "<s>", "s_close": "</s>", "link_close": "</a>",
+}
+
+
 def _render_inline(children: list[Token], out: list[str]) -> None:
     for child in children:
         kind = child.type
-        if kind in ("text", "html_inline", "code_inline"):
+        if kind in ("text", "html_inline", "code_inline", "image"):
             out.append(html.escape(child.content, quote=False))
-        elif kind == "softbreak":
-            out.append(" ")
-        elif kind == "hardbreak":
-            out.append("<br>")
-        elif kind == "strong_open":
-            out.append("<b>")
-        elif kind == "strong_close":
-            out.append("</b>")
-        elif kind == "em_open":
-            out.append("<i>")
-        elif kind == "em_close":
-            out.append("</i>")
-        elif kind == "s_open":
-            out.append("<s>")
-        elif kind == "s_close":
-            out.append("</s>")
+        elif kind in _INLINE_MARKUP:
+            out.append(_INLINE_MARKUP[kind])
         elif kind == "link_open":
             href = str(child.attrs.get("href", ""))
             if href.lower().startswith(("http://", "https://", "mailto:")):
                 out.append(f'<a href="{html.escape(href, quote=True)}">')
             else:
                 out.append("<a>")
-        elif kind == "link_close":
-            out.append("</a>")
-        elif kind == "image":
-            out.append(html.escape(child.content, quote=False))
 
 
 def html_to_text(markup: str) -> str:
