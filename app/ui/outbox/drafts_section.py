@@ -117,7 +117,8 @@ class DraftsSection(QWidget):
         if self.list.currentRow() < 0 and self.entries:
             self.list.setCurrentRow(0)
         count = len(self.entries)
-        self.heading.setText(f"<b>Drafts</b> ({count}) — not sent yet" if count else "<b>Drafts</b>")
+        self.heading.setText(f"<b>Drafts</b> ({count}) — not sent yet" if count
+                             else "<b>Drafts</b> — none: everything you wrote is below or in Salesforce")
         self.list.setVisible(bool(count))
         self._update_buttons()
 

@@ -81,6 +81,7 @@ async def test_discard_draft_empty_note_is_not_kept_and_discard_asks_and_undoes(
     await until(lambda: page.drafts.confirm is not None, "the question is asked again")
     _answer(page.drafts.confirm, "Discard")  # type: ignore[arg-type]
     await until(lambda: _titles(page) == [] and page.drafts.undo_bar.isVisible(), "discarded, with Undo offered")
+    assert "none: everything you wrote is below or in Salesforce" in page.drafts.heading.text()  # says why it is empty
     assert await ws.db.run(lambda s: notes_repo.get(s, note_id)) is None
     qtbot.mouseClick(page.drafts.undo_button, Qt.MouseButton.LeftButton)
     await until(lambda: _titles(page) == ["Estate plan"], "Undo restores it")
