@@ -40,6 +40,15 @@ def status_words(status: ConnectionStatus) -> tuple[str, str, str]:
     return status.label, kind, tooltip
 
 
+def _plain_state(status: ConnectionStatus) -> str:
+    """The card's sentence when the status carries no reason of its own."""
+    if status.state != "connected":
+        return ""
+    if status.offline:  # signed in, but Salesforce can't be reached right now
+        return "Salesforce can't be reached right now. Your notes wait in the Outbox and go when it can."
+    return "Notebridge can reach your org."
+
+
 def bind_status_badge(connections: ConnectionManager, set_status: Callable[[str, str, str], None],
                       events: Events | None = None) -> Unsubscribe:
     """Mirror the connection status in a badge, e.g. ``MainWindow.set_connection_status``."""
@@ -139,8 +148,7 @@ class ConnectionCard(QFrame):
                    *, busy: bool = False) -> None:
         text, kind, tooltip = status_words(status)
         self.badge.set_status(text, kind, tooltip)
-        self.reason.setText(status.reason or ("Notebridge can reach your org." if status.state == "connected"
-                                              else ""))
+        self.reason.setText(status.reason or _plain_state(status))
         self.reason.setVisible(bool(self.reason.text()))
         font = self.reason.font()
         font.setBold(status.state != "connected" or status.offline)  # the problem stands out; "fine" does not

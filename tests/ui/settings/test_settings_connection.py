@@ -73,6 +73,7 @@ async def test_offline_shows_offline_and_recovers(env: Env, qtbot: Any) -> None:
     env.org.faults.fail_next(20, status=503)
     await env.page.test_connection()
     assert card.badge.text() == "Offline" and card.badge.kind == "warn"
+    assert "can reach your org" not in card.reason.text()  # the sentence never contradicts the badge
     env.org.faults.clear()
     await env.page.test_connection()
     assert card.badge.text() == "Connected"
@@ -178,3 +179,17 @@ async def test_the_page_follows_a_reconnect_done_elsewhere(env: Env, qtbot: Any)
     await until(lambda: env.page.card.badge.text() == "Connected", "the card follows the new sign-in")
     assert env.page.card.disconnect_button.isEnabled()
     assert isinstance(env.page, SettingsPage)
+
+
+def test_offline_without_a_reason_says_salesforce_cannot_be_reached(qtbot: Any) -> None:
+    """Offline found at start-up carries no reason of its own: the card still must not say "can reach"."""
+    from app.sync.connection import ConnectionStatus
+    from app.ui.settings.connection_card import ConnectionCard
+
+    card = ConnectionCard()
+    qtbot.addWidget(card)
+    card.show_state(ConnectionStatus("connected", offline=True), None)
+    assert card.badge.text() == "Offline"
+    assert card.reason.text().startswith("Salesforce can't be reached right now")
+    card.show_state(ConnectionStatus("connected"), None)
+    assert card.reason.text() == "Notebridge can reach your org."
