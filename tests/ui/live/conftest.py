@@ -4,10 +4,9 @@ loop (``OutboxSync``), the real editor windows and client view — what the shel
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from app.demo_org import DemoOrg
 from app.services.events import Events
@@ -31,8 +30,10 @@ class LiveApp:
     connection_id: int
 
 
-@pytest.fixture
+@asynccontextmanager
 async def live_app(tmp_path: Path) -> AsyncIterator[LiveApp]:
+    """Entered inside the test (not a fixture) so the push loop starts and stops on the test's own qasync
+    loop: a fixture's teardown ran on another loop once, and the loop's asyncio.Event refused it."""
     with make_org(contacts=15, seed=5) as org:
         db = await Database.open(tmp_path / "live.db")
         manager = ConnectionManager(db)
