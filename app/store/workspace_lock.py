@@ -26,6 +26,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 LOCK_SUFFIX = ".writer-lock"
 _INFO_OFFSET = 16  # the holder's pid is written past the locked byte (Windows locks are mandatory)
 _PRIVATE_FILE_MODE = 0o600
+_HOLDER_PID_WAIT_S = 0.5  # how long a refused start waits for the holder to record its pid
 
 _held: dict[str, WorkspaceLock] = {}
 _held_guard = threading.Lock()
@@ -181,7 +183,17 @@ def _alive(pid: int) -> bool:
 
 
 def busy_message(database: Path | str) -> str:
+    """The refusal a second Notebridge shows, naming the holder's process when it can.
+
+    The holder writes its pid just *after* it takes the lock, so a process refused in that instant
+    would read no pid.  Only refusals get here (before any event loop runs, or in a process that is
+    about to exit), so waiting a bounded moment for the pid to appear blocks nothing that matters.
+    """
     pid = holder_pid(database)
+    deadline = time.monotonic() + _HOLDER_PID_WAIT_S
+    while pid is None and held_here(database) is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+        pid = holder_pid(database)
     who = f" (process {pid})" if pid else ""
     return (f"Notebridge is already open on this workspace{who}. Only one Notebridge at a time may use a "
             "data folder and send to Salesforce: switch to the open window, or close it and try again.")
@@ -207,8 +219,8 @@ def require_writer(session: Session) -> None:
 
 def _write_holder(handle: IO[bytes]) -> None:
     handle.seek(_INFO_OFFSET)
+    handle.write(f"{os.getpid()}\n".encode("ascii"))  # written before truncating: never read as empty
     handle.truncate()
-    handle.write(f"{os.getpid()}\n".encode("ascii"))
     handle.flush()  # no fsync: the pid is for messages, and this may run on the UI thread
 
 

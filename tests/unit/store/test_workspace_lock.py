@@ -50,6 +50,35 @@ def test_two_processes_released_lock_is_taken_at_once_and_names_nobody(database:
     second.release()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="flock: POSIX")
+def test_two_processes_refused_in_the_instant_before_the_holder_wrote_its_pid_still_names_it(
+        database: Path) -> None:
+    """CI once refused a second engine between the winner's flock and its pid write: no pid named."""
+    import fcntl
+    import threading
+
+    path = workspace_lock.lock_path(database)
+    path.parent.mkdir(parents=True)
+    holder = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # another open file: locks like another process
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # locked, pid not yet written
+        assert workspace_lock.try_acquire(database) is None
+        late_pid = 4242
+        writer = threading.Timer(0.05, lambda: os.pwrite(holder, f"{late_pid}\n".encode(), 16))
+        writer.start()
+        message = workspace_lock.busy_message(database)
+        writer.join()
+        assert f"(process {late_pid})" in message
+    finally:
+        os.close(holder)
+
+
+def test_two_processes_refusal_without_any_recorded_holder_says_so_without_a_pid(database: Path) -> None:
+    database.parent.mkdir(parents=True)
+    message = workspace_lock.busy_message(database)  # waits its bounded moment, then gives up
+    assert "already open on this workspace." in message and "process" not in message.split(".")[0]
+
+
 def test_two_processes_stale_lock_file_of_a_dead_process_never_blocks(database: Path) -> None:
     path = workspace_lock.lock_path(database)
     path.parent.mkdir(parents=True)
