@@ -110,9 +110,11 @@ class WizardController(QObject):
         save_delay_ms: int = SAVE_DELAY_MS,
         events: Events | None = None,
         prefer_demo: bool = False,
+        open_demo_workspace: Callable[[], None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.open_demo_workspace = open_demo_workspace  # "Try the demo org": the demo workspace, not the pages
         self.prefer_demo = prefer_demo  # started with --demo: a fresh wizard starts on "Try the demo org"
         self.db = db
         self.connections = connections
@@ -272,7 +274,7 @@ class WizardController(QObject):
 
     @property
     def demo_available(self) -> bool:
-        return self.demo is not None or self._start_demo is not None
+        return self.demo is not None or self._start_demo is not None or self.open_demo_workspace is not None
 
     async def use_demo(self) -> None:
         """Fill the org and key fields with the demo org's values (starting it first if needed)."""
