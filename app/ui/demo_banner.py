@@ -16,8 +16,9 @@ CONNECT = "Connect your Salesforce…"
 RESET = "Reset demo data"
 
 STYLE = """
-QFrame#demoBanner { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }
-QFrame#demoBanner QLabel { color: palette(window-text); background: transparent; }
+QFrame#demoBanner { background: palette(base); border: none; border-bottom: 1px solid palette(mid);
+                    border-left: 4px solid palette(highlight); }
+QFrame#demoBanner QLabel { color: palette(text); background: transparent; }
 QLabel#demoBannerTitle { font-weight: 600; }
 """
 

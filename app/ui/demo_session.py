@@ -28,6 +28,7 @@ from app.ui import aio
 from app.ui.demo import EmbeddedDemo
 from app.ui.demo_banner import DemoBanner
 from app.ui.shell import Shell
+from app.ui.widgets.empty_state import EmptyState
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ class DemoSession:
         """Sign in to the demo org and fill the workspace. False (said on the banner) if it failed."""
         self.banner.say(OPENING)
         self.banner.set_busy(True)
+        self._show_workspace_state("demoOpening", "Opening the demo…",
+                                   "Notebridge is loading made-up clients from the demo org on this computer. "
+                                   "This takes a few seconds.")
         try:
             info = await self.demo.start()
             opened = await open_demo(self.shell.db, self.shell.connections, DemoOrgAddress.from_info(info),
@@ -105,7 +109,13 @@ class DemoSession:
         if aio.alive(self.banner):
             self.banner.say(text)
             self.banner.set_busy(False)
+            self._show_workspace_state("demoFailed", "The demo could not open", text)
         self.shell.window.set_sync_progress("")
+
+    def _show_workspace_state(self, name: str, title: str, text: str) -> None:
+        """Instead of "Connect Salesforce…" (the real workspace's empty page) while the demo opens."""
+        self.shell.window.set_page("workspace", EmptyState(name=name, illustration="illustrations/connect.svg",
+                                                           title=title, text=text))
 
     async def reset(self) -> bool:
         """Ask (saying what is lost), then forget everything made in the demo and open it afresh."""

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlmodel import Session, func, select
 
@@ -21,9 +25,11 @@ from app.store import notes as notes_repo
 from app.store.models import Connection, Contact, Note
 from app.ui.demo import EmbeddedDemo
 from app.ui.demo_banner import DemoBanner
+from app.ui.demo_session import ForgetSummary, reset_consequences
 from app.ui.gui import gui_main
 from app.ui.main_window import MainWindow
 from app.ui.single_instance import SingleInstance
+from app.ui.theme import _palette, contrast_ratio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.wizard import SetupWizard
 from app.ui.workspace import WorkspacePage
@@ -123,6 +129,19 @@ async def test_demo_workspace_opens_populated_and_searchable_through_oauth_and_t
         assert not real.database.exists(), "the demo never touches the real workspace"
 
 
+async def test_demo_workspace_started_again_signs_in_afresh_into_the_same_workspace(tmp_path: Path) -> None:
+    """The demo org's tokens die with its process: the next --demo signs in again (no page either) and
+    keeps the one demo connection, so what was made in the demo is still there."""
+    for run in range(2):
+        demo = EmbeddedDemo(contacts=DEMO_CONTACTS)
+        async with running_app(tmp_path, demo, start_in_demo=True) as real:
+            await until(populated_demo, f"a populated demo workspace (start {run + 1})", timeout=OPEN_TIMEOUT)
+            assert demo.org is not None and demo.org.stats()["code_exchanges"] == [{"pkce": True}]
+            assert visible_wizard() is None
+    connections, contacts = await _count_rows(demo_paths(real).database)
+    assert connections == 1 and contacts >= DEMO_CONTACTS
+
+
 async def test_demo_workspace_connect_opens_the_real_org_wizard_apart_from_the_demo(tmp_path: Path) -> None:
     demo = EmbeddedDemo(contacts=DEMO_CONTACTS)
     async with running_app(tmp_path, demo, start_in_demo=True) as real:
@@ -216,3 +235,38 @@ async def test_demo_workspace_reset_says_what_is_lost_and_starts_afresh(tmp_path
         finally:
             await db.close()
         assert notes == 0, "the made-up draft is gone"
+
+
+@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+def test_demo_workspace_banner_reads_well_in_both_themes(qapp: QApplication, qtbot: Any, dark: bool) -> None:
+    """Palette roles only: the strip is the theme's base with its highlight as an accent, and its words
+    keep WCAG's 4.5:1 against what is drawn behind them."""
+    before = QPalette(qapp.palette())
+    palette = _palette(dark)
+    qapp.setPalette(palette)
+    try:
+        banner = DemoBanner()
+        qtbot.addWidget(banner)
+        banner.resize(900, banner.sizeHint().height())
+        banner.show()
+        qtbot.waitExposed(banner)
+        image = banner.grab().toImage()
+        drawn = QColor(image.pixel(image.width() // 2, 2))
+        accent = QColor(image.pixel(1, image.height() // 2))
+        base, highlight = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Highlight)
+        assert drawn.name() == base.name()
+        assert accent.name() == highlight.name()
+        assert contrast_ratio(banner.title.palette().color(QPalette.ColorRole.WindowText), drawn) >= 4.5
+        assert not re.search(r":\s*#|rgb|hsl", banner.styleSheet()), "no fixed colours, palette roles only"
+    finally:
+        qapp.setPalette(before)
+
+
+def test_demo_workspace_reset_question_counts_what_goes() -> None:
+    summary = ForgetSummary(clients=120, meetings=30, notes=2, tasks=1, unsent_notes=2, unsent_tasks=1,
+                            log_entries=4, new_people=1)
+    text = reset_consequences(summary)
+    assert "(2 notes, 1 task, 1 person you added)" in text
+    assert "not touched" in text
+    nothing = reset_consequences(ForgetSummary(120, 30, 0, 0, 0, 0, 4))
+    assert "any drafts, notes and tasks" in nothing
