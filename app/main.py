@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep everything Notebridge writes in DIR (also: NOTEBRIDGE_HOME)",
     )
-    parser.add_argument("--demo", action="store_true", help="try Notebridge with a built-in demo org")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo workspace: made-up clients from a built-in demo org, no account needed")
     parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     parser.add_argument("--debug", action="store_true", help="more detail in the log file")

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
+from app import APP_NAME
 from app.services.demo_workspace import (
     DemoOrgAddress,
     ForgetSummary,
@@ -57,6 +58,7 @@ class DemoSession:
         self.demo = demo
         self.banner = DemoBanner()
         shell.window.set_banner(self.banner)
+        shell.window.setWindowTitle(f"{APP_NAME} — demo org")
         self.banner.connect_requested.connect(connect_real)
         self.banner.reset_requested.connect(lambda: self._start(self.reset(), "reset the demo"))
         self.confirm: QMessageBox | None = None  # the reset question while it is open

@@ -75,6 +75,8 @@ async def gui_main(
                     held.pop(current.workspace).release()
                 current = outcome
         finally:
+            for workspace in [w for w in held if w is not first]:  # e.g. quit just as a move was taken
+                held.pop(workspace).release()
             await embedded_demo.stop()
 
 

@@ -10,8 +10,7 @@ sidebar flag and the usage readout.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 
@@ -42,7 +41,7 @@ class Shell:
                  open_demo_workspace: Callable[[], None] | None = None) -> None:
         """``connect_real``: in the demo workspace, what "connect" means (leave for the real workspace and
         its wizard). ``open_demo_workspace``: what the wizard's "Try the demo org" does (leave for the demo
-        workspace); without it the wizard walks the demo org through its pages as a stand-in org."""
+        workspace)."""
         self.window = window
         self.connect_real = connect_real
         self.open_demo_workspace = open_demo_workspace
@@ -101,15 +100,9 @@ class Shell:
         aio.start(self._run_wizard(), name="setup wizard")
 
     async def _run_wizard(self) -> None:
-        demo_values: Mapping[str, Any] | None = None
-        if self.open_demo_workspace is not None:
-            wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
-                                 open_url=self.open_url, parent=self.window)
-        else:
-            if self.demo.org is not None:
-                demo_values = self.demo.org.info()
-            wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
-                                 prefer_demo=demo_values is not None, open_url=self.open_url, parent=self.window)
+        # "Try the demo org" leaves for the demo workspace; the wizard itself is only ever for a real org.
+        wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
+                             open_url=self.open_url, parent=self.window)
         self._wizard = self._last_wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
@@ -124,6 +117,8 @@ class Shell:
             wizard.reject()
         if wizard.finished_work is not None:
             await wizard.finished_work
+        self._wizard = self._last_wizard = None
+        wizard.deleteLater()
 
     def reconnect(self) -> None:
         """Reconnect: with a connection, one browser sign-in (same org, key, preferences); else the wizard."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlmodel import Session, func, select
@@ -81,6 +82,10 @@ async def running_app(tmp_path: Path, demo: EmbeddedDemo, *, start_in_demo: bool
         finally:
             instance.release()
             paths.set_data_dir(None)
+            for leftover in QApplication.topLevelWidgets():  # the next test starts without our windows
+                if isinstance(leftover, MainWindow | SetupWizard | QMessageBox):
+                    leftover.deleteLater()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 async def _count_rows(database: Path) -> tuple[int, int]:
