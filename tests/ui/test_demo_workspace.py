@@ -171,6 +171,28 @@ async def test_demo_workspace_connect_opens_the_real_org_wizard_apart_from_the_d
         assert (connections, contacts) == (0, 0), "the demo connection and its clients stayed in the demo"
 
 
+async def test_demo_workspace_connect_while_the_real_workspace_is_open_elsewhere_stays(tmp_path: Path) -> None:
+    """Another Notebridge has the real workspace: Connect raises that one and says so; the demo stays."""
+    demo = EmbeddedDemo(contacts=DEMO_CONTACTS)
+    async with running_app(tmp_path, demo, start_in_demo=True) as real:
+        await until(populated_demo, "a populated demo workspace", timeout=OPEN_TIMEOUT)
+        other = SingleInstance(real.data, real.database)  # "another Notebridge" on the real workspace
+        assert other.acquire()
+        raised: list[bool] = []
+        other.raise_requested.connect(lambda: raised.append(True))
+        try:
+            window = main_window()
+            assert window is not None and isinstance(window.banner, DemoBanner)
+            window.banner.connect_button.click()
+            await until(lambda: "already open with your Salesforce workspace" in window.statusBar().currentMessage(),
+                        "the status bar says where the real workspace is")
+            await until(lambda: raised, "the other Notebridge was asked to come to the front")
+            assert main_window() is window and populated_demo() is not None
+            assert visible_wizard() is None
+        finally:
+            other.release()
+
+
 async def test_demo_workspace_from_the_wizard_try_the_demo_choice(tmp_path: Path) -> None:
     demo = EmbeddedDemo(contacts=DEMO_CONTACTS)
     async with running_app(tmp_path, demo, start_in_demo=False) as real:
