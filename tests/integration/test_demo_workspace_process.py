@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 DEADLINE = 120.0  # seconds: bounds a hang on a shared machine, not a performance claim
 
 
@@ -19,9 +21,15 @@ def _log_says(log_file: Path, text: str) -> bool:
     return log_file.exists() and text in log_file.read_text(encoding="utf-8", errors="replace")
 
 
-def test_demo_workspace_process_fills_the_demo_folder_with_no_one_asked(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keyring_backend", [None, "keyring.backends.fail.Keyring"],
+                         ids=["keyring", "no-keyring"])
+def test_demo_workspace_process_fills_the_demo_folder_with_no_one_asked(
+        tmp_path: Path, keyring_backend: str | None) -> None:
+    """Also on a fresh machine with no keyring at all: the demo's sign-in is then kept for the session."""
     home = tmp_path / "home"
     env = {**os.environ, "NOTEBRIDGE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    if keyring_backend is not None:
+        env["PYTHON_KEYRING_BACKEND"] = keyring_backend
     process = subprocess.Popen([sys.executable, "-m", "app", "--demo"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     log_file = home / "logs" / "notebridge.log"
