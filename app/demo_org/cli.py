@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--person-accounts", action="store_true", help="the org has person accounts enabled")
     parser.add_argument("--rotate-refresh-tokens", action="store_true",
                         help="each refresh returns a new refresh token and revokes the old one")
+    parser.add_argument("--pre-authorized", action="store_true",
+                        help="the app's users are admin-approved: sign-in skips the login and Allow pages")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
 
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens)
+                      rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)
