@@ -4,6 +4,11 @@ Name, title, account/household, clickable e-mail and phone numbers, address, own
 **Open in Salesforce** (``<instance>/<Id>``), meetings (upcoming first, then past), and the
 advisor's notes and tasks for this person, local and pushed.  A converted lead is shown read-only
 with a link to the contact it became.
+
+Meetings are things to act on: each offers "Write the meeting note" (a new note already tied to the
+meeting, so a Client-tagged note goes into its description with no choosing in the editor), or
+"Open the meeting note" once there is one.  "New meeting" is a hook: ``new_meeting_requested`` is
+emitted by :meth:`ContactDetail.new_meeting` for whoever creates Events to connect.
 """
 
 from __future__ import annotations
@@ -61,6 +66,9 @@ class ContactDetail(QWidget):
 
     open_contact = Signal(int)  # e.g. a converted lead's contact
     new_note_requested = Signal(int)
+    new_task_requested = Signal(int)             # the client's id: a new task about them
+    meeting_note_requested = Signal(int, int)    # the client's id, the meeting's (Event) id
+    new_meeting_requested = Signal(int)          # the client's id: see new_meeting()
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -134,7 +142,12 @@ class ContactDetail(QWidget):
         self.note_button.setObjectName("newNote")
         self.note_button.setProperty("class", "primary")
         self.note_button.clicked.connect(self._new_note)
+        self.task_button = QPushButton("New task")
+        self.task_button.setObjectName("newTask")
+        self.task_button.setToolTip("A follow-up for this client, sent to Salesforce as a Task (Ctrl+T)")
+        self.task_button.clicked.connect(self.new_task)
         buttons.addWidget(self.note_button)
+        buttons.addWidget(self.task_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
 
@@ -164,6 +177,8 @@ class ContactDetail(QWidget):
         self.meetings_view.setObjectName("detailMeetings")
         self.meetings_view.setWordWrap(True)
         self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
+        self.meetings_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.meetings_view.linkActivated.connect(self._meeting_link)
         self.work_label = self._section_label("Notes and tasks")
         self.work_view = QLabel()
         self.work_view.setObjectName("detailWork")
@@ -274,24 +289,32 @@ class ContactDetail(QWidget):
         self.open_button.setEnabled(self._can_open())
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
+        self.task_button.setEnabled(not c.read_only)
         self.meetings_view.setText(self._meetings_html(data))
         self.work_view.setText(self._work_html(data))
 
     def _meetings_html(self, data: ClientDetail) -> str:
         if not data.upcoming and not data.past:
             return "<i>No meetings in the last or next 90 days.</i>"
+        written = {n.event_id: n.id for n in data.notes if n.event_id is not None}
         parts = []
         for title, items in (("Upcoming", data.upcoming), ("Past", data.past)):
             if not items:
                 continue
-            rows = "".join(f"<li>{self._meeting(e)}</li>" for e in items[:50])
+            rows = "".join(f"<li>{self._meeting(e, written.get(e.id), data.contact.read_only)}</li>"
+                           for e in items[:50])
             parts.append(f"<b>{title}</b><ul>{rows}</ul>")
         return "".join(parts)
 
     @staticmethod
-    def _meeting(event: EventSummary) -> str:
+    def _meeting(event: EventSummary, note_id: int | None, read_only: bool) -> str:
         where = f" — {_e(event.location)}" if event.location else ""
-        return f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
+        line = f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
+        if note_id is not None:
+            return f'{line} · <a href="note:{note_id}">Open the meeting note</a>'
+        if read_only:
+            return line
+        return f'{line} · <a href="meeting:{event.id}">Write the meeting note</a>'
 
     @staticmethod
     def _notes_go_to(data: ClientDetail) -> str:
@@ -341,6 +364,38 @@ class ContactDetail(QWidget):
     def _new_note(self) -> None:
         if self.data is not None:
             self.new_note_requested.emit(self.data.contact.id)
+
+    def new_task(self) -> bool:
+        """"New task" (and Ctrl+T): a task about the client on screen; False when none can take one."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_task_requested.emit(self.data.contact.id)
+        return True
+
+    def write_meeting_note(self, event_id: int) -> bool:
+        """A new note tied to one of the shown client's meetings; False when that is not possible."""
+        data = self.data
+        if data is None or data.contact.read_only or all(e.id != event_id for e in data.upcoming + data.past):
+            return False
+        self.meeting_note_requested.emit(data.contact.id, event_id)
+        return True
+
+    def new_meeting(self) -> bool:
+        """The hook for "New meeting": asks for an Event about the client on screen (whoever builds
+        meetings connects ``new_meeting_requested``); False when no client can take one."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_meeting_requested.emit(self.data.contact.id)
+        return True
+
+    def _meeting_link(self, href: str) -> None:
+        kind, _, number = href.partition(":")
+        if not number.isdigit():
+            return
+        if kind == "meeting":
+            self.write_meeting_note(int(number))
+        elif kind == ItemKind.NOTE:
+            self.open_note_requested.emit(int(number))
 
     def _converted_link(self, href: str) -> None:
         if href.startswith("contact:"):
