@@ -91,8 +91,8 @@ _AFTER = (" Your task is kept and sent as usual: Salesforce gives it your org's 
 
 def _words(error: BaseException | None) -> str:
     if isinstance(error, (NetworkError, ServerUnavailable)):
-        cause = "Notebridge can't reach Salesforce right now, so your org's status and priority values " \
-                "could not be loaded."
+        cause = "Salesforce can't be reached right now, so your org's status and priority values could " \
+                "not be loaded."
     elif isinstance(error, (SessionExpired, NeedsAttention)):
         cause = "Your Salesforce sign-in needs renewing, so your org's status and priority values could " \
                 "not be loaded."

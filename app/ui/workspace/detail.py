@@ -14,8 +14,6 @@ emitted by :meth:`ContactDetail.new_meeting` for whoever creates Events to conne
 from __future__ import annotations
 
 import asyncio
-import html
-from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -32,33 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.clients import ClientDetail, ClientDirectory, EventSummary
+from app.services.clients import ClientDetail, ClientDirectory
 from app.services.drafts import ItemKind
 from app.services.events import Events, ItemStateChanged
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
-
-_STATE_WORDS = {
-    "draft": "Draft", "queued": "Waiting to push", "sending": "Pushing…", "pushed": "In Salesforce",
-    "needs_attention": "Needs attention", "waiting": "Waiting to retry",
-}
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def phone_href(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
-
-
-def _when(moment: datetime | None, *, all_day: bool = False) -> str:
-    if moment is None:
-        return "No date"
-    local = moment.astimezone()
-    return local.strftime("%a %d %b %Y") if all_day else local.strftime("%a %d %b %Y, %H:%M")
+from app.ui.workspace.detail_html import e as _e
+from app.ui.workspace.detail_html import meetings_html, phone_href, when, work_html
 
 
 class ContactDetail(QWidget):
@@ -285,66 +264,13 @@ class ContactDetail(QWidget):
                                                                 c.mailing_postal_code) if p), c.mailing_country]
         self.fields["address"].setText("<br>".join(_e(p) for p in address_lines if p) or "—")
         self.fields["owner"].setText(_e(data.owner_name or c.owner_id or "—"))
-        self.fields["modified"].setText(_e(_when(c.last_modified)) if c.last_modified else "—")
+        self.fields["modified"].setText(_e(when(c.last_modified)) if c.last_modified else "—")
         self.open_button.setEnabled(self._can_open())
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
         self.task_button.setEnabled(not c.read_only)
-        self.meetings_view.setText(self._meetings_html(data))
-        self.work_view.setText(self._work_html(data))
-
-    def _meetings_html(self, data: ClientDetail) -> str:
-        if not data.upcoming and not data.past:
-            return "<i>No meetings in the last or next 90 days.</i>"
-        written = {n.event_id: n.id for n in data.notes if n.event_id is not None}
-        parts = []
-        for title, items in (("Upcoming", data.upcoming), ("Past", data.past)):
-            if not items:
-                continue
-            rows = "".join(f"<li>{self._meeting(e, written.get(e.id), data.contact.read_only)}</li>"
-                           for e in items[:50])
-            parts.append(f"<b>{title}</b><ul>{rows}</ul>")
-        return "".join(parts)
-
-    @staticmethod
-    def _meeting(event: EventSummary, note_id: int | None, read_only: bool) -> str:
-        where = f" — {_e(event.location)}" if event.location else ""
-        line = f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
-        if note_id is not None:
-            return f'{line} · <a href="note:{note_id}">Open the meeting note</a>'
-        if read_only:
-            return line
-        return f'{line} · <a href="meeting:{event.id}">Write the meeting note</a>'
-
-    @staticmethod
-    def _notes_go_to(data: ClientDetail) -> str:
-        """A converted lead takes no new notes (New note is greyed out): say where they go instead."""
-        target = data.converted_to
-        if target is not None:
-            return (f'New notes about this person go to <a href="contact:{target.id}">{_e(target.name)}</a>, '
-                    "the contact this lead became.")
-        return ("New notes about this person go to the contact this lead became in Salesforce; it is not in "
-                "your workspace yet (Sync now brings it here).")
-
-    @classmethod
-    def _work_html(cls, data: ClientDetail) -> str:
-        where = f"<p>{cls._notes_go_to(data)}</p>" if data.contact.read_only else ""
-        if not data.notes and not data.tasks:
-            if where:
-                return f"<i>No notes or tasks for this lead.</i>{where}"
-            return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
-        rows = []
-        for note in data.notes:
-            state = _STATE_WORDS.get(note.state, note.state)
-            rows.append((note.updated_at, f'<li><a href="note:{note.id}">{_e(note.title or "Untitled note")}</a>'
-                                          f" — note, {_e(state)}, {_e(_when(note.updated_at))}</li>"))
-        for task in data.tasks:
-            state = _STATE_WORDS.get(task.state, task.state)
-            due = f", due {task.due_date:%d %b %Y}" if task.due_date else ""
-            rows.append((task.updated_at, f'<li><a href="task:{task.id}">{_e(task.subject or "Untitled task")}</a>'
-                                          f" — task{_e(due)}, {_e(state)}</li>"))
-        rows.sort(key=lambda pair: pair[0], reverse=True)
-        return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>" + where
+        self.meetings_view.setText(meetings_html(data))
+        self.work_view.setText(work_html(data))
 
     # --------------------------------------------------------------------------------- actions
     @property
