@@ -73,7 +73,7 @@ def work_html(data: ClientDetail) -> str:
     if not data.notes and not data.tasks:
         if where:
             return f"<i>No notes or tasks for this lead.</i>{where}"
-        return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
+        return "<i>No notes or tasks for this client yet. Choose “New note” or “New task” to start one.</i>"
     rows = []
     for note in data.notes:
         state = _STATE_WORDS.get(note.state, note.state)
