@@ -32,6 +32,8 @@ class WorkspacePage(WorkspaceLayout):
 
     connect_requested = Signal()
     new_note_requested = Signal(int)
+    new_task_requested = Signal(int)           # a client's id (the client view's "New task", Ctrl+T)
+    meeting_note_requested = Signal(int, int)  # a client's id, one of their meetings' id
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -107,6 +109,8 @@ class WorkspacePage(WorkspaceLayout):
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
+        self.detail.new_task_requested.connect(self.new_task_requested)
+        self.detail.meeting_note_requested.connect(self.meeting_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
         self.detail.open_task_requested.connect(self.open_task_requested)
         self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
@@ -234,6 +238,10 @@ class WorkspacePage(WorkspaceLayout):
             return False
         self.new_note_requested.emit(data.contact.id)
         return True
+
+    def new_task_for_current(self) -> bool:
+        """Ctrl+T: ask for a task about the client on screen; False when there is none (or it is read-only)."""
+        return self.detail.new_task()
 
     # ---------------------------------------------------------------------------- new person
     def _add_person_clicked(self) -> None:
