@@ -1,10 +1,10 @@
 """The Settings page: is Salesforce working (and if not, why and what to do), how Notebridge writes to
 the org, what was synced, and how much of the org's API allowance is used.
 
-Three tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
-Sync log.  Everything follows the one ``ConnectionManager``: its listeners update the card the moment
-the status changes (a failed push turning it to "Needs attention" shows here and in the status bar
-alike).
+Four tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
+Sync log, and Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``).
+Everything follows the one ``ConnectionManager``: its listeners update the card the moment the status
+changes (a failed push turning it to "Needs attention" shows here and in the status bar alike).
 
 Wiring (the app shell)::
 
@@ -38,6 +38,7 @@ from app.services.connection_status import subscribe_status
 from app.services.drafts import ItemKind
 from app.services.events import Events
 from app.services.forget import ForgetResult
+from app.services.sync_choices import SyncChoicesChanged
 from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
 from app.services.usage import UsageRecorder, empty_summary
 from app.services.workspace import Database
@@ -47,6 +48,7 @@ from app.ui.settings.confirm import disconnect_dialog, forget_dialog
 from app.ui.settings.connection_card import ConnectionCard
 from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
+from app.ui.settings.sync_form import SyncChoicesPanel
 from app.ui.settings.sync_log_view import SyncLogPanel
 from app.ui.settings.usage_panel import UsagePanel
 from app.ui.wizard.preferences import content_note_support
@@ -135,6 +137,14 @@ class SettingsPage(QWidget):
         log_layout.addWidget(self.log_panel)
         self.tabs.addTab(log_tab, "Sync log")
 
+        sync_tab = QWidget()
+        sync_layout = QVBoxLayout(sync_tab)
+        sync_layout.setContentsMargins(0, 8, 8, 8)
+        self.sync_panel = SyncChoicesPanel(db, connections, self.events)
+        sync_layout.addWidget(self.sync_panel)
+        sync_layout.addStretch(1)
+        self.tabs.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
+
         self.card.test_clicked.connect(aio.slot(self.test_connection))
         self.card.reconnect_clicked.connect(self.reconnect_requested)
         self.card.disconnect_clicked.connect(aio.slot(self.disconnect_org))
@@ -159,6 +169,16 @@ class SettingsPage(QWidget):
                 target._on_status(status)
 
         self._unsubscribe_status = subscribe_status(connections, self.events, on_status)
+
+        def on_choices(event: SyncChoicesChanged) -> None:  # the workspace's menu, or this page's panel
+            target = page()
+            if target is not None and not target._closed and shiboken6.isValid(target):
+                target._include_leads = event.after.include_leads
+                target._show_state()
+                if not target.sync_panel._busy:
+                    aio.start(target.sync_panel.load(event.connection_id), name="settings sync choices")
+
+        self._unsubscribe_choices = self.events.subscribe(SyncChoicesChanged, on_choices)
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -187,6 +207,7 @@ class SettingsPage(QWidget):
         self.prospects.set_preferences(self.prospect_prefs)
         for widget in (self.push_form, self.prospects):
             widget.setEnabled(connection is not None)
+        await self.sync_panel.load(connection.connection_id if connection else None)
         self.log_panel.set_connection(connection.connection_id if connection else None,
                                       connection.instance_url if connection else "")
         await self.log_panel.refresh()
@@ -195,6 +216,7 @@ class SettingsPage(QWidget):
     async def aclose(self) -> None:
         self._closed = True
         self._unsubscribe_status()
+        self._unsubscribe_choices()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------
