@@ -35,6 +35,7 @@ class HouseholdSummary:
 
     household: HouseholdRef
     others: tuple[Member, ...]
+    is_self: bool = False  # the client *is* this household (an Account kept as a client)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def households_for(session: Any, connection_id: int, contact: Contact) -> tuple[
     out = []
     for ref in households.households_of(session, connection_id, contact):
         members = households.members(session, connection_id, ref.sf_id)[:MAX_MEMBERS_READ]
-        out.append(HouseholdSummary(ref, tuple(m for m in members if m.sf_id != contact.sf_id)))
+        out.append(HouseholdSummary(ref, tuple(m for m in members if m.sf_id != contact.sf_id),
+                                    is_self=ref.sf_id == contact.sf_id))
     return tuple(out)
 
 

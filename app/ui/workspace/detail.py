@@ -293,7 +293,7 @@ class ContactDetail(QWidget):
 
     def _meetings_html(self, data: ClientDetail) -> str:
         if not data.upcoming and not data.past:
-            return "<i>No meetings in the last or next 90 days.</i>"
+            return "<i>No meetings in the window Notebridge copies (Settings → Sync sets it).</i>"
         parts = []
         for title, items in (("Upcoming", data.upcoming), ("Past", data.past)):
             if not items:

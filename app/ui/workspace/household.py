@@ -44,6 +44,9 @@ def households_html(summaries: tuple[HouseholdSummary, ...]) -> str:
         if summary.others:
             rows = "".join(f"<li>{member_html(m)}</li>" for m in summary.others)
             parts.append(f"<b>{title}</b><ul>{rows}</ul>")
+        elif summary.is_self:  # Account mode: the members' Contacts are not synced as clients
+            parts.append(f"<b>{title}</b><p><i>Its members are not on this computer: your clients are kept as "
+                         "households (Settings → Sync).</i></p>")
         else:
             parts.append(f"<b>{title}</b><p><i>No one else in this household.</i></p>")
     return "".join(parts)

@@ -139,3 +139,27 @@ async def test_household_includes_related_members_when_the_org_has_account_conta
         assert f'href="household:{related["AccountId"]}"' in own
         assert f'href="household:{indirect["AccountId"]}"' in own
         assert direct_member["Name"] in own
+
+
+async def test_household_kept_as_a_client_lists_its_members_from_account_contact_relation(
+        tmp_path: Path, qtbot: Any) -> None:
+    from app.services.sync_choices import SyncChoices, SyncChoicesService
+
+    async with make_env(tmp_path, qtbot, contacts=20, contacts_to_multiple_accounts=True, sync=False) as env:
+        await SyncChoicesService(env.db, env.connections, env.page.events).apply(SyncChoices(client_object="Account"))
+        await (await env.connections.client()).describe_global()  # as the wizard does before the first sync
+        await env.page.sync_now()
+        await until(lambda: env.page.model.total > 0 and not env.page.syncing, "the households are synced")
+        account_id, people = next((a, p) for a, p in _households(env).items() if len(p) >= 2)
+        detail = env.page.detail
+        await detail.show_contact(await _local_id(env, account_id))
+        assert detail.data is not None and detail.data.contact.source_object == "Account"
+        text = detail.household_view.text()
+        for person in people:  # named from the relations; their Contacts are not clients in this mode
+            assert person["Name"] in text
+        assert "not synced to this computer" in text
+
+        detail.household_view.linkActivated.emit(f"household:{account_id}")
+        await until(lambda: detail.stack.currentWidget() is detail.household, "the household view opens")
+        assert all(p["Name"] in detail.household.members_view.text() for p in people)
+        assert detail.household.open_client_button.isVisibleTo(detail.household)
