@@ -38,7 +38,7 @@ from app.services.connection_status import subscribe_status
 from app.services.drafts import ItemKind
 from app.services.events import Events
 from app.services.forget import ForgetResult
-from app.services.sync_choices import SyncChoicesChanged
+from app.services.sync_choices import SyncChoices
 from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
 from app.services.usage import UsageRecorder, empty_summary
 from app.services.workspace import Database
@@ -141,6 +141,7 @@ class SettingsPage(QWidget):
         sync_layout = QVBoxLayout(sync_tab)
         sync_layout.setContentsMargins(0, 8, 8, 8)
         self.sync_panel = SyncChoicesPanel(db, connections, self.events)
+        self.sync_panel.changed.connect(self._choices_changed)  # here or in the workspace's menu
         sync_layout.addWidget(self.sync_panel)
         sync_layout.addStretch(1)
         self.tabs.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
@@ -169,16 +170,6 @@ class SettingsPage(QWidget):
                 target._on_status(status)
 
         self._unsubscribe_status = subscribe_status(connections, self.events, on_status)
-
-        def on_choices(event: SyncChoicesChanged) -> None:  # the workspace's menu, or this page's panel
-            target = page()
-            if target is not None and not target._closed and shiboken6.isValid(target):
-                target._include_leads = event.after.include_leads
-                target._show_state()
-                if not target.sync_panel._busy:
-                    aio.start(target.sync_panel.load(event.connection_id), name="settings sync choices")
-
-        self._unsubscribe_choices = self.events.subscribe(SyncChoicesChanged, on_choices)
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -216,7 +207,7 @@ class SettingsPage(QWidget):
     async def aclose(self) -> None:
         self._closed = True
         self._unsubscribe_status()
-        self._unsubscribe_choices()
+        self.sync_panel.close_bus()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------
@@ -231,6 +222,11 @@ class SettingsPage(QWidget):
     def _show_state(self) -> None:
         self.card.show_state(self.status, self.connection, busy=self._busy)
         self.card.show_facts(self.connection, include_leads=self._include_leads)
+
+    def _choices_changed(self, choices: SyncChoices) -> None:
+        self.connection = self.connections.active  # where clients live is one of the card's facts
+        self._include_leads = choices.include_leads
+        self._show_state()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -16,6 +16,7 @@ import html
 import logging
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,6 +37,7 @@ from app.services.sync_choices import (
     Colleague,
     RecordScope,
     SyncChoices,
+    SyncChoicesChanged,
     SyncChoicesService,
 )
 from app.services.sync_effects import ChangeEffect
@@ -64,7 +66,7 @@ def _window_words(days: int) -> str:
 class SyncChoicesPanel(QGroupBox):
     """Shows one connection's :class:`SyncChoices`; a change is explained, confirmed, then applied."""
 
-    applied = Signal(object)  # SyncChoices, after it was saved
+    changed = Signal(object)  # SyncChoices, after they were saved (here, by the wizard or the workspace's menu)
 
     def __init__(self, db: Database, connections: ConnectionManager, events: Events,
                  parent: QWidget | None = None) -> None:
@@ -136,6 +138,7 @@ class SyncChoicesPanel(QGroupBox):
 
         self.message = InlineMessage(name="syncSettingsMessage")
         outer.addWidget(self.message)
+        self._unsubscribe = events.subscribe(SyncChoicesChanged, self._heard)
 
         for group in (self.object_group, self.scope_group):
             group.idToggled.connect(self._toggled)
@@ -258,10 +261,20 @@ class SyncChoicesPanel(QGroupBox):
                 return False
             self.show_choices(saved, self.colleagues)
             self.message.show_message("ok", "Saved. " + " ".join(effect.lines), fix=sync_effects.KEPT)
-            self.applied.emit(saved)
+            self.changed.emit(saved)
             return True
         finally:
             self._busy = False
+
+    def _heard(self, event: SyncChoicesChanged) -> None:
+        """A change made elsewhere (the workspace's menu, the wizard): show it (this panel's own waits)."""
+        if self._busy or not shiboken6.isValid(self) or event.connection_id != self.connection_id:
+            return
+        self.changed.emit(event.after)
+        aio.start(self.load(event.connection_id), name="settings sync choices")
+
+    def close_bus(self) -> None:
+        self._unsubscribe()
 
     def _assignee_name(self, user_id: str | None) -> str:
         if user_id is None:

@@ -249,5 +249,10 @@ async def test_sync_settings_and_the_workspace_menu_are_one_choice(env: Env, qtb
         await _apply_with(env, lambda p: press(qtbot, p.pick_mode))
         await until(lambda: workspace.pick_action.isChecked(), "the menu shows the Settings change")
         assert workspace.settings is not None and workspace.settings.pick_mode
+
+        # Where clients live: the workspace list and the Connection card follow at once.
+        await _apply_with(env, lambda p: press(qtbot, p.object_buttons["Account"]))
+        await until(lambda: "Account" in (workspace._source_objects() or ()), "the list shows households")
+        assert env.page.card.clients.text().startswith("Accounts (households")
     finally:
         await workspace.aclose()
