@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--require-secret", action="store_true", help="token requests must send client_secret")
     parser.add_argument("--no-enhanced-notes", action="store_true", help="ContentNote is not createable")
     parser.add_argument("--person-accounts", action="store_true")
+    parser.add_argument("--contacts-to-multiple-accounts", action="store_true",
+                        help="give the org AccountContactRelation: people who belong to several households")
     parser.add_argument("--rotate-refresh-tokens", action="store_true")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens)
+                      rotate_refresh_tokens=args.rotate_refresh_tokens,
+                      contacts_to_multiple_accounts=args.contacts_to_multiple_accounts)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

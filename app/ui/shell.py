@@ -94,7 +94,8 @@ class Shell:
         if self.demo.org is not None:
             demo_values = self.demo.org.info()
         wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
-                             prefer_demo=demo_values is not None, open_url=self.open_url, parent=self.window)
+                             prefer_demo=demo_values is not None, open_url=self.open_url, events=self.events,
+                             parent=self.window)
         self._wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
