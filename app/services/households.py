@@ -54,7 +54,7 @@ def households_for(session: Any, connection_id: int, contact: Contact) -> tuple[
     """The households of ``contact`` with their other members, inside the caller's transaction."""
     out = []
     for ref in households.households_of(session, connection_id, contact):
-        members = households.members(session, connection_id, ref.sf_id)[:MAX_MEMBERS_READ]
+        members = households.members(session, connection_id, ref.sf_id, MAX_MEMBERS_READ)
         out.append(HouseholdSummary(ref, tuple(m for m in members if m.sf_id != contact.sf_id),
                                     is_self=ref.sf_id == contact.sf_id))
     return tuple(out)
@@ -62,7 +62,7 @@ def households_for(session: Any, connection_id: int, contact: Contact) -> tuple[
 
 def read_household(session: Any, connection_id: int, account_sf_id: str,
                    now: datetime | None = None) -> HouseholdDetail | None:
-    members = tuple(households.members(session, connection_id, account_sf_id)[:MAX_MEMBERS_READ])
+    members = tuple(households.members(session, connection_id, account_sf_id, MAX_MEMBERS_READ))
     name = households.household_name(session, connection_id, account_sf_id)
     if not members and not name:
         return None

@@ -85,13 +85,18 @@ def households_of(session: Session, connection_id: int, contact: Contact) -> lis
                          client_id(session, connection_id, sf_id)) for sf_id, name in found.items()]
 
 
-def members(session: Session, connection_id: int, account_sf_id: str) -> list[Member]:
-    """Everyone in the household ``account_sf_id``, by name: Contacts under it, then related people."""
+def members(session: Session, connection_id: int, account_sf_id: str, limit: int = 200) -> list[Member]:
+    """Everyone in the household ``account_sf_id``, by name: Contacts under it, then related people.
+
+    ``limit`` bounds each source: a "household" of thousands is a company account, and the client view
+    only ever shows its first members (both lookups use an index on the Account's Id)."""
     under = session.execute(select(Contact).where(
         col(Contact.connection_id) == connection_id, col(Contact.account_sf_id) == account_sf_id,
-        col(Contact.is_deleted).is_(False), col(Contact.source_object) == "Contact")).scalars().all()
+        col(Contact.is_deleted).is_(False), col(Contact.source_object) == "Contact")
+        .order_by(col(Contact.sort_key)).limit(limit)).scalars().all()
     relations = session.execute(_live_relations(connection_id).where(
-        col(AccountContactRelation.account_sf_id) == account_sf_id)).scalars().all()
+        col(AccountContactRelation.account_sf_id) == account_sf_id)
+        .order_by(col(AccountContactRelation.contact_name)).limit(limit)).scalars().all()
     by_contact = {r.contact_sf_id: r for r in relations}
     out: dict[str, Member] = {}
     for row in under:
