@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import sync_effects
+from app.services.drafts import explain_write_failure
 from app.services.sync_choices import (
     EVENT_WINDOWS,
     SYNC_INTERVALS,
@@ -258,6 +259,12 @@ class SyncChoicesPanel(QGroupBox):
             except (ValueError, NotConnected) as exc:
                 self.message.show_message("error", f"Not saved: {exc}")
                 self.show_choices(before, self.colleagues)
+                return False
+            except Exception as exc:  # the workspace could not be written (full disk, locked file)
+                failure = explain_write_failure(exc)
+                log.warning("sync settings not saved: %s", exc)
+                self.message.show_message("error", f"Not saved: {failure.cause}", fix=failure.fix)
+                await self.load(self.connection_id)  # show what is really saved now
                 return False
             self.show_choices(saved, self.colleagues)
             self.message.show_message("ok", "Saved. " + " ".join(effect.lines), fix=sync_effects.KEPT)
