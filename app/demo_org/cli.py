@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="each refresh returns a new refresh token and revokes the old one")
     parser.add_argument("--pre-authorized", action="store_true",
                         help="the app's users are admin-approved: sign-in skips the login and Allow pages")
+    parser.add_argument("--contacts-to-multiple-accounts", action="store_true",
+                        help="give the org AccountContactRelation: people who belong to several households")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
 
@@ -55,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized)
+                      rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized,
+                      contacts_to_multiple_accounts=args.contacts_to_multiple_accounts)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

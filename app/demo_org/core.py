@@ -61,11 +61,13 @@ class OrgCore:
     def __init__(self, settings: OrgSettings) -> None:
         self.settings = settings
         self.credentials = credentials_for(settings.seed)
-        self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes)
+        self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
+                                   account_contact_relations=settings.contacts_to_multiple_accounts)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,
                            person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
+                           account_contact_relations=settings.contacts_to_multiple_accounts,
                            username=self.credentials.username)
         self.dml = Dml(self.store, self.schema, self.ids, person_accounts=settings.person_accounts)
         if settings.contacts >= FREEZE_FROM_CONTACTS:

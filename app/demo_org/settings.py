@@ -29,6 +29,8 @@ class OrgSettings:
     require_secret: bool = False
     enhanced_notes: bool = True
     person_accounts: bool = False
+    # "Contacts to Multiple Accounts": the org has AccountContactRelation (a person in several households).
+    contacts_to_multiple_accounts: bool = False
     tls: bool = False
     host: str = "127.0.0.1"
     port: int = 0

@@ -341,6 +341,11 @@ class SalesforceClient(RestSession):
             self._describe_cache[key] = expect_object(json_of(resp), "a description", ("fields",))
         return self._describe_cache[key]
 
+    @property
+    def cached_global_describe(self) -> dict[str, Any] | None:
+        """The global describe if this client has already read it (free to consult), else None."""
+        return self._global_describe
+
     async def describe_global(self) -> dict[str, Any]:
         if self._global_describe is None:
             resp = await self.request("GET", await self.data_path("sobjects"))

@@ -104,7 +104,7 @@ class Shell:
     async def _run_wizard(self) -> None:
         # "Try the demo org" leaves for the demo workspace; the wizard itself is only ever for a real org.
         wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
-                             open_url=self.open_url, parent=self.window)
+                             open_url=self.open_url, events=self.events, parent=self.window)
         self._wizard = self._last_wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)

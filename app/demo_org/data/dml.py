@@ -127,6 +127,15 @@ class Dml:
                                   f"the entity with ID: {record['LinkedEntityId']}", 400, [])
 
     def _after_create(self, sobject: str, record: Record, user_id: str) -> None:
+        if sobject == "Contact" and record.get("AccountId") and "AccountContactRelation" in self.schema:
+            # With Contacts to Multiple Accounts on, a Contact's own Account is its direct relation,
+            # created by Salesforce with the Contact ("IsDirect" is read-only).
+            # https://help.salesforce.com/s/articleView?id=sf.shared_contacts_overview.htm
+            relation = self.schema.require("AccountContactRelation").blank_record()
+            relation.update(AccountId=record["AccountId"], ContactId=record["Id"], IsDirect=True, IsActive=True,
+                            IsDeleted=False, Id=self.ids.new(self.schema.require("AccountContactRelation").key_prefix))
+            self._stamp(relation, user_id, created=True)
+            self.store.insert("AccountContactRelation", relation)
         if sobject == "ContentNote":
             record.update(FileType="SNOTE", FileExtension="snote",
                           LatestPublishedVersionId=self.ids.new("068"))

@@ -92,8 +92,28 @@ def _address(prefix: str) -> list[Field]:
     ]
 
 
-def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True) -> Schema:
-    """The org's schema; person accounts and Enhanced Notes change which fields/objects exist."""
+ACR_ROLES = ("Client", "Spouse", "Family Member", "Trustee", "Beneficiary", "Power of Attorney")
+
+
+def _account_contact_relation() -> SObjectType:
+    """AccountContactRelation exists only in orgs with "Contacts to Multiple Accounts" turned on; each
+    Contact has one direct relation (its own AccountId) and may have indirect ones to other Accounts.
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_accountcontactrelation.htm
+    """
+    return _obj("AccountContactRelation", "Account Contact Relationships", [
+        *_system(), _ref("AccountId", "Account", "Account", nillable=False, updateable=False),
+        _ref("ContactId", "Contact", "Contact", nillable=False, updateable=False),
+        Field("Roles", "multipicklist", 4099, picklist=_pl(*ACR_ROLES)),
+        _readonly("IsDirect", "boolean", nillable=False, defaulted=True),
+        Field("IsActive", "boolean", nillable=False, defaulted=True),
+        Field("StartDate", "date"), Field("EndDate", "date"),
+    ])
+
+
+def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
+                 account_contact_relations: bool = False) -> Schema:
+    """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
+    fields/objects exist."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -220,4 +240,6 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True) 
                   picklist=_pl("AllUsers", "InternalUsers", "SharedUsers", default="AllUsers")),
         ], updateable=True),
     ]
+    if account_contact_relations:
+        types.append(_account_contact_relation())
     return Schema(types)

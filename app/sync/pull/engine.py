@@ -24,6 +24,8 @@ How a pull stays correct and cheap:
   retries with backoff, and if Salesforce stays away the pull stops with everything committed so far
   and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` stops at once, keeps the data, and the result
   says when the next try is; a malformed record is skipped and its Id logged.
+* **Households** — where the org has AccountContactRelation (global describe), its rows too, so a
+  person's household lists members whose Contact sits under another Account (``households``).
 * **Preferences** — the contact sync toggle (off: people stay, stop updating) and pick mode (only
   records the advisor imported from a Salesforce search are kept up to date; see ``pull_pick``).
 
@@ -50,6 +52,7 @@ from app.store import sync_state
 from app.sync import picklists
 from app.sync.pull.base import OVERLAP, Tally
 from app.sync.pull.gc_pause import collector_paused
+from app.sync.pull.households import HouseholdPulls
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
 from app.sync.pull.related import RelatedPulls
@@ -67,7 +70,7 @@ class _ApiExhausted(RequestLimitExceeded):
     pass
 
 
-class PullEngine(PeoplePulls, RelatedPulls):
+class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
     """One org's pull: ``PullEngine(client, db, connection_id, preferences, on_progress=, cancel=)``.
 
     Build it per run or keep it; ``run()`` is not re-entrant (the scheduler makes sure only one
@@ -120,6 +123,8 @@ class PullEngine(PeoplePulls, RelatedPulls):
         if self.prefs.contacts_enabled:
             for spec in await self._people_specs():
                 await self._pull_people(spec, full=full)
+            if self.prefs.include_households:  # where the org has AccountContactRelation
+                await self._pull_account_relations(full=full)
         if self.prefs.include_users:
             await self._pull_users(force=full)
         if self.prefs.include_events:

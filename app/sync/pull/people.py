@@ -22,7 +22,6 @@ from app.sync.pull import records as rec
 from app.sync.pull.base import PullBase, is_type, key_of
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey, RowMapper
-from app.sync.pull.related import EVENT_WINDOW
 from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
 
 log = logging.getLogger(__name__)
@@ -242,7 +241,8 @@ class PeoplePulls(PullBase):
                 await self._walk(page, write)
         if imported and self.prefs.include_events:
             now = self.now()
-            await self._events_for(imported, now - EVENT_WINDOW, now + EVENT_WINDOW)
+            await self._events_for(imported, now - timedelta(days=self.prefs.event_window_days),
+                                   now + timedelta(days=self.prefs.event_window_days))
         missing = len(sf_ids) - len(imported)
         if missing > 0:
             return f"{missing} of the chosen records could not be found in Salesforce any more."

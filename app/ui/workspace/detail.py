@@ -1,7 +1,8 @@
 """The contact detail panel: who they are, how to reach them, and what happened with them.
 
 Name, title, account/household, clickable e-mail and phone numbers, address, owner, last modified,
-**Open in Salesforce** (``<instance>/<Id>``), meetings (upcoming first, then past), and the
+**Open in Salesforce** (``<instance>/<Id>``), the household's other members (each opens them; the
+household's name opens the household view, ``household``), meetings (upcoming first, then past), and the
 advisor's notes and tasks for this person, local and pushed.  A converted lead is shown read-only
 with a link to the contact it became.
 
@@ -38,6 +39,7 @@ from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.workspace.detail_html import e as _e
 from app.ui.workspace.detail_html import meetings_html, phone_href, when, work_html
+from app.ui.workspace.household import HouseholdView, households_html
 
 
 class ContactDetail(QWidget):
@@ -81,6 +83,12 @@ class ContactDetail(QWidget):
         self.stack.addWidget(self.loading)
         self.stack.addWidget(self.error)
         self.stack.addWidget(self._build_card())
+        self.household = HouseholdView(db)  # a household opened from the client view (index 4)
+        self.household.open_contact.connect(self.open_contact)
+        self.household.open_note_requested.connect(self.open_note_requested)
+        self.household.open_task_requested.connect(self.open_task_requested)
+        self.household.back_requested.connect(self._back_to_client)
+        self.stack.addWidget(self.household)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -151,6 +159,12 @@ class ContactDetail(QWidget):
             self.fields[key] = value
         grid.setColumnStretch(1, 1)
 
+        self.household_label = self._section_label("Household")
+        self.household_view = QLabel()
+        self.household_view.setObjectName("detailHousehold")
+        self.household_view.setWordWrap(True)
+        self.household_view.setTextFormat(Qt.TextFormat.RichText)
+        self.household_view.linkActivated.connect(self._household_link)
         self.meetings_label = self._section_label("Meetings")
         self.meetings_view = QLabel()
         self.meetings_view.setObjectName("detailMeetings")
@@ -169,7 +183,8 @@ class ContactDetail(QWidget):
             column.addWidget(widget)
         column.addLayout(buttons)
         column.addLayout(grid)
-        for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
+        for widget in (self.household_label, self.household_view, self.meetings_label, self.meetings_view,
+                       self.work_label, self.work_view):
             column.addWidget(widget)
         column.addStretch(1)
         scroll.setWidget(body)
@@ -269,6 +284,7 @@ class ContactDetail(QWidget):
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
         self.task_button.setEnabled(not c.read_only)
+        self.household_view.setText(households_html(data.households))
         self.meetings_view.setText(meetings_html(data))
         self.work_view.setText(work_html(data))
 
@@ -326,6 +342,27 @@ class ContactDetail(QWidget):
     def _converted_link(self, href: str) -> None:
         if href.startswith("contact:"):
             self.open_contact.emit(int(href.split(":", 1)[1]))
+
+    def _household_link(self, href: str) -> None:
+        kind, _, target = href.partition(":")
+        if kind == "contact" and target.isdigit():
+            self.open_contact.emit(int(target))
+        elif kind == "household" and target:
+            aio.start(self.show_household(target), name="household-view")
+
+    async def show_household(self, account_sf_id: str) -> None:
+        """The household view in place of the client (Back returns to them)."""
+        if self.connection_id is None:
+            return
+        self._request += 1
+        await self.household.show_household(self.connection_id, account_sf_id)
+        self.stack.setCurrentWidget(self.household)
+
+    def _back_to_client(self) -> None:
+        if self.data is not None:
+            self.stack.setCurrentIndex(3)
+        else:
+            self.clear()
 
     def _work_link(self, href: str) -> None:
         kind, _, number = href.partition(":")

@@ -8,9 +8,9 @@ place. Links: ``meeting:<event id>`` (write the meeting note), ``note:<id>``, ``
 from __future__ import annotations
 
 import html
-from datetime import datetime
 
 from app.services.clients import ClientDetail, EventSummary
+from app.ui.workspace.meeting_text import meeting_line, when
 
 _STATE_WORDS = {
     "draft": "Draft", "queued": "Waiting to push", "sending": "Pushing…", "pushed": "In Salesforce",
@@ -27,16 +27,9 @@ def phone_href(phone: str) -> str:
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
 
 
-def when(moment: datetime | None, *, all_day: bool = False) -> str:
-    if moment is None:
-        return "No date"
-    local = moment.astimezone()
-    return local.strftime("%a %d %b %Y") if all_day else local.strftime("%a %d %b %Y, %H:%M")
-
-
 def meetings_html(data: ClientDetail) -> str:
     if not data.upcoming and not data.past:
-        return "<i>No meetings in the last or next 90 days.</i>"
+        return "<i>No meetings in the window Notebridge copies (Settings → Sync sets it).</i>"
     written = {n.event_id: n.id for n in data.notes if n.event_id is not None}
     parts = []
     for title, items in (("Upcoming", data.upcoming), ("Past", data.past)):
@@ -49,8 +42,7 @@ def meetings_html(data: ClientDetail) -> str:
 
 
 def _meeting(event: EventSummary, note_id: int | None, read_only: bool) -> str:
-    where = f" — {e(event.location)}" if event.location else ""
-    line = f"{e(when(event.start_at, all_day=event.is_all_day))}: {e(event.subject or 'Meeting')}{where}"
+    line = meeting_line(event)
     if note_id is not None:
         return f'{line} · <a href="note:{note_id}">Open the meeting note</a>'
     if read_only:
