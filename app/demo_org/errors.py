@@ -49,3 +49,12 @@ def not_found(message: str = "The requested resource does not exist") -> SfError
 
 def invalid_session() -> SfError:
     return SfError("INVALID_SESSION_ID", "Session expired or invalid", 401)
+
+
+def session_not_for_rest() -> SfError:
+    """A live session the app's settings keep from the REST API: the token lacks the ``api`` scope, or
+    the app's session policy wants a high-assurance session. Refreshing gives the same answer.
+    https://help.salesforce.com/s/articleView?id=005226515&type=1 ("401 Unauthorized — This session is
+    not valid for use with the REST API", cause: the app is missing the "Manage user data via APIs" scope).
+    """
+    return SfError("INVALID_SESSION_ID", "This session is not valid for use with the REST API", 401)

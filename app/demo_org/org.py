@@ -131,6 +131,26 @@ class DemoOrg:
         """End every session now: the next API call with any existing token gets 401 INVALID_SESSION_ID."""
         self._core.expire_access_tokens()
 
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass for the org's time-based rules: a query cursor idle for 15 minutes is
+        gone (its next page answers 400 INVALID_QUERY_LOCATOR)."""
+        self._core.advance_clock(seconds)
+
+    def open_cursors(self) -> int:
+        """Query cursors the org holds open now (at most 10 per user)."""
+        return self._core.open_cursors()
+
+    def refuse_rest_sessions(self, refuse: bool = True) -> None:
+        """The app's session policy now keeps every session from the REST API (401 "This session is not
+        valid for use with the REST API"), refreshed ones too, until called with ``False``."""
+        self._core.refuse_rest_sessions(refuse)
+
+    def concurrent_limit_next(self, n: int, kind: str = "long_txn") -> None:
+        """The next ``n`` REST calls meet the org's concurrent long-request limit: 403
+        REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit exceeded." (``kind="long_txn"``) or
+        "ConcurrentRequests (Concurrent API Requests) Limit exceeded." (``kind="requests"``)."""
+        self._core.concurrent_limit_next(n, kind)
+
     def revoke_refresh_tokens(self) -> None:
         """Revoke every refresh token: the next refresh answers invalid_grant (re-authorisation needed)."""
         self._core.revoke_refresh_tokens()

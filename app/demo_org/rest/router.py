@@ -12,8 +12,9 @@ import re
 import threading
 from collections.abc import Callable
 
+from app.demo_org.clock import OrgClock
 from app.demo_org.data.dml import Dml
-from app.demo_org.errors import SfError, invalid_session, not_found
+from app.demo_org.errors import SfError, invalid_session, not_found, session_not_for_rest
 from app.demo_org.http_types import Request, Response, json_response, no_content, sf_error_response
 from app.demo_org.rest.call import WRITE_METHODS, Call, Result
 from app.demo_org.rest.composite import Collections, Composite
@@ -63,13 +64,15 @@ class ApiUsage:
 
 class RestApi:
     def __init__(self, dml: Dml, usage: ApiUsage, user_for_token: Callable[[str], str | None],
-                 identity_url: Callable[[str], str]) -> None:
+                 identity_url: Callable[[str], str], session_refused: Callable[[str], bool] = lambda _t: False,
+                 clock: OrgClock | None = None) -> None:
         self.dml = dml
         self.usage = usage
         self.user_for_token = user_for_token
+        self.session_refused = session_refused  # a live token the app's session policy keeps from REST
         self.identity_url = identity_url
         self.records = Records(dml)
-        self.queries = QueryService(dml.store, dml.ids)
+        self.queries = QueryService(dml.store, dml.ids, clock)
         self.collections = Collections(dml)
         self.composite = Composite(dml, self.dispatch)
 
@@ -84,7 +87,10 @@ class RestApi:
         if not match or not OLDEST_VERSION <= float(match.group(1)) < LATEST_VERSION + 1 \
                 or not match.group(1).endswith(".0"):
             return sf_error_response(not_found())
-        user_id = self._authenticate(request)
+        token = self._bearer(request)
+        if token and self.session_refused(token):
+            return sf_error_response(session_not_for_rest())
+        user_id = self.user_for_token(token) if token else None
         if user_id is None:
             return sf_error_response(invalid_session())
         allowed, usage = self.usage.take()
@@ -108,12 +114,13 @@ class RestApi:
         response.committed_write = request.method in WRITE_METHODS and response.ok
         return response
 
-    def _authenticate(self, request: Request) -> str | None:
+    @staticmethod
+    def _bearer(request: Request) -> str | None:
         header = request.header("Authorization") or ""
         scheme, _, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "oauth") or not token.strip():
             return None
-        return self.user_for_token(token.strip())
+        return token.strip()
 
     def dispatch(self, call: Call) -> Result:
         """Route one authenticated call (top-level or a composite subrequest)."""
@@ -133,11 +140,12 @@ class RestApi:
         if head in ("query", "queryAll"):
             _only_get(call)
             if len(parts) == 2:
-                return Result(200, self.queries.more(parts[1], call.version))
+                return Result(200, self.queries.more(parts[1], call.version, call.user_id))
             if len(parts) == 1:
                 batch = batch_size(call.headers.get("Sforce-Query-Options"))
                 return Result(200, self.queries.run(call.params.get("q"), call.version,
-                                                    include_deleted=head == "queryAll", batch=batch))
+                                                    include_deleted=head == "queryAll", batch=batch,
+                                                    user_id=call.user_id))
         if head == "composite":
             if len(parts) == 1:
                 return self.composite.run(call)
