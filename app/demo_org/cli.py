@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--api-limit", type=int, default=100_000)
+    parser.add_argument("--app-api-limit", type=int, default=None,
+                        help="give the connected app its own daily quota (sent as per-app-api-usage)")
     parser.add_argument("--token-ttl", type=float, default=None, metavar="SECONDS",
                         help="access tokens expire after this many seconds (default: never)")
     parser.add_argument("--require-secret", action="store_true", help="token requests must send client_secret")
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens)
+                      rotate_refresh_tokens=args.rotate_refresh_tokens, app_api_limit=args.app_api_limit)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

@@ -88,7 +88,7 @@ class OrgCore:
             callback_urls=list(settings.callback_urls), require_secret=settings.require_secret,
             rotate_refresh_tokens=settings.rotate_refresh_tokens, secure_cookies=settings.tls,
         ), lambda: self.base_url, settings.token_ttl)
-        self.usage = ApiUsage(settings.api_limit)
+        self.usage = ApiUsage(settings.api_limit, settings.app_api_limit)
         # The app's session policy in the org ("High assurance session required"): every live session is
         # refused by the REST API until an admin changes it (``refuse_rest_sessions``).
         self.rest_sessions_refused = False
@@ -195,8 +195,10 @@ class OrgCore:
     def expire_auth_codes(self) -> None:
         self.oauth.tokens.expire_codes()
 
-    def set_api_usage(self, used: int) -> None:
+    def set_api_usage(self, used: int, app_used: int | None = None) -> None:
         self.usage.set_used(used)
+        if app_used is not None:
+            self.usage.set_app_used(app_used)
 
     def enable_validation_rule(self, sobject: str, field: str | None, message: str) -> None:
         name = self.dml.sobject(sobject).name

@@ -26,8 +26,10 @@ class DemoOrg:
     def __init__(self, contacts: int = 500, seed: int = 1, latency_ms: float = 0, api_limit: int = 100_000,
                  token_ttl: float | None = None, require_secret: bool = False, enhanced_notes: bool = True,
                  person_accounts: bool = False, tls: bool = False, host: str = "127.0.0.1", port: int = 0,
-                 callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False) -> None:
+                 callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False,
+                 app_api_limit: int | None = None) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
+                               app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
                                person_accounts=person_accounts, tls=tls, host=host, port=port,
                                rotate_refresh_tokens=rotate_refresh_tokens)
@@ -159,9 +161,9 @@ class DemoOrg:
         """Make every unredeemed authorization code expired."""
         self._core.expire_auth_codes()
 
-    def set_api_usage(self, used: int) -> None:
-        """Set today's API usage (e.g. near or over ``api_limit``)."""
-        self._core.set_api_usage(used)
+    def set_api_usage(self, used: int, app_used: int | None = None) -> None:
+        """Set today's API usage (e.g. near or over ``api_limit``), and the app's own (``app_api_limit``)."""
+        self._core.set_api_usage(used, app_used)
 
     def enable_validation_rule(self, sobject: str, field: str | None, message: str) -> None:
         """Every create/update of ``sobject`` now fails with FIELD_CUSTOM_VALIDATION_EXCEPTION."""
