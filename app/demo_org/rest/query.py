@@ -20,6 +20,7 @@ from app.demo_org.clock import OrgClock
 from app.demo_org.data.store import Record, Store
 from app.demo_org.errors import SfError
 from app.demo_org.ids import IdFactory
+from app.demo_org.rest.children import child_projector
 from app.demo_org.rest.cursors import CursorTable
 from app.demo_org.rest.table_index import TableIndex
 from app.demo_org.soql import SoqlError, parse
@@ -81,6 +82,11 @@ class QueryService:
             return {"totalSize": 1, "done": True,
                     "records": [{"attributes": {"type": "AggregateResult"}, "expr0": count}]}
         projector = make_projector(plan.columns, self.resolver, sobject.name, version)
+        if query.subqueries:
+            try:
+                projector = child_projector(query, sobject, self.resolver, self.store, version, projector)
+            except SoqlError as error:
+                raise SfError(error.code, error.message(soql)) from None
         cursor = Cursor(rows, projector, batch, "queryAll" if include_deleted else "query")
         locator = self.ids.new("01g")
         if len(rows) > batch:  # only a query with more to read keeps a cursor open
@@ -97,7 +103,9 @@ class QueryService:
     def _page(self, locator: str, cursor: Cursor, offset: int, version: str) -> dict[str, Any]:
         end = min(offset + cursor.batch, len(cursor.rows))
         with self.store.lock:
-            records = [cursor.projector(r) for r in cursor.rows[offset:end]]
+            page_of = getattr(cursor.projector, "page", None)  # parents with children: grouped per page
+            rows = cursor.rows[offset:end]
+            records = page_of(rows) if page_of is not None else [cursor.projector(r) for r in rows]
         page: dict[str, Any] = {"totalSize": len(cursor.rows), "done": end >= len(cursor.rows)}
         if not page["done"]:
             page["nextRecordsUrl"] = f"/services/data/v{version}/{cursor.endpoint}/{locator}-{end}"

@@ -132,7 +132,7 @@ class RestApi:
             response = no_content(headers)
         else:
             response = json_response(result.status, result.payload, headers)
-        response.committed_write = request.method in WRITE_METHODS and response.ok
+        response.committed_write = request.method in WRITE_METHODS and response.ok and not result.read_only
         return response
 
     @staticmethod

@@ -1,6 +1,8 @@
 """The demo org's wire details checked against what Salesforce documents and sends (issue 20, items
 4, 5, 7 and 8): where error bodies carry ``fields``, the activity lookups' labels in messages, the
-form-encoded revoke error, and the per-app usage header."""
+form-encoded revoke error, and the per-app usage header; and (item 6) parent-to-child subqueries and
+retrieving records by Id with a POST body."""
+# ruff: noqa: S608 - the strings built here are SOQL sent to the demo org (fixture Ids), not SQL
 
 from __future__ import annotations
 
@@ -114,3 +116,63 @@ def test_fidelity_usage_header_sends_per_app_usage_where_the_app_has_a_quota() -
 def test_fidelity_usage_header_has_no_per_app_part_without_a_quota(api: httpx.Client) -> None:
     header = api.get("/limits").headers["Sforce-Limit-Info"]
     assert header.startswith("api-usage=") and "per-app" not in header
+
+
+def test_fidelity_parent_to_child_subquery(fresh_org: DemoOrg, client_for: Callable[..., httpx.Client]) -> None:
+    api = client_for(fresh_org)
+    contact = next(r for r in fresh_org.records("Contact") if not r["IsDeleted"])
+    for n, subject in enumerate(("fidelity a", "fidelity b", "fidelity c")):
+        fresh_org.create_record("Task", {"Subject": subject, "WhoId": contact["Id"],
+                                         "ActivityDate": f"2026-0{n + 1}-01"})
+    soql = (f"SELECT Id, Name, (SELECT Subject FROM Tasks WHERE Subject LIKE 'fidelity%' "
+            f"ORDER BY ActivityDate DESC LIMIT 2) FROM Contact WHERE Id = '{contact['Id']}'")
+    [row] = api.get("/query", params={"q": soql}).json()["records"]
+    tasks = row["Tasks"]
+    assert tasks["totalSize"] == 2 and tasks["done"] is True
+    assert [t["Subject"] for t in tasks["records"]] == ["fidelity c", "fidelity b"]
+    assert tasks["records"][0]["attributes"]["type"] == "Task"
+    # A parent without matching children has null, not an empty block.
+    none = api.get("/query", params={"q": soql.replace("fidelity%", "nothing%")}).json()["records"][0]
+    assert none["Tasks"] is None
+    # The Account's contacts, through the child relationship's plural name.
+    account = api.get("/query", params={"q": f"SELECT Id, (SELECT Id FROM Contacts) FROM Account "
+                                             f"WHERE Id = '{contact['AccountId']}'"}).json()["records"][0]
+    assert contact["Id"] in {c["Id"] for c in account["Contacts"]["records"]}
+
+
+def test_fidelity_subquery_limits_answer_in_salesforces_shape(api: httpx.Client) -> None:
+    unknown = _only(api.get("/query", params={"q": "SELECT Id, (SELECT Id FROM Foos) FROM Contact"}))
+    assert unknown["errorCode"] == "INVALID_TYPE" and "Didn't understand relationship 'Foos'" in str(unknown["message"])
+    nested = _only(api.get("/query", params={
+        "q": "SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) FROM Contacts) FROM Account"}))
+    assert nested["errorCode"] == "MALFORMED_QUERY" and "not supported by this demo org" in str(nested["message"])
+    many = ", ".join(["(SELECT Id FROM Tasks)"] * 21)
+    too_many = _only(api.get("/query", params={"q": f"SELECT Id, {many} FROM Contact"}))
+    assert too_many["errorCode"] == "MALFORMED_QUERY" and "No more than 20" in str(too_many["message"])
+    assert "fields" not in too_many
+
+
+def test_fidelity_collections_retrieve_by_post(org: DemoOrg, api: httpx.Client) -> None:
+    live = [r["Id"] for r in org.records("Contact") if not r["IsDeleted"]][:3]
+    answer = api.post("/composite/sobjects/Contact", json={"ids": [*live, "003000000000000AAA"],
+                                                           "fields": ["Id", "LastName"]})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert [r["Id"] for r in body[:3]] == live and body[3] is None  # request order; unknown Id → null
+    assert set(body[0]) == {"attributes", "Id", "LastName"}
+    same = api.get("/composite/sobjects/Contact", params={"ids": ",".join(live), "fields": "Id,LastName"}).json()
+    assert same == body[:3]
+    over = api.post("/composite/sobjects/Contact", json={"ids": [live[0]] * 2001, "fields": ["Id"]})
+    assert over.status_code == 400 and _only(over)["errorCode"] == "EXCEEDED_ID_LIMIT"
+    bad_field = api.post("/composite/sobjects/Contact", json={"ids": live, "fields": ["Nope__x"]})
+    assert bad_field.status_code == 400 and _only(bad_field)["errorCode"] == "INVALID_FIELD"
+
+
+def test_fidelity_collections_retrieve_by_post_is_not_a_committed_write(fresh_org: DemoOrg,
+                                                                         fresh_api: httpx.Client) -> None:
+    """A lost-answer fault for writes must not swallow a read that happens to be a POST."""
+    live = [r["Id"] for r in fresh_org.records("Contact") if not r["IsDeleted"]][:2]
+    fresh_org.faults.drop_after_commit(1)
+    answer = fresh_api.post("/composite/sobjects/Contact", json={"ids": live, "fields": ["Id"]})
+    assert answer.status_code == 200 and len(answer.json()) == 2
+    assert fresh_org.faults.pending["drops"] == 1
