@@ -174,6 +174,12 @@ class PullEngine(PeoplePulls, RelatedPulls):
                 error_code=exc.error_code,
             )
         except SalesforceError as exc:
+            if exc.error_code == "INVALID_QUERY_LOCATOR":  # released or idle cursor, not a refusal
+                retry = now + BUSY_RETRY
+                return PullResult(Outcome.BUSY,
+                    "Salesforce let go of its place in a long list part-way (it keeps only a few open per "
+                    f"user). Everything synced so far is kept; the sync continues at {_local_time(retry)}.",
+                    retry_at=retry, error_code=exc.error_code)
             return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
         skipped = len(self._tally.skipped)
         if skipped:

@@ -155,3 +155,41 @@ async def test_cursor_expiry_interleaved_pulls_of_one_user_both_complete(org: De
     assert org.stats()["cursors"]["released"] > released_before  # the limit was in play
     for outcome, count, found in results:
         assert outcome == "ok" and count == len(live) and found == live
+
+
+async def test_cursor_expiry_during_an_incremental_pull_pauses_briefly_and_the_next_run_completes(
+    org: DemoOrg, db: Database,
+) -> None:
+    """Without a resume point of its own mid-query, an incremental pull that loses its locator stops as
+    "busy" (a minute), keeping what it wrote, and the next run picks up every change."""
+    cid = await add_connection(db, org)
+    client, _ = client_for(org)
+    churn, _ = client_for(org)
+    async with client, churn:
+        assert (await PullEngine(client, db, cid, PREFS).run()).outcome == "ok"
+        for row in org.records("Contact"):
+            if not row["IsDeleted"]:
+                org.update_record("Contact", row["Id"], {"Title": "cursor_expiry"})
+        opened: list[asyncio.Task[list[str]]] = []
+
+        def after_first_page(p: SyncProgress) -> None:
+            if p.object == "Contact" and p.done == 2000 and not opened:
+                opened.append(asyncio.ensure_future(open_cursors(churn, 10)))
+
+        real_more = client.query_more
+
+        async def slow_more(url: str, *, batch_size: int | None = None) -> object:
+            while not opened or not opened[0].done():
+                await asyncio.sleep(0.01)
+            return await real_more(url, batch_size=batch_size)
+
+        client.query_more = slow_more  # type: ignore[method-assign]
+        stopped = await PullEngine(client, db, cid, PREFS, fetch_ahead=1, on_progress=after_first_page).run()
+        client.query_more = real_more  # type: ignore[method-assign]
+        assert stopped.outcome == "busy" and stopped.error_code == "INVALID_QUERY_LOCATOR"
+        assert stopped.retry_at is not None and "kept" in stopped.message
+        assert stopped.counts.get("Contact.written", 0) == 2000
+        resumed = await PullEngine(client, db, cid, PREFS).run()
+    assert resumed.outcome == "ok"
+    live = sum(1 for r in org.records("Contact") if not r["IsDeleted"])
+    assert resumed.counts.get("Contact.written", 0) >= live - 2000
