@@ -46,6 +46,13 @@ def _s(name: str, length: int, **kw: Any) -> Field:
     return Field(name, "string", length, **kw)
 
 
+# Salesforce's labels for the activity lookups, which its messages quote ("Related To ID: id value of
+# incorrect type: …"), not labels derived from the API names ("What ID"):
+# https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-task.html
+# and …/salesforce-field-reference-event.html (WhoId "Name ID", WhatId "Related To ID").
+WHO_LABEL, WHAT_LABEL = "Name ID", "Related To ID"
+
+
 def _ref(name: str, relationship: str, *to: str, **kw: Any) -> Field:
     return Field(name, "reference", 18, reference_to=to, relationship=relationship, **kw)
 
@@ -184,7 +191,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _s("Location", 255), Field("Description", "textarea", 32000),
             Field("ShowAs", "picklist", 40, picklist=_pl("Busy", "Free", "OutOfOffice", default="Busy"),
                   defaulted=True),
-            _ref("WhoId", "Who", "Contact", "Lead"), _ref("WhatId", "What", "Account"), _owner(), _ext_id(),
+            _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
+            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),
         _obj("Task", "Tasks", [
             *_system(), Field("Subject", "combobox", 255,
@@ -200,7 +208,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("TaskSubtype", "picklist", 40, picklist=_pl("Task", "Email", "Call", default="Task"),
                   defaulted=True, updateable=False),
             _readonly("CompletedDateTime", "datetime"),
-            _ref("WhoId", "Who", "Contact", "Lead"), _ref("WhatId", "What", "Account"), _owner(), _ext_id(),
+            _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
+            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),
         _obj("TaskStatus", "Task Status", [
             *_system(), _s("MasterLabel", 255), _s("ApiName", 255), Field("SortOrder", "int"),

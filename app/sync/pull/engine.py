@@ -22,8 +22,11 @@ How a pull stays correct and cheap:
   query; people new to the workspace get their window fetched by Id.
 * **Faults** — 401 → the client refreshes and replays; 5xx and dropped connections → the client
   retries with backoff, and if Salesforce stays away the pull stops with everything committed so far
-  and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` stops at once, keeps the data, and the result
-  says when the next try is; a malformed record is skipped and its Id logged.
+  and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` for the daily total stops at once, keeps the data,
+  and the result says when the next try is (an hour); the org's concurrent long-request limit is not
+  the allowance: the client retries it briefly, and if it persists the pull stops as ``BUSY`` and
+  tries again in a minute; a session the app's policy keeps from the REST API stops as
+  ``SESSION_POLICY`` (an admin must change the app); a malformed record is skipped and its Id logged.
 * **Households** — where the org has AccountContactRelation (global describe), its rows too, so a
   person's household lists members whose Contact sits under another Account (``households``).
 * **Preferences** — the contact sync toggle (off: people stay, stop updating) and pick mode (only
@@ -41,8 +44,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.salesforce.errors import (
+    SESSION_POLICY_FIX,
+    SESSION_POLICY_REASON,
+    ConcurrentLimitExceeded,
     NetworkError,
     RequestLimitExceeded,
+    RestSessionRefused,
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
@@ -64,6 +71,7 @@ log = logging.getLogger(__name__)
 
 LIMIT_RETRY = timedelta(hours=1)  # the daily allowance is a rolling 24 h window
 OFFLINE_RETRY = timedelta(minutes=5)
+BUSY_RETRY = timedelta(minutes=1)  # long requests in the org finish within minutes
 
 
 class _ApiExhausted(RequestLimitExceeded):
@@ -142,6 +150,16 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
             note = await work
         except PullCancelled:
             return PullResult(Outcome.CANCELLED, "Sync stopped. Everything synced so far is kept.")
+        except ConcurrentLimitExceeded as exc:
+            retry = now + BUSY_RETRY
+            return PullResult(Outcome.BUSY,
+                "Salesforce is busy: too many long requests are running in your org at once. This is not "
+                f"your daily API allowance. Everything synced so far is kept; Notebridge tries again at "
+                f"{_local_time(retry)}.", retry_at=retry, error_code=exc.error_code,
+            )
+        except RestSessionRefused as exc:
+            return PullResult(Outcome.SESSION_POLICY, f"{SESSION_POLICY_REASON} {SESSION_POLICY_FIX}",
+                              error_code=exc.error_code)
         except RequestLimitExceeded as exc:
             retry = now + LIMIT_RETRY
             return PullResult(Outcome.LIMIT,
@@ -161,6 +179,12 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
                 error_code=exc.error_code,
             )
         except SalesforceError as exc:
+            if exc.error_code == "INVALID_QUERY_LOCATOR":  # released or idle cursor, not a refusal
+                retry = now + BUSY_RETRY
+                return PullResult(Outcome.BUSY,
+                    "Salesforce let go of its place in a long list part-way (it keeps only a few open per "
+                    f"user). Everything synced so far is kept; the sync continues at {_local_time(retry)}.",
+                    retry_at=retry, error_code=exc.error_code)
             return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
         skipped = len(self._tally.skipped)
         if skipped:
@@ -192,7 +216,8 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         goes on; being offline, signed out or out of API calls stops the pull as anywhere else."""
         try:
             lists = await picklists.refresh(self.client, self.db, self.connection_id)
-        except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded):
+        except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded, ConcurrentLimitExceeded,
+                RestSessionRefused):
             raise
         except SalesforceError as exc:
             log.warning("task picklists not refreshed: %s", exc.error_code)

@@ -135,7 +135,22 @@ class PeoplePulls(PullBase):
             return result
 
         self._progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
-        await self._walk_people(spec, page, write)
+        relocated_at = -1
+        while True:
+            try:
+                await self._walk_people(spec, page, write)
+                return
+            except InvalidQuery as exc:
+                # Salesforce released the locator mid-pull (another query of the same user opened the
+                # 11th cursor: history, a second workspace) or it idled out: ask again for the records
+                # after the last committed one. Only while that makes progress.
+                if exc.error_code != "INVALID_QUERY_LOCATOR" or done == relocated_at:
+                    raise
+                relocated_at = done
+                log.info("query locator released after %d %s; continuing by position", done, spec.sobject)
+                page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
+                                                             owner_id=self.prefs.owner_id), batch_size=PAGE_SIZE)
+                total = done + page.total_size
 
     async def _walk_people(
         self, spec: PeopleSpec, page: QueryPage, write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.salesforce.client import SalesforceClient
-from app.salesforce.errors import NetworkError
+from app.salesforce.errors import NetworkError, RestSessionRefused
 from app.store import Database, sync_state
 from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
@@ -207,6 +207,8 @@ class PullScheduler:
             self.connections.report_failure(NetworkError(result.message, error_code=result.error_code))
         else:
             self._offline_streak = 0
+            if result.outcome is Outcome.SESSION_POLICY:  # the badge says what the admin changes
+                self.connections.report_failure(RestSessionRefused(result.message, error_code=result.error_code))
             if result.ok:
                 self.connections.report_success()
         for listener in list(self.result_listeners):

@@ -14,8 +14,10 @@ class Outcome(StrEnum):
     PARTIAL = "partial"  # done, but some records were skipped (named in the log)
     CANCELLED = "cancelled"
     LIMIT = "limit"  # the org's daily API allowance is used up
+    BUSY = "busy"  # the org's concurrent long-request limit: tried again in a minute
     OFFLINE = "offline"
     NEEDS_ATTENTION = "needs_attention"  # signed out or access refused
+    SESSION_POLICY = "session_policy"  # the app's session policy in the org refuses the REST API: an admin fixes it
     FAILED = "failed"
     OFF = "off"  # client sync is turned off
 CLIENT_OBJECTS = ("Contact", "Account")
