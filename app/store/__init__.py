@@ -18,6 +18,7 @@ from app.store.errors import (
     SchemaTooNewError,
     StoreError,
     WorkspaceBusyError,
+    WorkspaceLockedError,
     WorkspaceOpenError,
 )
 
@@ -34,4 +35,4 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = ["Database", "DatabaseClosedError", "NotWorkspaceWriterError", "OpenProblem", "SchemaTooNewError",
-           "StoreError", "WorkspaceBusyError", "WorkspaceOpenError"]
+           "StoreError", "WorkspaceBusyError", "WorkspaceLockedError", "WorkspaceOpenError"]

@@ -16,13 +16,14 @@ end and commits — a write once queued is not lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,12 +34,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from app.store import migrate, open_checks, workspace_lock
+from app.store import migrate, open_checks, workspace_lock, write_failure
 from app.store.errors import (
     DatabaseClosedError,
     OpenProblem,
     SchemaTooNewError,
     StoreError,
+    WorkspaceLockedError,
     WorkspaceOpenError,
     WrongThreadError,
 )
@@ -216,7 +218,7 @@ class Database:
 
     def _run_on_db_thread(self, fn: Callable[[Session], T]) -> T:
         assert self._engine is not None
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+        with _locked_as_store_error(), Session(self._engine, expire_on_commit=False) as session, session.begin():
             return _plain(fn(session), "run")
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -234,6 +236,11 @@ class Database:
         return await loop.run_in_executor(self._executor, self._read_on_db_thread, fn)
 
     def _read_on_db_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        assert self._engine is not None
+        with _locked_as_store_error():
+            return self._read_unlocked(fn)
+
+    def _read_unlocked(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         assert self._engine is not None
         pooled = self._engine.raw_connection()
         try:
@@ -333,6 +340,22 @@ def _plain(result: T, method: str) -> T:
             result.close()
         raise TypeError(f"Database.{method} needs a plain function, not a coroutine function")
     return result
+
+
+@contextlib.contextmanager
+def _locked_as_store_error() -> Iterator[None]:
+    """SQLite's "database is locked" (another program held the file past the busy timeout) becomes a
+    :class:`WorkspaceLockedError`: a store error the screens know is temporary, with SQLite's own
+    error kept as its cause (so :func:`write_failure.classify` still names it)."""
+    try:
+        yield
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        if write_failure.classify(exc) is not write_failure.WriteProblem.LOCKED:
+            raise
+        raise WorkspaceLockedError(
+            "Another program is using Notebridge's workspace file right now (a backup or sync tool, or a "
+            "second copy of Notebridge). Notebridge tries again by itself once it is free."
+        ) from exc
 
 
 def _begin_immediate(conn: Any) -> None:

@@ -27,6 +27,11 @@ class WorkspaceBusyError(StoreError):
     """Another Notebridge holds this workspace (its writer lock); ``str()`` says what to do."""
 
 
+class WorkspaceLockedError(StoreError):
+    """Another program (a backup or sync tool, a database browser) held the workspace file longer than
+    SQLite's busy timeout.  Temporary by nature: what was asked can be asked again once it lets go."""
+
+
 class NotWorkspaceWriterError(StoreError):
     """Outbox rows were about to be taken for sending by a process that is not the workspace's writer."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
@@ -17,10 +18,13 @@ import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog
 
+from app.services.workspace import WorkspaceLockedError
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 _tasks: set[asyncio.Task[Any]] = set()
+log = logging.getLogger(__name__)
 
 
 def _done(task: asyncio.Task[Any]) -> None:
@@ -28,6 +32,12 @@ def _done(task: asyncio.Task[Any]) -> None:
     if task.cancelled():
         return
     exc = task.exception()
+    if isinstance(exc, WorkspaceLockedError):
+        # Another program held the workspace file past SQLite's busy timeout: a refresh or a read in the
+        # background missed its turn, nothing was lost, and the next one runs when the file is free.
+        # Not a crash: no crash dialog for a backup tool's lock.  Saves say so where the text is.
+        log.warning("task %s skipped: %s", task.get_name(), exc)
+        return
     if exc is not None:
         loop = asyncio.get_event_loop()
         loop.call_exception_handler({"message": f"task {task.get_name()} failed", "exception": exc, "task": task})

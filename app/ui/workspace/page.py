@@ -8,6 +8,9 @@ says so in words and offers the next step.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -17,7 +20,7 @@ from app.services.events import Events, ProspectSettingsChanged, SyncFinished, S
 from app.services.prospects import person_from_search
 from app.services.sync_choices import SyncChoicesChanged, SyncChoicesService
 from app.services.sync_settings import ProspectPreferences, SyncSettings
-from app.services.workspace import Database
+from app.services.workspace import Database, WorkspaceLockedError
 from app.sync.connection import ConnectionManager, ConnectionStatus
 from app.ui import aio
 from app.ui.settings.prospects import NewPersonDialog
@@ -26,6 +29,9 @@ from app.ui.workspace.list_model import ContactIdRole, ContactListModel
 from app.ui.workspace.pick_dialog import PickDialog
 from app.ui.workspace.resync import ResyncProgress, confirm_resync
 from app.ui.workspace.states import EmptyAction, PageFacts, decide, shown_objects
+
+log = logging.getLogger(__name__)
+LOCKED_RETRY_S = 2.0  # how often a start blocked by another program's lock on the workspace tries again
 
 
 class WorkspacePage(WorkspaceLayout):
@@ -127,10 +133,22 @@ class WorkspacePage(WorkspaceLayout):
         aio.start(self.initialise(), name="workspace-start")
 
     async def initialise(self) -> None:
+        """Load the page and start syncing; a workspace another program holds is waited for, not given up."""
+        while True:
+            try:
+                await self._initialise_once()
+                return
+            except WorkspaceLockedError:
+                if not aio.alive(self):
+                    return
+                log.warning("workspace page: the workspace file is held by another program; trying again")
+                await asyncio.sleep(LOCKED_RETRY_S)
+
+    async def _initialise_once(self) -> None:
         if self.connections is not None and not self._started:
-            self._started = True
             if self.connections.active is None:
                 await self.connections.load_active()
+            self._started = True
             self._unsubscribe.append(subscribe_status(self.connections, self.events, self._on_status))
         await self.refresh()
         if self._own_scheduler and self.sync is not None and self.connection_id is not None:

@@ -154,7 +154,8 @@ async def test_close_unsaved_while_another_program_locks_the_workspace(quick_bus
     ws = quick_busy_workspace
     launcher, window = await _open_note(ws)
     editor = window.editor
-    other_program = sqlite3.connect(ws.db.path, isolation_level=None, timeout=0)
+    # waits out a write the app is finishing, as a real program would
+    other_program = sqlite3.connect(ws.db.path, isolation_level=None, timeout=10)
     other_program.execute("BEGIN EXCLUSIVE")
     try:
         editor.body.setFocus()
@@ -243,7 +244,10 @@ async def test_close_unsaved_quitting_the_app_keeps_the_editor_and_the_app_open(
         await until(lambda: _visible(EditorWindow) is not None, "editor window")
         window = _visible(EditorWindow)
         assert isinstance(window, EditorWindow)
-        other_program = sqlite3.connect(app_paths.database, isolation_level=None, timeout=0)
+        # Like any program, the other one waits out a write the app is finishing at that moment (opening
+        # the editor writes the new draft; the workspace may be caching the org's picklists) before it
+        # takes its lock: with no wait at all its own BEGIN failed now and then instead of the app's save.
+        other_program = sqlite3.connect(app_paths.database, isolation_level=None, timeout=10)
         other_program.execute("BEGIN EXCLUSIVE")
         QTest.keyClicks(window.editor.body, "Quarterly rebalance agreed")
         main.close()

@@ -258,3 +258,36 @@ async def test_search_with_a_lone_surrogate_in_the_typed_text_still_answers(env:
     await env.page._run_search("zzqx\udc00 nobody")
     assert env.page.list_stack.currentWidget() is env.page.no_results
     assert "zzqx" in env.page.no_results.title_label.text()
+
+
+async def test_locked_by_another_program_at_start_the_page_waits_then_loads(
+        env: Env, qtbot: Any, monkeypatch: Any) -> None:
+    """A backup tool holding the workspace file while the page starts: the start is retried, not lost
+    (it used to fail as a background error, and the page never synced)."""
+    import sqlite3
+
+    from app.store import pragmas
+    from app.ui.workspace import WorkspacePage
+    from app.ui.workspace import page as page_module
+
+    monkeypatch.setattr(pragmas, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(page_module, "LOCKED_RETRY_S", 0.2)
+    await env.db.close()
+    from app.store import Database
+
+    db = await Database.open(env.db.path)  # new connections, with the short busy timeout
+    page = WorkspacePage(db, env.connections)
+    qtbot.addWidget(page)
+    other = sqlite3.connect(db.path, isolation_level=None, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    started = asyncio.ensure_future(page.initialise())
+    try:
+        await asyncio.sleep(0.8)  # several refused tries
+        assert not started.done() and page.model.total == 0
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await asyncio.wait_for(started, timeout=30)
+    assert page.model.total > 0
+    await page.aclose()
+    await db.close()

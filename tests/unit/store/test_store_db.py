@@ -385,3 +385,36 @@ def _person(sf_id: str, first: str, last: str) -> dict[str, object]:
 def test_contact_model_has_no_accidental_relationship_loading() -> None:
     """Objects leave the DB thread as snapshots; a lazy relationship would do SQL on the UI thread."""
     assert not Contact.__sqlmodel_relationships__
+
+
+async def test_locked_by_another_program_is_a_typed_temporary_store_error(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reads and writes both say "another program has the file" as WorkspaceLockedError (the screens
+    treat it as temporary), and SQLite's own error stays its cause for the save banner's wording."""
+    from app.store import WorkspaceLockedError, pragmas
+    from app.store.write_failure import WriteProblem, classify
+
+    monkeypatch.setattr(pragmas, "BUSY_TIMEOUT_MS", 100)
+    other = sqlite3.connect(db.path, isolation_level=None, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(WorkspaceLockedError) as written:
+            await db.run(lambda s: s.exec(text("CREATE TABLE IF NOT EXISTS held_test(x)")))
+        assert isinstance(written.value, StoreError)
+        assert classify(written.value) is WriteProblem.LOCKED
+        assert "Another program is using" in str(written.value)
+        assert "sqlite" not in str(written.value).lower()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await db.run(lambda s: s.exec(text("SELECT 1")).one()[0]) == 1  # free again: works at once
+
+
+async def test_a_store_error_that_is_not_a_lock_is_not_called_one(db: Database) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from app.store import WorkspaceLockedError
+
+    with pytest.raises(OperationalError, match="no such table") as failed:
+        await db.run(lambda s: s.exec(text("SELECT * FROM no_such_table")))
+    assert not isinstance(failed.value, WorkspaceLockedError)
