@@ -16,6 +16,7 @@ from typing import TextIO
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
 from app.store import Database, WorkspaceOpenError, workspace_lock
+from app.wording import counted
 
 
 @dataclass(frozen=True)
@@ -187,5 +188,5 @@ def doctor(app_paths: AppPaths, out: TextIO = sys.stdout,
     for result in results:
         print(result.line(), file=out)
     failed = [r for r in results if not r.ok]
-    print("All checks passed." if not failed else f"{len(failed)} check(s) failed.", file=out)
+    print("All checks passed." if not failed else f"{counted(len(failed), 'check')} failed.", file=out)
     return 1 if failed else 0
