@@ -103,7 +103,11 @@ async def check_keyring() -> Check:
     state = await secrets.astatus()
     if state.available:
         return Check("Keyring", True, f"stores and reads back a probe entry ({state.backend})")
-    return Check("Keyring", False, f"unusable ({state.backend})", state.message)
+    if state.backend != "none":  # a keyring is there but refused (locked, denied, broken)
+        return Check("Keyring", False, f"unusable ({state.backend})", state.message)
+    found = (f" ({', '.join(state.ignored)} is installed, but Notebridge uses it only when it is chosen "
+             "explicitly in keyring's configuration)") if state.ignored else ""
+    return Check("Keyring", False, f"unusable: no secure keyring on this computer{found}", state.message)
 
 
 async def check_connection(app_paths: AppPaths) -> list[Check]:

@@ -64,6 +64,7 @@ def self_test() -> int:
         journal = asyncio.run(_open_database(Path(folder)))
     print(f"database: migrated and opened, journal mode {journal}")
     state = secrets.status()
-    print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'})")
+    ignored = f"; not used unless chosen explicitly: {', '.join(state.ignored)}" if state.ignored else ""
+    print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'}{ignored})")
     print("self-test passed")
     return 0
