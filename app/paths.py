@@ -22,6 +22,7 @@ ENV_HOME = "NOTEBRIDGE_HOME"
 # platformdirs >= 4.3 warns about XDG_RUNTIME_DIR with its own category; older releases with UserWarning.
 _RuntimeDirWarning: type[Warning] = getattr(platformdirs, "RuntimeDirWarning", UserWarning)
 DATABASE_NAME = "workspace.sqlite3"
+DEMO_FOLDER = "demo"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,16 @@ def _runtime_dir(dirs: platformdirs.PlatformDirs) -> Path:
 
 # Why XDG_RUNTIME_DIR was set but not used (logged once logging is set up); None when all is well.
 runtime_dir_problem: str | None = None
+
+
+def demo_paths(real: AppPaths) -> AppPaths:
+    """The demo's own workspace, settings and lock, in a folder of the real data folder (…/notebridge/demo/).
+
+    Whatever the real data folder is (the OS default, NOTEBRIDGE_HOME, --data-dir), the demo's made-up
+    clients and drafts never share a database, a keyring slot or a lock with the real workspace, and
+    deleting that one folder removes the demo entirely.
+    """
+    return _from_base(real.data / DEMO_FOLDER)
 
 
 def _platform_default() -> AppPaths:

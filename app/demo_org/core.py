@@ -86,6 +86,7 @@ class OrgCore:
             org_id=self.seeded.org_id, display_name=advisor["Name"], email=advisor["Email"],
             callback_urls=list(settings.callback_urls), require_secret=settings.require_secret,
             rotate_refresh_tokens=settings.rotate_refresh_tokens, secure_cookies=settings.tls,
+            pre_authorized=settings.pre_authorized,
         ), lambda: self.base_url, settings.token_ttl)
         self.usage = ApiUsage(settings.api_limit)
         self.rest = RestApi(self.dml, self.usage, self.oauth.tokens.rest_user, self.oauth.identity_url)
@@ -204,7 +205,7 @@ class OrgCore:
 
     def stats(self) -> dict[str, Any]:
         return {"api_calls": self.usage.calls, "api_usage": self.usage.used, "api_limit": self.usage.limit,
-                "requests": self.requests.snapshot()}
+                "requests": self.requests.snapshot(), "code_exchanges": list(self.oauth.code_exchanges)}
 
     def reset_stats(self) -> None:
         self.usage.calls = 0

@@ -37,6 +37,7 @@ class OrgSettings:
     port: int = 0
     callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
     rotate_refresh_tokens: bool = False
+    pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -10,8 +10,7 @@ sidebar flag and the usage readout.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 
@@ -38,8 +37,14 @@ log = logging.getLogger(__name__)
 
 class Shell:
     def __init__(self, window: MainWindow, context: AppContext, connections: ConnectionManager,
-                 demo: EmbeddedDemo) -> None:
+                 demo: EmbeddedDemo, *, connect_real: Callable[[], None] | None = None,
+                 open_demo_workspace: Callable[[], None] | None = None) -> None:
+        """``connect_real``: in the demo workspace, what "connect" means (leave for the real workspace and
+        its wizard). ``open_demo_workspace``: what the wizard's "Try the demo org" does (leave for the demo
+        workspace)."""
         self.window = window
+        self.connect_real = connect_real
+        self.open_demo_workspace = open_demo_workspace
         self.context = context
         self.db = context.db
         self.connections = connections
@@ -52,6 +57,7 @@ class Shell:
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
+        self._last_wizard: SetupWizard | None = None
         self._reconnect: ReconnectDialog | None = None
         self.open_url: Callable[[str], object] = open_in_browser  # the system browser; tests replace it
         bind_status_badge(connections, window.set_connection_status, self.events)
@@ -73,16 +79,20 @@ class Shell:
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
 
     # -- connection ------------------------------------------------------------------------------
-    async def start(self, *, open_wizard: bool = False) -> None:
+    async def start(self, *, open_wizard: bool = False, attach_saved: bool = True) -> None:
+        """``attach_saved=False``: the caller signs in itself (the demo), so a saved connection waits."""
         active = await self.connections.load_active()
         await self.settings.start()
-        if active is not None:
+        if active is not None and attach_saved:
             await self.attach(active)
             aio.start(self.connections.test_connection(), name="first connection check")
         elif open_wizard:
             self.open_wizard()
 
     def open_wizard(self) -> None:
+        if self.connect_real is not None:  # the demo workspace: a real org is set up in the real one
+            self.connect_real()
+            return
         if self._wizard is not None and self._wizard.isVisible():
             self._wizard.raise_()
             self._wizard.activateWindow()
@@ -90,15 +100,25 @@ class Shell:
         aio.start(self._run_wizard(), name="setup wizard")
 
     async def _run_wizard(self) -> None:
-        demo_values: Mapping[str, Any] | None = None
-        if self.demo.org is not None:
-            demo_values = self.demo.org.info()
-        wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
-                             prefer_demo=demo_values is not None, open_url=self.open_url, parent=self.window)
-        self._wizard = wizard
+        # "Try the demo org" leaves for the demo workspace; the wizard itself is only ever for a real org.
+        wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
+                             open_url=self.open_url, parent=self.window)
+        self._wizard = self._last_wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
         self._wizard = None
+
+    async def close_dialogs(self) -> None:
+        """Before the workspace closes under them (switching workspace): the wizard keeps its draft first."""
+        wizard = self._wizard or self._last_wizard
+        if wizard is None or not aio.alive(wizard):
+            return
+        if wizard.isVisible():
+            wizard.reject()
+        if wizard.finished_work is not None:
+            await wizard.finished_work
+        self._wizard = self._last_wizard = None
+        wizard.deleteLater()
 
     def reconnect(self) -> None:
         """Reconnect: with a connection, one browser sign-in (same org, key, preferences); else the wizard."""
@@ -175,7 +195,10 @@ class Shell:
             await self.workspace.aclose()
 
     async def _after_forget(self) -> None:
-        """The org is gone: back to the empty states, ready to connect another one."""
+        await self.clear()
+
+    async def clear(self) -> None:
+        """The org is gone (forgotten, or the demo reset): back to the empty states, ready to connect."""
         await self.detach()
         fresh = MainWindow()  # borrow its empty pages rather than duplicating their wording here
         for key in ("workspace", "outbox"):
@@ -206,6 +229,10 @@ class Shell:
             aio.start(self.workspace.detail.show_contact(contact_id), name="open person")
 
     # -- status bar ------------------------------------------------------------------------------
+    def show_sync_progress(self, progress: SyncProgress) -> None:
+        """Progress of a pull outside the scheduler (the demo's first sync) in the status bar."""
+        self._on_sync_progress(progress)
+
     def _on_sync_progress(self, progress: SyncProgress) -> None:
         if progress.total is None and progress.done == 0 and not progress.message:
             self.window.set_sync_progress("")

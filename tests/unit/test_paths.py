@@ -83,3 +83,14 @@ def test_quiet_start_runtime_dir_uses_a_proper_session_dir_and_names_a_bad_one(
             assert paths.runtime_dir_problem is not None and str(session) in paths.runtime_dir_problem
     finally:
         paths.set_data_dir(None)
+
+
+def test_demo_workspace_paths_are_a_folder_of_their_own(tmp_path: Path) -> None:
+    """Wherever the real data folder is, the demo's workspace, settings, logs and lock live in its
+    `demo` folder: nothing is shared with the real workspace, and one folder removes the demo."""
+    real = paths._from_base(tmp_path / "home")
+    demo = paths.demo_paths(real)
+    for folder in (demo.data, demo.config, demo.logs, demo.cache, demo.runtime):
+        assert folder.is_relative_to(real.data / paths.DEMO_FOLDER)
+    assert demo.database != real.database
+    assert not real.database.is_relative_to(real.data / paths.DEMO_FOLDER)
