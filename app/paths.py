@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,8 @@ def _runtime_dir(dirs: platformdirs.PlatformDirs) -> Path:
     runtime_dir_problem = None
     fallback = Path(dirs.user_cache_dir) / "run"
     session_dir = os.environ.get("XDG_RUNTIME_DIR", "").strip()
+    if sys.platform == "darwin":  # macOS has no XDG session folder; platformdirs' own place, no warning
+        return Path(dirs.user_runtime_dir)
     if os.name != "posix" or not session_dir:
         return fallback
     with warnings.catch_warnings(record=True) as caught:  # platformdirs warns once per reason, on stderr
