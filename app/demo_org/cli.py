@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every request, in ms")
     parser.add_argument("--api-limit", type=int, default=100_000,
                         help="the org's daily API request allowance (REQUEST_LIMIT_EXCEEDED beyond it)")
+    parser.add_argument("--app-api-limit", type=int, default=None,
+                        help="give the connected app its own daily quota (sent as per-app-api-usage)")
     parser.add_argument("--token-ttl", type=float, default=None, metavar="SECONDS",
                         help="access tokens expire after this many seconds (default: never)")
     parser.add_argument("--require-secret", action="store_true", help="token requests must send client_secret")
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="each refresh returns a new refresh token and revokes the old one")
     parser.add_argument("--pre-authorized", action="store_true",
                         help="the app's users are admin-approved: sign-in skips the login and Allow pages")
+    parser.add_argument("--contacts-to-multiple-accounts", action="store_true",
+                        help="give the org AccountContactRelation: people who belong to several households")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
 
@@ -55,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized)
+                      rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized,
+                      contacts_to_multiple_accounts=args.contacts_to_multiple_accounts,
+                      app_api_limit=args.app_api_limit)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from app.services.households import HouseholdSummary, households_for
 from app.store import contacts, events, notes, tasks, users
 from app.store.contacts import ContactSummary, MatchTier, SearchHit
 from app.store.events import EventSummary
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from app.store.models import Contact
 
 __all__ = ["ClientDetail", "ClientDirectory", "ClientRecord", "ClientRef", "ContactSummary", "EventSummary",
-           "MatchTier", "NoteDraft", "SearchHit", "TaskDraft"]
+           "HouseholdSummary", "MatchTier", "NoteDraft", "SearchHit", "TaskDraft"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ClientDetail:
     past: tuple[EventSummary, ...]
     notes: tuple[NoteDraft, ...]
     tasks: tuple[TaskDraft, ...]
+    households: tuple[HouseholdSummary, ...] = ()  # their household(s) and its other members
 
 
 def read_detail(session: Any, connection_id: int, contact_id: int,
@@ -107,6 +109,7 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
         past=tuple(past),
         notes=tuple(notes.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        households=households_for(session, connection_id, contact),
     )
 
 

@@ -28,6 +28,7 @@ from app.ui.main_window import MainWindow
 from app.ui.outbox import OutboxPage, flag_sidebar
 from app.ui.settings import SettingsPage, bind_status_badge
 from app.ui.settings.reconnect_dialog import ReconnectDialog
+from app.ui.shortcuts import NEW_TASK_KEYS
 from app.ui.wizard import SetupWizard
 from app.ui.wizard.controller import open_in_browser
 from app.ui.workspace import WorkspacePage
@@ -77,6 +78,7 @@ class Shell:
         context.on_close("settings page", self.settings.aclose)  # its usage timer must not outlive the database
         QShortcut(QKeySequence("Ctrl+K"), window).activated.connect(self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
+        QShortcut(QKeySequence(NEW_TASK_KEYS), window).activated.connect(self._new_task)
 
     # -- connection ------------------------------------------------------------------------------
     async def start(self, *, open_wizard: bool = False, attach_saved: bool = True) -> None:
@@ -102,7 +104,7 @@ class Shell:
     async def _run_wizard(self) -> None:
         # "Try the demo org" leaves for the demo workspace; the wizard itself is only ever for a real org.
         wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
-                             open_url=self.open_url, parent=self.window)
+                             open_url=self.open_url, events=self.events, parent=self.window)
         self._wizard = self._last_wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
@@ -165,9 +167,13 @@ class Shell:
         self.sync = ClientSync(self.db, self.connections, self.events)
         self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
                                                     self.events, self.connections)
-        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
+        # Queueing wakes the push (the bus); the client fetches the org's task values when not cached.
+        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events,
+                                      client=self.connections.client)
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
+        self.workspace.new_task_requested.connect(aio.slot(self.editors.open_task_editor))
+        self.workspace.meeting_note_requested.connect(self._meeting_note)
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
         self.workspace.connect_requested.connect(self.reconnect)
@@ -175,6 +181,7 @@ class Shell:
         self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
                                  loop=self.push.loop, open_item=self._open_item, events=self.events)
         self.outbox.attention_count_changed.connect(lambda count: flag_sidebar(self.window, count))
+        self.outbox.new_task_requested.connect(lambda: self._open_task_editor(None))
         self.window.set_page("outbox", self.outbox)
         self.workspace.start()
         self.sync.start()
@@ -261,6 +268,30 @@ class Shell:
         if self.workspace is not None:
             self.window.show_section("workspace")
             self.workspace.focus_search()
+
+    def _new_task(self) -> None:
+        """Ctrl+T: a task about the client on screen; with none on screen, a task on its own (the
+        editor offers "Choose a client…")."""
+        workspace = self.workspace
+        if workspace is None or self.editors is None:
+            self.window.statusBar().showMessage("Connect Salesforce first, then press Ctrl+T for a new task.", 5000)
+            return
+        if workspace.new_task_for_current():
+            return
+        if workspace.detail.data is not None:  # a converted lead: Salesforce takes no new tasks for it
+            self.window.statusBar().showMessage(
+                "This lead was converted; open the contact it became for a new task.", 5000)
+            return
+        self._open_task_editor(None)
+
+    def _open_task_editor(self, contact_id: int | None) -> None:
+        if self.editors is not None:
+            aio.start(self.editors.open_task_editor(contact_id), name="new task")
+
+    def _meeting_note(self, contact_id: int, event_id: int) -> None:
+        """"Write the meeting note": a new note already tied to the meeting."""
+        if self.editors is not None:
+            aio.start(self.editors.open_note_editor(contact_id, event_id=event_id), name="meeting note")
 
     def _new_note(self) -> None:
         """Ctrl+N: a new note for the client on screen (the editor's own Ctrl+N covers its window)."""

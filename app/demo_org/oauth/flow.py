@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from app.demo_org.errors import OAuthError
 from app.demo_org.http_types import (
@@ -51,6 +51,19 @@ OAUTH_PARAMS = ("response_type", "client_id", "redirect_uri", "state", "scope", 
 LOGIN_FAILED = ("Please check your username and password. If you still can't log in, contact your Salesforce "
                 "administrator.")
 _NO_STORE = {"Cache-Control": "no-cache,must-revalidate,max-age=0,no-store,private", "Pragma": "no-cache"}
+
+
+def _revoke_error(error: str, description: str) -> Response:
+    """A failed revoke: HTTP 400 with a *form-encoded* body, unlike the token endpoint's JSON.
+
+    The docs give only the status and the codes ("For all error conditions, Salesforce returns a 400
+    status code" with ``unsupported_token_type`` or ``invalid_token``:
+    https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5). The
+    shape is from real traffic: ``error=unsupported_token_type&error_description=this%20token%20type%20
+    is%20not%20supported`` (https://github.com/omniphx/forrest/issues/213), and jsforce reads revoke
+    errors with ``querystring.parse`` (its ``OAuth2.revokeToken``)."""
+    body = urlencode({"error": error, "error_description": description}, quote_via=quote)
+    return Response(400, body.encode("ascii"), "application/x-www-form-urlencoded;charset=UTF-8", dict(_NO_STORE))
 
 
 @dataclass
@@ -272,7 +285,7 @@ class OAuthService:
     def revoke(self, request: Request) -> Response:
         token = request.form().get("token", "")
         if not token or not self.tokens.revoke(token):
-            return oauth_error_response(OAuthError("invalid_token", "invalid token"))
+            return _revoke_error("invalid_token", "invalid token")
         return Response(200, b"", None, dict(_NO_STORE))
 
     def userinfo(self, request: Request) -> Response:

@@ -340,7 +340,7 @@ class WizardController(QObject):
     async def apply_preferences(self) -> OrgConnection:
         """Save the preferences page's choices where the engines read them."""
         chosen = prefs.Preferences.from_draft(self.draft.preferences)
-        connection = await prefs.save(self.db, self.connections, chosen)
+        connection = await prefs.save(self.db, self.connections, chosen, self.events)
         self.connection = connection
         return connection
 
