@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.salesforce.oauth_errors import sign_in_timeout
+from app.services import sync_effects
+from app.services.sync_choices import SyncChoices
 from app.store.outbox import OutboxCounts
 from app.store.salvage import SalvageReport
+from app.sync.connection import NOT_CONNECTED
 from app.sync.pull.people import PeopleSpec
 from app.sync.push.loop import status_text
 from app.wording import counted, duration, plural
@@ -118,3 +123,13 @@ def test_wording_no_message_in_the_app_hand_writes_a_plural() -> None:
                     and re.search(r"[a-z]\((s|es)\)", node.value)):
                 offenders.append(f"{path.relative_to(APP.parent)}:{node.lineno}: {node.value!r}")
     assert offenders == []
+
+
+def test_wording_sync_settings_lines_agree_with_their_number() -> None:
+    """Settings → Sync offers 30+ days and 15+ minutes, but the store accepts 1: still "1 day", "1 minute"."""
+    offline = SimpleNamespace(status=NOT_CONNECTED, active=None)  # what describe reads; nothing is counted
+    effect = asyncio.run(sync_effects.describe(offline, SyncChoices(), SyncChoices(event_window_days=1)))  # type: ignore[arg-type]
+    assert "Meetings from 1 day back to 1 day ahead" in effect.text
+    assert sync_effects.interval_words(1) == "every 1 minute"
+    assert sync_effects._about(1, "contacts") == "about 1 contact"
+    assert sync_effects._about(2500, "contacts") == "about 2,500 contacts"
