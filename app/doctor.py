@@ -16,6 +16,7 @@ from typing import TextIO
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
 from app.store import Database, WorkspaceOpenError, workspace_lock
+from app.wording import counted
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,11 @@ async def check_keyring() -> Check:
     state = await secrets.astatus()
     if state.available:
         return Check("Keyring", True, f"stores and reads back a probe entry ({state.backend})")
-    return Check("Keyring", False, f"unusable ({state.backend})", state.message)
+    if state.backend != "none":  # a keyring is there but refused (locked, denied, broken)
+        return Check("Keyring", False, f"unusable ({state.backend})", state.message)
+    found = (f" ({', '.join(state.ignored)} is installed, but Notebridge uses it only when it is chosen "
+             "explicitly in keyring's configuration)") if state.ignored else ""
+    return Check("Keyring", False, f"unusable: no secure keyring on this computer{found}", state.message)
 
 
 async def check_connection(app_paths: AppPaths) -> list[Check]:
@@ -187,5 +192,5 @@ def doctor(app_paths: AppPaths, out: TextIO = sys.stdout,
     for result in results:
         print(result.line(), file=out)
     failed = [r for r in results if not r.ok]
-    print("All checks passed." if not failed else f"{len(failed)} check(s) failed.", file=out)
+    print("All checks passed." if not failed else f"{counted(len(failed), 'check')} failed.", file=out)
     return 1 if failed else 0

@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _what_runs(args: argparse.Namespace) -> str:
+    """The start-up log line's word for this run: the self-test opens no window, so it is not "gui"."""
+    if args.self_test:
+        return "self-test"
+    return str(args.command or ("gui (demo)" if args.demo else "gui"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.data_dir:
@@ -66,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "Choose another folder with --data-dir, or fix its permissions.", file=sys.stderr)
             return 2
         setup_logging(None, level=level)  # doctor reports the folder problem itself
-    logging.getLogger(__name__).info("%s %s starting: %s", APP_NAME, __version__, args.command or "gui")
+    log = logging.getLogger(__name__)
+    log.info("%s %s starting: %s", APP_NAME, __version__, _what_runs(args))
+    if app_paths_module.runtime_dir_problem:  # a session's XDG_RUNTIME_DIR that is set but unusable
+        log.warning("%s; using %s instead", app_paths_module.runtime_dir_problem, app_paths.runtime)
 
     if args.self_test:
         from app.selftest import self_test

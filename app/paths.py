@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,8 @@ import platformdirs
 from app import APP_ID, ORG_NAME
 
 ENV_HOME = "NOTEBRIDGE_HOME"
+# platformdirs >= 4.3 warns about XDG_RUNTIME_DIR with its own category; older releases with UserWarning.
+_RuntimeDirWarning: type[Warning] = getattr(platformdirs, "RuntimeDirWarning", UserWarning)
 DATABASE_NAME = "workspace.sqlite3"
 DEMO_FOLDER = "demo"
 
@@ -75,6 +79,42 @@ def _from_base(base: Path) -> AppPaths:
     )
 
 
+def _runtime_dir(dirs: platformdirs.PlatformDirs) -> Path:
+    """``$XDG_RUNTIME_DIR/notebridge`` when the session has a proper one; otherwise, quietly, a folder of
+    our own under the cache (made 0700 by ``ensure()``).
+
+    platformdirs warns on stderr (``RuntimeDirWarning``) whenever XDG_RUNTIME_DIR is unset — an ssh
+    session, a container, ``sudo`` — and falls back to a shared ``/tmp/runtime-<uid>``. Neither is
+    something an advisor can act on, so every start printed a warning about nothing. A variable that is
+    set but unusable (wrong owner or mode) is a real problem of the session: its reason is kept in
+    ``runtime_dir_problem`` for the log, and we still fall back to our own folder.
+    """
+    global runtime_dir_problem
+    runtime_dir_problem = None
+    fallback = Path(dirs.user_cache_dir) / "run"
+    session_dir = os.environ.get("XDG_RUNTIME_DIR", "").strip()
+    if sys.platform == "darwin":  # macOS has no XDG session folder; platformdirs' own place, no warning
+        return Path(dirs.user_runtime_dir)
+    if os.name != "posix" or not session_dir:
+        return fallback
+    with warnings.catch_warnings(record=True) as caught:  # platformdirs warns once per reason, on stderr
+        warnings.simplefilter("always", _RuntimeDirWarning)
+        try:
+            chosen = Path(dirs.user_runtime_dir)
+        except OSError as exc:  # platformdirs' own /tmp fallback belongs to someone else
+            caught.append(warnings.WarningMessage(str(exc), _RuntimeDirWarning, __file__, 0))
+            chosen = fallback
+    if Path(session_dir) in chosen.parents:
+        return chosen
+    reasons = [str(w.message) for w in caught if issubclass(w.category, _RuntimeDirWarning)]
+    runtime_dir_problem = reasons[0] if reasons else f"XDG_RUNTIME_DIR {session_dir} cannot be used"
+    return fallback
+
+
+# Why XDG_RUNTIME_DIR was set but not used (logged once logging is set up); None when all is well.
+runtime_dir_problem: str | None = None
+
+
 def demo_paths(real: AppPaths) -> AppPaths:
     """The demo's own workspace, settings and lock, in a folder of the real data folder (…/notebridge/demo/).
 
@@ -87,7 +127,7 @@ def demo_paths(real: AppPaths) -> AppPaths:
 
 def _platform_default() -> AppPaths:
     dirs = platformdirs.PlatformDirs(appname=APP_ID, appauthor=ORG_NAME, roaming=False)
-    runtime = Path(dirs.user_runtime_dir) if os.name == "posix" else Path(dirs.user_cache_dir) / "run"
+    runtime = _runtime_dir(dirs)
     return AppPaths(
         data=Path(dirs.user_data_dir),
         config=Path(dirs.user_config_dir),

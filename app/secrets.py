@@ -28,26 +28,32 @@ log = logging.getLogger(__name__)
 
 SERVICE = APP_ID
 
-# Backends that store nothing or store in plain text: never used unless the user (or the test run)
-# chose one explicitly through keyring's own configuration (PYTHON_KEYRING_BACKEND / keyringrc.cfg).
-_INSECURE_BACKENDS = {
-    "keyring.backends.fail.Keyring",
-    "keyring.backends.null.Keyring",
-    "keyrings.alt.file.PlaintextKeyring",
-    "keyrings.alt.Windows.RegistryKeyring",
-}
+# Which backends Notebridge uses on its own: keyring's own OS backends (Secret Service, KWallet,
+# libsecret, macOS Keychain, Windows Credential Locker) — never one that stores nothing, and never a
+# backend that some other package registered (keyrings.alt's plain-text file, which the test extras
+# install into the same venv; any third-party plugin). Those are used only when chosen explicitly
+# through keyring's own configuration (PYTHON_KEYRING_BACKEND / keyringrc.cfg), as the test run does.
+# So installing the test extras changes nothing the app sees, and doctor reports this machine's keyring.
+# (CONTRIBUTING.md, "Keyring: what the app uses, what the tests use".)
 _NEVER_BACKENDS = {"keyring.backends.fail.Keyring", "keyring.backends.null.Keyring"}
+_OWN_BACKENDS_PREFIX = "keyring.backends."
 
 
 class SecretStoreUnavailable(RuntimeError):
-    """No secure place to keep secrets on this machine. `str()` is advisor-readable, with the fix."""
+    """No secure place to keep secrets on this machine. `str()` is advisor-readable, with the fix;
+    ``ignored`` names the backends that were found but are not used unless chosen explicitly."""
+
+    def __init__(self, message: str, ignored: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.ignored = ignored
 
 
 @dataclass(frozen=True)
 class KeyringStatus:
     available: bool
-    backend: str
+    backend: str  # the backend used; "none" when no secure one was found
     message: str  # advisor-readable; says what to do when unavailable
+    ignored: tuple[str, ...] = ()  # found, but not used unless configured explicitly (e.g. a plain-text file)
 
 
 def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
@@ -78,24 +84,28 @@ def _fix_hint() -> str:
     return "Notebridge could not open Windows Credential Manager. Check that your Windows profile is loaded."
 
 
+def _is_own_secure_backend(backend: keyring.backend.KeyringBackend) -> bool:
+    name = _backend_name(backend)
+    return (name.startswith(_OWN_BACKENDS_PREFIX) and name not in _NEVER_BACKENDS
+            and not isinstance(backend, ChainerBackend))
+
+
 def _usable_backend() -> keyring.backend.KeyringBackend:
     backend = keyring.get_keyring()
     name = _backend_name(backend)
-    if isinstance(backend, ChainerBackend):
-        # keyring chains every backend with a priority above 0, so where keyrings.alt is installed a
-        # plain-text file rides behind the Secret Service (reads fall through to it). Unless chosen
-        # explicitly, drop it: the best secure backend alone, or none.
-        chained = list(backend.backends)
-        secure = chained if _explicitly_configured() else [
-            b for b in chained if _backend_name(b) not in _INSECURE_BACKENDS | _NEVER_BACKENDS]
-        if not secure:
+    if _explicitly_configured():
+        if name in _NEVER_BACKENDS:
             raise SecretStoreUnavailable(_fix_hint())
-        return backend if len(secure) == len(chained) else secure[0]
-    if name in _NEVER_BACKENDS:
-        raise SecretStoreUnavailable(_fix_hint())
-    if name in _INSECURE_BACKENDS and not _explicitly_configured():
-        raise SecretStoreUnavailable(_fix_hint())
-    return backend
+        return backend  # chosen on purpose (the test run's file keyring, a plugin): used as configured
+    # keyring chains every backend with a priority of 1 or more, and where nothing better is viable it
+    # picks whatever is (keyrings.alt's plain-text file, where the test extras are installed). Of that,
+    # keep only keyring's own secure backends: the best alone, or none.
+    links = list(backend.backends) if isinstance(backend, ChainerBackend) else [backend]
+    secure = [link for link in links if _is_own_secure_backend(link)]
+    if not secure:
+        ignored = tuple(_backend_name(link) for link in links if _backend_name(link) not in _NEVER_BACKENDS)
+        raise SecretStoreUnavailable(_fix_hint(), ignored)
+    return backend if len(secure) == len(links) else secure[0]
 
 
 def status() -> KeyringStatus:
@@ -114,7 +124,7 @@ def status() -> KeyringStatus:
             return KeyringStatus(False, name, "The system keyring did not give back what was stored. " + _fix_hint())
         return KeyringStatus(True, name, f"keyring works ({name})")
     except SecretStoreUnavailable as exc:
-        return KeyringStatus(False, _safe_backend_name(), str(exc))
+        return KeyringStatus(False, "none", str(exc), exc.ignored)
     except Exception as exc:  # locked keyring, D-Bus errors, denied access
         log.warning("keyring probe failed: %s", type(exc).__name__)
         return KeyringStatus(False, _safe_backend_name(), f"The system keyring refused access. {_fix_hint()}")

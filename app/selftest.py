@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app import APP_NAME, __version__, secrets
 from app.store import Database
+from app.wording import counted
 
 
 def _resource_files() -> list[str]:
@@ -58,11 +59,12 @@ def self_test() -> int:
     if not stylesheet().strip():
         print("resources: empty stylesheet", file=sys.stderr)
         return 1
-    print(f"resources: {len(files)} files load")
+    print(f"resources: {counted(len(files), 'file')} load")
     with tempfile.TemporaryDirectory(prefix="notebridge-selftest-") as folder:
         journal = asyncio.run(_open_database(Path(folder)))
     print(f"database: migrated and opened, journal mode {journal}")
     state = secrets.status()
-    print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'})")
+    ignored = f"; not used unless chosen explicitly: {', '.join(state.ignored)}" if state.ignored else ""
+    print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'}{ignored})")
     print("self-test passed")
     return 0

@@ -10,10 +10,13 @@ import random
 import string
 from dataclasses import dataclass, field
 
+# The callback URLs registered on the demo org's connected app: the two the Notebridge setup wizard tells
+# an admin to register (and `notebridge connect` listens on by default), so the demo org is set up like
+# an org whose admin followed the wizard. Written here on purpose, not imported: the demo org shares no
+# code with the client (tests/integration/demo_org/test_demo_org_cli.py checks that the two agree).
 DEFAULT_CALLBACK_URLS = (
-    "http://localhost:7621/callback",
-    "http://localhost:7622/callback",
-    "http://localhost:7623/callback",
+    "http://localhost:18347/callback",
+    "http://localhost:18348/callback",
 )
 USERNAME = "advisor@notebridge-demo.example"
 PASSWORD = "demo-Passw0rd"

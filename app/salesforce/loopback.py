@@ -174,8 +174,8 @@ class LoopbackReceiver:
         try:
             return await asyncio.wait_for(asyncio.shield(self._result), self._timeout)
         except TimeoutError:
-            self._finish(exc=sign_in_timeout(self._timeout / 60))
-            raise sign_in_timeout(self._timeout / 60) from None
+            self._finish(exc=sign_in_timeout(self._timeout))
+            raise sign_in_timeout(self._timeout) from None
         finally:
             await self.close()
 

@@ -30,6 +30,7 @@ from app.salesforce.oauth_errors import OAuthFailure, Stage, oauth_error
 from app.salesforce.response_check import diagnose, unreadable
 from app.salesforce.transport import DEFAULT_DEADLINES, make_http_client, network_error
 from app.salesforce.versions import version_from_rest_url
+from app.wording import duration
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ async def _post_form(login_url: str, path_url: str, form: dict[str, str], *, ca_
                 return await http.post(path_url, data=form)
         except TimeoutError:
             raise DeadlineExceeded(
-                f"Salesforce's sign-in service did not answer within {limit:g} seconds. "
+                f"Salesforce's sign-in service did not answer within {duration(limit)}. "
                 "Notebridge tries again by itself."
             ) from None
         except httpx.HTTPError as exc:

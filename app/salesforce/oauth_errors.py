@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.salesforce.errors import SalesforceError, SessionExpired
+from app.wording import duration
 
 Stage = Literal["authorize", "token", "refresh", "revoke", "identity"]
 
@@ -264,10 +265,9 @@ def oauth_error(
     )
 
 
-def sign_in_timeout(minutes: float) -> SignInTimeout:
-    shown = f"{minutes:g} minute" + ("" if minutes == 1 else "s")
+def sign_in_timeout(seconds: float) -> SignInTimeout:
     return SignInTimeout(
-        f"Notebridge didn't hear back from Salesforce within {shown}.",
+        f"Notebridge didn't hear back from Salesforce within {duration(seconds)}.",
         "Start the sign-in again and finish it in the browser window that opens. If no window opened, "
         "copy the sign-in address Notebridge shows into your browser.",
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from app.salesforce.errors import PagingLoop, ResponseProblem
 from app.salesforce.response_check import unreadable
 from app.salesforce.results import QueryPage
+from app.wording import counted
 
 
 def _loop(detail: str) -> PagingLoop:
@@ -49,4 +50,4 @@ class PagingGuard:
         self.pages += 1
         self.records += len(page.records)
         if self.records > self.total:
-            raise _loop(f"{self.records} records arrived for a query that counted {self.total}")
+            raise _loop(f"{counted(self.records, 'record')} arrived for a query that counted {self.total}")

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.salesforce.errors import OutcomeUnknown, ResponseProblem, UnreadableResponse, details_from_data
+from app.wording import counted
 
 _PLAIN = {
     ResponseProblem.NOT_JSON: "Salesforce sent a web page instead of data",
@@ -128,8 +129,8 @@ def check_save_results(data: Any, expected: int) -> list[dict[str, Any]]:
     if bad is not None:
         raise bad
     if not isinstance(data, list) or len(data) != expected:
-        got = f"{len(data)} results" if isinstance(data, list) else "no list of results"
-        raise unreadable(ResponseProblem.WRONG_SHAPE, f"{got} for {expected} records")
+        got = counted(len(data), "result") if isinstance(data, list) else "no list of results"
+        raise unreadable(ResponseProblem.WRONG_SHAPE, f"{got} for {counted(expected, 'record')}")
     if not all(isinstance(item, dict) and isinstance(item.get("success"), bool) for item in data):
         raise unreadable(ResponseProblem.WRONG_SHAPE, "a result without success or failure")
     return data

@@ -58,6 +58,7 @@ from app.salesforce.transport import (
     network_error,
 )
 from app.salesforce.versions import MAX_API_VERSION, is_version, pick_version
+from app.wording import duration
 
 log = logging.getLogger(__name__)
 
@@ -310,15 +311,15 @@ class RestSession:
         return True
 
     def _deadline_error(self, idempotent: bool, maybe_sent: bool) -> SalesforceError:
-        seconds = f"{self.deadlines.call:g}"
+        seconds = duration(self.deadlines.call)
         if not idempotent and maybe_sent:
             return OutcomeUnknown(
-                f"Salesforce did not finish answering within {seconds} seconds after the request was "
+                f"Salesforce did not finish answering within {seconds} after the request was "
                 "sent, so it is not known whether Salesforce saved it. Check before sending it again.",
                 error_code="DEADLINE_EXCEEDED",
             )
         return DeadlineExceeded(
-            f"Salesforce did not finish answering within {seconds} seconds. Notebridge will try again later."
+            f"Salesforce did not finish answering within {seconds}. Notebridge will try again later."
         )
 
     def _redirected(self, resp: httpx.Response, idempotent: bool) -> SalesforceError:

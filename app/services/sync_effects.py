@@ -17,6 +17,7 @@ from app.salesforce.oauth_errors import OAuthError
 from app.services.sync_choices import RecordScope, SyncChoices
 from app.sync.connection import NotConnected
 from app.sync.pull.estimate import count_records
+from app.wording import counted
 
 if TYPE_CHECKING:
     from app.sync.connection import ConnectionManager
@@ -61,11 +62,11 @@ def changes_between(before: SyncChoices, after: SyncChoices) -> tuple[Change, ..
 
 
 def interval_words(minutes: int) -> str:
-    return INTERVAL_WORDS.get(minutes, f"every {minutes} minutes")
+    return INTERVAL_WORDS.get(minutes, f"every {counted(minutes, 'minute')}")
 
 
 def _about(n: int | None, noun: str) -> str:
-    return f"about {n:,} {noun if n != 1 else noun.removesuffix('s')}" if n is not None else ""
+    return f"about {counted(n, noun.removesuffix('s'), noun)}" if n is not None else ""
 
 
 async def _count(connections: ConnectionManager, sobjects: tuple[str, ...], owner_id: str | None) -> int | None:
@@ -123,13 +124,13 @@ async def describe(connections: ConnectionManager, before: SyncChoices, after: S
         elif change is Change.INTERVAL:
             lines.append(f"Notebridge checks Salesforce {interval_words(after.interval_minutes)} from now on.")
         elif change is Change.EVENTS and after.include_events:
-            lines.append(f"Meetings from {after.event_window_days} days back to {after.event_window_days} days "
-                         "ahead are copied at the next sync.")
+            days = counted(after.event_window_days, "day")
+            lines.append(f"Meetings from {days} back to {days} ahead are copied at the next sync.")
         elif change is Change.EVENTS:
             lines.append("Meetings stop updating. The ones already here stay.")
         elif change is Change.EVENT_WINDOW:
-            lines.append(f"Meetings from {after.event_window_days} days back to {after.event_window_days} days "
-                         "ahead are read afresh at the next sync.")
+            days = counted(after.event_window_days, "day")
+            lines.append(f"Meetings from {days} back to {days} ahead are read afresh at the next sync.")
         elif change is Change.ASSIGNEE:
             who = assignee_name or ("you" if after.default_assignee_id is None else "the colleague you chose")
             lines.append(f"New tasks are assigned to {who}. Tasks already written keep their assignee.")

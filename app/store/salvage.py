@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from app.store.contact_rows import raw_connection
 from app.store.outbox import ACTIVE_STATES
+from app.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,8 @@ class SalvageReport:
 
     def sentence(self) -> str:
         """The count an advisor reads."""
-        drafts = f"{self.drafts} draft{'s' if self.drafts != 1 else ''}"
-        people = f" and {self.people} new {'person' if self.people == 1 else 'people'}" if self.people else ""
+        drafts = counted(self.drafts, "draft")
+        people = f" and {counted(self.people, 'new person', 'new people')}" if self.people else ""
         return (f"Notebridge saved {drafts}{people} from it ({self.outbox} waiting to be sent) into a fresh "
                 "workspace, and will sync your clients again.")
 

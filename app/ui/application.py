@@ -37,8 +37,17 @@ _QT_LEVELS = {
 }
 
 
+# Qt's notes about the session that are not problems: XDG_RUNTIME_DIR unset (ssh, containers, sudo) makes
+# Qt use a private /tmp/runtime-<user> it creates with mode 0700 — fine, and nothing an advisor can act on.
+# (A runtime directory with the wrong owner or mode is still a warning.)
+_QT_NOT_PROBLEMS = ("QStandardPaths: XDG_RUNTIME_DIR not set",)
+
+
 def _qt_message(mode: QtMsgType, _context: object, message: str) -> None:
-    qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
+    level = _QT_LEVELS.get(mode, logging.WARNING)
+    if message.startswith(_QT_NOT_PROBLEMS):
+        level = logging.DEBUG
+    qt_log.log(level, "%s", message)
 
 
 def create_qapplication(theme: Theme = "system", argv: list[str] | None = None) -> QApplication:

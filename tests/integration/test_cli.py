@@ -45,7 +45,7 @@ def test_doctor_fails_clearly_without_a_keyring(tmp_path: Path) -> None:
     keyring_line = next(line for line in result.stdout.splitlines() if "Keyring" in line)
     assert keyring_line.startswith("[FAIL] Keyring: unusable")
     assert "Fix:" in keyring_line and "gnome-keyring" in keyring_line
-    assert result.stdout.splitlines()[-1] == "1 check(s) failed."
+    assert result.stdout.splitlines()[-1] == "1 check failed."
 
 
 def test_doctor_fails_when_data_dir_is_not_writable(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,46 @@ def test_platform_default_without_override(monkeypatch: pytest.MonkeyPatch) -> N
     where = paths.paths()
     assert "notebridge" in str(where.data).lower()
     paths.set_data_dir(None)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="XDG_RUNTIME_DIR is a Unix desktop session's")
+def test_quiet_start_runtime_dir_without_xdg_runtime_dir_is_our_own_and_silent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    paths.set_data_dir(None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # any warning (platformdirs' RuntimeDirWarning) fails here
+            where = paths.paths()
+        assert where.runtime == where.cache / "run"
+        assert paths.runtime_dir_problem is None
+    finally:
+        paths.set_data_dir(None)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="XDG_RUNTIME_DIR is a Unix desktop session's")
+@pytest.mark.parametrize("mode", [0o700, 0o755])
+def test_quiet_start_runtime_dir_uses_a_proper_session_dir_and_names_a_bad_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int) -> None:
+    session = tmp_path / "session-run"
+    session.mkdir()
+    session.chmod(mode)
+    monkeypatch.delenv(paths.ENV_HOME, raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(session))
+    paths.set_data_dir(None)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            where = paths.paths()
+        if mode == 0o700:
+            assert session in where.runtime.parents
+            assert paths.runtime_dir_problem is None
+        else:  # group/other may read it: not the session's private folder, so not used — and said why
+            assert where.runtime == where.cache / "run"
+            assert paths.runtime_dir_problem is not None and str(session) in paths.runtime_dir_problem
+    finally:
+        paths.set_data_dir(None)
 
 
 def test_demo_workspace_paths_are_a_folder_of_their_own(tmp_path: Path) -> None:

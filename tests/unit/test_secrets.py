@@ -54,6 +54,8 @@ def test_plaintext_backend_is_refused_when_only_auto_detected(monkeypatch: pytes
     monkeypatch.setattr("keyring.core.load_config", lambda: None)
     state = secrets.status()
     assert not state.available
+    assert state.backend == "none"
+    assert state.ignored == ("keyrings.alt.file.PlaintextKeyring",)
 
 
 async def test_async_helpers_do_not_block_loop() -> None:

@@ -64,6 +64,7 @@ from app.sync.pull.pages import PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
 from app.sync.pull.related import RelatedPulls
 from app.sync.pull.types import Outcome, PullResult
+from app.wording import counted, plural
 
 __all__ = ["OVERLAP", "PAGE_SIZE", "PeopleSpec", "PullCancelled", "PullEngine"]
 
@@ -189,8 +190,8 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         skipped = len(self._tally.skipped)
         if skipped:
             note = (note + " " if note else "") + (
-                f"{skipped} record{'s' if skipped != 1 else ''} could not be read and "
-                f"{'were' if skipped != 1 else 'was'} skipped (see the sync log)."
+                f"{counted(skipped, 'record')} could not be read and "
+                f"{plural(skipped, 'was', 'were')} skipped (see the sync log)."
             )
             return PullResult(Outcome.PARTIAL, note)
         if not self.prefs.contacts_enabled:

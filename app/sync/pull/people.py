@@ -23,6 +23,7 @@ from app.sync.pull.base import PullBase, is_type, key_of
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey, RowMapper
 from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
+from app.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ class PeopleSpec:
 
     def counted(self, n: int, what: str = "") -> str:
         """``"1 changed contact"``, ``"2,000 changed contacts"`` (labels are plural nouns ending in s)."""
-        noun = self.label if n != 1 else self.label.removesuffix("s")
-        return " ".join(part for part in (f"{n:,}", what, noun) if part)
+        noun = f"{what} {self.label}".strip()
+        return counted(n, noun.removesuffix("s"), noun)
 
     def cursor_key(self, pick: bool, owner_id: str | None = None) -> str:
         """One position per way of choosing records: switching between all / mine / pick must
@@ -261,5 +262,5 @@ class PeoplePulls(PullBase):
         missing = len(sf_ids) - len(imported)
         if missing > 0:
             return f"{missing} of the chosen records could not be found in Salesforce any more."
-        return f"Added {len(imported)} record{'s' if len(imported) != 1 else ''} to your workspace."
+        return f"Added {counted(len(imported), 'record')} to your workspace."
 

@@ -39,6 +39,7 @@ from app.sync.push.budget import ApiBudget
 from app.sync.push.engine import OFFLINE_REASON, SIGNED_OUT_REASON, PushEngine, PushReport, PushSettings
 from app.sync.push.limits import draft_problems
 from app.sync.push.status import LoopState, PushStatus
+from app.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def status_text(counts: OutboxCounts, sending: int = 0, state: LoopState = LoopS
     if waiting:
         parts.append(f"{waiting} waiting" + (" (offline)" if state == LoopState.OFFLINE else ""))
     if counts.needs_attention:
-        parts.append(f"{counts.needs_attention} need{'s' if counts.needs_attention == 1 else ''} attention")
+        parts.append(f"{counts.needs_attention} {plural(counts.needs_attention, 'needs', 'need')} attention")
     if sending:
         parts.append(f"sending {sending}…")
     return " · ".join(parts)

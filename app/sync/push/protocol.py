@@ -41,6 +41,7 @@ from app.sync.push.gate import ApiGate
 from app.sync.push.ledger import Ledger, Sent
 from app.sync.push.reconcile import LookupSpec, SentCreate, find_created
 from app.sync.push.retarget import Retargeter
+from app.wording import counted
 
 
 class SettlingHandler(Protocol):
@@ -155,7 +156,7 @@ class ExactlyOnce:
                 self.ledger.later(partial(outbox_repo.clear_unknown, outbox_id=s.outbox_id))
                 retry.append(s.outbox_id)
         await self.ledger.flush()
-        log.info("reconciled %d lost create(s): %d found in Salesforce", len(sent),
+        log.info("reconciled %s: %d found in Salesforce", counted(len(sent), "lost create"),
                  sum(1 for s in sent if found.get(s.outbox_id)))
         return retry
 

@@ -49,6 +49,7 @@ from app.ui.outbox.drafts_section import DraftsSection
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.status_badge import StatusBadge
+from app.wording import counted, plural
 
 STATE_TEXT = {"queued": ("Queued", "idle"), "sending": ("Sending…", "busy"), "pushed": ("Pushed", "ok"),
               "failed": ("Needs attention", "error"), "waiting": ("Waiting", "warn")}
@@ -99,7 +100,8 @@ def flag_sidebar(window: Any, count: int) -> None:
         item = window.sidebar.item(row)
         if item.data(Qt.ItemDataRole.UserRole) == "outbox":
             item.setText(f"Outbox  ⚠ {count}" if count else "Outbox")
-            item.setToolTip(f"{count} item(s) need your attention" if count else "")
+            verb = plural(count, "needs", "need")
+            item.setToolTip(f"{counted(count, 'item')} {verb} your attention" if count else "")
 
 
 class OutboxPage(QWidget):
@@ -295,8 +297,8 @@ class OutboxPage(QWidget):
         result = await self.outbox.push_all(self.connection_id)
         if result.refused:
             self.message.show_message(
-                "warn", f"{len(result.refused)} draft(s) are not ready (a title is missing or too long) and "
-                "stayed drafts.", fix="Open them to see what to fix.")
+                "warn", f"{counted(len(result.refused), 'draft')} {plural(len(result.refused), 'is', 'are')} not ready "
+                "(a title is missing or too long) and stayed drafts.", fix="Open them to see what to fix.")
         self._wake()
         await self.refresh()
 

@@ -48,6 +48,7 @@ from app.ui.settings.confirm import ConfirmDialog
 from app.ui.settings.push_form import help_label
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored
+from app.wording import counted
 
 if TYPE_CHECKING:
     from app.services.events import Events
@@ -61,7 +62,7 @@ SCOPE_LABELS = {RecordScope.ALL: "All clients I can see in Salesforce", RecordSc
 
 
 def _window_words(days: int) -> str:
-    return f"{days} days back and {days} days ahead"
+    return f"{counted(days, 'day')} back and {counted(days, 'day')} ahead"
 
 
 class SyncChoicesPanel(QGroupBox):

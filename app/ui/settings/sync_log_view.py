@@ -39,6 +39,7 @@ from app.services.workspace import Database
 from app.ui import aio
 from app.ui.settings import log_export
 from app.ui.theme import status_colors
+from app.wording import counted
 
 COLUMNS = ("When", "Direction", "Record type", "Record", "Outcome", "Details", "API calls")
 PERIODS: tuple[tuple[str, timedelta], ...] = (
@@ -114,7 +115,7 @@ class SyncLogModel(QAbstractTableModel):
         if column == 5:
             if row.direction == "pull" and not row.error_message:
                 done = sum(v for k, v in row.counts.items() if not k.startswith("skipped"))
-                return f"{done:,} records" if row.counts else ""
+                return counted(done, "record") if row.counts else ""
             if row.direction == "push" and row.item_kind is None and not row.error_message:
                 parts = [f"{n:,} {log_export.outcome_words(k).lower()}" for k, n in row.counts.items() if n]
                 return ", ".join(parts)
@@ -308,7 +309,8 @@ class SyncLogPanel(QWidget):
         self.proxy.set_filters(outcome=self.outcome.currentData(), object_=self.object.currentData(),
                                direction=self.direction.currentData())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown:,} of {total:,} entries" if shown != total else f"{total:,} entries")
+        self.count.setText(f"{shown:,} of {counted(total, 'entry', 'entries')}" if shown != total
+                           else counted(total, "entry", "entries"))
         self.export.setEnabled(shown > 0)
         self._update_actions()
 
@@ -353,7 +355,7 @@ class SyncLogPanel(QWidget):
         """Write the rows shown (filtered, in the shown order); returns how many."""
         rows = self.proxy.visible_rows()
         path.write_text(log_export.csv_text(rows, self.instance_url), encoding="utf-8", newline="")
-        self.status.setText(f"Saved {len(rows):,} entries to {path}.")
+        self.status.setText(f"Saved {counted(len(rows), 'entry', 'entries')} to {path}.")
         return len(rows)
 
     async def choose_export_file(self) -> None:

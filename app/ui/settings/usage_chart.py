@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.services.usage import UsageSample
 from app.ui.theme import is_dark
+from app.wording import counted
 
 SPAN = timedelta(hours=24)
 
@@ -56,7 +57,8 @@ class UsageChart(QWidget):
             last = self.samples[-1]
             own = sum(s.own_calls for s in self.samples)
             self.setAccessibleDescription(
-                f"Latest: {last.used:,} of {limit:,} calls used. Notebridge made {own:,} calls in 24 hours.")
+                f"Latest: {last.used:,} of {counted(limit, 'call')} used. "
+                f"Notebridge made {counted(own, 'call')} in 24 hours.")
         else:
             self.setAccessibleDescription("No usage reported yet.")
         self.update()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from app.services.usage import UsageSummary
 from app.ui.settings.usage_chart import UsageChart
+from app.wording import counted
 
 
 def usage_words(summary: UsageSummary) -> tuple[str, str]:
@@ -23,7 +24,7 @@ def usage_words(summary: UsageSummary) -> tuple[str, str]:
     else:
         # Salesforce's count restarted (an org restart or maintenance) after some of our calls: they are
         # no longer in its number, so "24 of 19" would be a share larger than the whole.  Say both facts.
-        mine = (f"Notebridge made {own:,} calls in the last 24 hours; Salesforce restarted its count since "
+        mine = (f"Notebridge made {counted(own, 'call')} in the last 24 hours; Salesforce restarted its count since "
                 "some of them, so its number is lower than that.")
     return f"{org} {mine}{_app_words(summary)}", _reserve_words(summary)
 
@@ -39,7 +40,8 @@ def _app_words(summary: UsageSummary) -> str:
 
 def _reserve_words(summary: UsageSummary) -> str:
     percent = f"{summary.reserve_fraction:.0%}"
-    where = f"at {summary.pause_at:,} calls" if summary.pause_at is not None else "when the org nears its limit"
+    where = (f"at {counted(summary.pause_at, 'call')}" if summary.pause_at is not None
+             else "when the org nears its limit")
     return (f"Notebridge leaves {percent} for your other apps: {where} it pauses sending notes and tasks "
             "(they wait safely in the Outbox) and resumes by itself as usage rolls off.")
 

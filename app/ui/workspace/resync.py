@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxL
 
 from app.services.client_sync import SyncProgress
 from app.ui.settings.confirm import ConfirmDialog
+from app.wording import counted
 
 
 def confirm_resync(clients: int, parent: QWidget | None = None) -> ConfirmDialog:
-    here = f"the {clients:,} clients in Notebridge" if clients else "your clients"
+    here = f"the {counted(clients, 'client')} in Notebridge" if clients else "your clients"
     return ConfirmDialog(
         "Re-sync everything?",
         f"<p>Notebridge fetches {here} from Salesforce again, from the beginning. This can take a few "

@@ -4,7 +4,8 @@ Seeds a workspace in DATA_DIR (a connection and one client, no sign-in: nothing 
 network), then runs ``app.main.main(["--data-dir", DATA_DIR])`` — exactly ``python -m app`` — and
 drives it as a person would: open the client, click "New note", type TEXT into the body, and at
 once (well inside the debounce) send SIGNAL (default SIGTERM) to itself.  Prints
-``<SIGNAL> SENT unsaved=<dirty>``;
+``<SIGNAL> SENT unsaved=<dirty>``; with SIGNAL ``outside`` it prints ``TYPED unsaved=<dirty>`` and leaves
+the signal to the parent process;
 the process's exit code is the app's.
 """
 
@@ -70,7 +71,7 @@ def top_level(kind: type) -> object | None:
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()), None)
 
 
-async def drive(text: str, signum: signal.Signals) -> None:
+async def drive(text: str, signum: signal.Signals | None) -> None:
     window = await wait_for(lambda: top_level(MainWindow), "main window")
     page = await wait_for(lambda: getattr(window.page("workspace"), "detail", None), "workspace page")
     await page.show_contact(1)
@@ -80,13 +81,18 @@ async def drive(text: str, signum: signal.Signals) -> None:
     editor = editor_window.editor
     editor.body.setFocus()
     QTest.keyClicks(editor.body, text)
-    print(f"{signum.name} SENT unsaved={editor.autosave.dirty and editor.autosave.saves == 0}", flush=True)
+    unsaved = editor.autosave.dirty and editor.autosave.saves == 0
+    if signum is None:  # the parent sends the signal, as a logout or `kill` would
+        print(f"TYPED unsaved={unsaved}", flush=True)
+        return
+    print(f"{signum.name} SENT unsaved={unsaved}", flush=True)
     os.kill(os.getpid(), signum)
 
 
 if __name__ == "__main__":
     data_dir, typed = sys.argv[1], sys.argv[2]
-    sent = signal.Signals[sys.argv[3] if len(sys.argv) > 3 else "SIGTERM"]
+    which = sys.argv[3] if len(sys.argv) > 3 else "SIGTERM"
+    sent = None if which == "outside" else signal.Signals[which]
     paths.set_data_dir(data_dir)
     asyncio.run(seed_workspace(paths.paths().ensure().database))
     create_qapplication()

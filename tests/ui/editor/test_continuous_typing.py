@@ -163,3 +163,47 @@ async def test_continuous_typing_sigterm_saves_the_open_editor_and_exits_cleanly
     log_text = (data_dir / "logs" / "notebridge.log").read_text(encoding="utf-8")
     assert f"{signame} received: saving open editors and quitting" in log_text
     assert "closed cleanly" in log_text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGTERM")
+async def test_continuous_typing_sigterm_from_another_process_saves_the_draft_and_logs_clean_shutdown(
+        tmp_path: Path) -> None:
+    """What a desktop logout or ``kill <pid>`` does: the signal comes from outside, while the app sits
+    in Qt's event loop with an editor's text typed a moment ago."""
+    data_dir = tmp_path / "home"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(SIGTERM_CHILD), str(data_dir), TEXT, "outside"], cwd=str(ROOT),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.strip()) for line in proc.stdout], daemon=True).start()
+    seen: list[str] = []
+    try:
+        with contextlib.suppress(AssertionError):  # reported below, with the child's output
+            await until(lambda: _drain(lines, seen) or any(x.startswith("TYPED") for x in seen)
+                        or proc.poll() is not None, "text typed", timeout=90)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            with contextlib.suppress(AssertionError):
+                await until(lambda: proc.poll() is not None, "child exits", timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        await asyncio.sleep(0.1)
+        _drain(lines, seen)
+    stderr = proc.stderr.read() if proc.stderr else ""
+    assert any(x.startswith("TYPED") for x in seen), f"child: {seen} {stderr[-3000:]}"
+    assert proc.returncode == 0, f"exit {proc.returncode}: {seen} {stderr[-3000:]}"
+
+    db = await Database.open(data_dir / "data" / "workspace.sqlite3")
+    try:
+        notes = await db.run(lambda s: notes_repo.list_for(s, 1))
+    finally:
+        await db.close()
+    assert [n.body_markdown.split() for n in notes] == [TEXT.split()]
+    log_text = (data_dir / "logs" / "notebridge.log").read_text(encoding="utf-8")
+    assert "SIGTERM received: saving open editors and quitting" in log_text
+    assert "closed cleanly" in log_text, log_text[-2000:]
+    assert not [line for line in log_text.splitlines() if " ERROR " in line or " CRITICAL " in line]
