@@ -133,3 +133,14 @@ def test_wording_sync_settings_lines_agree_with_their_number() -> None:
     assert sync_effects.interval_words(1) == "every 1 minute"
     assert sync_effects._about(1, "contacts") == "about 1 contact"
     assert sync_effects._about(2500, "contacts") == "about 2,500 contacts"
+
+
+def test_wording_no_count_in_the_app_picks_its_own_plural_ending() -> None:
+    """``f"{n} minute{'s' if n != 1 else ''}"`` and friends: four of these lived on after the helper
+    came; each is now ``counted``/``plural``, and new ones are caught here."""
+    pattern = re.compile(r"""(['"])s\1 if [^\n]*!= 1|\+ \(?(['"])s\2 if""")
+    offenders = [f"{path.relative_to(APP.parent)}:{number}: {line.strip()}"
+                 for path in sorted(APP.rglob("*.py")) if "demo_org" not in path.parts
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert offenders == []

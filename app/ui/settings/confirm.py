@@ -11,26 +11,23 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from app.services.forget import ForgetSummary
 from app.sync.connection import OrgConnection
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+from app.wording import counted
 
 
 def forget_lines(connection: OrgConnection, summary: ForgetSummary) -> list[str]:
     """The bullet points of the confirmation, in plain words."""
     lines = [
-        f"{_plural(summary.clients, 'client')} and {_plural(summary.meetings, 'meeting')} copied from "
+        f"{counted(summary.clients, 'client')} and {counted(summary.meetings, 'meeting')} copied from "
         "Salesforce",
-        f"{_plural(summary.notes, 'note')} and {_plural(summary.tasks, 'task')} written in Notebridge",
+        f"{counted(summary.notes, 'note')} and {counted(summary.tasks, 'task')} written in Notebridge",
     ]
     if summary.unsent:
-        lines.append(f"{_plural(summary.unsent, 'note or task', 'notes and tasks')} not yet in Salesforce — "
+        lines.append(f"{counted(summary.unsent, 'note or task', 'notes and tasks')} not yet in Salesforce — "
                      "saved to a file for you first")
     if summary.new_people:
-        lines.append(f"{_plural(summary.new_people, 'person', 'people')} you added who are not yet in Salesforce — "
+        lines.append(f"{counted(summary.new_people, 'person', 'people')} you added who are not yet in Salesforce — "
                      "also saved to that file")
-    lines += [f"the sync log ({_plural(summary.log_entries, 'entry', 'entries')}) and this org's settings",
+    lines += [f"the sync log ({counted(summary.log_entries, 'entry', 'entries')}) and this org's settings",
               f"your sign-in as {connection.username} (Notebridge signs out of Salesforce)"]
     return lines
 

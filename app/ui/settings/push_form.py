@@ -27,6 +27,7 @@ from app.services import sync_settings as prefs_mod
 from app.services.drafts import ItemKind
 from app.services.sync_settings import PushPreferences, explain
 from app.ui.widgets.inline_message import InlineMessage
+from app.wording import counted
 
 ATTACH_WORDS = {"contact": "The client", "account": "Their household or company (Account)",
                 "both": "Both the client and their account"}
@@ -280,5 +281,5 @@ class PushSettingsForm(QGroupBox):
 def _minutes(minutes: int) -> str:
     if minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{minutes} minute" + ("s" if minutes != 1 else "")
+        return counted(hours, "hour")
+    return counted(minutes, "minute")

@@ -21,6 +21,7 @@ from app.services.clients import ClientDirectory
 from app.sync.progress import SyncProgress
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.wizard.base import PageId, WizardPageBase
+from app.wording import counted
 
 if TYPE_CHECKING:
     from app.ui.wizard.controller import WizardController
@@ -73,10 +74,10 @@ def eta_text(seconds: float | None) -> str:
         return "Less than a minute left"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"About {minutes} minute{'s' if minutes != 1 else ''} left"
+        return f"About {counted(minutes, 'minute')} left"
     hours, minutes = divmod(minutes, 60)
     rest = f" {minutes} min" if minutes else ""
-    return f"About {hours} hour{'s' if hours != 1 else ''}{rest} left"
+    return f"About {counted(hours, 'hour')}{rest} left"
 
 
 class EtaEstimator:

@@ -16,6 +16,7 @@ from app.services.client_sync import PullOutcome, PullResult
 from app.sync.connection import ConnectionStatus
 from app.ui.widgets.inline_message import Kind
 from app.ui.workspace.list_model import SEARCH_LIMIT
+from app.wording import counted
 
 
 class Body(Enum):
@@ -176,7 +177,7 @@ def shown_objects(client_object: str, include_leads: bool, new_people_as: str) -
 
 def _status(facts: PageFacts) -> str:
     total = facts.total
-    parts = [f"{total:,} client{'s' if total != 1 else ''}"] if facts.connection_id is not None else []
+    parts = [counted(total, "client")] if facts.connection_id is not None else []
     if facts.searching:
         if facts.shown >= SEARCH_LIMIT:  # the search stops at the best SEARCH_LIMIT: say so, and what to do
             parts.append(f"best {facts.shown:,} matches, type more to narrow them down")
