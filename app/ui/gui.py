@@ -74,6 +74,8 @@ async def _run(
     window.close_requested.connect(aio.slot(quit_when_saved))
     instance.raise_requested.connect(window.bring_to_front)
     window.show()
+    # Said once, at INFO: `packaging/linux/check-deb` and `benchmarks/startup` wait for this line.
+    log.info("main window shown")
     if context.salvaged is not None:
         _say_workspace_was_salvaged(context, window)  # not awaited: the sync starts meanwhile
     if previous_crash:
