@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 async def gui_main(
     app: QApplication, instance: SingleInstance, previous_crash: str | None, *, app_paths: AppPaths,
-    demo: bool = False,
+    demo: bool = False, search: str | None = None,
 ) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit after clean-up, not when the window disappears
     closed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
@@ -39,12 +39,12 @@ async def gui_main(
             closed.set_result(0)
 
     with QuitOnSignals(asyncio.get_running_loop(), quit_on_signal):
-        return await _run(instance, previous_crash, closed, app_paths=app_paths, demo=demo)
+        return await _run(instance, previous_crash, closed, app_paths=app_paths, demo=demo, search=search)
 
 
 async def _run(
     instance: SingleInstance, previous_crash: str | None, closed: asyncio.Future[int], *,
-    app_paths: AppPaths, demo: bool,
+    app_paths: AppPaths, demo: bool, search: str | None,
 ) -> int:
     try:
         context = await AppContext.open(app_paths)
@@ -89,7 +89,7 @@ async def _run(
         connections = ConnectionManager(context.db, ca_file=None)
         context.on_close("connection", connections.aclose)
         shell = Shell(window, context, connections, embedded_demo)
-        await shell.start(open_wizard=demo)
+        await shell.start(open_wizard=demo, search=search)
         runtime.tune_for_responsiveness()
         return await closed
     finally:
