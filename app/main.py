@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="open the demo workspace: made-up clients from a built-in demo org, no account needed")
     parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    parser.add_argument("--search", metavar="TEXT",
+                        help="open with the client list showing what TEXT finds (e.g. from a phone or CRM link)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     parser.add_argument("--debug", action="store_true", help="more detail in the log file")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -110,6 +112,6 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
         # window (or says the workspace is open) does not pay seconds for the whole window.
         from app.ui.gui import gui_main
 
-        return await gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo)
+        return await gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo, search=args.search)
 
     return run_gui(start_paths, args.theme, first_instance)

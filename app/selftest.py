@@ -63,6 +63,15 @@ def self_test() -> int:
     with tempfile.TemporaryDirectory(prefix="notebridge-selftest-") as folder:
         journal = asyncio.run(_open_database(Path(folder)))
     print(f"database: migrated and opened, journal mode {journal}")
+    # The demo org (`--demo`) ships with the app: its fake people come from Faker's en_US locale,
+    # which the bundle keeps while it leaves the other locales out (packaging/bundle_trim.py).
+    from app.demo_org.data.pools import build_pools
+
+    pools = build_pools(1)
+    if not (pools.last and pools.places):
+        print("demo data: no names or places generated", file=sys.stderr)
+        return 1
+    print(f"demo data: {len(pools.last)} last names, {len(pools.places)} places")
     state = secrets.status()
     ignored = f"; not used unless chosen explicitly: {', '.join(state.ignored)}" if state.ignored else ""
     print(f"keyring: {state.backend} ({'usable' if state.available else 'not usable here'}{ignored})")

@@ -15,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.demo_org import DemoOrg
+if TYPE_CHECKING:
+    # Imported when a demo starts, not at every start-up: the demo org (its server, SOQL engine and
+    # fake-data pools) costs ~0.2 s of imports that most launches never use (benchmarks/startup.py).
+    from app.demo_org import DemoOrg
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ class EmbeddedDemo:
             return self.org.info()
 
     def _start_blocking(self) -> DemoOrg:
+        from app.demo_org import DemoOrg
+
         try:
             return DemoOrg(contacts=self.contacts, seed=1, port=PREFERRED_PORT, pre_authorized=True).start()
         except OSError:  # the preferred port is taken (e.g. another demo): any free port works

@@ -47,7 +47,7 @@ class Move:
 
 async def gui_main(
     app: QApplication, instance: SingleInstance, previous_crash: str | None, *, app_paths: AppPaths,
-    demo: bool = False, embedded_demo: EmbeddedDemo | None = None,
+    demo: bool = False, embedded_demo: EmbeddedDemo | None = None, search: str | None = None,
 ) -> int:
     """``app_paths``: the real workspace's folders; with ``demo`` the demo's (``demo_paths``), whose
     lock ``instance`` holds, open first. ``embedded_demo``: the demo org to use (tests look into it)."""
@@ -67,8 +67,8 @@ async def gui_main(
         try:
             while True:
                 outcome = await _run(current, previous_crash, closed, app_paths=app_paths,
-                                     embedded_demo=embedded_demo, held=held)
-                previous_crash = None
+                                     embedded_demo=embedded_demo, held=held, search=search)
+                previous_crash = search = None  # both are for the first workspace opened
                 if not isinstance(outcome, Move):
                     return outcome
                 if current.workspace is not first:  # the caller releases the first lock itself
@@ -111,9 +111,11 @@ def _take(workspace: Workspace, app_paths: AppPaths, held: dict[Workspace, Singl
 
 async def _run(
     current: Move, previous_crash: str | None, closed: asyncio.Future[int], *, app_paths: AppPaths,
-    embedded_demo: EmbeddedDemo, held: dict[Workspace, SingleInstance],
+    embedded_demo: EmbeddedDemo, held: dict[Workspace, SingleInstance], search: str | None = None,
 ) -> int | Move:
-    """One workspace in one window, until the advisor quits (an exit code) or moves to the other one."""
+    """One workspace in one window, until the advisor quits (an exit code) or moves to the other one.
+
+    ``search``: the client list's first query (``notebridge --search TEXT``), instead of the whole list."""
     paths = _paths_of(current.workspace, app_paths)
     try:
         context = await AppContext.open(paths)
@@ -154,6 +156,8 @@ async def _run(
     window.close_requested.connect(aio.slot(quit_when_saved))
     current.instance.raise_requested.connect(window.bring_to_front)
     window.show()
+    # Said once, at INFO: `packaging/linux/check-deb` and `benchmarks/startup` wait for this line.
+    log.info("main window shown")
     if context.salvaged is not None:
         _say_workspace_was_salvaged(context, window)  # not awaited: the sync starts meanwhile
     if previous_crash:
@@ -166,12 +170,12 @@ async def _run(
             shell = Shell(window, context, connections, embedded_demo,
                           connect_real=lambda: move_to(Workspace.REAL, open_wizard=True))
             demo_session = DemoSession(shell, embedded_demo, shell.open_wizard)
-            await shell.start(attach_saved=False)
+            await shell.start(attach_saved=False, search=search)
             demo_session.start()
         else:
             shell = Shell(window, context, connections, embedded_demo,
                           open_demo_workspace=lambda: move_to(Workspace.DEMO))
-            await shell.start(open_wizard=current.open_wizard)
+            await shell.start(open_wizard=current.open_wizard, search=search)
         runtime.tune_for_responsiveness()
         done, _pending = await asyncio.wait((closed, moved), return_when=asyncio.FIRST_COMPLETED)
         if moved in done and not closed.done():
