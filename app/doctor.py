@@ -15,7 +15,7 @@ from typing import TextIO
 
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
-from app.store import Database, WorkspaceOpenError, workspace_lock
+from app.store import Database, SchemaTooNewError, WorkspaceOpenError, workspace_lock
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ async def check_database(app_paths: AppPaths) -> Check:
                      f"the workspace file {app_paths.database} is damaged ({problems[0]})", REPAIR_HINT)
     try:
         db = await Database.open(app_paths.database)
-    except WorkspaceOpenError as exc:  # read-only, full disk, held by another program, damaged
+    except (WorkspaceOpenError, SchemaTooNewError) as exc:  # read-only, full disk, held, damaged, newer
         return Check("Workspace database", False, exc.what, exc.fix)
     except Exception as exc:
         return Check("Workspace database", False, f"cannot open {app_paths.database} ({exc})",
