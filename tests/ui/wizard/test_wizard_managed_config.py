@@ -30,11 +30,11 @@ from tests.ui.wizard.helpers import Browser, WizardFactory, click, free_callback
 
 
 @pytest.fixture
-def firm_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def firm_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "site-config" / "notebridge.json"
     path.parent.mkdir()
     monkeypatch.setenv(paths.ENV_MANAGED_CONFIG, str(path))
-    yield path
+    return path
 
 
 @pytest.fixture

@@ -208,3 +208,12 @@ def test_managed_config_file_location_and_reading(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv(paths.ENV_MANAGED_CONFIG, str(other))
     unreadable = managed.read()
     assert unreadable is not None and unreadable.config is None and "UTF-8" in unreadable.explanation()
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, st.booleans())
+def test_managed_config_jsonc_reads_plain_json_unchanged(value: Any, pretty: bool) -> None:
+    """Strings holding // or /* and commas before brackets inside strings are data, never comments."""
+    text = json.dumps(value, indent=2 if pretty else None)
+    assert jsonc.loads(text) == value
+    assert jsonc.loads(f"// a comment\n{text} /* and another */") == value
