@@ -8,6 +8,7 @@ upgrade: WAL mode, a connection, clients, unsent drafts, and notes and tasks que
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from sqlalchemy import create_engine
 from app.store.migrate import alembic_config
 
 OLDEST_REVISION = "0001"
+# One of the advisor's settings, as the old app saved it (Settings → Sending).
+SETTING_KEY = "push.preferences"
+SETTING_VALUE = {"attach_to": "contact", "api_reserve_percent": 25}
 
 
 @dataclass
@@ -64,6 +68,8 @@ def make_old_workspace(path: Path, org: Any, *, revision: str = OLDEST_REVISION,
             " VALUES (?, ?, ?, 'Advisor', 'Demo', ?, ?, '66.0', ?, 'ContentNote', 'Contact', 0, 'connected', ?, ?)",
             (org.org_id, org.user_id, org.username, org.base_url, org.login_url, org.consumer_key, now, now))
         cid = int(cur.lastrowid or 0)
+        conn.execute("INSERT INTO setting (connection_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
+                     (cid, SETTING_KEY, json.dumps(SETTING_VALUE), now))
         people = [r for r in org.records("Contact") if not r.get("IsDeleted")][:3]
         contact_ids = []
         for person in people:
