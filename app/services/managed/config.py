@@ -154,13 +154,20 @@ class ManagedSetup:
     def usable(self) -> bool:
         return self.config is not None
 
-    def explanation(self) -> str:
-        """The problems, in one paragraph that names the file."""
+    def headline(self) -> str:
+        """What happened, in one short sentence that names the file ("" when nothing was wrong)."""
         if not self.problems:
             return ""
-        head = (f"Your firm's setup file {self.source} could not be used." if self.config is None
+        return (f"Your firm's setup file {self.source} could not be used." if self.config is None
                 else f"Parts of your firm's setup file {self.source} were ignored.")
-        return head + " " + " ".join(p.sentence().rstrip(".") + "." for p in self.problems)
+
+    def details(self) -> str:
+        """Each problem, naming its field."""
+        return " ".join(p.sentence().rstrip(".") + "." for p in self.problems)
+
+    def explanation(self) -> str:
+        """The problems, in one paragraph that names the file."""
+        return f"{self.headline()} {self.details()}".strip()
 
 
 def parse(value: Any, source: Path) -> ManagedSetup:

@@ -95,11 +95,13 @@ class WelcomePage(WizardPageBase):
                 f"Notebridge will connect to your firm's Salesforce at {config.login_url}. Choose Next, then "
                 "sign in with your own Salesforce username and password in your browser. Your firm has chosen "
                 "the settings; you can change them later in Settings.")
-        if setup_file is not None and setup_file.problems and (managed or not controller.use_managed):
+        self.demo_note.setVisible(not managed and bool(self.demo_note.message))
+        if setup_file is not None and setup_file.problems:
             fix = ("Tell your IT team so they can correct it." if managed else
                    "Tell your IT team so they can correct it. Meanwhile you can connect yourself: choose how to "
                    "start below.")
-            self.managed_note.show_message("info" if managed else "warn", setup_file.explanation(), fix=fix)
+            self.managed_note.show_message("info" if managed else "warn", setup_file.headline(),
+                                           fix=f"{setup_file.details()} {fix}")
         else:
             self.managed_note.clear()
 
