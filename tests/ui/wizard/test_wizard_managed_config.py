@@ -143,3 +143,28 @@ async def test_managed_config_secret_required_is_asked_for_on_the_sign_in_page(
         await until(lambda: page.state != "failed", "the second sign-in starts")
         await until(lambda: page.state in ("done", "failed"), "the second sign-in finishes")
         assert page.state == "done", page.result.plain_text()
+
+
+async def test_managed_config_wrong_key_offers_the_full_way(
+    qtbot: QtBot, make_wizard: WizardFactory, firm_org: DemoOrg, firm_file: Path, browser: Browser,
+) -> None:
+    firm_file.write_text(json.dumps({"login_url": firm_org.login_url, "consumer_key": "3MVGnot-the-firms-key",
+                                     "callback_port": _port(firm_org)}))
+    browser.sign_in_as = (firm_org.username, firm_org.password)
+    wizard = await make_wizard()
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    page = wizard.currentPage()
+    assert isinstance(page, SignInPage)
+    await sign_in(qtbot, page)
+    assert page.state == "failed"
+    said = page.result.plain_text()
+    assert str(firm_file) in said and "IT team" in said
+    assert "managed:leave" in page.result.text_label.text()  # the link to the full way
+
+    page._fix_link("managed:leave")  # the advisor follows it
+    assert wizard.currentId() == PageId.WELCOME
+    welcome = wizard.pages[PageId.WELCOME]
+    assert welcome.buttons["admin"].isVisible() and welcome.buttons["admin"].isChecked()  # type: ignore[attr-defined]
+    assert len(_shown_steps(wizard)) == 7
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PageId.ORG
