@@ -138,9 +138,28 @@ async def check_connection(app_paths: AppPaths) -> list[Check]:
         await db.close()
 
 
+async def check_managed_config() -> Check | None:
+    """A line only when a firm's notebridge.json is there: doctor is how IT checks the file it deployed."""
+    from app.services import managed
+
+    found = await managed.load()
+    if found is None:
+        return None
+    if not found.problems:
+        assert found.config is not None
+        return Check("Firm setup file", True, f"{found.source}: signs in at {found.config.login_url}")
+    fix = ("correct the fields named (`notebridge --print-config-template` shows every one); advisors go the full "
+           "way meanwhile" if found.config is None else "correct or remove the fields named; the rest is used")
+    return Check("Firm setup file", False, f"{found.headline()} {found.details()}", fix)
+
+
 async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None
                      ) -> list[Check]:
-    results = [check_python(), check_qt(), check_data_dir(app_paths)]
+    results = [check_python(), check_qt()]
+    firm_file = await check_managed_config()
+    if firm_file is not None:
+        results.append(firm_file)
+    results.append(check_data_dir(app_paths))
     if not results[-1].ok:
         return results  # nothing below can work without the data folder
     results.append(await check_database(app_paths))

@@ -94,3 +94,26 @@ def test_managed_config_template_from_the_command_line_writes_nothing(tmp_path: 
     assert result.returncode == 0 and result.stderr == ""
     assert '"login_url": ""' in result.stdout and "NEVER put a secret here" in result.stdout
     assert not home.exists()
+
+
+def test_managed_config_doctor_checks_the_firm_file(tmp_path: Path) -> None:
+    firm_file = tmp_path / "etc" / "notebridge.json"
+    firm_file.parent.mkdir()
+    env = {**os.environ, "NOTEBRIDGE_HOME": str(tmp_path / "home"), "NOTEBRIDGE_MANAGED_CONFIG": str(firm_file)}
+
+    def doctor() -> tuple[int, str]:
+        result = subprocess.run([sys.executable, "-m", "app", "doctor"], capture_output=True, text=True, env=env,
+                                timeout=120, check=False)
+        assert "Traceback" not in result.stderr
+        line = next((x for x in result.stdout.splitlines() if "Firm setup file" in x), "")
+        return result.returncode, line
+
+    assert doctor() == (0, "")  # no file: not a problem, not mentioned
+    firm_file.write_text('{"login_url": "https://acme.my.salesforce.com", "consumer_key": "3MVGkey"}')
+    code, line = doctor()
+    assert code == 0 and line == f"[ ok ] Firm setup file: {firm_file}: signs in at https://acme.my.salesforce.com"
+    firm_file.write_text('{"login_url": "https://acme.my.salesforce.com", "consumer_secret": "s3cret"}')
+    code, line = doctor()
+    assert code == 1 and line.startswith(f"[FAIL] Firm setup file: Your firm's setup file {firm_file} could not")
+    assert "consumer_key: is missing" in line and "consumer_secret: Notebridge never reads a secret" in line
+    assert "s3cret" not in line
