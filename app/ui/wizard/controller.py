@@ -281,7 +281,8 @@ class WizardController(QObject):
     def callback_urls(self) -> tuple[str, ...]:
         if self.draft.path == "demo" and self.demo is not None:
             return self.demo.callback_urls
-        config = self.managed_config
+        # The callback the firm registered stays right even when the advisor leaves the managed way.
+        config = self.managed.config if self.managed is not None else None
         if config is not None and config.callback_urls:
             return config.callback_urls
         return auth.DEFAULT_CALLBACK_URLS
