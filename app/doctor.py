@@ -15,7 +15,7 @@ from typing import TextIO
 
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
-from app.store import Database, WorkspaceOpenError, workspace_lock
+from app.store import Database, SchemaTooNewError, WorkspaceOpenError, workspace_lock
 from app.wording import counted
 
 
@@ -75,7 +75,7 @@ async def check_database(app_paths: AppPaths) -> Check:
                      f"the workspace file {app_paths.database} is damaged ({problems[0]})", REPAIR_HINT)
     try:
         db = await Database.open(app_paths.database)
-    except WorkspaceOpenError as exc:  # read-only, full disk, held by another program, damaged
+    except (WorkspaceOpenError, SchemaTooNewError) as exc:  # read-only, full disk, held, damaged, newer
         return Check("Workspace database", False, exc.what, exc.fix)
     except Exception as exc:
         return Check("Workspace database", False, f"cannot open {app_paths.database} ({exc})",
@@ -143,9 +143,28 @@ async def check_connection(app_paths: AppPaths) -> list[Check]:
         await db.close()
 
 
+async def check_managed_config() -> Check | None:
+    """A line only when a firm's notebridge.json is there: doctor is how IT checks the file it deployed."""
+    from app.services import managed
+
+    found = await managed.load()
+    if found is None:
+        return None
+    if not found.problems:
+        assert found.config is not None
+        return Check("Firm setup file", True, f"{found.source}: signs in at {found.config.login_url}")
+    fix = ("correct the fields named (`notebridge --print-config-template` shows every one); advisors go the full "
+           "way meanwhile" if found.config is None else "correct or remove the fields named; the rest is used")
+    return Check("Firm setup file", False, f"{found.headline()} {found.details()}", fix)
+
+
 async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None
                      ) -> list[Check]:
-    results = [check_python(), check_qt(), check_data_dir(app_paths)]
+    results = [check_python(), check_qt()]
+    firm_file = await check_managed_config()
+    if firm_file is not None:
+        results.append(firm_file)
+    results.append(check_data_dir(app_paths))
     if not results[-1].ok:
         return results  # nothing below can work without the data folder
     results.append(await check_database(app_paths))

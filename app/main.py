@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
     parser.add_argument("--search", metavar="TEXT",
                         help="open with the client list showing what TEXT finds (e.g. from a phone or CRM link)")
+    parser.add_argument("--print-config-template", action="store_true",
+                        help="print a commented notebridge.json for pre-configuring a firm's installs, and exit")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     parser.add_argument("--debug", action="store_true", help="more detail in the log file")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -62,6 +64,12 @@ def _what_runs(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
+    if args.print_config_template:  # writes nothing: an admin may run it anywhere, as anyone
+        from app.paths import managed_config_file
+        from app.services.managed.template import template
+
+        sys.stdout.write(template(managed_config_file()))
+        return 0
     if args.data_dir:
         app_paths_module.set_data_dir(args.data_dir)
     app_paths = app_paths_module.paths()

@@ -24,6 +24,9 @@ ENV_HOME = "NOTEBRIDGE_HOME"
 _RuntimeDirWarning: type[Warning] = getattr(platformdirs, "RuntimeDirWarning", UserWarning)
 DATABASE_NAME = "workspace.sqlite3"
 DEMO_FOLDER = "demo"
+# A firm's pre-configuration (docs/managed-config.md): in the system-wide config folder, or where this says.
+ENV_MANAGED_CONFIG = "NOTEBRIDGE_MANAGED_CONFIG"
+MANAGED_CONFIG_NAME = "notebridge.json"
 
 
 @dataclass(frozen=True)
@@ -160,3 +163,16 @@ def paths() -> AppPaths:
         else:
             _current = _platform_default()
     return _current
+
+
+def managed_config_file() -> Path:
+    """Where a firm's ``notebridge.json`` is looked for: ``NOTEBRIDGE_MANAGED_CONFIG`` if set, else the
+    system-wide config folder (platformdirs' site config: ``/etc/xdg/notebridge`` on Linux, or the first
+    folder of ``XDG_CONFIG_DIRS``; ``C:\\ProgramData\\Notebridge\\notebridge`` on Windows;
+    ``/Library/Application Support/notebridge`` on macOS). Not moved by ``--data-dir``: it is the
+    firm's file, not the advisor's, and an installer puts it where every user of the computer sees it."""
+    override = os.environ.get(ENV_MANAGED_CONFIG, "").strip()
+    if override:
+        return Path(override).expanduser()
+    folder = platformdirs.site_config_dir(appname=APP_ID, appauthor=ORG_NAME)
+    return Path(folder) / MANAGED_CONFIG_NAME

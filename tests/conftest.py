@@ -24,6 +24,9 @@ os.environ["NOTEBRIDGE_HOME"] = str(_RUN_DIR / "home")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 os.environ["XDG_DATA_HOME"] = str(_RUN_DIR / "xdg-data")
 os.environ["XDG_CONFIG_HOME"] = str(_RUN_DIR / "xdg-config")
+# The system-wide config folder too: a firm's notebridge.json on this machine must not change the tests.
+os.environ["XDG_CONFIG_DIRS"] = str(_RUN_DIR / "xdg-config-dirs")
+os.environ.pop("NOTEBRIDGE_MANAGED_CONFIG", None)
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_RUN_DIR / "xdg-runtime"))
 Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
 

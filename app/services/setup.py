@@ -16,7 +16,13 @@ from app.store.wizard_state import WizardDraft, draft_secret_key
 if TYPE_CHECKING:
     from app.store.db import Database
 
-__all__ = ["WizardDraft", "clear_draft", "draft_secret_key", "load_draft", "save_draft",
+# The Preferences page's choices (the wizard and a firm's managed config both offer exactly these).
+CLIENT_OBJECTS = ("Contact", "Account")
+RECORD_SCOPES = ("all", "mine", "pick")
+SYNC_INTERVALS = (15, 30, 60, 240, 1440)  # minutes
+
+__all__ = ["CLIENT_OBJECTS", "RECORD_SCOPES", "SYNC_INTERVALS", "WizardDraft", "clear_draft",
+           "draft_secret_key", "load_draft", "save_draft",
            "saved_choices"]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.store import workspace_lock
-from app.store.errors import StoreError, WorkspaceLockedError, WorkspaceOpenError
+from app.store.errors import SchemaTooNewError, StoreError, WorkspaceLockedError, WorkspaceOpenError
 from app.store.workspace_lock import busy_message
 
 if TYPE_CHECKING:
@@ -25,4 +25,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Database", "StoreError", "WorkspaceLockedError", "WorkspaceOpenError", "busy_message", "workspace_lock"]
+__all__ = ["Database", "SchemaTooNewError", "StoreError", "WorkspaceLockedError", "WorkspaceOpenError", "busy_message",
+           "workspace_lock"]

@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from app.store import migrate, open_checks, workspace_lock, write_failure
+from app.store import migrate, open_checks, upgrade, workspace_lock, write_failure
 from app.store.errors import (
     DatabaseClosedError,
     OpenProblem,
@@ -73,6 +73,8 @@ class Database:
         self._executor = executor
         self._engine: Engine | None = None
         self._revision = ""
+        # The copy taken before this open migrated the workspace (kept until the next successful start).
+        self.upgrade_backup: Path | None = None
         self._thread_id: int | None = None
         self._closed = False
         self._close_task: asyncio.Task[None] | None = None
@@ -113,7 +115,8 @@ class Database:
                 raise open_checks.explain(OpenProblem.READ_ONLY, self.path, "read-only")
             self._engine = self._create_engine()
             self._check_health()
-            self._revision = migrate.upgrade_to_head(self._engine)
+            upgraded = migrate.upgrade_workspace(self._engine, self.path)
+            self._revision, self.upgrade_backup = upgraded.revision, upgraded.backup
             with self._engine.connect():
                 pass  # make sure at least one verified connection exists (sets journal_mode)
         except (SchemaTooNewError, WorkspaceOpenError):
@@ -124,6 +127,8 @@ class Database:
                 raise self._set_aside(open_checks.reason(exc)) from exc
             raise open_checks.explain(problem, self.path, open_checks.reason(exc)) from exc
         _make_private(self.path)
+        # This start succeeded: copies taken before earlier upgrades are no longer needed.
+        upgrade.remove_backups(self.path, keep=self.upgrade_backup)
         log.info("Workspace database %s open (schema %s, journal %s)", self.path, self._revision,
                  self.journal_mode)
 

@@ -16,7 +16,13 @@ class DatabaseClosedError(StoreError):
 
 
 class SchemaTooNewError(StoreError):
-    """The file was written by a newer Notebridge; we refuse rather than corrupt it."""
+    """The file was written by a newer Notebridge; we refuse rather than corrupt or downgrade it.
+    ``str()`` is what happened then what to do; ``what``/``fix`` are the two halves for a dialog."""
+
+    def __init__(self, what: str, fix: str = "") -> None:
+        super().__init__(f"{what} {fix}".strip())
+        self.what = what
+        self.fix = fix
 
 
 class WrongThreadError(RuntimeError):

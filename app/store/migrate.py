@@ -9,11 +9,17 @@ foreign keys off: SQLite's ALTER is a table rebuild (Alembic batch mode), and dr
 table with foreign keys on would cascade-delete child rows.  ``PRAGMA foreign_key_check`` runs
 before the commit so a migration that breaks a reference is rolled back instead of kept.  See
 https://www.sqlite.org/lang_altertable.html#otheralter (the 12-step procedure).
+
+Inside that same transaction, before anything changes, an existing workspace is copied aside with
+SQLite's backup API (``app.store.upgrade``), and a schema this version does not know is refused with
+the version that made it — never "downgraded".
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from app.store import upgrade
 from app.store.errors import SchemaTooNewError, StoreError
 
 log = logging.getLogger(__name__)
@@ -57,35 +64,63 @@ def head_revision() -> str:
     return head
 
 
+@dataclass(frozen=True)
+class Upgraded:
+    """Where an open left the schema, and the copy taken first when it migrated an existing workspace."""
+
+    revision: str
+    migrated_from: tuple[str, ...] | None = None  # None: nothing to migrate; () a new workspace
+    backup: Path | None = None
+
+
 def upgrade_to_head(engine: Engine) -> str:
     """Bring the database to the newest schema; return the revision it is at."""
+    return upgrade_workspace(engine).revision
+
+
+def upgrade_workspace(engine: Engine, database: Path | None = None) -> Upgraded:
+    """Bring the database to the newest schema, copying an existing workspace at ``database`` first.
+
+    Raises ``SchemaTooNewError`` (nothing changed) for a workspace made by a newer Notebridge."""
     script = ScriptDirectory.from_config(alembic_config())
     head = head_revision()
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
-        assert raw is not None
+        assert isinstance(raw, sqlite3.Connection)
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
+            # The copy is taken first, outside the write transaction: SQLite's backup cannot read from a
+            # connection that holds one (sqlite3_backup_step answers SQLITE_BUSY for ever).
+            seen = _revisions(raw)
+            backup = None
+            if seen and seen != (head,) and database is not None and all(_known(script, r) for r in seen):
+                backup = upgrade.take_backup(raw, database, "_".join(seen))
             with conn.begin():
                 current = MigrationContext.configure(conn).get_current_heads()
                 unknown = [rev for rev in current if not _known(script, rev)]
                 if unknown:
-                    raise SchemaTooNewError(
-                        f"This workspace was written by a newer Notebridge (schema {', '.join(unknown)}; "
-                        f"this version knows up to {head}). Update Notebridge, or use another data "
-                        "folder with --data-dir."
+                    raise SchemaTooNewError(*upgrade.too_new_message(unknown, head, upgrade.written_by(raw)))
+                upgrade.record_version(raw)
+                if current == (head,):
+                    return Upgraded(head, backup=backup)
+                log.info("Migrating workspace schema %s -> %s", ", ".join(current) or "empty", head)
+                command.upgrade(alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"A schema migration left {len(broken)} broken references; nothing was changed."
                     )
-                if current != (head,):
-                    log.info("Migrating workspace schema %s -> %s", ", ".join(current) or "empty", head)
-                    command.upgrade(alembic_config(conn), "head")
-                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise StoreError(
-                            f"A schema migration left {len(broken)} broken references; nothing was changed."
-                        )
+                return Upgraded(head, tuple(current), backup)
         finally:
             raw.execute("PRAGMA foreign_keys = ON")
-    return head
+
+
+def _revisions(raw: sqlite3.Connection) -> tuple[str, ...]:
+    """The revisions the file is at, read outside any transaction (() for a new workspace)."""
+    try:
+        return tuple(str(row[0]) for row in raw.execute("SELECT version_num FROM alembic_version"))
+    except sqlite3.OperationalError:  # no such table: a new, empty workspace
+        return ()
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import runtime
 from app.context import AppContext
 from app.paths import AppPaths, demo_paths
-from app.services.workspace import StoreError, WorkspaceOpenError
+from app.services.workspace import SchemaTooNewError, StoreError, WorkspaceOpenError
 from app.sync.connection import ConnectionManager
 from app.ui import aio
 from app.ui.crash_dialog import show_crash_dialog
@@ -199,7 +199,9 @@ async def _run(
 async def _say_workspace_cannot_open(error: Exception) -> None:
     """Tell the advisor what is wrong with the workspace and what to do, before quitting (there is
     no window yet, and a traceback on a terminal nobody sees is not an answer)."""
-    what, fix = (error.what, error.fix) if isinstance(error, WorkspaceOpenError) else (str(error), "")
+    # WorkspaceOpenError and SchemaTooNewError (a workspace from a newer Notebridge) both come in two halves.
+    what, fix = (error.what, error.fix) if isinstance(error, (WorkspaceOpenError, SchemaTooNewError)) \
+        else (str(error), "")
     print(f"Notebridge cannot open its workspace. {what} {fix}".strip(), file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, "Notebridge cannot open your workspace", what,
                       QMessageBox.StandardButton.Ok)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -21,12 +22,14 @@ from PySide6.QtGui import QDesktopServices
 
 from app import secrets
 from app.salesforce import auth
-from app.services import setup
+from app.services import managed, setup
 from app.services.events import Events
+from app.services.managed import ManagedConfig, ManagedSetup
 from app.services.setup import WizardDraft
 from app.services.sign_in import SIGN_IN_TIMEOUT, SignInRequest, sign_in
 from app.ui import aio
 from app.ui.wizard import preferences as prefs
+from app.ui.wizard.demo_values import DemoValues
 from app.ui.wizard.validation import OrgCheck, check_org
 
 if TYPE_CHECKING:
@@ -38,33 +41,6 @@ log = logging.getLogger(__name__)
 SAVE_DELAY_MS = 250
 CONSUMER_SECRET = "consumer_secret"  # noqa: S105 - the keyring entry's kind, not a secret
 USERS_SOQL = "SELECT Id, Name, Email, Username FROM User WHERE IsActive = true ORDER BY Name LIMIT 2000"
-
-
-@dataclass(frozen=True)
-class DemoValues:
-    """A demo org's values, for walking it through the pages as a stand-in org (the wizard's tests and
-    the browser run). The app's own demo does not come here: it opens in the demo workspace."""
-
-    login_url: str
-    consumer_key: str
-    consumer_secret: str | None = None
-    callback_urls: tuple[str, ...] = auth.DEFAULT_CALLBACK_URLS
-    ca_file: str | None = None
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> DemoValues:
-        callbacks = values.get("callback_urls") or auth.DEFAULT_CALLBACK_URLS
-        return cls(
-            login_url=str(values["login_url"]),
-            consumer_key=str(values["consumer_key"]),
-            consumer_secret=str(values["consumer_secret"]) if values.get("consumer_secret") else None,
-            callback_urls=tuple(str(u) for u in callbacks),
-            ca_file=str(values["ca_file"]) if values.get("ca_file") else None,
-            username=str(values["username"]) if values.get("username") else None,
-            password=str(values["password"]) if values.get("password") else None,
-        )
 
 
 @dataclass(frozen=True)
@@ -128,6 +104,10 @@ class WizardController(QObject):
         self.facts: OrgFacts | None = None
         self.secret_in_keyring = True
         self.restored = False
+        # A firm's notebridge.json (app.services.managed), read at restore: when usable, the wizard is
+        # only Welcome → Sign in → First sync; ``managed_config`` is None when it is not used.
+        self.managed: ManagedSetup | None = None
+        self.use_managed = False
         # Opens an address in the system browser; tests and the e2e run replace it.
         self.open_url: Callable[[str], object] = open_in_browser
         self._save_lock = asyncio.Lock()
@@ -149,8 +129,10 @@ class WizardController(QObject):
             except secrets.SecretStoreUnavailable as exc:
                 self.secret_in_keyring = False
                 self.keyring_problem.emit(str(exc))
+        self.managed = await managed.load()
         active = await self.connections.load_active()
-        if saved is None and active is not None:
+        managed_way = self._apply_managed(fresh=saved is None)
+        if saved is None and active is not None and not managed_way:
             # Reopened with a connection (the sign-in dialog sent the advisor to the app steps): start from it.
             self.draft.path = "key"
             self.draft.consumer_key = active.consumer_key
@@ -166,6 +148,39 @@ class WizardController(QObject):
             else:
                 self.draft.connection_id = None  # the sign-in this draft led to is gone: sign in again
         self.restored = True
+
+    def _apply_managed(self, *, fresh: bool) -> bool:
+        """Take the firm's file into the draft: all of it when usable, its good half on a fresh draft
+        when not. True when the wizard runs the short, managed way."""
+        setup_file = self.managed
+        if setup_file is None or self.prefer_demo or self.draft.path == "demo":
+            return False
+        config = setup_file.config
+        if config is None:
+            if fresh and setup_file.prefill:
+                self.draft.path = "key"
+                self.draft.consumer_key = setup_file.prefill.get("consumer_key", "")
+                if "login_url" in setup_file.prefill:
+                    self._prefill_org(setup_file.prefill["login_url"])
+            return False
+        self.use_managed = True
+        self.draft.path = "key"
+        self.draft.consumer_key = config.consumer_key
+        self._prefill_org(config.login_url)
+        self.draft.preferences = config.preferences.as_draft()
+        return True
+
+    @property
+    def managed_config(self) -> ManagedConfig | None:
+        """The firm's config, while the wizard runs the managed way."""
+        if not self.use_managed or self.managed is None:
+            return None
+        return self.managed.config
+
+    def leave_managed(self) -> None:
+        """The advisor goes the full way after all (the firm's file led to a sign-in that fails)."""
+        self.use_managed = False
+        self.update(path="admin")
 
     def _prefill_org(self, login_url: str) -> None:
         from app.salesforce import urls
@@ -259,12 +274,19 @@ class WizardController(QObject):
 
     @property
     def login_url(self) -> str | None:
+        config = self.managed_config
+        if config is not None:
+            return config.login_url
         return self.org_check().login_url
 
     @property
     def callback_urls(self) -> tuple[str, ...]:
         if self.draft.path == "demo" and self.demo is not None:
             return self.demo.callback_urls
+        # The callback the firm registered stays right even when the advisor leaves the managed way.
+        config = self.managed.config if self.managed is not None else None
+        if config is not None and config.callback_urls:
+            return config.callback_urls
         return auth.DEFAULT_CALLBACK_URLS
 
     @property
@@ -338,11 +360,28 @@ class WizardController(QObject):
         return self.facts
 
     async def apply_preferences(self) -> OrgConnection:
-        """Save the preferences page's choices where the engines read them."""
+        """Save the preferences page's choices where the engines read them (managed: the firm's)."""
         chosen = prefs.Preferences.from_draft(self.draft.preferences)
+        config = self.managed_config
+        if config is not None:
+            chosen = await self._fit_to_org(chosen)
         connection = await prefs.save(self.db, self.connections, chosen, self.events)
+        if config is not None:
+            await managed.apply_push_defaults(self.db, self.connections, config)
         self.connection = connection
         return connection
+
+    async def _fit_to_org(self, chosen: prefs.Preferences) -> prefs.Preferences:
+        """What the Preferences page would have done with the firm's choices: Enhanced Notes only where
+        the org has them (no page is shown, so nobody else would notice)."""
+        if self.facts is None:
+            try:
+                await self.load_facts()
+            except Exception as exc:  # the org could not be asked: keep the firm's choice
+                log.info("could not read what the org supports: %s", exc)
+        if self.facts is not None and not self.facts.content_note_available and chosen.note_type == "ContentNote":
+            chosen = dataclasses.replace(chosen, note_type="Note")
+        return chosen
 
 
 def colleagues_without(users: Sequence[Colleague], me: Colleague | None) -> list[Colleague]:

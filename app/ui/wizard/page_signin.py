@@ -11,14 +11,15 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from app.salesforce import oauth_errors
 from app.salesforce.errors import NetworkError, SalesforceError, ServerUnavailable
 from app.secrets import SecretStoreUnavailable
 from app.ui.widgets.copy_field import CopyField
 from app.ui.widgets.inline_message import InlineMessage
+from app.ui.widgets.secret_field import SecretField
 from app.ui.window_focus import bring_to_front
 from app.ui.wizard.base import PageId, WizardPageBase, paragraph
 
@@ -60,8 +61,13 @@ def describe_failure(exc: BaseException) -> tuple[str, str]:
     return "The sign-in stopped unexpectedly.", "Try again. If it keeps happening, send the log to support."
 
 
+SECRET_ERRORS = (oauth_errors.SecretRequired, oauth_errors.ClientSecretRejected)
+LEAVE_MANAGED = "managed:leave"
+
+
 class SignInPage(WizardPageBase):
     page_id = PageId.SIGN_IN
+    leave_managed_requested = Signal()  # the firm's setup led to a failing sign-in: go the full way
 
     def __init__(self, controller: WizardController) -> None:
         super().__init__(
@@ -121,6 +127,23 @@ class SignInPage(WizardPageBase):
         self.link = CopyField("No browser window? Copy this sign-in link into your browser:", "",
                               name="wizardSignInLink")
         self.body.addWidget(self.link)
+        # Managed: a firm's file never holds the consumer secret; when its app requires one anyway,
+        # the advisor types it here (it goes to the keychain, as on the Consumer key page).
+        self.secret_box = QWidget()
+        self.secret_box.setObjectName("wizardManagedSecretBox")
+        secret_layout = QVBoxLayout(self.secret_box)
+        secret_layout.setContentsMargins(0, 0, 0, 0)
+        secret_label = QLabel("Consumer Secret (your firm's app asks for it)")
+        secret_label.setObjectName("wizardManagedSecretLabel")
+        self.secret = SecretField(name="wizardManagedSecret", accessible_name="Consumer Secret")
+        secret_label.setBuddy(self.secret.edit)
+        secret_layout.addWidget(secret_label)
+        secret_layout.addWidget(self.secret)
+        secret_layout.addWidget(paragraph("Ask your IT team for it. It is kept in your computer's keychain, "
+                                          "never in Notebridge's files.", "wizardManagedSecretHint"))
+        self.secret.edit.textEdited.connect(self.controller.set_secret)
+        self.secret_box.hide()
+        self.body.addWidget(self.secret_box)
         self.result = InlineMessage(name="wizardSignInResult")
         self.result.link_activated.connect(self._fix_link)
         self.body.addWidget(self.result)
@@ -229,11 +252,26 @@ class SignInPage(WizardPageBase):
         message, fix = describe_failure(exc)
         step = fix_step(exc)
         link = (f"page:{int(step[0])}", step[1]) if step else None
+        managed = self.controller.managed
+        if self.controller.managed_config is not None and managed is not None:
+            # The pages that fix it are not part of the managed way: the secret is asked for here, and
+            # anything else is the firm's file (or the advisor goes the full way).
+            if isinstance(exc, SECRET_ERRORS):
+                self.secret_box.show()
+                self.secret.setText(self.controller.secret)
+                fix = "Enter the Consumer Secret below, then choose Try again."
+                link = None
+            elif step is not None:
+                fix = (f"{fix} Your firm's setup comes from {managed.source}: if this keeps happening, tell "
+                       "your IT team.")
+                link = (LEAVE_MANAGED, "Enter the org and key myself")
         self._set_state("failed")
         self.result.show_message("error", message, fix=fix, link=link)
 
     def _fix_link(self, href: str) -> None:
-        if href.startswith("page:"):
+        if href == LEAVE_MANAGED:
+            self.leave_managed_requested.emit()
+        elif href.startswith("page:"):
             self.navigate_requested.emit(int(href.split(":", 1)[1]))
 
     def _show_connected(self, connection: OrgConnection) -> None:
@@ -268,4 +306,6 @@ class SignInPage(WizardPageBase):
             self.sign_in_button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def nextId(self) -> int:
+        if self.controller.managed_config is not None:
+            return int(PageId.FIRST_SYNC)  # the firm chose the preferences
         return int(PageId.PREFERENCES)

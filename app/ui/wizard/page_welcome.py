@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QButtonGroup, QRadioButton
+from PySide6.QtWidgets import QButtonGroup, QRadioButton, QWidget
 
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.wizard.base import PageId, WizardPageBase, choice, heading, paragraph
@@ -46,9 +46,18 @@ class WelcomePage(WizardPageBase):
             illustration="illustrations/wizard-welcome.svg",
             illustration_text="A laptop connected to the Salesforce cloud",
         )
-        self.body.addWidget(heading("What you need", "wizardWelcomeNeedsTitle"))
-        self.body.addWidget(paragraph(REQUIREMENTS, "wizardWelcomeNeeds", rich=True))
-        self.body.addWidget(heading("How do you want to start?", "wizardWelcomePathTitle"))
+        # A firm's notebridge.json: what it set up, or why it could not be used (show_way).
+        self.managed_title = heading("Your firm has set Notebridge up for you", "wizardManagedTitle")
+        self.body.addWidget(self.managed_title)
+        self.managed_text = paragraph("", "wizardManagedText")
+        self.body.addWidget(self.managed_text)
+        self.managed_note = InlineMessage(name="wizardManagedProblems")
+        self.body.addWidget(self.managed_note)
+        self.full_way: list[QWidget] = [heading("What you need", "wizardWelcomeNeedsTitle"),
+                                        paragraph(REQUIREMENTS, "wizardWelcomeNeeds", rich=True),
+                                        heading("How do you want to start?", "wizardWelcomePathTitle")]
+        for widget in self.full_way:
+            self.body.addWidget(widget)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         for index, (key, label, description) in enumerate(PATHS):
@@ -58,15 +67,43 @@ class WelcomePage(WizardPageBase):
             button.setAccessibleDescription(description)
             self.group.addButton(button, index)
             self.buttons[key] = button
-            self.body.addWidget(choice(button, description, f"wizardPath_{key}"))
+            holder = choice(button, description, f"wizardPath_{key}")
+            self.full_way.append(holder)
+            self.body.addWidget(holder)
         self.demo_note = InlineMessage(name="wizardDemoUnavailable")
         self.body.addWidget(self.demo_note)
+        self.show_way()
         if not controller.demo_available:
             self.buttons["demo"].setEnabled(False)
             self.demo_note.show_message(
                 "info", "The demo org is available when Notebridge is started with “notebridge --demo”.")
         self.group.idToggled.connect(self._chosen)
         controller.changed.connect(self._draft_changed)
+
+    def show_way(self) -> None:
+        """The managed way (only Next), or the three ways in — with what was wrong in the firm's file."""
+        controller = self.controller
+        config = controller.managed_config
+        setup_file = controller.managed
+        managed = config is not None
+        for widget in self.full_way:
+            widget.setVisible(not managed)
+        self.managed_title.setVisible(managed)
+        self.managed_text.setVisible(managed)
+        if config is not None:
+            self.managed_text.setText(
+                f"Notebridge will connect to your firm's Salesforce at {config.login_url}. Choose Next, then "
+                "sign in with your own Salesforce username and password in your browser. Your firm has chosen "
+                "the settings; you can change them later in Settings.")
+        self.demo_note.setVisible(not managed and bool(self.demo_note.message))
+        if setup_file is not None and setup_file.problems:
+            fix = ("Tell your IT team so they can correct it." if managed else
+                   "Tell your IT team so they can correct it. Meanwhile you can connect yourself: choose how to "
+                   "start below.")
+            self.managed_note.show_message("info" if managed else "warn", setup_file.headline(),
+                                           fix=f"{setup_file.details()} {fix}")
+        else:
+            self.managed_note.clear()
 
     def initializePage(self) -> None:
         path = self.controller.draft.path
@@ -122,4 +159,6 @@ class WelcomePage(WizardPageBase):
             checked.setFocus(Qt.FocusReason.TabFocusReason)
 
     def nextId(self) -> int:
+        if self.controller.managed_config is not None:
+            return int(PageId.SIGN_IN)
         return int(PageId.ORG)

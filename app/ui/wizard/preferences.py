@@ -11,17 +11,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.services.setup import CLIENT_OBJECTS, RECORD_SCOPES, SYNC_INTERVALS
 from app.services.sync_choices import RecordScope, SyncChoices, SyncChoicesService
+from app.services.sync_settings import NOTE_TYPES
 
 if TYPE_CHECKING:
     from app.services.events import Events
     from app.services.workspace import Database
     from app.sync.connection import ConnectionManager, OrgConnection
 
-NOTE_TYPES = ("ContentNote", "Note")
-CLIENT_OBJECTS = ("Contact", "Account")
-RECORD_SCOPES = ("all", "mine", "pick")
-SYNC_INTERVALS = (15, 30, 60, 240, 1440)  # minutes
+__all__ = ["CLIENT_OBJECTS", "NOTE_TYPES", "RECORD_SCOPES", "SYNC_INTERVALS", "Preferences", "content_note_support",
+           "save"]
 
 # Per-connection settings the wizard writes besides the pull settings (``sync_state.PullSettings``):
 # which records ("mine" narrows the pull to the advisor's own records) and the default task owner.

@@ -26,6 +26,7 @@ class StepsPanel(QWidget):
             layout.addWidget(label)
             label.setText(f"{number}. {STEP_TITLES[page]}")
         layout.addStretch(1)
+        self.hidden: set[PageId] = set()
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bold = QFont(self.font())
         bold.setWeight(QFont.Weight.DemiBold)
@@ -33,8 +34,15 @@ class StepsPanel(QWidget):
         widest = max(metrics.horizontalAdvance(label.text()) for label in self.labels.values())
         self.setFixedWidth(widest + 2 * 8 + 2 * 12 + 8)  # text + label padding + panel margins + air
 
+    def set_hidden(self, pages: set[PageId]) -> None:
+        """Steps this advisor never sees (a firm's setup file answered them): not listed, not counted."""
+        self.hidden = set(pages)
+        for page, label in self.labels.items():
+            label.setVisible(page not in self.hidden)
+
     def show_position(self, current: int, visited: list[int], skipped: set[PageId]) -> None:
-        for number, (page, label) in enumerate(self.labels.items(), start=1):
+        shown = [(page, label) for page, label in self.labels.items() if page not in self.hidden]
+        for number, (page, label) in enumerate(shown, start=1):
             title = STEP_TITLES[page]
             if page in skipped:
                 state, text = "skipped", f"{number}. {title}"

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The pages a firm's notebridge.json answers for the advisor (app.services.managed).
+MANAGED_SKIPS = {PageId.ORG, PageId.CREATE_APP, PageId.CREDENTIALS, PageId.PREFERENCES}
 PREFERRED_SIZE = QSize(940, 680)
 MINIMUM_SIZE = QSize(600, 420)
 
@@ -122,6 +124,9 @@ class SetupWizard(QWizard):
         for page_id, page in self.pages.items():
             self.setPage(int(page_id), page)
             page.navigate_requested.connect(self.go_to)
+        sign_in_page = self.pages[PageId.SIGN_IN]
+        if isinstance(sign_in_page, SignInPage):
+            sign_in_page.leave_managed_requested.connect(self.leave_managed)
         self.setStartId(int(PageId.WELCOME))
         for which, (name, text) in BUTTON_NAMES.items():
             self.setButtonText(which, text)
@@ -146,6 +151,7 @@ class SetupWizard(QWizard):
         if self.controller.restored:
             return
         await self.controller.restore()
+        self._show_way()
         target = PAGE_BY_KEY.get(self.controller.draft.page, PageId.WELCOME)
         self.restart()
         await self._advance_to(target)
@@ -190,6 +196,24 @@ class SetupWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, WizardPageBase):
             page.focus_first()
+
+    # -- the managed way (a firm's notebridge.json) ------------------------------------------------
+    def _show_way(self) -> None:
+        """Managed: Sign in is where the first sync is committed to, and the steps it skips are not listed."""
+        managed = self.controller.managed_config is not None
+        self.pages[PageId.SIGN_IN].setCommitPage(managed)
+        self.pages[PageId.PREFERENCES].setCommitPage(not managed)
+        self.steps.set_hidden(MANAGED_SKIPS if managed else set())
+        welcome = self.pages[PageId.WELCOME]
+        if isinstance(welcome, WelcomePage):
+            welcome.show_way()
+
+    def leave_managed(self) -> None:
+        """Go the full way after all: back to Welcome, where the advisor chooses how to start."""
+        self.controller.leave_managed()
+        self._show_way()
+        self._back_to(PageId.WELCOME)
+        self._page_changed(self.currentId())
 
     # -- navigation ------------------------------------------------------------------------------
     def _page_changed(self, page_id: int) -> None:
