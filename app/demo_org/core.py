@@ -61,7 +61,8 @@ class OrgCore:
     def __init__(self, settings: OrgSettings) -> None:
         self.settings = settings
         self.credentials = credentials_for(settings.seed)
-        self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes)
+        self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
+                                   missing_fields=settings.missing_fields)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,

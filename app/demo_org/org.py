@@ -26,11 +26,12 @@ class DemoOrg:
     def __init__(self, contacts: int = 500, seed: int = 1, latency_ms: float = 0, api_limit: int = 100_000,
                  token_ttl: float | None = None, require_secret: bool = False, enhanced_notes: bool = True,
                  person_accounts: bool = False, tls: bool = False, host: str = "127.0.0.1", port: int = 0,
-                 callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False) -> None:
+                 callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False,
+                 missing_fields: tuple[str, ...] = ()) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
                                person_accounts=person_accounts, tls=tls, host=host, port=port,
-                               rotate_refresh_tokens=rotate_refresh_tokens)
+                               rotate_refresh_tokens=rotate_refresh_tokens, missing_fields=tuple(missing_fields))
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings

@@ -34,6 +34,7 @@ class OrgSettings:
     port: int = 0
     callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
     rotate_refresh_tokens: bool = False
+    missing_fields: tuple[str, ...] = ()  # optional fields this org lacks, "Object.Field" (e.g. Task.CallDisposition)
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from app.store import Database
+from app.store import Database, activity_forms
+from app.store import activities as activities_repo
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind, is_note
+from app.store.kinds import ItemKind, is_activity, is_note
 from app.store.outbox import OutboxRow
 from app.sync.push.limits import LimitProblem, draft_problems
 
@@ -30,6 +31,17 @@ class QueueResult:
     refused: dict[int, list[LimitProblem]]  # item id → why it cannot be pushed yet
 
 
+def _problems(session: Any, kind: ItemKind, item_id: int) -> list[LimitProblem] | None:
+    """What keeps the draft from being queued (None: it is gone)."""
+    if is_activity(kind):
+        activity = activities_repo.get(session, item_id)
+        if activity is None or activity.kind != kind:
+            return None
+        return [LimitProblem(name, words) for name, words in activity_forms.problems(kind, activity.fields)]
+    draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
+    return None if draft is None else draft_problems(draft)
+
+
 async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueResult:
     """Put items in the outbox (one transaction), skipping those that break a limit."""
 
@@ -37,10 +49,9 @@ async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueR
         queued: list[OutboxRow] = []
         refused: dict[int, list[LimitProblem]] = {}
         for item_id in item_ids:
-            draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
-            if draft is None:
+            problems = _problems(session, kind, item_id)
+            if problems is None:
                 continue
-            problems = draft_problems(draft)
             if problems:
                 refused[item_id] = problems
                 continue
