@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
 from app.salesforce import auth
+from app.services.activities import activity_form, activity_forms_offered
 from app.services.client_sync import ClientSync, SyncProgress
 from app.services.drafts import ItemKind
 from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
@@ -71,6 +72,10 @@ class Shell:
         context.on_close("settings page", self.settings.aclose)  # its usage timer must not outlive the database
         QShortcut(QKeySequence("Ctrl+K"), window).activated.connect(self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
+        for form in activity_forms_offered():  # Ctrl+L: log a call with the client on screen …
+            if form.shortcut:
+                QShortcut(QKeySequence(form.shortcut), window).activated.connect(
+                    lambda kind=form.kind: self._new_activity(kind))
 
     # -- connection ------------------------------------------------------------------------------
     async def start(self, *, open_wizard: bool = False) -> None:
@@ -148,6 +153,7 @@ class Shell:
         self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
+        self.workspace.new_activity_requested.connect(aio.slot(self.editors.open_activity_editor))
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
         self.workspace.connect_requested.connect(self.reconnect)
@@ -197,6 +203,8 @@ class Shell:
             return
         elif kind == ItemKind.NOTE:
             aio.start(self.editors.open_note(item_id))
+        elif activity_form(kind) is not None:
+            aio.start(self.editors.open_activity(kind, item_id))
         else:
             aio.start(self.editors.open_task(item_id))
 
@@ -234,6 +242,15 @@ class Shell:
         if self.workspace is not None:
             self.window.show_section("workspace")
             self.workspace.focus_search()
+
+    def _new_activity(self, kind: ItemKind) -> None:
+        """Ctrl+L …: a new call (or other activity) with the client on screen."""
+        form = activity_form(kind)
+        if form is None:
+            return
+        if self.workspace is None or not self.workspace.detail.new_activity(kind):
+            self.window.statusBar().showMessage(
+                f"Open a client first, then press {form.shortcut} ({form.action.lower()}).", 5000)
 
     def _new_note(self) -> None:
         """Ctrl+N: a new note for the client on screen (the editor's own Ctrl+N covers its window)."""

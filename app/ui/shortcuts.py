@@ -26,6 +26,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+K", "Search your clients"),
     ("/", "Search (while the client list has focus)"),
     ("Ctrl+N", "New note for the client on screen"),
+    ("Ctrl+L", "Log a call with the client on screen"),
     ("Ctrl+1", "Go to Workspace"),
     ("Ctrl+2", "Go to Outbox"),
     ("Ctrl+3", "Go to Settings"),

@@ -71,11 +71,20 @@ async def queue_all_drafts(db: Database, connection_id: int) -> QueueResult:
                  if e.outbox.state == "waiting" or (e.outbox.state == "failed" and not e.outbox.conflict)]
         return notes, tasks, retry
 
+    def activity_ids(session: Any) -> dict[ItemKind, list[int]]:
+        out: dict[ItemKind, list[int]] = {}
+        for activity in activities_repo.list_for(session, connection_id, limit=100_000):
+            if activity.state == "draft" and not activity.remote_id:
+                out.setdefault(activity.kind, []).append(activity.id)
+        return out
+
     notes, tasks, retry = await db.run(ids)
-    first = await queue(db, ItemKind.NOTE, notes)
-    second = await queue(db, ItemKind.TASK, tasks)
+    results = [await queue(db, ItemKind.NOTE, notes), await queue(db, ItemKind.TASK, tasks)]
+    for kind, drafts in (await db.run(activity_ids)).items():  # logged calls, meetings …
+        results.append(await queue(db, kind, drafts))
     await retry_now(db, retry)
-    return QueueResult(first.queued + second.queued, {**first.refused, **second.refused})
+    return QueueResult([row for r in results for row in r.queued],
+                       {item_id: problems for r in results for item_id, problems in r.refused.items()})
 
 
 async def retry_now(db: Database, outbox_ids: Sequence[int]) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.activities import activity_forms_offered
 from app.services.clients import ClientDetail, ClientDirectory, EventSummary
 from app.services.drafts import ItemKind
 from app.services.events import Events, ItemStateChanged
@@ -61,6 +62,7 @@ class ContactDetail(QWidget):
 
     open_contact = Signal(int)  # e.g. a converted lead's contact
     new_note_requested = Signal(int)
+    new_activity_requested = Signal(str, int)  # (ItemKind, contact id): "Log a call", "New meeting" …
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -135,6 +137,16 @@ class ContactDetail(QWidget):
         self.note_button.setProperty("class", "primary")
         self.note_button.clicked.connect(self._new_note)
         buttons.addWidget(self.note_button)
+        # One action per activity kind, beside "New note" (its form names it: "Log a call" …).
+        self.activity_buttons: dict[str, QPushButton] = {}
+        for form in activity_forms_offered():
+            button = QPushButton(form.action)
+            button.setObjectName(f"new_{form.kind.value}")
+            if form.shortcut:
+                button.setToolTip(f"{form.action} for this client ({form.shortcut})")
+            button.clicked.connect(lambda _checked=False, kind=form.kind: self.new_activity(kind))
+            buttons.addWidget(button)
+            self.activity_buttons[form.kind.value] = button
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
 
@@ -274,6 +286,8 @@ class ContactDetail(QWidget):
         self.open_button.setEnabled(self._can_open())
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
+        for button in self.activity_buttons.values():
+            button.setEnabled(not c.read_only)
         self.meetings_view.setText(self._meetings_html(data))
         self.work_view.setText(self._work_html(data))
 
@@ -341,6 +355,13 @@ class ContactDetail(QWidget):
     def _new_note(self) -> None:
         if self.data is not None:
             self.new_note_requested.emit(self.data.contact.id)
+
+    def new_activity(self, kind: str) -> bool:
+        """Ask for a new call, meeting … with the client on screen; False when there is none (or read-only)."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_activity_requested.emit(str(kind), self.data.contact.id)
+        return True
 
     def _converted_link(self, href: str) -> None:
         if href.startswith("contact:"):

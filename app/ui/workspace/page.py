@@ -32,6 +32,7 @@ class WorkspacePage(WorkspaceLayout):
 
     connect_requested = Signal()
     new_note_requested = Signal(int)
+    new_activity_requested = Signal(str, int)  # (ItemKind, contact id), from the client view
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -107,6 +108,7 @@ class WorkspacePage(WorkspaceLayout):
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
+        self.detail.new_activity_requested.connect(self.new_activity_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
         self.detail.open_task_requested.connect(self.open_task_requested)
         self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))

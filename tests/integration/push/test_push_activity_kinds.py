@@ -72,8 +72,9 @@ async def test_log_call_org_without_call_disposition_skips_it_and_keeps_the_outc
 
 async def test_log_meeting_push_creates_an_event_on_the_client(env: PushEnv) -> None:
     start = WHEN + timedelta(days=3)
-    meeting = await _activity(env, ItemKind.MEETING, subject="Rollover review (Notebridge)", start=start.isoformat(),
-                              end=(start + timedelta(minutes=90)).isoformat(), location="Office", note="Bring statements")
+    meeting = await _activity(env, ItemKind.MEETING, subject="Rollover review (Notebridge)",
+                              start=start.isoformat(), end=(start + timedelta(minutes=90)).isoformat(),
+                              location="Office", note="Bring statements")
     await env.queue(ItemKind.MEETING, meeting.id)
     before = len(env.live("Event"))
 
