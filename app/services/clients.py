@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from app.store import contacts, events, notes, tasks, users
+from app.store import activities, contacts, events, notes, tasks, users
+from app.store.activities import ActivityDraftValue
 from app.store.contacts import ContactSummary, MatchTier, SearchHit
 from app.store.events import EventSummary
 from app.store.notes import NoteDraft
@@ -80,6 +81,7 @@ class ClientDetail:
     past: tuple[EventSummary, ...]
     notes: tuple[NoteDraft, ...]
     tasks: tuple[TaskDraft, ...]
+    activities: tuple[ActivityDraftValue, ...] = ()  # calls, meetings … logged here
 
 
 def read_detail(session: Any, connection_id: int, contact_id: int,
@@ -107,6 +109,7 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
         past=tuple(past),
         notes=tuple(notes.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        activities=tuple(activities.list_for(session, connection_id, contact_id=contact_id, limit=100)),
     )
 
 

@@ -124,7 +124,10 @@ class Drafts:
     # -- both -----------------------------------------------------------------------------------------
     async def get(self, kind: ItemKind, draft_id: int) -> Draft | None:
         repository = _repository(kind)
-        return await self.db.run(lambda s: repository.get(s, draft_id))
+        draft: Draft | None = await self.db.run(lambda s: repository.get(s, draft_id))
+        if isinstance(draft, ActivityDraftValue) and draft.kind != kind:
+            return None  # one table holds every activity kind: the number is another kind's
+        return draft
 
     async def save(self, kind: ItemKind, draft_id: int, values: dict[str, Any]) -> Draft:
         """"Save draft": write the editor's fields in one transaction; returns the saved draft.

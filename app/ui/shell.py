@@ -154,6 +154,7 @@ class Shell:
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
         self.workspace.new_activity_requested.connect(aio.slot(self.editors.open_activity_editor))
+        self.workspace.open_activity_requested.connect(aio.slot(self.editors.open_activity))
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
         self.workspace.connect_requested.connect(self.reconnect)

@@ -65,6 +65,7 @@ class ContactDetail(QWidget):
     new_activity_requested = Signal(str, int)  # (ItemKind, contact id): "Log a call", "New meeting" …
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
+    open_activity_requested = Signal(str, int)  # (ItemKind, draft id): a logged call, meeting …
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, events: Events | None = None) -> None:
         """``events``: the app's bus; a note or task of the shown client that is created, queued or
@@ -241,7 +242,7 @@ class ContactDetail(QWidget):
 
     def _item_state_changed(self, event: ItemStateChanged) -> None:
         if self.data is None or event.connection_id != self.connection_id \
-                or event.kind not in (ItemKind.NOTE, ItemKind.TASK):
+                or event.kind == ItemKind.PERSON:
             return
         if self._refreshing is not None and not self._refreshing.done():
             self._refresh_again = True  # a burst (a run settling many items) costs one more read
@@ -320,7 +321,7 @@ class ContactDetail(QWidget):
     @classmethod
     def _work_html(cls, data: ClientDetail) -> str:
         where = f"<p>{cls._notes_go_to(data)}</p>" if data.contact.read_only else ""
-        if not data.notes and not data.tasks:
+        if not data.notes and not data.tasks and not data.activities:
             if where:
                 return f"<i>No notes or tasks for this lead.</i>{where}"
             return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
@@ -334,6 +335,11 @@ class ContactDetail(QWidget):
             due = f", due {task.due_date:%d %b %Y}" if task.due_date else ""
             rows.append((task.updated_at, f'<li><a href="task:{task.id}">{_e(task.subject or "Untitled task")}</a>'
                                           f" — task{_e(due)}, {_e(state)}</li>"))
+        for activity in data.activities:  # calls, meetings …: "kind:id" opens the kind's editor
+            state = _STATE_WORDS.get(activity.state, activity.state)
+            noun = activity.kind.value
+            rows.append((activity.updated_at, f'<li><a href="{_e(noun)}:{activity.id}">{_e(activity.title)}</a>'
+                                              f" — {_e(noun)}, {_e(state)}</li>"))
         rows.sort(key=lambda pair: pair[0], reverse=True)
         return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>" + where
 
@@ -371,5 +377,9 @@ class ContactDetail(QWidget):
         kind, _, number = href.partition(":")
         if kind == "contact" and number.isdigit():  # a converted lead's contact
             self.open_contact.emit(int(number))
+        elif number.isdigit() and kind == ItemKind.NOTE:
+            self.open_note_requested.emit(int(number))
+        elif number.isdigit() and kind == ItemKind.TASK:
+            self.open_task_requested.emit(int(number))
         elif number.isdigit():
-            (self.open_note_requested if kind == ItemKind.NOTE else self.open_task_requested).emit(int(number))
+            self.open_activity_requested.emit(kind, int(number))

@@ -33,6 +33,7 @@ class WorkspacePage(WorkspaceLayout):
     connect_requested = Signal()
     new_note_requested = Signal(int)
     new_activity_requested = Signal(str, int)  # (ItemKind, contact id), from the client view
+    open_activity_requested = Signal(str, int)  # (ItemKind, draft id)
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -109,6 +110,7 @@ class WorkspacePage(WorkspaceLayout):
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.new_activity_requested.connect(self.new_activity_requested)
+        self.detail.open_activity_requested.connect(self.open_activity_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
         self.detail.open_task_requested.connect(self.open_task_requested)
         self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from app.store import contacts
@@ -56,14 +57,20 @@ async def client_view(tmp_path: Path, qtbot: QtBot) -> AsyncIterator[ClientView]
         people = await app.db.run(lambda s: contacts.page(s, cid, 0, 20))
         contact = next(p for p in people if p.source_object == "Contact")
         detail = ContactDetail(app.db, events=app.events)
-        qtbot.addWidget(detail)
         detail.set_connection(cid, app.org.base_url)
         assert await detail.show_contact(contact.id) is not None
         launcher = EditorLauncher(app.db, cid, events=app.events)
         detail.new_activity_requested.connect(aio.slot(launcher.open_activity_editor))
+        detail.open_activity_requested.connect(aio.slot(launcher.open_activity))
         try:
             yield ClientView(app, detail, launcher, contact.sf_id)
         finally:
             await launcher.close_all()
             for window in list(launcher.windows):
                 window.close()
+            # The client view follows the bus until it is gone: gone (and its last read done) before the
+            # workspace closes, as the shell does on detach.
+            refreshing = detail._refreshing
+            shiboken6.delete(detail)
+            if refreshing is not None:
+                await refreshing

@@ -55,6 +55,16 @@ async def test_log_call_online_from_the_client_view_is_one_completed_call_task(q
         # In Salesforce now: changed there, not here.
         assert editor.pushed_label.isVisible() and editor.pushed_label.text() == PUSHED_WORDS
         assert not editor.inputs["outcome"].isEnabled() and not editor.push_button.isEnabled()
+        # The client view lists it with the notes and tasks, and opens it from there.
+        await until(lambda: "Inbound call — Will send the forms" in view.detail.work_view.text()
+                    and "call, In Salesforce" in view.detail.work_view.text(), "the client view lists the call")
+        editor.window().close()
+        await until(lambda: not view.launcher.windows, "the call's window closed")
+        view.detail.work_view.linkActivated.emit(f"call:{editor.draft.id}")
+        await until(lambda: len(view.launcher.windows) == 1, "the call opened from the client view")
+        reopened = view.launcher.windows[0].editor
+        assert isinstance(reopened, ActivityEditor) and reopened.draft.id == editor.draft.id
+        assert reopened.pushed_label.isVisible()
 
 
 async def test_log_call_while_salesforce_does_not_answer_waits_then_is_pushed_once(
