@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.store import activity_forms
+from app.store.draft_models import DraftModel, get_draft, model_of
 from app.store.kinds import ItemKind
 from app.store.models import ActivityDraft, Contact, Note, Task
-from app.store.outbox import DraftModel, get_draft, model_of
 
 
 def _get(session: Session, kind: ItemKind, draft_id: int) -> DraftModel | None:

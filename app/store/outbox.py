@@ -30,8 +30,9 @@ from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store import workspace_lock
 from app.store.activities import ActivityDraftValue
+from app.store.draft_models import DRAFT_MODELS, DraftModel, get_draft
 from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
-from app.store.models import ActivityDraft, Contact, Note, OutboxItem, Task
+from app.store.models import Contact, Note, OutboxItem, Task
 from app.store.notes import NoteDraft
 from app.store.tables import table_of
 from app.store.tasks import TaskDraft
@@ -40,11 +41,6 @@ from app.store.types import parse_timestamp, utcnow
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
                "pushed": "pushed"}
-DraftModel = Note | Task | ActivityDraft
-# The table behind each DraftTable: the one place the outbox maps a kind to its rows.
-DRAFT_MODELS: dict[DraftTable, type[Note] | type[Task] | type[ActivityDraft]] = {
-    DraftTable.NOTE: Note, DraftTable.TASK: Task, DraftTable.ACTIVITY: ActivityDraft}
-
 T = table_of(OutboxItem)  # the model is the one description of the table
 _COLUMNS = [c.name for c in T.columns]
 
@@ -147,24 +143,6 @@ def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | No
         .order_by(T.c.id.desc())
     ).first()
     return _row(found) if found else None
-
-
-def model_of(kind: ItemKind) -> type[Note] | type[Task] | type[ActivityDraft]:
-    """The model holding drafts of ``kind`` (``ValueError`` for a kind without drafts)."""
-    table = draft_table(kind)
-    if table is None:
-        raise ValueError(f"unknown outbox kind {kind!r}")
-    return DRAFT_MODELS[table]
-
-
-def get_draft(session: Session, kind: ItemKind, item_id: int) -> DraftModel | None:
-    """The row of a draft of ``kind`` (None: gone, or the number belongs to another activity kind)."""
-    item = session.get(model_of(kind), item_id)
-    if not isinstance(item, Note | Task | ActivityDraft):
-        return None
-    if isinstance(item, ActivityDraft) and item.kind != kind:
-        return None  # one table holds every activity kind
-    return item
 
 
 def _item(session: Session, kind: ItemKind, item_id: int) -> DraftModel:

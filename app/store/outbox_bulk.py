@@ -17,8 +17,9 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from app.store import workspace_lock
+from app.store.draft_models import model_of
 from app.store.kinds import DRAFT_KINDS, ItemKind, is_note
-from app.store.outbox import OutboxRow, T, _row, model_of
+from app.store.outbox import OutboxRow, T, _row
 from app.store.tables import table_of
 from app.store.types import utcnow
 
