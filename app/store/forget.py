@@ -37,7 +37,7 @@ class ForgetSummary:
 
     @property
     def unsent(self) -> int:
-        return self.unsent_notes + self.unsent_tasks + self.unsent_activities
+        return self.unsent_notes + self.unsent_tasks  # calls and meetings are named apart
 
 
 def _count(session: Session, model: type[SQLModel], connection_id: int, *where: ColumnElement[bool]) -> int:

@@ -124,7 +124,6 @@ class ActivityEditor(DraftEditor):
         if field.type == FieldType.MINUTES:
             minutes = QSpinBox()
             minutes.setRange(0, field.maximum or 24 * 60)
-            minutes.setSuffix(" min")
             return minutes
         if field.type == FieldType.CHOICE:
             choice = QComboBox()

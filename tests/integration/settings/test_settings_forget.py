@@ -138,7 +138,11 @@ async def test_forget_exports_unsent_calls_and_meetings_then_deletes_them(
         fields={"outcome": "Wants the rollover", "note": "Call back Friday.", "when": "2026-12-04T09:00:00+00:00"}))
 
     summary = await forget.preview(db, cid)
-    assert summary.unsent_activities == 1 and summary.unsent == 1
+    assert summary.unsent_activities == 1 and summary.unsent == 0  # no note or task: named apart
+    from app.ui.settings.confirm import forget_lines
+    lines = forget_lines(connection, summary)
+    assert any(line.startswith("1 call or meeting logged here and not yet in Salesforce") for line in lines)
+    assert not any("note or task not yet" in line for line in lines)
 
     result = await forget.forget(db, manager, exports_dir=tmp_path / "exports")
 
