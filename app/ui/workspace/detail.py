@@ -177,7 +177,7 @@ class ContactDetail(QWidget):
         self.meetings_view.setObjectName("detailMeetings")
         self.meetings_view.setWordWrap(True)
         self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
-        self.work_label = self._section_label("Notes and tasks")
+        self.work_label = self._section_label("Notes, tasks, calls and meetings")
         self.work_view = QLabel()
         self.work_view.setObjectName("detailWork")
         self.work_view.setWordWrap(True)
