@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
+from app.services.events import PushStatusChanged
 from app.ui.editor.activity_editor import PUSHED_WORDS, ActivityEditor
 from tests.support.qt_loop import until
 from tests.ui.activities.conftest import ClientView, client_view
@@ -70,12 +71,15 @@ async def test_log_call_online_from_the_client_view_is_one_completed_call_task(q
 async def test_log_call_while_salesforce_does_not_answer_waits_then_is_pushed_once(
         qtbot: QtBot, tmp_path: Path) -> None:
     async with client_view(tmp_path, qtbot) as view:
+        states: list[str] = []
+        view.app.events.subscribe(PushStatusChanged, lambda e: states.append(str(e.status.state)))
         editor = await view.open("call", qtbot)
         _fill_call(editor, qtbot, "Offline call")
         view.app.org.faults.fail_next(10, status=503)  # Salesforce (or the network) is down for a while
         await _push_with_keys(editor, qtbot)
 
         await until(lambda: editor.state_label.text() == "Pushed · saved", "pushed once it answers again")
+        assert "offline" in states  # it waited, offline, and went by itself once Salesforce answered
         assert len(_calls(view, "Offline call")) == 1
 
 
