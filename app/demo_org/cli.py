@@ -33,8 +33,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--person-accounts", action="store_true")
     parser.add_argument("--rotate-refresh-tokens", action="store_true")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
-    parser.add_argument("--missing-field", action="append", default=[], metavar="OBJECT.FIELD",
-                        help="an optional field this org lacks, e.g. Task.CallDisposition (repeatable)")
     return parser
 
 
@@ -52,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                       token_ttl=args.token_ttl, require_secret=args.require_secret,
                       enhanced_notes=not args.no_enhanced_notes, person_accounts=args.person_accounts,
                       tls=args.tls, host=args.host, port=args.port,
-                      rotate_refresh_tokens=args.rotate_refresh_tokens, missing_fields=tuple(args.missing_field))
+                      rotate_refresh_tokens=args.rotate_refresh_tokens)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

@@ -90,9 +90,3 @@ def test_bad_arguments_fail_fast() -> None:
     taken = subprocess.run([sys.executable, "-m", "app.demo_org", "--contacts", "-1"], cwd=ROOT,
                            capture_output=True, text=True, timeout=60, check=False)
     assert taken.returncode == 2 and "contacts" in taken.stderr
-
-
-def test_log_call_missing_field_option_refuses_a_field_no_org_can_lack() -> None:
-    refused = subprocess.run([sys.executable, "-m", "app.demo_org", "--contacts", "1", "--missing-field", "Task.Id"],
-                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
-    assert refused.returncode == 2 and "Task.Id" in refused.stderr
