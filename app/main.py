@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep everything Notebridge writes in DIR (also: NOTEBRIDGE_HOME)",
     )
-    parser.add_argument("--demo", action="store_true", help="try Notebridge with a built-in demo org")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo workspace: made-up clients from a built-in demo org, no account needed")
     parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     parser.add_argument("--debug", action="store_true", help="more detail in the log file")
@@ -54,9 +55,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     if args.data_dir:
         app_paths_module.set_data_dir(args.data_dir)
-    elif args.demo and not os.environ.get(app_paths_module.ENV_HOME):
-        # The demo's workspace is kept apart from a real one (a different org, a throwaway server).
-        app_paths_module.set_data_dir(app_paths_module.paths().data / "demo")
     app_paths = app_paths_module.paths()
     level = logging.DEBUG if args.debug else logging.INFO
     try:
@@ -93,6 +91,10 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
         return 2
     from app.ui.application import run_gui
 
+    # The demo has its own workspace under the real data folder (app.paths.demo_paths): its lock is
+    # the one taken here, and the GUI can move between the two (Connect your Salesforce…, Try the demo).
+    start_paths = app_paths_module.demo_paths(app_paths).ensure() if args.demo else app_paths
+
     async def first_instance(app: QApplication, instance: SingleInstance, crashed: str | None) -> int:
         # Imported only once this launch is the first: a second launch that just raises the first
         # window (or says the workspace is open) does not pay seconds for the whole window.
@@ -100,4 +102,4 @@ def _run_gui(args: argparse.Namespace, app_paths: app_paths_module.AppPaths) -> 
 
         return await gui_main(app, instance, crashed, app_paths=app_paths, demo=args.demo)
 
-    return run_gui(app_paths, args.theme, first_instance)
+    return run_gui(start_paths, args.theme, first_instance)

@@ -19,6 +19,7 @@ from app import APP_ID, ORG_NAME
 
 ENV_HOME = "NOTEBRIDGE_HOME"
 DATABASE_NAME = "workspace.sqlite3"
+DEMO_FOLDER = "demo"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,16 @@ def _from_base(base: Path) -> AppPaths:
         cache=base / "cache",
         runtime=base / "run",
     )
+
+
+def demo_paths(real: AppPaths) -> AppPaths:
+    """The demo's own workspace, settings and lock, in a folder of the real data folder (…/notebridge/demo/).
+
+    Whatever the real data folder is (the OS default, NOTEBRIDGE_HOME, --data-dir), the demo's made-up
+    clients and drafts never share a database, a keyring slot or a lock with the real workspace, and
+    deleting that one folder removes the demo entirely.
+    """
+    return _from_base(real.data / DEMO_FOLDER)
 
 
 def _platform_default() -> AppPaths:

@@ -19,6 +19,7 @@ from collections import deque
 from typing import Any
 
 from app.demo_org import ids, record_page
+from app.demo_org.clock import OrgClock
 from app.demo_org.control import Controls, handle_control
 from app.demo_org.data.dml import Dml
 from app.demo_org.data.objects import build_schema
@@ -62,11 +63,13 @@ class OrgCore:
         self.settings = settings
         self.credentials = credentials_for(settings.seed)
         self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
+                                   account_contact_relations=settings.contacts_to_multiple_accounts,
                                    missing_fields=settings.missing_fields)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,
                            person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
+                           account_contact_relations=settings.contacts_to_multiple_accounts,
                            username=self.credentials.username)
         self.dml = Dml(self.store, self.schema, self.ids, person_accounts=settings.person_accounts)
         if settings.contacts >= FREEZE_FROM_CONTACTS:
@@ -87,9 +90,15 @@ class OrgCore:
             org_id=self.seeded.org_id, display_name=advisor["Name"], email=advisor["Email"],
             callback_urls=list(settings.callback_urls), require_secret=settings.require_secret,
             rotate_refresh_tokens=settings.rotate_refresh_tokens, secure_cookies=settings.tls,
+            pre_authorized=settings.pre_authorized,
         ), lambda: self.base_url, settings.token_ttl)
-        self.usage = ApiUsage(settings.api_limit)
-        self.rest = RestApi(self.dml, self.usage, self.oauth.tokens.rest_user, self.oauth.identity_url)
+        self.usage = ApiUsage(settings.api_limit, settings.app_api_limit)
+        # The app's session policy in the org ("High assurance session required"): every live session is
+        # refused by the REST API until an admin changes it (``refuse_rest_sessions``).
+        self.rest_sessions_refused = False
+        self.clock = OrgClock()  # time-based rules (idle query cursors); tests move it with advance_clock
+        self.rest = RestApi(self.dml, self.usage, self.oauth.tokens.rest_user, self.oauth.identity_url,
+                            session_refused=self._session_refused, clock=self.clock)
         self.faults = Faults(settings.latency_ms)
         self.requests = Stats()
 
@@ -145,7 +154,9 @@ class OrgCore:
             "set_latency": faults.set_latency, "clear_faults": faults.clear,
             "freeze": faults.freeze, "thaw": faults.thaw,
             "fail_token_next": faults.fail_token_next, "garble_next": faults.garble_next,
-            "expire_access_tokens": self.expire_access_tokens, "revoke_refresh_tokens": self.revoke_refresh_tokens,
+            "expire_access_tokens": self.expire_access_tokens, "refuse_rest_sessions": self.refuse_rest_sessions,
+            "concurrent_limit_next": self.concurrent_limit_next, "advance_clock": self.advance_clock,
+            "revoke_refresh_tokens": self.revoke_refresh_tokens,
             "expire_auth_codes": self.expire_auth_codes, "set_api_usage": self.set_api_usage,
             "enable_validation_rule": self.enable_validation_rule,
             "clear_validation_rules": self.clear_validation_rules,
@@ -161,6 +172,24 @@ class OrgCore:
                 "callback_urls": list(self.oauth.config.callback_urls), "ca_file": self.ca_file,
                 "control_token": self.control_token}
 
+    def _session_refused(self, token: str) -> bool:
+        tokens = self.oauth.tokens
+        if tokens.access_grant(token) is None:
+            return False  # expired or unknown: plain "Session expired or invalid"
+        return self.rest_sessions_refused or tokens.scope_keeps_from_rest(token)
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def open_cursors(self) -> int:
+        return self.rest.queries.cursors.count()
+
+    def refuse_rest_sessions(self, refuse: bool = True) -> None:
+        self.rest_sessions_refused = bool(refuse)
+
+    def concurrent_limit_next(self, n: int, kind: str = "long_txn") -> None:
+        self.faults.concurrent_limit_next(n, kind)
+
     def expire_access_tokens(self) -> None:
         self.oauth.tokens.expire_all_access()
 
@@ -170,8 +199,10 @@ class OrgCore:
     def expire_auth_codes(self) -> None:
         self.oauth.tokens.expire_codes()
 
-    def set_api_usage(self, used: int) -> None:
+    def set_api_usage(self, used: int, app_used: int | None = None) -> None:
         self.usage.set_used(used)
+        if app_used is not None:
+            self.usage.set_app_used(app_used)
 
     def enable_validation_rule(self, sobject: str, field: str | None, message: str) -> None:
         name = self.dml.sobject(sobject).name
@@ -204,8 +235,10 @@ class OrgCore:
         self.oauth.config.callback_urls[:] = [str(u) for u in urls]
 
     def stats(self) -> dict[str, Any]:
+        cursors = self.rest.queries.cursors
         return {"api_calls": self.usage.calls, "api_usage": self.usage.used, "api_limit": self.usage.limit,
-                "requests": self.requests.snapshot()}
+                "cursors": {"open": cursors.count(), "released": cursors.released, "expired": cursors.expired},
+                "requests": self.requests.snapshot(), "code_exchanges": list(self.oauth.code_exchanges)}
 
     def reset_stats(self) -> None:
         self.usage.calls = 0

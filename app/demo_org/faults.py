@@ -30,6 +30,17 @@ _TOKEN_BODIES = {
     500: lambda: json_response(500, {"error": "unknown_error", "error_description": "retry your request"}),
 }
 TOKEN_PATH = "/services/oauth2/token"
+REST_PREFIX = "/services/data/v"
+# The org's concurrent long-running request limit, in Salesforce's words. Same code and status as the
+# daily total ("TotalRequests Limit exceeded."), different message; no "fields" (a limit error, not a
+# save error). https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/
+# salesforce-app-limits-platform-api.html ("Concurrent API Request Limits": past 25 long requests, or
+# 5 in Developer Edition, "the API returns a REQUEST_LIMIT_EXCEEDED exception code"); the messages are
+# those of recorded faults ("ConcurrentRequests (Concurrent API Requests) Limit exceeded.").
+CONCURRENT_MESSAGES = {
+    "long_txn": "ConcurrentPerOrgLongTxn Limit exceeded.",
+    "requests": "ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
+}
 
 
 class Garble(StrEnum):
@@ -85,6 +96,7 @@ class Faults:
         self._latency_ms = float(latency_ms)
         self._token_failures: list[int] = []
         self._garbles: list[tuple[Garble, str | None]] = []
+        self._concurrent: list[str] = []
         self._thawed = threading.Event()
         self._thawed.set()
         self._freeze_commits = False
@@ -113,6 +125,15 @@ class Faults:
         garble = Garble(kind)
         with self._lock:
             self._garbles.extend([(garble, method.upper() if method else None)] * int(n))
+
+    def concurrent_limit_next(self, n: int, kind: str = "long_txn") -> None:
+        """The next ``n`` REST calls (``/services/data/vNN.N/…``) are refused with the concurrent
+        long-request limit; nothing they asked for is done and they do not count against the day."""
+        if kind not in CONCURRENT_MESSAGES:
+            raise ValueError(f"kind must be one of {sorted(CONCURRENT_MESSAGES)}")
+        count = _count(n)
+        with self._lock:
+            self._concurrent.extend([CONCURRENT_MESSAGES[kind]] * count)
 
     def drop_after_commit(self, n: int) -> None:
         """The next ``n`` successful writes commit, then the connection closes without a response."""
@@ -156,6 +177,7 @@ class Faults:
             self._failures.clear()
             self._token_failures.clear()
             self._garbles.clear()
+            self._concurrent.clear()
             self._drops = 0
             self._latency_ms = 0.0
         self._thawed.set()
@@ -173,7 +195,8 @@ class Faults:
     def pending_overrides(self) -> dict[str, int]:
         """Token-endpoint failures and garbled answers still to come."""
         with self._lock:
-            return {"token_failures": len(self._token_failures), "garbles": len(self._garbles)}
+            return {"token_failures": len(self._token_failures), "garbles": len(self._garbles),
+                    "concurrent": len(self._concurrent)}
 
     def take_failure(self) -> Response | None:
         with self._lock:
@@ -189,6 +212,9 @@ class Faults:
                 if not self._token_failures:
                     return None
                 return _TOKEN_BODIES[self._token_failures.pop(0)]()
+            if self._concurrent and path.startswith(REST_PREFIX):
+                message = self._concurrent.pop(0)
+                return json_response(403, [{"message": message, "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
             for n, (kind, only) in enumerate(self._garbles):
                 if only is None or only == method.upper():
                     del self._garbles[n]

@@ -33,6 +33,7 @@ KEY_PREFIXES: dict[str, str] = {
     "ContentNote": "069",  # a ContentNote *is* its ContentDocument: same Id
     "ContentVersion": "068",
     "ContentDocumentLink": "06A",
+    "AccountContactRelation": "07k",
     "TaskStatus": "01J",
     "TaskPriority": "01K",
     "QueryLocator": "01g",

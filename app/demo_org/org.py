@@ -27,11 +27,15 @@ class DemoOrg:
                  token_ttl: float | None = None, require_secret: bool = False, enhanced_notes: bool = True,
                  person_accounts: bool = False, tls: bool = False, host: str = "127.0.0.1", port: int = 0,
                  callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False,
-                 missing_fields: tuple[str, ...] = ()) -> None:
+                 pre_authorized: bool = False, contacts_to_multiple_accounts: bool = False,
+                 app_api_limit: int | None = None, missing_fields: tuple[str, ...] = ()) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
+                               app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
                                person_accounts=person_accounts, tls=tls, host=host, port=port,
-                               rotate_refresh_tokens=rotate_refresh_tokens, missing_fields=tuple(missing_fields))
+                               rotate_refresh_tokens=rotate_refresh_tokens, pre_authorized=pre_authorized,
+                               contacts_to_multiple_accounts=contacts_to_multiple_accounts,
+                               missing_fields=tuple(missing_fields))
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings
@@ -132,6 +136,26 @@ class DemoOrg:
         """End every session now: the next API call with any existing token gets 401 INVALID_SESSION_ID."""
         self._core.expire_access_tokens()
 
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass for the org's time-based rules: a query cursor idle for 15 minutes is
+        gone (its next page answers 400 INVALID_QUERY_LOCATOR)."""
+        self._core.advance_clock(seconds)
+
+    def open_cursors(self) -> int:
+        """Query cursors the org holds open now (at most 10 per user)."""
+        return self._core.open_cursors()
+
+    def refuse_rest_sessions(self, refuse: bool = True) -> None:
+        """The app's session policy now keeps every session from the REST API (401 "This session is not
+        valid for use with the REST API"), refreshed ones too, until called with ``False``."""
+        self._core.refuse_rest_sessions(refuse)
+
+    def concurrent_limit_next(self, n: int, kind: str = "long_txn") -> None:
+        """The next ``n`` REST calls meet the org's concurrent long-request limit: 403
+        REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit exceeded." (``kind="long_txn"``) or
+        "ConcurrentRequests (Concurrent API Requests) Limit exceeded." (``kind="requests"``)."""
+        self._core.concurrent_limit_next(n, kind)
+
     def revoke_refresh_tokens(self) -> None:
         """Revoke every refresh token: the next refresh answers invalid_grant (re-authorisation needed)."""
         self._core.revoke_refresh_tokens()
@@ -140,9 +164,9 @@ class DemoOrg:
         """Make every unredeemed authorization code expired."""
         self._core.expire_auth_codes()
 
-    def set_api_usage(self, used: int) -> None:
-        """Set today's API usage (e.g. near or over ``api_limit``)."""
-        self._core.set_api_usage(used)
+    def set_api_usage(self, used: int, app_used: int | None = None) -> None:
+        """Set today's API usage (e.g. near or over ``api_limit``), and the app's own (``app_api_limit``)."""
+        self._core.set_api_usage(used, app_used)
 
     def enable_validation_rule(self, sobject: str, field: str | None, message: str) -> None:
         """Every create/update of ``sobject`` now fails with FIELD_CUSTOM_VALIDATION_EXCEPTION."""
@@ -163,7 +187,8 @@ class DemoOrg:
         self._core.set_callback_urls(urls)
 
     def stats(self) -> dict[str, Any]:
-        """``{"api_calls", "api_usage", "api_limit", "requests": [{"method","path","status","ms"}, …]}``."""
+        """``{"api_calls", "api_usage", "api_limit", "requests": [{"method","path","status","ms"}, …],
+        "code_exchanges": [{"pkce": bool}, …]}`` (one entry per authorization code redeemed)."""
         return self._core.stats()
 
     def reset_stats(self) -> None:

@@ -25,15 +25,19 @@ class OrgSettings:
     seed: int = 1
     latency_ms: float = 0
     api_limit: int = 100_000
+    app_api_limit: int | None = None  # the connected app's own daily quota (per-app-api-usage), if any
     token_ttl: float | None = None
     require_secret: bool = False
     enhanced_notes: bool = True
     person_accounts: bool = False
+    # "Contacts to Multiple Accounts": the org has AccountContactRelation (a person in several households).
+    contacts_to_multiple_accounts: bool = False
     tls: bool = False
     host: str = "127.0.0.1"
     port: int = 0
     callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
     rotate_refresh_tokens: bool = False
+    pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
     missing_fields: tuple[str, ...] = ()  # optional fields this org lacks, "Object.Field" (e.g. Task.CallDisposition)
 
     def __post_init__(self) -> None:
@@ -41,6 +45,8 @@ class OrgSettings:
             raise ValueError("contacts must be >= 0")
         if self.api_limit < 0:
             raise ValueError("api_limit must be >= 0")
+        if self.app_api_limit is not None and self.app_api_limit < 0:
+            raise ValueError("app_api_limit must be >= 0")
         if self.token_ttl is not None and self.token_ttl <= 0:
             raise ValueError("token_ttl must be positive")
 

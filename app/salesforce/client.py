@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -341,6 +342,11 @@ class SalesforceClient(RestSession):
             self._describe_cache[key] = expect_object(json_of(resp), "a description", ("fields",))
         return self._describe_cache[key]
 
+    @property
+    def cached_global_describe(self) -> dict[str, Any] | None:
+        """The global describe if this client has already read it (free to consult), else None."""
+        return self._global_describe
+
     async def describe_global(self) -> dict[str, Any]:
         if self._global_describe is None:
             resp = await self.request("GET", await self.data_path("sobjects"))
@@ -350,7 +356,11 @@ class SalesforceClient(RestSession):
     async def limits(self) -> dict[str, Any]:
         resp = await self.request("GET", await self.data_path("limits"))
         data = expect_object(json_of(resp), "the org's limits")
-        self._note_usage(usage_from_limits(data) or self.usage)
+        from_body, from_header = usage_from_limits(data), self.usage
+        if from_body is not None and from_header is not None:  # the body has no per-app or burst figures
+            from_body = replace(from_body, bursts=from_header.bursts, per_app=from_header.per_app,
+                                app_name=from_header.app_name)
+        self._note_usage(from_body or from_header)
         return data
 
     async def get_updated(self, sobject: str, start: datetime, end: datetime) -> UpdatedRecords:

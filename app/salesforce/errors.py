@@ -82,6 +82,49 @@ class RequestLimitExceeded(SalesforceError):
     default_code = "REQUEST_LIMIT_EXCEEDED"
 
 
+class ConcurrentLimitExceeded(SalesforceError):
+    """Too many long-running requests are running in the org at once — not the daily allowance.
+
+    Salesforce answers 403 ``REQUEST_LIMIT_EXCEEDED`` for both; only the message tells them apart
+    ("TotalRequests Limit exceeded." is the daily total; "ConcurrentPerOrgLongTxn Limit exceeded." and
+    "ConcurrentRequests (Concurrent API Requests) Limit exceeded." are the concurrency limit, which
+    clears as soon as the org's long requests finish). The request was refused before it was run, so
+    it is safe to send again after a short pause, whatever its method.
+    Limits: https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html
+    ("Concurrent API Request Limits": 25 requests of 20 s or longer in production, 5 in Developer
+    Edition; past it "the API returns a REQUEST_LIMIT_EXCEEDED exception code").
+    """
+
+    default_code = "CONCURRENT_REQUEST_LIMIT"
+
+
+class RestSessionRefused(SalesforceError):
+    """401 ``INVALID_SESSION_ID`` "This session is not valid for use with the REST API".
+
+    The token is alive, but the org will not let this app's session use the REST API: the app's
+    OAuth scopes lack "Manage user data via APIs (api)", or its session policy asks for a
+    high-assurance session. A token refresh gives a session with the same policy, so the client
+    never refreshes for it, and signing in again does not help either: an admin must change the
+    app's settings in Salesforce (``SESSION_POLICY_FIX`` says what, in plain words).
+    Sources: https://help.salesforce.com/s/articleView?id=005226515&type=1 (missing ``api`` scope),
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm (401).
+    """
+
+    default_code = "REST_SESSION_POLICY"
+
+
+SESSION_POLICY_REASON = (
+    "Salesforce accepted your sign-in but does not let Notebridge use it to read or save data. "
+    "Signing in again will not change that: it comes from how the Notebridge app is set up in your "
+    "Salesforce org."
+)
+SESSION_POLICY_FIX = (
+    "Ask your Salesforce admin to open the Notebridge app in Setup (External Client App Manager, or "
+    "Connected Apps), add the OAuth scope “Manage user data via APIs (api)”, and under its session "
+    "policies stop requiring a high-assurance session for it. Then choose Reconnect."
+)
+
+
 class ServerUnavailable(SalesforceError):
     """Salesforce (or a proxy in front of it) answered 5xx, also after the retries we allow."""
 
@@ -189,6 +232,21 @@ _BY_STATUS: dict[int, type[SalesforceError]] = {
 }
 
 
+# Daily total: "TotalRequests Limit exceeded."; concurrency: "ConcurrentPerOrgLongTxn Limit exceeded.",
+# "ConcurrentRequests (Concurrent API Requests) Limit exceeded." Only the concurrency ones are transient;
+# anything else keeps the cautious daily reading (never hammer an org that may be out of calls).
+_CONCURRENT_LIMIT = re.compile(r"^\s*Concurrent\w*", re.IGNORECASE)
+_REST_SESSION_REFUSED = re.compile(r"not valid for use with the REST API", re.IGNORECASE)
+
+
+def is_concurrent_limit(detail: ErrorDetail) -> bool:
+    return detail.error_code.upper() == "REQUEST_LIMIT_EXCEEDED" and bool(_CONCURRENT_LIMIT.match(detail.message))
+
+
+def is_rest_session_refusal(detail: ErrorDetail) -> bool:
+    return detail.error_code.upper() == "INVALID_SESSION_ID" and bool(_REST_SESSION_REFUSED.search(detail.message))
+
+
 def error_class(code: str, status: int | None) -> type[SalesforceError]:
     cls = _BY_CODE.get(code.upper())
     if cls is None and status is not None:
@@ -228,6 +286,13 @@ def error_from_response(status: int, body: bytes | str | None, content_type: str
     details = parse_error_details(body)
     if details:
         first = details[0]
+        if is_concurrent_limit(first):
+            return ConcurrentLimitExceeded(
+                "Salesforce is busy: too many long requests are running in your org at once. "
+                "Notebridge tries again in a minute; nothing is lost.", fields=first.fields, status=status,
+                details=details)
+        if is_rest_session_refusal(first):
+            return RestSessionRefused(f"{SESSION_POLICY_REASON} {SESSION_POLICY_FIX}", status=status, details=details)
         cls = error_class(first.error_code, status)
         message = first.message or f"Salesforce answered HTTP {status} ({first.error_code})."
         return cls(message, error_code=first.error_code, fields=first.fields, status=status, details=details)

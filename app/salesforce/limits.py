@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 HEADER = "Sforce-Limit-Info"
-_PART = re.compile(r"^\s*([A-Za-z-]+)\s*=\s*(\d+)\s*/\s*(\d+)")
+_PART = re.compile(r"^\s*([A-Za-z-]+)\s*=\s*(\d+)\s*/\s*(\d+)(?:\s*\(\s*appName\s*=\s*([^)]*)\))?")
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class ApiUsage:
     used: int
     max: int
     bursts: tuple[int, int] | None = None
-    per_app: tuple[int, int] | None = None
+    per_app: tuple[int, int] | None = None  # this connected app's own quota, where the org gives it one
+    app_name: str | None = None
 
     @property
     def remaining(self) -> int:
@@ -37,14 +38,18 @@ def parse_limit_info(value: str | None) -> ApiUsage | None:
     if not value:
         return None
     found: dict[str, tuple[int, int]] = {}
+    app_name: str | None = None
     for part in value.split(";"):
         m = _PART.match(part)
         if m:
-            found.setdefault(m.group(1).lower(), (int(m.group(2)), int(m.group(3))))
+            key = m.group(1).lower()
+            found.setdefault(key, (int(m.group(2)), int(m.group(3))))
+            if key == "per-app-api-usage" and m.group(4) and app_name is None:
+                app_name = m.group(4).strip() or None
     if "api-usage" not in found:
         return None
     used, maximum = found["api-usage"]
-    return ApiUsage(used, maximum, found.get("api-bursts"), found.get("per-app-api-usage"))
+    return ApiUsage(used, maximum, found.get("api-bursts"), found.get("per-app-api-usage"), app_name)
 
 
 def usage_from_headers(headers: Mapping[str, str]) -> ApiUsage | None:

@@ -203,6 +203,9 @@ async def revoke(login_url: str, token: str, *, ca_file: str | None = None) -> b
 
     Returns False when Salesforce says the token was already invalid — the goal (a dead token) is met
     either way, so that is not an error. Revoke: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_revoke_token.htm
+    (400 with ``invalid_token`` or ``unsupported_token_type``). Real orgs send that error form-encoded
+    (``error=unsupported_token_type&error_description=…``, https://github.com/omniphx/forrest/issues/213),
+    not as the token endpoint's JSON; ``parse_oauth_error_body`` reads both, and a proxy's page too.
     """
     resp = await _post_form(login_url, urls.revoke_endpoint(login_url), {"token": token}, ca_file=ca_file)
     if resp.status_code == 200:

@@ -5,11 +5,15 @@ Rules, in the order a request meets them:
    have reached) Salesforce bumps ``api_calls`` — the number the org counts against its daily limit
    (the versions list is free and not counted).
 2. 401 → refresh the access token once and replay. Concurrent 401s share one refresh: whoever gets the
-   lock first refreshes, the others see the token has changed and simply replay.
+   lock first refreshes, the others see the token has changed and simply replay. Not for "This
+   session is not valid for use with the REST API": that is the app's session policy in the org, a
+   new token has the same policy, so ``RestSessionRefused`` is raised at once.
 3. 5xx and connection failures are retried with exponential backoff and jitter — only for requests
    that are safe to repeat. A connection that failed before the request was sent is always safe.
    A create whose response was lost raises ``OutcomeUnknown`` instead: re-sending could duplicate.
-4. ``REQUEST_LIMIT_EXCEEDED`` is raised at once, never retried.
+4. ``REQUEST_LIMIT_EXCEEDED`` for the daily total is raised at once, never retried. The same code for
+   the org's concurrent long-request limit (``ConcurrentLimitExceeded``) is retried with the short
+   backoff of rule 3, for any method: Salesforce refused it before running it.
 5. Every call has a total deadline (``Deadlines``): each attempt, body included, must finish within
    ``attempt`` seconds and the call with its retries within ``call`` seconds, so a silent or
    dripping server costs bounded time; a body past ``max_body_bytes`` is cut off. A redirect (e.g.
@@ -30,6 +34,7 @@ import httpx
 from app.salesforce import urls
 from app.salesforce.bounded_read import AttemptTimedOut, send_bounded
 from app.salesforce.errors import (
+    ConcurrentLimitExceeded,
     DeadlineExceeded,
     OutcomeUnknown,
     ResponseProblem,
@@ -38,6 +43,7 @@ from app.salesforce.errors import (
     TlsError,
     UnreadableResponse,
     error_from_response,
+    is_rest_session_refusal,
     parse_error_details,
 )
 from app.salesforce.limits import ApiUsage, usage_from_headers
@@ -262,6 +268,11 @@ class RestSession:
             if status == 404 and gone_ok_after_retry and maybe_sent_before:
                 return resp
             error = error_from_response(status, resp.content, resp.headers.get("content-type", ""))
+            if isinstance(error, ConcurrentLimitExceeded) and await self._retry(
+                attempt, deadline, f"{method} {shown}: concurrent request limit", resp.headers.get("retry-after")
+            ):
+                attempt += 1
+                continue
             if gone_ok_after_retry and maybe_sent_before and error.error_code == "ENTITY_IS_DELETED":
                 return resp
             retryable = status in RETRY_STATUSES and error.error_code != "REQUEST_LIMIT_EXCEEDED"
@@ -320,8 +331,11 @@ class RestSession:
 
     @staticmethod
     def _is_session_error(resp: httpx.Response) -> bool:
-        """A 401 is worth a refresh unless Salesforce says something else is wrong."""
+        """A 401 is worth a refresh unless Salesforce says something else is wrong — including the
+        app's session policy refusing the REST API, which a new token of the same app cannot cure."""
         details = parse_error_details(resp.content)
+        if details and is_rest_session_refusal(details[0]):
+            return False
         return not details or details[0].error_code in ("INVALID_SESSION_ID", "INVALID_AUTH_HEADER")
 
     async def _refresh_after(self, failed_token: str) -> None:

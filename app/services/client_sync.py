@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.services.events import Events, SyncFinished, SyncProgressed
+from app.services.sync_choices import SyncChoicesChanged
 from app.store.sync_state import PullSettings
 from app.sync.progress import SyncProgress
 from app.sync.pull.scheduler import PullScheduler
@@ -34,6 +35,8 @@ class ClientSync:
         self._result: Callable[[PullResult], None] = lambda r: events.publish(SyncFinished(r))
         self.scheduler.progress_listeners.append(self._progress)
         self.scheduler.result_listeners.append(self._result)
+        # Settings → Sync (or the wizard, or the workspace's menu) changed what syncs: pull now with it.
+        self._unsubscribe_choices = events.subscribe(SyncChoicesChanged, lambda _e: self.scheduler.wake())
 
     # -- the engine's life --------------------------------------------------------------------------
     def start(self) -> None:
@@ -42,6 +45,7 @@ class ClientSync:
 
     def detach(self) -> None:
         """Stop reporting on the bus (the scheduler keeps running for its owner)."""
+        self._unsubscribe_choices()
         for listeners, mine in ((self.scheduler.progress_listeners, self._progress),
                                 (self.scheduler.result_listeners, self._result)):
             if mine in listeners:

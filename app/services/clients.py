@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from app.services.households import HouseholdSummary, households_for
 from app.store import activities, contacts, events, notes, tasks, users
 from app.store.activities import ActivityDraftValue
 from app.store.contacts import ContactSummary, MatchTier, SearchHit
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from app.store.models import Contact
 
 __all__ = ["ClientDetail", "ClientDirectory", "ClientRecord", "ClientRef", "ContactSummary", "EventSummary",
-           "MatchTier", "NoteDraft", "SearchHit", "TaskDraft"]
+           "HouseholdSummary", "MatchTier", "NoteDraft", "SearchHit", "TaskDraft"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class ClientDetail:
     past: tuple[EventSummary, ...]
     notes: tuple[NoteDraft, ...]
     tasks: tuple[TaskDraft, ...]
+    households: tuple[HouseholdSummary, ...] = ()  # their household(s) and its other members
     activities: tuple[ActivityDraftValue, ...] = ()  # calls, meetings … logged here
 
 
@@ -109,6 +111,7 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
         past=tuple(past),
         notes=tuple(notes.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        households=households_for(session, connection_id, contact),
         activities=tuple(activities.list_for(session, connection_id, contact_id=contact_id, limit=100)),
     )
 

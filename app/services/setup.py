@@ -1,7 +1,8 @@
 """The setup wizard's use cases: its draft (kept as the advisor types) and the choices it saves.
 
 Sign-in itself is :mod:`app.services.sign_in`, shared with ``notebridge connect``; the first sync
-is :mod:`app.services.first_sync`.
+is :mod:`app.services.first_sync`; the choices of the Preferences page are saved by
+:mod:`app.services.sync_choices`, the use case Settings → Sync also uses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from app.store.wizard_state import WizardDraft, draft_secret_key
 if TYPE_CHECKING:
     from app.store.db import Database
 
-__all__ = ["WizardDraft", "clear_draft", "draft_secret_key", "load_draft", "save_choices", "save_draft",
+__all__ = ["WizardDraft", "clear_draft", "draft_secret_key", "load_draft", "save_draft",
            "saved_choices"]
 
 
@@ -30,11 +31,6 @@ async def save_draft(db: Database, draft: WizardDraft) -> None:
 
 async def clear_draft(db: Database) -> None:
     await wizard_state.aclear_draft(db)
-
-
-async def save_choices(db: Database, connection_id: int, pull: Mapping[str, Any], extra: Mapping[str, Any]) -> None:
-    """The Preferences page's pull settings and per-connection settings, in one transaction."""
-    await db.run(lambda session: wizard_state.save_connection_preferences(session, connection_id, pull, extra))
 
 
 async def saved_choices(db: Database, connection_id: int, extra_keys: Mapping[str, str]) -> dict[str, Any]:

@@ -186,6 +186,37 @@ class Account(SQLModel, table=True):
     updated_at: datetime = _updated()
 
 
+class AccountContactRelation(SQLModel, table=True):
+    """Mirror of a Salesforce AccountContactRelation: a person who belongs to a household (Account)
+    besides, or as well as, the one their Contact sits under ("Contacts to Multiple Accounts").
+
+    Only orgs with that feature have the object (the pull checks the global describe); the names are
+    kept so a member not synced to this computer can still be listed.
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_accountcontactrelation.htm
+    """
+
+    __tablename__ = "account_contact_relation"
+    __table_args__ = (
+        UniqueConstraint("connection_id", "sf_id", name="uq_account_contact_relation_connection_sf_id"),
+        Index("ix_acr_account", "connection_id", "account_sf_id"),
+        Index("ix_acr_contact", "connection_id", "contact_sf_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: int = Field(foreign_key="connection.id", ondelete="CASCADE")
+    sf_id: str
+    account_sf_id: str
+    contact_sf_id: str
+    account_name: str | None = None
+    contact_name: str | None = None
+    roles: str | None = None  # multi-select picklist, ";"-separated as Salesforce sends it
+    is_direct: bool = False
+    is_active: bool = True
+    system_modstamp: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    is_deleted: bool = False
+    updated_at: datetime = _updated()
+
+
 class Event(SQLModel, table=True):
     """A meeting from Salesforce (timeline in the contact detail; target for Client-tagged notes)."""
 
@@ -454,6 +485,7 @@ __all__ = [
     "SOURCE_OBJECTS",
     "SYNC_PHASES",
     "Account",
+    "AccountContactRelation",
     "ActivityDraft",
     "ApiUsageSample",
     "Connection",

@@ -167,6 +167,8 @@ def add_picked(session: Session, connection_id: int, sf_ids: Iterable[str]) -> l
 # -------------------------------------------------------------------------- pull preferences
 PULL_SETTINGS_KEY = "sync.pull"
 DEFAULT_INTERVAL_MINUTES = 15
+DEFAULT_EVENT_WINDOW_DAYS = 90
+MAX_EVENT_WINDOW_DAYS = 730
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,7 @@ class PullSettings:
     contacts_enabled: bool = True
     pick_mode: bool = False
     include_events: bool = True
+    event_window_days: int = DEFAULT_EVENT_WINDOW_DAYS  # meetings this many days back and ahead
     interval_minutes: int = DEFAULT_INTERVAL_MINUTES
     record_scope: str = "all"  # "all" | "mine" (records the signed-in user owns) | "pick"
     user_id: str | None = None  # the signed-in Salesforce user (the owner "mine" means)
@@ -193,6 +196,7 @@ def pull_settings(session: Session, connection_id: int) -> PullSettings:
     stored: dict[str, Any] = value if isinstance(value, dict) else {}
     defaults = PullSettings()
     interval = stored.get("interval_minutes", defaults.interval_minutes)
+    window = stored.get("event_window_days", defaults.event_window_days)
     scope = settings.get(session, connection_id, RECORD_SCOPE_KEY)
     scope = scope if scope in ("all", "mine", "pick") else "all"
     return PullSettings(
@@ -201,6 +205,7 @@ def pull_settings(session: Session, connection_id: int) -> PullSettings:
         contacts_enabled=bool(stored.get("contacts_enabled", defaults.contacts_enabled)),
         pick_mode=bool(stored.get("pick_mode", defaults.pick_mode)),
         include_events=bool(stored.get("include_events", defaults.include_events)),
+        event_window_days=window if _valid_window(window) else defaults.event_window_days,
         interval_minutes=int(interval) if isinstance(interval, int) and interval > 0 else defaults.interval_minutes,
         record_scope=str(scope),
         user_id=connection.user_id if connection else None,
@@ -208,9 +213,9 @@ def pull_settings(session: Session, connection_id: int) -> PullSettings:
 
 
 def set_pull_settings(session: Session, connection_id: int, **changes: Any) -> PullSettings:
-    """Change the toggle, pick mode, meetings or interval (``client_object``/``include_leads``
-    belong to the connection row and are changed through the connection's preferences)."""
-    allowed = {*_PULL_FLAGS, "interval_minutes"}
+    """Change the toggle, pick mode, meetings, their window or the interval (``client_object``/
+    ``include_leads`` belong to the connection row and are changed through the connection's preferences)."""
+    allowed = {*_PULL_FLAGS, "interval_minutes", "event_window_days"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown pull settings: {sorted(unknown)}")
@@ -218,8 +223,14 @@ def set_pull_settings(session: Session, connection_id: int, **changes: Any) -> P
         minutes = changes["interval_minutes"]
         if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
             raise ValueError("the sync interval must be between 1 minute and 24 hours")
+    if "event_window_days" in changes and not _valid_window(changes["event_window_days"]):
+        raise ValueError(f"the meetings window must be between 1 and {MAX_EVENT_WINDOW_DAYS} days")
     value = settings.get(session, connection_id, PULL_SETTINGS_KEY)
     stored = dict(value) if isinstance(value, dict) else {}
     stored.update({k: (bool(v) if k in _PULL_FLAGS else v) for k, v in changes.items()})
     settings.put(session, connection_id, PULL_SETTINGS_KEY, stored)
     return pull_settings(session, connection_id)
+
+
+def _valid_window(days: object) -> bool:
+    return isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= MAX_EVENT_WINDOW_DAYS

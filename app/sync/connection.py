@@ -20,10 +20,14 @@ from app import secrets
 from app.salesforce.auth import SignInResult, TokenRefresher
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import (
+    SESSION_POLICY_FIX,
+    SESSION_POLICY_REASON,
+    ConcurrentLimitExceeded,
     DeadlineExceeded,
     NetworkError,
     OutcomeUnknown,
     RequestLimitExceeded,
+    RestSessionRefused,
     SalesforceError,
     ServerUnavailable,
     UnreadableResponse,
@@ -357,6 +361,10 @@ class ConnectionManager:
             return exc.status
         except OAuthError as exc:
             return self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
+        except RestSessionRefused:  # the app's session policy: a new sign-in is refused the same way
+            return self._attention(SESSION_POLICY_REASON, SESSION_POLICY_FIX)
+        except ConcurrentLimitExceeded:  # Salesforce answered: busy for a minute, not out of calls
+            pass
         except RequestLimitExceeded:
             return self._attention("Your org has used all of today's Salesforce API calls.",
                                    "Notebridge waits and tries again automatically; nothing is lost.")
@@ -373,6 +381,8 @@ class ConnectionManager:
         """Engines call this with errors they saw, so the badge reflects reality between checks."""
         if isinstance(exc, OAuthError):
             self._attention(str(exc), exc.fix or "Reconnect Salesforce in Settings.")
+        elif isinstance(exc, RestSessionRefused):
+            self._attention(SESSION_POLICY_REASON, SESSION_POLICY_FIX)
         elif isinstance(exc, NetworkError | ServerUnavailable | UnreadableResponse | OutcomeUnknown) \
                 and self.status.state == "connected":
             self._set_status(offline_status(self.status, exc))

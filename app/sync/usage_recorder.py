@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from app.salesforce.limits import ApiUsage
 from app.store import Database
 from app.store import api_usage as usage_rows
 from app.store.api_usage import UsageSample, slot_start
@@ -30,7 +31,7 @@ class UsageSource(Protocol):
     @property
     def api_usage(self) -> tuple[int, int] | None: ...
 
-    api_calls: int
+    api_calls: int  # (a client's ``usage`` — an ``ApiUsage`` with the per-app quota — is read if it has one)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class UsageSummary:
     own_today: int
     reserve_fraction: float
     samples: list[UsageSample] = field(default_factory=list)
+    # Notebridge's own quota, where the org gives its connected app one (``per-app-api-usage``): the
+    # latest reading, (used, max). None when the org has no per-app quota (most orgs).
+    app_usage: tuple[int, int] | None = None
 
     @property
     def pause_at(self) -> int | None:
@@ -60,6 +64,7 @@ class UsageRecorder:
         self._client_id: int | None = None
         self._client_calls = 0
         self._written: tuple[datetime, int, int] | None = None  # (slot, used, limit) last written
+        self._app_usage: tuple[int, int] | None = None  # the latest per-app reading (not stored: only "now" matters)
         self.writes = 0
 
     async def observe(self, client: UsageSource | None, *, now: datetime | None = None) -> bool:
@@ -67,6 +72,9 @@ class UsageRecorder:
         if client is None:
             return False
         usage = client.api_usage
+        detail = getattr(client, "usage", None)
+        if isinstance(detail, ApiUsage):
+            self._app_usage = detail.per_app if detail.per_app and detail.per_app[1] > 0 else None
         calls = int(client.api_calls)
         if self._client_id != id(client) or calls < self._client_calls:
             self._client_id, self._client_calls = id(client), 0
@@ -95,4 +103,4 @@ class UsageRecorder:
         samples, own = await self.db.run(read)
         last = samples[-1] if samples else None
         return UsageSummary(last.used if last else None, last.max_calls if last else None, own,
-                            reserve_fraction, samples)
+                            reserve_fraction, samples, self._app_usage)

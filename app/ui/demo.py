@@ -2,8 +2,12 @@
 
 The demo org serves from its own threads, so it never blocks our loop; starting it (seeding) runs in a
 worker thread too. It prefers a fixed port so a saved demo connection keeps pointing at the same
-address across runs (the org is deterministic for a seed, but its tokens are per process, so a
-restarted demo asks the advisor to sign in again — exactly what a real expired sign-in looks like).
+address across runs (the org is deterministic for a seed; its tokens are per process, so each start
+signs in afresh — see ``app.services.demo_workspace``).
+
+The org is started with its app's Permitted Users policy set to "Admin approved users are
+pre-authorized", as a company's admin would set it for its own advisors: the org then approves the
+sign-in without a login or "Allow" page. That is the org's setting, applied on its side only.
 """
 
 from __future__ import annotations
@@ -37,9 +41,9 @@ class EmbeddedDemo:
 
     def _start_blocking(self) -> DemoOrg:
         try:
-            return DemoOrg(contacts=self.contacts, seed=1, port=PREFERRED_PORT).start()
+            return DemoOrg(contacts=self.contacts, seed=1, port=PREFERRED_PORT, pre_authorized=True).start()
         except OSError:  # the preferred port is taken (e.g. another demo): any free port works
-            return DemoOrg(contacts=self.contacts, seed=1, port=0).start()
+            return DemoOrg(contacts=self.contacts, seed=1, port=0, pre_authorized=True).start()
 
     async def stop(self) -> None:
         if self.org is not None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QStackedWidget,
     QStatusBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -70,7 +71,12 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.sidebar.setCurrentRow(0)
         layout.addWidget(self.sidebar)
-        layout.addWidget(self.pages, 1)
+        self._content = QVBoxLayout()  # a banner (the demo's) above the pages, when there is one
+        self._content.setContentsMargins(0, 0, 0, 0)
+        self._content.setSpacing(0)
+        self._content.addWidget(self.pages, 1)
+        self.banner: QWidget | None = None
+        layout.addLayout(self._content, 1)
         self.setCentralWidget(central)
         self._build_status_bar()
         self._build_shortcuts()
@@ -121,6 +127,15 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.pages.insertWidget(index, widget)
         self.pages.setCurrentIndex(self.sidebar.currentRow())
+
+    def set_banner(self, banner: QWidget | None) -> None:
+        """Show ``banner`` across the top of every section (None removes it)."""
+        if self.banner is not None:
+            self._content.removeWidget(self.banner)
+            self.banner.deleteLater()
+        self.banner = banner
+        if banner is not None:
+            self._content.insertWidget(0, banner)
 
     def show_section(self, key: str) -> None:
         self.sidebar.setCurrentRow(self._page_index[key])

@@ -10,8 +10,7 @@ sidebar flag and the usage readout.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 
@@ -30,6 +29,7 @@ from app.ui.main_window import MainWindow
 from app.ui.outbox import OutboxPage, flag_sidebar
 from app.ui.settings import SettingsPage, bind_status_badge
 from app.ui.settings.reconnect_dialog import ReconnectDialog
+from app.ui.shortcuts import NEW_TASK_KEYS
 from app.ui.wizard import SetupWizard
 from app.ui.wizard.controller import open_in_browser
 from app.ui.workspace import WorkspacePage
@@ -39,8 +39,14 @@ log = logging.getLogger(__name__)
 
 class Shell:
     def __init__(self, window: MainWindow, context: AppContext, connections: ConnectionManager,
-                 demo: EmbeddedDemo) -> None:
+                 demo: EmbeddedDemo, *, connect_real: Callable[[], None] | None = None,
+                 open_demo_workspace: Callable[[], None] | None = None) -> None:
+        """``connect_real``: in the demo workspace, what "connect" means (leave for the real workspace and
+        its wizard). ``open_demo_workspace``: what the wizard's "Try the demo org" does (leave for the demo
+        workspace)."""
         self.window = window
+        self.connect_real = connect_real
+        self.open_demo_workspace = open_demo_workspace
         self.context = context
         self.db = context.db
         self.connections = connections
@@ -53,6 +59,7 @@ class Shell:
         self.outbox: OutboxPage | None = None
         self.editors: EditorLauncher | None = None
         self._wizard: SetupWizard | None = None
+        self._last_wizard: SetupWizard | None = None
         self._reconnect: ReconnectDialog | None = None
         self.open_url: Callable[[str], object] = open_in_browser  # the system browser; tests replace it
         bind_status_badge(connections, window.set_connection_status, self.events)
@@ -76,18 +83,23 @@ class Shell:
             if form.shortcut:
                 QShortcut(QKeySequence(form.shortcut), window).activated.connect(
                     lambda kind=form.kind: self._new_activity(kind))
+        QShortcut(QKeySequence(NEW_TASK_KEYS), window).activated.connect(self._new_task)
 
     # -- connection ------------------------------------------------------------------------------
-    async def start(self, *, open_wizard: bool = False) -> None:
+    async def start(self, *, open_wizard: bool = False, attach_saved: bool = True) -> None:
+        """``attach_saved=False``: the caller signs in itself (the demo), so a saved connection waits."""
         active = await self.connections.load_active()
         await self.settings.start()
-        if active is not None:
+        if active is not None and attach_saved:
             await self.attach(active)
             aio.start(self.connections.test_connection(), name="first connection check")
         elif open_wizard:
             self.open_wizard()
 
     def open_wizard(self) -> None:
+        if self.connect_real is not None:  # the demo workspace: a real org is set up in the real one
+            self.connect_real()
+            return
         if self._wizard is not None and self._wizard.isVisible():
             self._wizard.raise_()
             self._wizard.activateWindow()
@@ -95,15 +107,25 @@ class Shell:
         aio.start(self._run_wizard(), name="setup wizard")
 
     async def _run_wizard(self) -> None:
-        demo_values: Mapping[str, Any] | None = None
-        if self.demo.org is not None:
-            demo_values = self.demo.org.info()
-        wizard = SetupWizard(self.db, self.connections, demo=demo_values, start_demo=self.demo.start,
-                             prefer_demo=demo_values is not None, open_url=self.open_url, parent=self.window)
-        self._wizard = wizard
+        # "Try the demo org" leaves for the demo workspace; the wizard itself is only ever for a real org.
+        wizard = SetupWizard(self.db, self.connections, open_demo_workspace=self.open_demo_workspace,
+                             open_url=self.open_url, events=self.events, parent=self.window)
+        self._wizard = self._last_wizard = wizard
         wizard.connected.connect(lambda connection: aio.start(self.attach(connection), name="attach"))
         await aio.run_dialog(wizard)
         self._wizard = None
+
+    async def close_dialogs(self) -> None:
+        """Before the workspace closes under them (switching workspace): the wizard keeps its draft first."""
+        wizard = self._wizard or self._last_wizard
+        if wizard is None or not aio.alive(wizard):
+            return
+        if wizard.isVisible():
+            wizard.reject()
+        if wizard.finished_work is not None:
+            await wizard.finished_work
+        self._wizard = self._last_wizard = None
+        wizard.deleteLater()
 
     def reconnect(self) -> None:
         """Reconnect: with a connection, one browser sign-in (same org, key, preferences); else the wizard."""
@@ -150,11 +172,18 @@ class Shell:
         self.sync = ClientSync(self.db, self.connections, self.events)
         self.push = await OutboxSync.for_connection(self.db, connection.connection_id, self.connections.client,
                                                     self.events, self.connections)
-        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events)  # queued: push wakes
+        # Queueing wakes the push (the bus); the client fetches the org's task values when not cached.
+        self.editors = EditorLauncher(self.db, connection.connection_id, events=self.events,
+                                      client=self.connections.client)
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
         self.workspace.new_activity_requested.connect(aio.slot(self.editors.open_activity_editor))
         self.workspace.open_activity_requested.connect(aio.slot(self.editors.open_activity))
+        # The client view's "New meeting" hook: the same meeting editor as its own action.
+        self.workspace.detail.new_meeting_requested.connect(
+            lambda contact_id: self._new_activity_for(ItemKind.MEETING, contact_id))
+        self.workspace.new_task_requested.connect(aio.slot(self.editors.open_task_editor))
+        self.workspace.meeting_note_requested.connect(self._meeting_note)
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
         self.workspace.connect_requested.connect(self.reconnect)
@@ -162,6 +191,7 @@ class Shell:
         self.outbox = OutboxPage(self.db, connection.connection_id, instance_url=connection.instance_url,
                                  loop=self.push.loop, open_item=self._open_item, events=self.events)
         self.outbox.attention_count_changed.connect(lambda count: flag_sidebar(self.window, count))
+        self.outbox.new_task_requested.connect(lambda: self._open_task_editor(None))
         self.window.set_page("outbox", self.outbox)
         self.workspace.start()
         self.sync.start()
@@ -182,7 +212,10 @@ class Shell:
             await self.workspace.aclose()
 
     async def _after_forget(self) -> None:
-        """The org is gone: back to the empty states, ready to connect another one."""
+        await self.clear()
+
+    async def clear(self) -> None:
+        """The org is gone (forgotten, or the demo reset): back to the empty states, ready to connect."""
         await self.detach()
         fresh = MainWindow()  # borrow its empty pages rather than duplicating their wording here
         for key in ("workspace", "outbox"):
@@ -215,6 +248,10 @@ class Shell:
             aio.start(self.workspace.detail.show_contact(contact_id), name="open person")
 
     # -- status bar ------------------------------------------------------------------------------
+    def show_sync_progress(self, progress: SyncProgress) -> None:
+        """Progress of a pull outside the scheduler (the demo's first sync) in the status bar."""
+        self._on_sync_progress(progress)
+
     def _on_sync_progress(self, progress: SyncProgress) -> None:
         if progress.total is None and progress.done == 0 and not progress.message:
             self.window.set_sync_progress("")
@@ -244,6 +281,10 @@ class Shell:
             self.window.show_section("workspace")
             self.workspace.focus_search()
 
+    def _new_activity_for(self, kind: ItemKind, contact_id: int) -> None:
+        if self.editors is not None:
+            aio.start(self.editors.open_activity_editor(kind, contact_id), name=f"new {kind}")
+
     def _new_activity(self, kind: ItemKind) -> None:
         """Ctrl+L …: a new call (or other activity) with the client on screen."""
         form = activity_form(kind)
@@ -252,6 +293,29 @@ class Shell:
         if self.workspace is None or not self.workspace.detail.new_activity(kind):
             self.window.statusBar().showMessage(
                 f"Open a client first, then press {form.shortcut} ({form.action.lower()}).", 5000)
+    def _new_task(self) -> None:
+        """Ctrl+T: a task about the client on screen; with none on screen, a task on its own (the
+        editor offers "Choose a client…")."""
+        workspace = self.workspace
+        if workspace is None or self.editors is None:
+            self.window.statusBar().showMessage("Connect Salesforce first, then press Ctrl+T for a new task.", 5000)
+            return
+        if workspace.new_task_for_current():
+            return
+        if workspace.detail.data is not None:  # a converted lead: Salesforce takes no new tasks for it
+            self.window.statusBar().showMessage(
+                "This lead was converted; open the contact it became for a new task.", 5000)
+            return
+        self._open_task_editor(None)
+
+    def _open_task_editor(self, contact_id: int | None) -> None:
+        if self.editors is not None:
+            aio.start(self.editors.open_task_editor(contact_id), name="new task")
+
+    def _meeting_note(self, contact_id: int, event_id: int) -> None:
+        """"Write the meeting note": a new note already tied to the meeting."""
+        if self.editors is not None:
+            aio.start(self.editors.open_note_editor(contact_id, event_id=event_id), name="meeting note")
 
     def _new_note(self) -> None:
         """Ctrl+N: a new note for the client on screen (the editor's own Ctrl+N covers its window)."""

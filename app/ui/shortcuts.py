@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 QUIT_KEYS = "Ctrl+Q"
+NEW_TASK_KEYS = "Ctrl+T"
 HELP_KEYS = "?"
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+K", "Search your clients"),
     ("/", "Search (while the client list has focus)"),
     ("Ctrl+N", "New note for the client on screen"),
+    (NEW_TASK_KEYS, "New task (for the client on screen, if there is one)"),
     ("Ctrl+L", "Log a call with the client on screen"),
     ("Ctrl+1", "Go to Workspace"),
     ("Ctrl+2", "Go to Outbox"),

@@ -41,3 +41,14 @@ def test_platform_default_without_override(monkeypatch: pytest.MonkeyPatch) -> N
     where = paths.paths()
     assert "notebridge" in str(where.data).lower()
     paths.set_data_dir(None)
+
+
+def test_demo_workspace_paths_are_a_folder_of_their_own(tmp_path: Path) -> None:
+    """Wherever the real data folder is, the demo's workspace, settings, logs and lock live in its
+    `demo` folder: nothing is shared with the real workspace, and one folder removes the demo."""
+    real = paths._from_base(tmp_path / "home")
+    demo = paths.demo_paths(real)
+    for folder in (demo.data, demo.config, demo.logs, demo.cache, demo.runtime):
+        assert folder.is_relative_to(real.data / paths.DEMO_FOLDER)
+    assert demo.database != real.database
+    assert not real.database.is_relative_to(real.data / paths.DEMO_FOLDER)

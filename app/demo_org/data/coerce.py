@@ -15,7 +15,7 @@ from typing import Any
 from app.demo_org import ids, timefmt
 from app.demo_org.data.schema import Field, SObjectType
 from app.demo_org.data.store import Store
-from app.demo_org.errors import SfError
+from app.demo_org.errors import SaveError, SfError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -45,7 +45,7 @@ def canonical_fields(sobject: SObjectType, body: dict[str, Any]) -> dict[str, tu
             continue
         field = sobject.field(key)
         if field is None:
-            raise SfError("INVALID_FIELD", f"No such column '{key}' on sobject of type {sobject.name}")
+            raise SaveError("INVALID_FIELD", f"No such column '{key}' on sobject of type {sobject.name}")
         out[field.name] = (field, value)
     return out
 
@@ -63,13 +63,13 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
             return None  # Salesforce stores empty strings as null
         if field.length and len(text) > field.length:
             shown = text if len(text) <= 60 else text[:57] + "..."
-            raise SfError("STRING_TOO_LONG", f"{label(field)}: data value too large: {shown} "
+            raise SaveError("STRING_TOO_LONG", f"{label(field)}: data value too large: {shown} "
                           f"(max length={field.length})", 400, [field.name])
         if kind == "email" and not _EMAIL.match(text):
-            raise SfError("INVALID_EMAIL_ADDRESS", f"{label(field)}: invalid email address: {text}", 400,
+            raise SaveError("INVALID_EMAIL_ADDRESS", f"{label(field)}: invalid email address: {text}", 400,
                           [field.name])
         if kind == "picklist" and field.restricted and text not in field.picklist_values():
-            raise SfError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+            raise SaveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                           f"{label(field)}: bad value for restricted picklist field: {text}", 400,
                           [field.name])
         return text
@@ -106,7 +106,7 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
         try:
             base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise SfError("INVALID_FIELD", f"{label(field)}: invalid base64 data", 400,
+            raise SaveError("INVALID_FIELD", f"{label(field)}: invalid base64 data", 400,
                           [field.name]) from None
         return value
     raise AssertionError(f"unhandled field type {kind}")
@@ -114,7 +114,7 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
 
 def _reference(field: Field, value: Any, store: Store) -> str:
     if not isinstance(value, str) or not ids.is_valid(value):
-        raise SfError("MALFORMED_ID", f"{label(field)}: id value of incorrect type: {value}", 400,
+        raise SaveError("MALFORMED_ID", f"{label(field)}: id value of incorrect type: {value}", 400,
                       [field.name])
     id18 = ids.to18(value)
     target_type = store.type_of_id(id18)
@@ -122,14 +122,14 @@ def _reference(field: Field, value: Any, store: Store) -> str:
     if "ContentDocument" in allowed:
         allowed.add("ContentNote")
     if target_type not in allowed:
-        raise SfError("FIELD_INTEGRITY_EXCEPTION", f"{label(field)}: id value of incorrect type: {value}",
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION", f"{label(field)}: id value of incorrect type: {value}",
                       400, [field.name])
     found = store.find(id18)
     if found is None:
-        raise SfError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", 400, [field.name])
+        raise SaveError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", 400, [field.name])
     target_sobject, target = found
     if target["IsDeleted"]:
-        raise SfError("ENTITY_IS_DELETED", "entity is deleted", 400, [field.name])
+        raise SaveError("ENTITY_IS_DELETED", "entity is deleted", 400, [field.name])
     if target_sobject == "Lead" and target.get("IsConverted"):
-        raise SfError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [field.name])
+        raise SaveError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [field.name])
     return id18

@@ -17,7 +17,7 @@ from app.demo_org.data.coerce import canonical_fields, coerce, label
 from app.demo_org.data.objects import LEAD_CONVERTED_STATUS
 from app.demo_org.data.schema import Schema, SObjectType
 from app.demo_org.data.store import Record, Store
-from app.demo_org.errors import SfError, not_found
+from app.demo_org.errors import SaveError, SfError, not_found
 from app.demo_org.ids import IdFactory
 
 _FLS_MESSAGE = ("Unable to create/update fields: {names}. Please check the security settings of this field "
@@ -54,7 +54,7 @@ class Dml:
         fields.pop("Id", None) if not create else None
         denied = [f.name for f, _ in fields.values() if not (f.createable if create else f.updateable)]
         if denied:
-            raise SfError("INVALID_FIELD_FOR_INSERT_UPDATE", _FLS_MESSAGE.format(names=", ".join(denied)),
+            raise SaveError("INVALID_FIELD_FOR_INSERT_UPDATE", _FLS_MESSAGE.format(names=", ".join(denied)),
                           400, denied)
         return {name: coerce(field, value, self.store) for name, (field, value) in fields.items()}
 
@@ -64,12 +64,12 @@ class Dml:
         if sobject.name == "Account" and record.get("IsPersonAccount"):
             missing = [m for m in missing if m != "Name"]
         if missing:
-            raise SfError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
+            raise SaveError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
                           400, missing)
 
     def _validation_rules(self, sobject: str) -> None:
         for field, message in self.validation_rules.get(sobject, []):
-            raise SfError("FIELD_CUSTOM_VALIDATION_EXCEPTION", message, 400, [field] if field else [])
+            raise SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", message, 400, [field] if field else [])
 
     def live(self, record_id: str, sobject: str | None = None) -> tuple[str, Record]:
         """The record behind an Id, or NOT_FOUND / ENTITY_IS_DELETED."""
@@ -78,7 +78,7 @@ class Dml:
                              {"ContentDocument", "ContentNote"}):
             raise not_found()
         if found[1]["IsDeleted"]:
-            raise SfError("ENTITY_IS_DELETED", "entity is deleted", 404)
+            raise SaveError("ENTITY_IS_DELETED", "entity is deleted", 404)
         if sobject == "ContentNote":
             return sobject, self.store.table("ContentNote")[found[1]["Id"]]
         return found
@@ -87,9 +87,9 @@ class Dml:
     def create(self, sobject_name: str, body: dict[str, Any], user_id: str) -> str:
         sobject = self.sobject(sobject_name)
         if not sobject.createable:
-            raise SfError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support create")
+            raise SaveError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support create")
         if any(k.lower() == "id" for k in body):
-            raise SfError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", 400,
+            raise SaveError("INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call", 400,
                           ["Id"])
         values = self._values(sobject, body, create=True)
         record = sobject.blank_record()
@@ -122,11 +122,20 @@ class Dml:
             for link in self.store.table("ContentDocumentLink").values():
                 if (not link["IsDeleted"] and link["ContentDocumentId"] == record["ContentDocumentId"]
                         and link["LinkedEntityId"] == record["LinkedEntityId"]):
-                    raise SfError("DUPLICATE_VALUE",
+                    raise SaveError("DUPLICATE_VALUE",
                                   f"Document with ID: {record['ContentDocumentId']} is already linked with "
                                   f"the entity with ID: {record['LinkedEntityId']}", 400, [])
 
     def _after_create(self, sobject: str, record: Record, user_id: str) -> None:
+        if sobject == "Contact" and record.get("AccountId") and "AccountContactRelation" in self.schema:
+            # With Contacts to Multiple Accounts on, a Contact's own Account is its direct relation,
+            # created by Salesforce with the Contact ("IsDirect" is read-only).
+            # https://help.salesforce.com/s/articleView?id=sf.shared_contacts_overview.htm
+            relation = self.schema.require("AccountContactRelation").blank_record()
+            relation.update(AccountId=record["AccountId"], ContactId=record["Id"], IsDirect=True, IsActive=True,
+                            IsDeleted=False, Id=self.ids.new(self.schema.require("AccountContactRelation").key_prefix))
+            self._stamp(relation, user_id, created=True)
+            self.store.insert("AccountContactRelation", relation)
         if sobject == "ContentNote":
             record.update(FileType="SNOTE", FileExtension="snote",
                           LatestPublishedVersionId=self.ids.new("068"))
@@ -155,9 +164,9 @@ class Dml:
         sobject = self.sobject(sobject_name)
         name, current = self.live(record_id, sobject.name)
         if not sobject.updateable:
-            raise SfError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support update")
+            raise SaveError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support update")
         if sobject.name == "Lead" and current.get("IsConverted"):
-            raise SfError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
+            raise SaveError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
         values = self._values(sobject, body, create=False)
         merged = {**current, **values}
         self._require(sobject, merged)
@@ -185,7 +194,7 @@ class Dml:
     def delete(self, record_id: str, sobject_name: str | None = None) -> None:
         name, record = self.live(record_id, sobject_name)
         if not self.schema.require(name).deletable:
-            raise SfError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id",
+            raise SaveError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id",
                           400, [])
         now = timefmt.format_datetime(timefmt.utcnow())
         targets: list[tuple[str, str]] = [(name, record["Id"])]
@@ -211,7 +220,7 @@ class Dml:
             raise not_found(f"Provided external ID field does not exist or is not accessible: {field_name}")
         body_value = next((v for k, v in body.items() if k.lower() == field.name.lower()), None)
         if body_value is not None and str(body_value) != value:
-            raise SfError("INVALID_FIELD",
+            raise SaveError("INVALID_FIELD",
                           f"{label(field)}: the value in the URL and the body do not match", 400,
                           [field.name])
         matches = [r["Id"] for r in self.store.by_external_id(sobject.name, field.name, value) if not r["IsDeleted"]]
@@ -228,7 +237,7 @@ class Dml:
         """Convert a lead into a household Account + Contact, as the Convert button would."""
         _, lead = self.live(lead_id, "Lead")
         if lead["IsConverted"]:
-            raise SfError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
+            raise SaveError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
         account_id = self.create("Account", {"Name": f"{lead['LastName']} Household", "Type": "Household"},
                                  user_id)
         contact_id = self.create("Contact", {

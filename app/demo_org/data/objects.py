@@ -46,6 +46,13 @@ def _s(name: str, length: int, **kw: Any) -> Field:
     return Field(name, "string", length, **kw)
 
 
+# Salesforce's labels for the activity lookups, which its messages quote ("Related To ID: id value of
+# incorrect type: …"), not labels derived from the API names ("What ID"):
+# https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-task.html
+# and …/salesforce-field-reference-event.html (WhoId "Name ID", WhatId "Related To ID").
+WHO_LABEL, WHAT_LABEL = "Name ID", "Related To ID"
+
+
 def _ref(name: str, relationship: str, *to: str, **kw: Any) -> Field:
     return Field(name, "reference", 18, reference_to=to, relationship=relationship, **kw)
 
@@ -92,10 +99,29 @@ def _address(prefix: str) -> list[Field]:
     ]
 
 
+ACR_ROLES = ("Client", "Spouse", "Family Member", "Trustee", "Beneficiary", "Power of Attorney")
+
+
+def _account_contact_relation() -> SObjectType:
+    """AccountContactRelation exists only in orgs with "Contacts to Multiple Accounts" turned on; each
+    Contact has one direct relation (its own AccountId) and may have indirect ones to other Accounts.
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_accountcontactrelation.htm
+    """
+    return _obj("AccountContactRelation", "Account Contact Relationships", [
+        *_system(), _ref("AccountId", "Account", "Account", nillable=False, updateable=False),
+        _ref("ContactId", "Contact", "Contact", nillable=False, updateable=False),
+        Field("Roles", "multipicklist", 4099, picklist=_pl(*ACR_ROLES)),
+        _readonly("IsDirect", "boolean", nillable=False, defaulted=True),
+        Field("IsActive", "boolean", nillable=False, defaulted=True),
+        Field("StartDate", "date"), Field("EndDate", "date"),
+    ])
+
+
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
-                 missing_fields: tuple[str, ...] = ()) -> Schema:
-    """The org's schema; person accounts and Enhanced Notes change which fields/objects exist, and
-    ``missing_fields`` ("Task.CallDisposition" …) leaves out optional fields an org may lack."""
+                 account_contact_relations: bool = False, missing_fields: tuple[str, ...] = ()) -> Schema:
+    """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
+    fields/objects exist, and ``missing_fields`` ("Task.CallDisposition" …) leaves out optional fields an
+    org may lack."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -166,7 +192,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _s("Location", 255), Field("Description", "textarea", 32000),
             Field("ShowAs", "picklist", 40, picklist=_pl("Busy", "Free", "OutOfOffice", default="Busy"),
                   defaulted=True),
-            _ref("WhoId", "Who", "Contact", "Lead"), _ref("WhatId", "What", "Account"), _owner(), _ext_id(),
+            _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
+            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),
         _obj("Task", "Tasks", [
             *_system(), Field("Subject", "combobox", 255,
@@ -189,7 +216,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("CallType", "picklist", 40, picklist=_pl("Internal", "Inbound", "Outbound"), restricted=True),
             Field("CallDurationInSeconds", "int"), _s("CallDisposition", 255),
             _readonly("CompletedDateTime", "datetime"),
-            _ref("WhoId", "Who", "Contact", "Lead"), _ref("WhatId", "What", "Account"), _owner(), _ext_id(),
+            _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
+            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),
         _obj("TaskStatus", "Task Status", [
             *_system(), _s("MasterLabel", 255), _s("ApiName", 255), Field("SortOrder", "int"),
@@ -229,6 +257,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                   picklist=_pl("AllUsers", "InternalUsers", "SharedUsers", default="AllUsers")),
         ], updateable=True),
     ]
+    if account_contact_relations:
+        types.append(_account_contact_relation())
     return Schema(_without(types, missing_fields))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from app.demo_org import timefmt
 from app.demo_org.data.objects import TASK_PRIORITIES, TASK_STATUSES
 from app.demo_org.data.store import Record, Store
-from app.demo_org.errors import SfError
+from app.demo_org.errors import SaveError
 
 _CLOSED_STATUSES = {value for value, _, closed in TASK_STATUSES if closed}
 _HIGH_PRIORITIES = {value for value, _, high in TASK_PRIORITIES if high}
@@ -53,17 +53,17 @@ def derive(sobject: str, record: Record, *, person_accounts: bool) -> None:
 def _derive_event(record: Record) -> None:
     start = record.get("StartDateTime")
     if start is None:
-        raise SfError("REQUIRED_FIELD_MISSING", "Required fields are missing: [StartDateTime]", 400,
+        raise SaveError("REQUIRED_FIELD_MISSING", "Required fields are missing: [StartDateTime]", 400,
                       ["StartDateTime"])
     start_dt = timefmt.parse_datetime(start)
     end, duration = record.get("EndDateTime"), record.get("DurationInMinutes")
     if end is None and duration is None:
-        raise SfError("REQUIRED_FIELD_MISSING", "Required fields are missing: [DurationInMinutes]", 400,
+        raise SaveError("REQUIRED_FIELD_MISSING", "Required fields are missing: [DurationInMinutes]", 400,
                       ["DurationInMinutes"])
     if end is not None:
         end_dt = timefmt.parse_datetime(end)
         if end_dt < start_dt:
-            raise SfError("FIELD_INTEGRITY_EXCEPTION",
+            raise SaveError("FIELD_INTEGRITY_EXCEPTION",
                           "End Date Time: End time can't be before the start time", 400, ["EndDateTime"])
         record["DurationInMinutes"] = int((end_dt - start_dt).total_seconds() // 60)
     else:
@@ -72,7 +72,7 @@ def _derive_event(record: Record) -> None:
     # Multiday events: DurationInMinutes may exceed 1,440 but an event lasts at most 14 days.
     # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
     if int(record["DurationInMinutes"]) > EVENT_MAX_MINUTES:
-        raise SfError("FIELD_INTEGRITY_EXCEPTION", "End Date Time: An event can't last more than 14 days.", 400,
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION", "End Date Time: An event can't last more than 14 days.", 400,
                       ["EndDateTime"])
     record["ActivityDateTime"] = start
     record["ActivityDate"] = start[:10]
@@ -82,7 +82,7 @@ def check_task_who_what(record: Record, store: Store) -> None:
     """A task whose WhoId is a Lead cannot also be related to a record (WhatId)."""
     who = record.get("WhoId")
     if who and record.get("WhatId") and store.type_of_id(who) == "Lead":
-        raise SfError("FIELD_INTEGRITY_EXCEPTION",
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION",
                       "Related To ID: Only contacts can be related to other records; a lead can't have a "
                       "Related To value", 400, ["WhatId"])
 
@@ -94,10 +94,10 @@ def sanitize_note_content(encoded: str | None) -> tuple[str | None, str | None, 
     try:
         text = base64.b64decode(encoded).decode("utf-8")
     except UnicodeDecodeError:
-        raise SfError("FIELD_INTEGRITY_EXCEPTION", "Content: the note content must be UTF-8 text", 400,
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION", "Content: the note content must be UTF-8 text", 400,
                       ["Content"]) from None
     if _UNESCAPED.search(text):
-        raise SfError("FIELD_INTEGRITY_EXCEPTION",
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION",
                       "Note can't be saved because it contains HTML tags or unescaped characters that are "
                       "not allowed in a Note.", 400, ["Content"])
     text = _UNSAFE_BLOCK.sub("", text)

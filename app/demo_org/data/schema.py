@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STRING_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "combobox"})
+STRING_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "combobox"})
 SOAP_TYPES = {
     "id": "tns:ID", "reference": "tns:ID", "string": "xsd:string", "textarea": "xsd:string",
     "email": "xsd:string", "phone": "xsd:string", "url": "xsd:string", "picklist": "xsd:string",
+    "multipicklist": "xsd:string",
     "combobox": "xsd:string", "boolean": "xsd:boolean", "date": "xsd:date", "datetime": "xsd:dateTime",
     "double": "xsd:double", "int": "xsd:int", "currency": "xsd:double", "base64": "xsd:base64Binary",
 }

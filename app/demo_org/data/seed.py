@@ -101,7 +101,7 @@ class _Seeder:
 
 
 def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accounts: bool,
-         enhanced_notes: bool, username: str) -> SeedResult:
+         enhanced_notes: bool, username: str, account_contact_relations: bool = False) -> SeedResult:
     rng = random.Random(seed)
     pools = build_pools(seed)
     now = int(time.time())
@@ -123,6 +123,8 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
     if people:  # an org with no contacts has no activities or notes either
         _activities(s, people, max(5, contacts // 4), max(5, contacts // 8))
         _notes(s, people, max(3, contacts // 20), max(3, contacts // 25) if enhanced_notes else 0)
+    if account_contact_relations:  # last, on its own random stream: the rest of the seed is unchanged
+        _relations(s, people, random.Random(f"notebridge-demo-acr:{seed}"))
     return SeedResult(org_id=org["Id"], advisor_id=s.advisor, user_ids=list(s.users))
 
 
@@ -181,6 +183,31 @@ def _households(s: _Seeder, total: int, person_accounts: bool) -> list[Record]:
                 contact["IsPersonAccount"] = False
             people.append(contact)
     return people
+
+
+def _relations(s: _Seeder, people: list[Record], rng: random.Random) -> None:
+    """AccountContactRelation rows: each Contact's direct one (its own AccountId), and for about one
+    household in four an indirect member from another household (a grown-up child, a trustee)."""
+    by_account: dict[str, list[Record]] = {}
+    when = s.now - 30 * DAY
+    for contact in people:
+        if contact.get("AccountId"):
+            by_account.setdefault(contact["AccountId"], []).append(contact)
+            roles = "Spouse" if len(by_account[contact["AccountId"]]) == 2 else "Client"
+            s.add("AccountContactRelation", when, when,
+                  AccountId=contact["AccountId"], ContactId=contact["Id"], Roles=roles, IsDirect=True,
+                  IsActive=True)
+    accounts = sorted(by_account)
+    for index, account_id in enumerate(accounts):
+        if len(accounts) < 2 or rng.random() >= 0.25:
+            continue
+        other = accounts[(index + 1 + int(rng.random() * (len(accounts) - 1))) % len(accounts)]
+        if other == account_id:
+            continue
+        member = by_account[other][0]
+        s.add("AccountContactRelation", when, when,
+              AccountId=account_id, ContactId=member["Id"], IsDirect=False, IsActive=True,
+              Roles=rng.choice(("Family Member", "Trustee", "Beneficiary", "Power of Attorney")))
 
 
 def _contact(s: _Seeder, account: Record, created: int, owner: str, first: str, last: str, number: int,

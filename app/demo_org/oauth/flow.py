@@ -5,6 +5,14 @@ https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_fl
 the redirect URI must match a registered callback *exactly* (else an error page, never a redirect),
 ``code_challenge_method`` is S256, codes are single-use, a refresh answers without a new refresh token
 unless rotation is on, and errors are ``{"error","error_description"}`` with Salesforce's codes.
+
+The connected app's "Permitted Users" policy can be "Admin approved users are pre-authorized"
+(https://help.salesforce.com/s/articleView?id=xcloud.connected_app_manage_oauth.htm; used to skip the
+approval page in https://developer.salesforce.com/docs/platform/headless-identity-impl-guide/guide/headless-identity-connected-app-policies.md).
+This org has one user, so ``pre_authorized`` means: the org's own advisor is pre-authorized for this
+one app and its session is already established, so a valid authorize request for this app is answered
+with the code straight away (no login page, no "Allow Access?" page). Any other client still gets the
+error page; ``prompt=login``/``prompt=consent`` still show the pages.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from app.demo_org.errors import OAuthError
 from app.demo_org.http_types import (
@@ -45,6 +53,19 @@ LOGIN_FAILED = ("Please check your username and password. If you still can't log
 _NO_STORE = {"Cache-Control": "no-cache,must-revalidate,max-age=0,no-store,private", "Pragma": "no-cache"}
 
 
+def _revoke_error(error: str, description: str) -> Response:
+    """A failed revoke: HTTP 400 with a *form-encoded* body, unlike the token endpoint's JSON.
+
+    The docs give only the status and the codes ("For all error conditions, Salesforce returns a 400
+    status code" with ``unsupported_token_type`` or ``invalid_token``:
+    https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_revoke_token.htm&type=5). The
+    shape is from real traffic: ``error=unsupported_token_type&error_description=this%20token%20type%20
+    is%20not%20supported`` (https://github.com/omniphx/forrest/issues/213), and jsforce reads revoke
+    errors with ``querystring.parse`` (its ``OAuth2.revokeToken``)."""
+    body = urlencode({"error": error, "error_description": description}, quote_via=quote)
+    return Response(400, body.encode("ascii"), "application/x-www-form-urlencoded;charset=UTF-8", dict(_NO_STORE))
+
+
 @dataclass
 class OAuthConfig:
     consumer_key: str
@@ -60,6 +81,7 @@ class OAuthConfig:
     rotate_refresh_tokens: bool = False
     secure_cookies: bool = False
     app_name: str = "Notebridge"
+    pre_authorized: bool = False  # Permitted Users: "Admin approved users are pre-authorized" (see above)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -75,6 +97,7 @@ class OAuthService:
         self._sessions: dict[str, str] = {}  # browser session cookie -> user Id
         self._tickets: dict[str, tuple[dict[str, str], str, float]] = {}  # consent ticket -> (params, user, expiry)
         self._lock = threading.Lock()
+        self.code_exchanges: list[dict[str, bool]] = []  # each redeemed code: was a PKCE verifier checked?
 
     def identity_url(self, user_id: str) -> str:
         return f"{self.base_url()}/id/{self.config.org_id}/{user_id}"
@@ -97,6 +120,10 @@ class OAuthService:
         if step == "consent":
             return self._consent(form)
         prompts = set(params.get("prompt", "").split())
+        if self.config.pre_authorized and not prompts & {"login", "consent", "select_account"}:
+            code = self.tokens.issue_code(self.config.user_id, params["client_id"], params["redirect_uri"],
+                                          params.get("scope", DEFAULT_SCOPE), params.get("code_challenge"))
+            return self._back(params, {"code": code})
         user = self._session_user(request)
         if user is None and "none" in prompts:
             return self._back(params, {"error": "login_required", "error_description": "user must log in"})
@@ -224,6 +251,8 @@ class OAuthService:
             if not verifier or not hmac.compare_digest(digest, grant.challenge):
                 raise OAuthError("invalid_grant", "invalid code verifier")
         grant.used = True
+        with self._lock:
+            self.code_exchanges.append({"pkce": grant.challenge is not None})
         scopes = set(grant.scope.split())
         refresh = None
         if scopes & {"refresh_token", "offline_access", "full"}:
@@ -256,7 +285,7 @@ class OAuthService:
     def revoke(self, request: Request) -> Response:
         token = request.form().get("token", "")
         if not token or not self.tokens.revoke(token):
-            return oauth_error_response(OAuthError("invalid_token", "invalid token"))
+            return _revoke_error("invalid_token", "invalid token")
         return Response(200, b"", None, dict(_NO_STORE))
 
     def userinfo(self, request: Request) -> Response:

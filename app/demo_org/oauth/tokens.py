@@ -119,6 +119,12 @@ class TokenStore:
                 return None
             return grant
 
+    def scope_keeps_from_rest(self, token: str) -> bool:
+        """A live token whose scopes do not include the REST API (Salesforce: "This session is not valid
+        for use with the REST API", not "Session expired")."""
+        grant = self.access_grant(token)
+        return grant is not None and not REST_SCOPES & set(grant.scope.split())
+
     def rest_user(self, token: str) -> str | None:
         """The user an access token acts as — only if its scopes allow the REST API."""
         grant = self.access_grant(token)

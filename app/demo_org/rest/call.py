@@ -37,3 +37,4 @@ class Result:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     content_type: str | None = None
+    read_only: bool = False  # a POST that only reads (collections retrieve): never a "committed write"

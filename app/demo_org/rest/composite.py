@@ -23,6 +23,10 @@ from app.demo_org.rest.call import Call, Result
 from app.demo_org.rest.records import record_json
 
 MAX_RECORDS, MAX_SUBREQUESTS = 200, 25
+# Retrieve by Ids with a POST body: "The request retrieves up to 2,000 records of the same object type"
+# https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_retrieve_post.htm
+# (a GET is bounded only by the URI, ~800 Ids).
+MAX_RETRIEVE_IDS = 2000
 ROLLED_BACK = {"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK", "fields": [],
                "message": "Record rolled back because not all records were valid and the request was using "
                           "AllOrNone header"}
@@ -50,6 +54,8 @@ class Collections:
             return self.delete(call)
         if len(rest) == 1 and call.method == "GET":
             return self.retrieve(call, rest[0])
+        if len(rest) == 1 and call.method == "POST":
+            return self.retrieve_posted(call, rest[0])
         if len(rest) == 2 and call.method == "PATCH":
             return self.save(call, upsert=(rest[0], rest[1]))
         raise not_found()
@@ -158,11 +164,30 @@ class Collections:
         return Result(200, results)
 
     def retrieve(self, call: Call, type_name: str) -> Result:
+        wanted = [f for f in (call.params.get("fields") or "").split(",") if f]
+        raw_ids = [i for i in (call.params.get("ids") or "").split(",") if i]
+        return self._retrieve(call, type_name, wanted, raw_ids)
+
+    def retrieve_posted(self, call: Call, type_name: str) -> Result:
+        """``POST /composite/sobjects/{type}`` with ``{"ids": [...], "fields": [...]}``: the same answer
+        as the GET, for up to 2,000 Ids."""
+        body = call.body if isinstance(call.body, dict) else None
+        if body is None:
+            raise SfError("JSON_PARSER_ERROR", "The request body must be a JSON object with 'ids' and 'fields'")
+        raw_ids, wanted = body.get("ids"), body.get("fields")
+        if not isinstance(raw_ids, list) or not isinstance(wanted, list) \
+                or not all(isinstance(v, str) for v in (*raw_ids, *wanted)):
+            raise SfError("JSON_PARSER_ERROR", "'ids' and 'fields' must be arrays of strings")
+        if len(raw_ids) > MAX_RETRIEVE_IDS:
+            raise SfError("EXCEEDED_ID_LIMIT", f"cannot retrieve more than {MAX_RETRIEVE_IDS} records in one call")
+        result = self._retrieve(call, type_name, wanted, raw_ids)
+        result.read_only = True
+        return result
+
+    def _retrieve(self, call: Call, type_name: str, wanted: list[str], raw_ids: list[str]) -> Result:
         sobject = self.dml.schema.get(type_name)
         if sobject is None:
             raise not_found()
-        wanted = [f for f in (call.params.get("fields") or "").split(",") if f]
-        raw_ids = [i for i in (call.params.get("ids") or "").split(",") if i]
         if not wanted or not raw_ids:
             raise SfError("MISSING_ARGUMENT", "The ids and fields parameters are required")
         fields = []

@@ -13,13 +13,15 @@ https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from app.demo_org.clock import OrgClock
 from app.demo_org.data.store import Record, Store
 from app.demo_org.errors import SfError
 from app.demo_org.ids import IdFactory
+from app.demo_org.rest.children import child_projector
+from app.demo_org.rest.cursors import CursorTable
 from app.demo_org.rest.table_index import TableIndex
 from app.demo_org.soql import SoqlError, parse
 from app.demo_org.soql.evaluate import compile_query
@@ -27,7 +29,6 @@ from app.demo_org.soql.project import Projector, make_projector
 from app.demo_org.soql.resolve import Resolver
 
 DEFAULT_BATCH, MIN_BATCH, MAX_BATCH = 2000, 200, 2000
-MAX_CURSORS = 64  # oldest cursors are forgotten, as Salesforce expires idle ones
 _BATCH = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -48,14 +49,15 @@ def batch_size(header: str | None) -> int:
 
 
 class QueryService:
-    def __init__(self, store: Store, id_factory: IdFactory) -> None:
+    def __init__(self, store: Store, id_factory: IdFactory, clock: OrgClock | None = None) -> None:
         self.store = store
         self.resolver = Resolver(store)
         self.ids = id_factory
-        self.cursors: OrderedDict[str, Cursor] = OrderedDict()
+        self.cursors: CursorTable[Cursor] = CursorTable(clock or OrgClock())  # 10 per user, 15 min idle
         self.index = TableIndex(store, self.resolver)
 
-    def run(self, soql: str | None, version: str, *, include_deleted: bool, batch: int) -> dict[str, Any]:
+    def run(self, soql: str | None, version: str, *, include_deleted: bool, batch: int,
+            user_id: str = "") -> dict[str, Any]:
         if not soql:
             raise SfError("MALFORMED_QUERY", "A query string has to be specified")
         try:
@@ -80,20 +82,20 @@ class QueryService:
             return {"totalSize": 1, "done": True,
                     "records": [{"attributes": {"type": "AggregateResult"}, "expr0": count}]}
         projector = make_projector(plan.columns, self.resolver, sobject.name, version)
+        if query.subqueries:
+            try:
+                projector = child_projector(query, sobject, self.resolver, self.store, version, projector)
+            except SoqlError as error:
+                raise SfError(error.code, error.message(soql)) from None
         cursor = Cursor(rows, projector, batch, "queryAll" if include_deleted else "query")
         locator = self.ids.new("01g")
-        with self.store.lock:
-            self.cursors[locator] = cursor
-            while len(self.cursors) > MAX_CURSORS:
-                self.cursors.popitem(last=False)
+        if len(rows) > batch:  # only a query with more to read keeps a cursor open
+            self.cursors.open(locator, user_id, cursor)
         return self._page(locator, cursor, 0, version)
 
-    def more(self, locator_and_offset: str, version: str) -> dict[str, Any]:
+    def more(self, locator_and_offset: str, version: str, user_id: str = "") -> dict[str, Any]:
         locator, _, offset_text = locator_and_offset.partition("-")
-        with self.store.lock:
-            cursor = self.cursors.get(locator)
-            if cursor is not None:
-                self.cursors.move_to_end(locator)
+        cursor = self.cursors.get(locator, user_id)
         if cursor is None or not offset_text.isdigit() or int(offset_text) > len(cursor.rows):
             raise SfError("INVALID_QUERY_LOCATOR", "invalid query locator")
         return self._page(locator, cursor, int(offset_text), version)
@@ -101,7 +103,9 @@ class QueryService:
     def _page(self, locator: str, cursor: Cursor, offset: int, version: str) -> dict[str, Any]:
         end = min(offset + cursor.batch, len(cursor.rows))
         with self.store.lock:
-            records = [cursor.projector(r) for r in cursor.rows[offset:end]]
+            page_of = getattr(cursor.projector, "page", None)  # parents with children: grouped per page
+            rows = cursor.rows[offset:end]
+            records = page_of(rows) if page_of is not None else [cursor.projector(r) for r in rows]
         page: dict[str, Any] = {"totalSize": len(cursor.rows), "done": end >= len(cursor.rows)}
         if not page["done"]:
             page["nextRecordsUrl"] = f"/services/data/v{version}/{cursor.endpoint}/{locator}-{end}"

@@ -12,8 +12,9 @@ import re
 import threading
 from collections.abc import Callable
 
+from app.demo_org.clock import OrgClock
 from app.demo_org.data.dml import Dml
-from app.demo_org.errors import SfError, invalid_session, not_found
+from app.demo_org.errors import SfError, invalid_session, not_found, session_not_for_rest
 from app.demo_org.http_types import Request, Response, json_response, no_content, sf_error_response
 from app.demo_org.rest.call import WRITE_METHODS, Call, Result
 from app.demo_org.rest.composite import Collections, Composite
@@ -39,37 +40,60 @@ def versions() -> list[dict[str, str]]:
 
 
 class ApiUsage:
-    """The org's daily API request counter (thread-safe)."""
+    """The org's daily API request counter, and the connected app's own quota if it has one (thread-safe).
 
-    def __init__(self, limit: int) -> None:
+    ``Sforce-Limit-Info: api-usage=25/5000; per-app-api-usage=17/250(appName=sample-connected-app)``:
+    the per-app part only when the app has a quota ("If there is no limit quota information, this
+    field isn't returned"), https://developer.salesforce.com/docs/atlas.en-us.214.0.api_rest.meta/
+    api_rest/headers_api_usage.htm. The demo reports the app's quota but does not enforce it: the docs
+    do not say what a call past it is answered.
+    """
+
+    def __init__(self, limit: int, app_limit: int | None = None, app_name: str = "Notebridge") -> None:
         self.limit = limit
         self.used = 0
         self.calls = 0  # calls counted since the last stats reset
+        self.app_limit = app_limit
+        self.app_used = 0
+        self.app_name = app_name
         self._lock = threading.Lock()
 
     def take(self) -> tuple[bool, str]:
         """Count one call; returns (allowed, header value)."""
         with self._lock:
             if self.used >= self.limit:
-                return False, f"api-usage={self.used}/{self.limit}"
+                return False, self._header()
             self.used += 1
             self.calls += 1
-            return True, f"api-usage={self.used}/{self.limit}"
+            self.app_used += 1
+            return True, self._header()
+
+    def _header(self) -> str:
+        value = f"api-usage={self.used}/{self.limit}"
+        if self.app_limit is not None:
+            value += f"; per-app-api-usage={self.app_used}/{self.app_limit}(appName={self.app_name})"
+        return value
 
     def set_used(self, used: int) -> None:
         with self._lock:
             self.used = max(0, int(used))
 
+    def set_app_used(self, used: int) -> None:
+        with self._lock:
+            self.app_used = max(0, int(used))
+
 
 class RestApi:
     def __init__(self, dml: Dml, usage: ApiUsage, user_for_token: Callable[[str], str | None],
-                 identity_url: Callable[[str], str]) -> None:
+                 identity_url: Callable[[str], str], session_refused: Callable[[str], bool] = lambda _t: False,
+                 clock: OrgClock | None = None) -> None:
         self.dml = dml
         self.usage = usage
         self.user_for_token = user_for_token
+        self.session_refused = session_refused  # a live token the app's session policy keeps from REST
         self.identity_url = identity_url
         self.records = Records(dml)
-        self.queries = QueryService(dml.store, dml.ids)
+        self.queries = QueryService(dml.store, dml.ids, clock)
         self.collections = Collections(dml)
         self.composite = Composite(dml, self.dispatch)
 
@@ -84,7 +108,10 @@ class RestApi:
         if not match or not OLDEST_VERSION <= float(match.group(1)) < LATEST_VERSION + 1 \
                 or not match.group(1).endswith(".0"):
             return sf_error_response(not_found())
-        user_id = self._authenticate(request)
+        token = self._bearer(request)
+        if token and self.session_refused(token):
+            return sf_error_response(session_not_for_rest())
+        user_id = self.user_for_token(token) if token else None
         if user_id is None:
             return sf_error_response(invalid_session())
         allowed, usage = self.usage.take()
@@ -105,15 +132,16 @@ class RestApi:
             response = no_content(headers)
         else:
             response = json_response(result.status, result.payload, headers)
-        response.committed_write = request.method in WRITE_METHODS and response.ok
+        response.committed_write = request.method in WRITE_METHODS and response.ok and not result.read_only
         return response
 
-    def _authenticate(self, request: Request) -> str | None:
+    @staticmethod
+    def _bearer(request: Request) -> str | None:
         header = request.header("Authorization") or ""
         scheme, _, token = header.partition(" ")
         if scheme.lower() not in ("bearer", "oauth") or not token.strip():
             return None
-        return self.user_for_token(token.strip())
+        return token.strip()
 
     def dispatch(self, call: Call) -> Result:
         """Route one authenticated call (top-level or a composite subrequest)."""
@@ -133,11 +161,12 @@ class RestApi:
         if head in ("query", "queryAll"):
             _only_get(call)
             if len(parts) == 2:
-                return Result(200, self.queries.more(parts[1], call.version))
+                return Result(200, self.queries.more(parts[1], call.version, call.user_id))
             if len(parts) == 1:
                 batch = batch_size(call.headers.get("Sforce-Query-Options"))
                 return Result(200, self.queries.run(call.params.get("q"), call.version,
-                                                    include_deleted=head == "queryAll", batch=batch))
+                                                    include_deleted=head == "queryAll", batch=batch,
+                                                    user_id=call.user_id))
         if head == "composite":
             if len(parts) == 1:
                 return self.composite.run(call)

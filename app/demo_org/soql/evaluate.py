@@ -79,13 +79,14 @@ class Plan:
 
 
 def compile_query(query: Query, resolver: Resolver, sobject: SObjectType, *,
-                  today: dt.date | None = None) -> Plan:
+                  today: dt.date | None = None, parent_filtered: bool = False) -> Plan:
+    """``parent_filtered``: a parent-to-child subquery, whose rows the parent's Id already filters."""
     today = today or timefmt.utcnow().date()
     columns = [resolver.resolve(sobject, ref) for ref in query.fields]
     plan = Plan(sobject, columns, count=query.count)
     if query.count_field is not None:
         plan.count_column = resolver.resolve(sobject, query.count_field)
-    if sobject.name == "ContentDocumentLink" and not _filters_link(query.where):
+    if sobject.name == "ContentDocumentLink" and not parent_filtered and not _filters_link(query.where):
         raise SoqlError("MALFORMED_QUERY", "Implementation restriction: ContentDocumentLink requires a filter by a "
                         "single Id on ContentDocumentId or LinkedEntityId using the equals operator or multiple "
                         "Id's using the IN operator.", query.sobject_pos)

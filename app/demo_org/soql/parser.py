@@ -3,14 +3,17 @@
 Grammar (keywords case-insensitive)::
 
     query      := SELECT items FROM name [WHERE cond] [ORDER BY order (, order)*] [LIMIT n] [OFFSET n]
-    items      := item (, item)*          item := COUNT ( [field] ) | field
+    items      := item (, item)*          item := COUNT ( [field] ) | field | ( subquery )
+    subquery   := SELECT field (, field)* FROM childRelationship [WHERE cond] [ORDER BY …] [LIMIT n]
     cond       := term (AND term)* | term (OR term)*      -- mixing AND/OR needs parentheses, as in SOQL
     term       := NOT term | ( cond ) | field op value | field [NOT] IN ( value, … ) | field LIKE string
     value      := string | number | date | datetime | TRUE | FALSE | NULL | DATE_KEYWORD[:n]
     order      := field [ASC|DESC] [NULLS FIRST|LAST]
 
-Anything else (sub-queries, GROUP BY, TYPEOF, bind variables) is reported as MALFORMED_QUERY — loud
-failure is better than silently answering a query the org does not really understand.
+A parent-to-child subquery (``SELECT Id, (SELECT Subject FROM Tasks) FROM Contact``) is one level deep
+here (``app.demo_org.soql.children`` answers it). Anything else (semi-joins, GROUP BY, TYPEOF, bind
+variables, a subquery inside a subquery) is reported as MALFORMED_QUERY — loud failure is better than
+silently answering a query the org does not really understand.
 """
 
 from __future__ import annotations
@@ -94,6 +97,15 @@ class Query:
     order: list[OrderItem] = field(default_factory=list)
     limit: int | None = None
     offset: int | None = None
+    subqueries: list[SubQuery] = field(default_factory=list)  # parent-to-child, in select order
+
+
+@dataclass
+class SubQuery:
+    """``(SELECT … FROM Tasks …)`` in a select list: ``query.sobject`` is the child relationship name."""
+
+    query: Query
+    pos: int
 
 
 class _Parser:
@@ -128,12 +140,19 @@ class _Parser:
         return self.tok.kind == "punct" and self.tok.value == char
 
     # -- statement -------------------------------------------------------------------------------
-    def query(self) -> Query:
+    def query(self, nested: bool = False) -> Query:
         self.expect_word("SELECT")
         fields: list[FieldRef] = []
+        subqueries: list[SubQuery] = []
         count, count_field = False, None
         while True:
-            if self.tok.is_word("COUNT") and self.tokens[self.index + 1].value == "(":
+            if self.at_punct("(") and self.tokens[self.index + 1].is_word("SELECT"):
+                start = self.advance()
+                if nested:
+                    raise SoqlError("MALFORMED_QUERY", "a subquery inside a subquery is not supported by this "
+                                    "demo org", start.pos)
+                subqueries.append(SubQuery(self.query(nested=True), start.pos))
+            elif self.tok.is_word("COUNT") and self.tokens[self.index + 1].value == "(":
                 self.advance()
                 self.expect_punct("(")
                 if self.at_punct(")"):
@@ -154,7 +173,9 @@ class _Parser:
         if self.tok.kind != "ident" or "." in self.tok.value:
             raise self.fail()
         name = self.advance()
-        query = Query(name.value, name.pos, fields, count, count_field)
+        if count and subqueries:
+            raise SoqlError("MALFORMED_QUERY", "COUNT() cannot be combined with a subquery", name.pos)
+        query = Query(name.value, name.pos, fields, count, count_field, subqueries=subqueries)
         if self.tok.is_word("WHERE"):
             self.advance()
             query.where = self.condition()
@@ -171,7 +192,9 @@ class _Parser:
         if self.tok.is_word("OFFSET"):
             self.advance()
             query.offset = self.integer()
-        if self.tok.kind != "eof":
+        if nested:
+            self.expect_punct(")")
+        elif self.tok.kind != "eof":
             raise self.fail()
         return query
 

@@ -22,8 +22,13 @@ How a pull stays correct and cheap:
   query; people new to the workspace get their window fetched by Id.
 * **Faults** — 401 → the client refreshes and replays; 5xx and dropped connections → the client
   retries with backoff, and if Salesforce stays away the pull stops with everything committed so far
-  and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` stops at once, keeps the data, and the result
-  says when the next try is; a malformed record is skipped and its Id logged.
+  and resumes next time; ``REQUEST_LIMIT_EXCEEDED`` for the daily total stops at once, keeps the data,
+  and the result says when the next try is (an hour); the org's concurrent long-request limit is not
+  the allowance: the client retries it briefly, and if it persists the pull stops as ``BUSY`` and
+  tries again in a minute; a session the app's policy keeps from the REST API stops as
+  ``SESSION_POLICY`` (an admin must change the app); a malformed record is skipped and its Id logged.
+* **Households** — where the org has AccountContactRelation (global describe), its rows too, so a
+  person's household lists members whose Contact sits under another Account (``households``).
 * **Preferences** — the contact sync toggle (off: people stay, stop updating) and pick mode (only
   records the advisor imported from a Salesforce search are kept up to date; see ``pull_pick``).
 
@@ -39,8 +44,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.salesforce.errors import (
+    SESSION_POLICY_FIX,
+    SESSION_POLICY_REASON,
+    ConcurrentLimitExceeded,
     NetworkError,
     RequestLimitExceeded,
+    RestSessionRefused,
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
@@ -50,6 +59,7 @@ from app.store import sync_state
 from app.sync import picklists
 from app.sync.pull.base import OVERLAP, Tally
 from app.sync.pull.gc_pause import collector_paused
+from app.sync.pull.households import HouseholdPulls
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
 from app.sync.pull.related import RelatedPulls
@@ -61,13 +71,14 @@ log = logging.getLogger(__name__)
 
 LIMIT_RETRY = timedelta(hours=1)  # the daily allowance is a rolling 24 h window
 OFFLINE_RETRY = timedelta(minutes=5)
+BUSY_RETRY = timedelta(minutes=1)  # long requests in the org finish within minutes
 
 
 class _ApiExhausted(RequestLimitExceeded):
     pass
 
 
-class PullEngine(PeoplePulls, RelatedPulls):
+class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
     """One org's pull: ``PullEngine(client, db, connection_id, preferences, on_progress=, cancel=)``.
 
     Build it per run or keep it; ``run()`` is not re-entrant (the scheduler makes sure only one
@@ -120,6 +131,8 @@ class PullEngine(PeoplePulls, RelatedPulls):
         if self.prefs.contacts_enabled:
             for spec in await self._people_specs():
                 await self._pull_people(spec, full=full)
+            if self.prefs.include_households:  # where the org has AccountContactRelation
+                await self._pull_account_relations(full=full)
         if self.prefs.include_users:
             await self._pull_users(force=full)
         if self.prefs.include_events:
@@ -137,6 +150,16 @@ class PullEngine(PeoplePulls, RelatedPulls):
             note = await work
         except PullCancelled:
             return PullResult(Outcome.CANCELLED, "Sync stopped. Everything synced so far is kept.")
+        except ConcurrentLimitExceeded as exc:
+            retry = now + BUSY_RETRY
+            return PullResult(Outcome.BUSY,
+                "Salesforce is busy: too many long requests are running in your org at once. This is not "
+                f"your daily API allowance. Everything synced so far is kept; Notebridge tries again at "
+                f"{_local_time(retry)}.", retry_at=retry, error_code=exc.error_code,
+            )
+        except RestSessionRefused as exc:
+            return PullResult(Outcome.SESSION_POLICY, f"{SESSION_POLICY_REASON} {SESSION_POLICY_FIX}",
+                              error_code=exc.error_code)
         except RequestLimitExceeded as exc:
             retry = now + LIMIT_RETRY
             return PullResult(Outcome.LIMIT,
@@ -156,6 +179,12 @@ class PullEngine(PeoplePulls, RelatedPulls):
                 error_code=exc.error_code,
             )
         except SalesforceError as exc:
+            if exc.error_code == "INVALID_QUERY_LOCATOR":  # released or idle cursor, not a refusal
+                retry = now + BUSY_RETRY
+                return PullResult(Outcome.BUSY,
+                    "Salesforce let go of its place in a long list part-way (it keeps only a few open per "
+                    f"user). Everything synced so far is kept; the sync continues at {_local_time(retry)}.",
+                    retry_at=retry, error_code=exc.error_code)
             return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
         skipped = len(self._tally.skipped)
         if skipped:
@@ -187,7 +216,8 @@ class PullEngine(PeoplePulls, RelatedPulls):
         goes on; being offline, signed out or out of API calls stops the pull as anywhere else."""
         try:
             lists = await picklists.refresh(self.client, self.db, self.connection_id)
-        except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded):
+        except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded, ConcurrentLimitExceeded,
+                RestSessionRefused):
             raise
         except SalesforceError as exc:
             log.warning("task picklists not refreshed: %s", exc.error_code)

@@ -22,7 +22,6 @@ from app.sync.pull import records as rec
 from app.sync.pull.base import PullBase, is_type, key_of
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey, RowMapper
-from app.sync.pull.related import EVENT_WINDOW
 from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
 
 log = logging.getLogger(__name__)
@@ -136,7 +135,22 @@ class PeoplePulls(PullBase):
             return result
 
         self._progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
-        await self._walk_people(spec, page, write)
+        relocated_at = -1
+        while True:
+            try:
+                await self._walk_people(spec, page, write)
+                return
+            except InvalidQuery as exc:
+                # Salesforce released the locator mid-pull (another query of the same user opened the
+                # 11th cursor: history, a second workspace) or it idled out: ask again for the records
+                # after the last committed one. Only while that makes progress.
+                if exc.error_code != "INVALID_QUERY_LOCATOR" or done == relocated_at:
+                    raise
+                relocated_at = done
+                log.info("query locator released after %d %s; continuing by position", done, spec.sobject)
+                page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
+                                                             owner_id=self.prefs.owner_id), batch_size=PAGE_SIZE)
+                total = done + page.total_size
 
     async def _walk_people(
         self, spec: PeopleSpec, page: QueryPage, write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]]
@@ -242,7 +256,8 @@ class PeoplePulls(PullBase):
                 await self._walk(page, write)
         if imported and self.prefs.include_events:
             now = self.now()
-            await self._events_for(imported, now - EVENT_WINDOW, now + EVENT_WINDOW)
+            await self._events_for(imported, now - timedelta(days=self.prefs.event_window_days),
+                                   now + timedelta(days=self.prefs.event_window_days))
         missing = len(sf_ids) - len(imported)
         if missing > 0:
             return f"{missing} of the chosen records could not be found in Salesforce any more."

@@ -42,6 +42,9 @@ EVENT_FIELDS = (
     "Description", *_AUDIT,
 )
 USER_FIELDS = ("Id", "Name", "Email", "Username", "IsActive", "SystemModstamp")
+# Households beyond a Contact's own Account, in orgs with "Contacts to Multiple Accounts" (checked first).
+RELATION_FIELDS = ("Id", "AccountId", "ContactId", "Account.Name", "Contact.Name", "Roles", "IsDirect", "IsActive",
+                   "SystemModstamp", "IsDeleted")
 
 # What pick-mode search shows in its result list.
 SEARCH_FIELDS = {
@@ -119,6 +122,12 @@ def events_changed(
     return soql.select(EVENT_FIELDS, "Event", where=_and(slid, after(resume)), order_by=ORDER)
 
 
+def account_relations(*, since: datetime | None = None, resume: RecordKey | None = None) -> str:
+    """AccountContactRelation rows changed since ``since`` (all of them without), in resume order."""
+    return soql.select(RELATION_FIELDS, "AccountContactRelation", where=_and(changed_since(since), after(resume)),
+                       order_by=ORDER)
+
+
 def active_users() -> str:
     return soql.select(USER_FIELDS, "User", where="IsActive = true", order_by=("Id",))
 
@@ -132,3 +141,13 @@ def remote_search(sobject: str, text: str, limit: int = 50) -> str:
     else:
         where = soql.fmt("Name LIKE {:like} OR Email LIKE {:like}", text, text)
     return soql.select(fields, sobject, where=where, order_by=("Name", "Id"), limit=limit)
+
+
+def count_people(sobject: str, *, owner_id: str | None = None) -> str:
+    """``SELECT COUNT() FROM …``: how many records a pull of ``sobject`` would bring (one API call,
+    no records). https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
+    """
+    owned = soql.fmt("OwnerId = {}", owner_id) if owner_id else None
+    # sobject is a validated name; COUNT() is the one non-field select item soql.select does not take.
+    statement = f"SELECT COUNT() FROM {soql.field(sobject)}"  # noqa: S608
+    return f"{statement} WHERE {owned}" if owned else statement

@@ -267,6 +267,26 @@ def event_row(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def relation_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """An AccountContactRelation: both ends are required (a relation without them means nothing)."""
+    sf_id = record_id(record)
+    account, contact = _ref(record, "AccountId"), _ref(record, "ContactId")
+    if account is None or contact is None:
+        raise MalformedRecord(sf_id, "AccountId or ContactId is missing")
+    return {
+        "sf_id": sf_id,
+        "account_sf_id": account,
+        "contact_sf_id": contact,
+        "account_name": _related(record, "Account", "Name"),
+        "contact_name": _related(record, "Contact", "Name"),
+        "roles": _text(record, "Roles"),
+        "is_direct": _flag(record, "IsDirect"),
+        "is_active": record.get("IsActive") is not False,  # absent: active, as the field's default
+        "system_modstamp": timestamp(record, "SystemModstamp", required=True),
+        "is_deleted": False,
+    }
+
+
 def user_row(record: Mapping[str, Any]) -> dict[str, Any]:
     sf_id = record_id(record)
     return {

@@ -1,5 +1,5 @@
 """Pulling what surrounds the people: the org's active users and the meetings (Events) of people
-in the workspace, from 90 days back to 90 days ahead."""
+in the workspace, from N days back to N days ahead (90 unless the advisor chose otherwise)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey
 from app.sync.pull.writes import CursorPlan, PageResult, events_page, max_key, users_page
 
-EVENT_WINDOW = timedelta(days=90)
+EVENT_WINDOW = timedelta(days=90)  # the default; ``PullPreferences.event_window_days`` decides
 USERS_EVERY = timedelta(hours=24)
 EVENT_CURSOR = "Event"
 WINDOW_CURSOR = "Event.window"
@@ -24,6 +24,10 @@ USER_CURSOR = "User"
 
 
 class RelatedPulls(PullBase):
+    @property
+    def event_window(self) -> timedelta:
+        return timedelta(days=self.prefs.event_window_days)
+
     async def _pull_users(self, *, force: bool) -> None:
         cid = self.connection_id
         cursor = await self.db.run(lambda s: sync_state.get_cursor(s, cid, USER_CURSOR))
@@ -46,7 +50,8 @@ class RelatedPulls(PullBase):
     async def _pull_events(self, *, full: bool) -> None:
         cid = self.connection_id
         now = self.now()
-        start, end = now - EVENT_WINDOW, now + EVENT_WINDOW
+        window_size = self.event_window
+        start, end = now - window_size, now + window_size
 
         def read(session: Any) -> tuple[CursorState | None, CursorState | None, list[str]]:
             return (sync_state.get_cursor(session, cid, EVENT_CURSOR),

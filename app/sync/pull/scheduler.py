@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.salesforce.client import SalesforceClient
-from app.salesforce.errors import NetworkError
+from app.salesforce.errors import NetworkError, RestSessionRefused
 from app.store import Database, sync_state
 from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
@@ -37,7 +37,8 @@ def preferences_from(settings: sync_state.PullSettings) -> PullPreferences:
     return PullPreferences(
         client_object=settings.client_object, include_leads=settings.include_leads,
         contacts_enabled=settings.contacts_enabled, pick_mode=settings.pick_mode,
-        include_events=settings.include_events, include_task_picklists=True,
+        include_events=settings.include_events, event_window_days=settings.event_window_days,
+        include_task_picklists=True, include_households=True,
         owner_id=settings.user_id if settings.record_scope == "mine" and not settings.pick_mode else None,
     )
 
@@ -93,6 +94,10 @@ class PullScheduler:
         self._cancel = asyncio.Event()
         self._running = asyncio.ensure_future(self._pull(full=full))
         return await asyncio.shield(self._running)
+
+    def wake(self) -> None:
+        """Settings changed elsewhere (Settings → Sync): the periodic pull runs now, with them."""
+        self._wake.set()
 
     def cancel(self) -> None:
         """Stop the running pull after the page being written (nothing is lost)."""
@@ -202,6 +207,8 @@ class PullScheduler:
             self.connections.report_failure(NetworkError(result.message, error_code=result.error_code))
         else:
             self._offline_streak = 0
+            if result.outcome is Outcome.SESSION_POLICY:  # the badge says what the admin changes
+                self.connections.report_failure(RestSessionRefused(result.message, error_code=result.error_code))
             if result.ok:
                 self.connections.report_success()
         for listener in list(self.result_listeners):

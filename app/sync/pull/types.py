@@ -14,8 +14,10 @@ class Outcome(StrEnum):
     PARTIAL = "partial"  # done, but some records were skipped (named in the log)
     CANCELLED = "cancelled"
     LIMIT = "limit"  # the org's daily API allowance is used up
+    BUSY = "busy"  # the org's concurrent long-request limit: tried again in a minute
     OFFLINE = "offline"
     NEEDS_ATTENTION = "needs_attention"  # signed out or access refused
+    SESSION_POLICY = "session_policy"  # the app's session policy in the org refuses the REST API: an admin fixes it
     FAILED = "failed"
     OFF = "off"  # client sync is turned off
 CLIENT_OBJECTS = ("Contact", "Account")
@@ -34,12 +36,16 @@ class PullPreferences:
     contacts_enabled: bool = True
     pick_mode: bool = False
     include_events: bool = True
+    event_window_days: int = 90  # meetings this many days back and ahead (Settings → Sync)
     include_users: bool = True
     owner_id: str | None = None  # "only my records": people owned by this Salesforce user
     # The org's Task Status/Priority values and defaults, re-read each sync (two small queries) so the
     # task editor's dropdowns are filled before the first push. The scheduler and the first sync turn
     # it on (``preferences_from``); engine-level callers that only want people leave it off.
     include_task_picklists: bool = False
+    # Households beyond a Contact's own Account (AccountContactRelation, where the org has it: one cached
+    # global describe per client). Turned on like the picklists; engine-level callers leave it off.
+    include_households: bool = False
 
     def __post_init__(self) -> None:
         if self.client_object not in CLIENT_OBJECTS:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.store import accounts, contacts, events, people, sync_state, users
+from app.store import accounts, contacts, events, households, people, sync_state, users
 from app.store.types import utcnow
 from app.sync.pull import records as rec
 from app.sync.pull.records import MalformedRecord, RecordKey, RowMapper
@@ -176,6 +176,19 @@ def events_page(connection_id: int, records: Records, plan: CursorPlan) -> Calla
         if mapped.deleted:
             result.deleted = events.mark_deleted(session, connection_id, mapped.deleted)
         result.written, result.ignored = events.upsert_linked(session, connection_id, mapped.rows)
+        result.last_key = _save(session, connection_id, plan, mapped.last_key)
+        return result
+
+    return write
+
+
+def relations_page(connection_id: int, records: Records, plan: CursorPlan) -> Callable[[Any], PageResult]:
+    def write(session: Any) -> PageResult:
+        mapped = map_records("AccountContactRelation", records, rec.relation_row)
+        result = PageResult(skipped=mapped.skipped)
+        if mapped.deleted:
+            result.deleted = households.mark_relations_deleted(session, connection_id, mapped.deleted)
+        result.written = households.upsert_relations(session, connection_id, mapped.rows)
         result.last_key = _save(session, connection_id, plan, mapped.last_key)
         return result
 

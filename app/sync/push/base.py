@@ -20,6 +20,8 @@ OFFLINE_REASON = "Salesforce can't be reached (offline?). Notebridge keeps tryin
 NOT_ANSWERING_REASON = ("Salesforce isn't answering. Notebridge waits, then tries again by itself and checks "
                         "before sending anything twice.")
 SIGNED_OUT_REASON = "Salesforce signed Notebridge out. Sign in again in Settings; your notes wait here."
+BUSY_REASON = ("Salesforce is busy: too many long requests are running in your org at once. This is not your "
+               "daily API allowance. Notebridge sends these by itself in a minute.")
 UNREADABLE_REASON = ("Salesforce's answer could not be read ({what}). Nothing is lost or sent twice; "
                      "Notebridge tries again by itself.")
 
@@ -73,5 +75,5 @@ class StopRun(Exception):
         self.status, self.code, self.reason, self.retry_at = status, code, reason, retry_at
 
 
-__all__ = ["BATCH", "NOT_ANSWERING_REASON", "OFFLINE_REASON", "SIGNED_OUT_REASON", "UNREADABLE_REASON", "PushReport",
-           "PushSettings", "StopRun"]
+__all__ = ["BATCH", "BUSY_REASON", "NOT_ANSWERING_REASON", "OFFLINE_REASON", "SIGNED_OUT_REASON",
+           "UNREADABLE_REASON", "PushReport", "PushSettings", "StopRun"]

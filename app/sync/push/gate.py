@@ -13,9 +13,13 @@ from typing import TypeVar
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import (
+    SESSION_POLICY_FIX,
+    SESSION_POLICY_REASON,
+    ConcurrentLimitExceeded,
     NetworkError,
     OutcomeUnknown,
     RequestLimitExceeded,
+    RestSessionRefused,
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
@@ -24,11 +28,19 @@ from app.salesforce.errors import (
 from app.salesforce.oauth_errors import OAuthError
 from app.salesforce.response_check import in_short
 from app.store.types import utcnow
-from app.sync.push.base import NOT_ANSWERING_REASON, OFFLINE_REASON, SIGNED_OUT_REASON, UNREADABLE_REASON, StopRun
+from app.sync.push.base import (
+    BUSY_REASON,
+    NOT_ANSWERING_REASON,
+    OFFLINE_REASON,
+    SIGNED_OUT_REASON,
+    UNREADABLE_REASON,
+    StopRun,
+)
 from app.sync.push.budget import ApiBudget
 from app.sync.push.status import PushStatus
 
 T = TypeVar("T")
+BUSY_RETRY = timedelta(minutes=1)  # the org's long requests finish within minutes; the budget is untouched
 
 
 class ApiGate:
@@ -61,6 +73,11 @@ class ApiGate:
     def stop_if_fatal(self, exc: SalesforceError) -> None:
         """Raise the :class:`StopRun` for an error that no other request of this run would escape."""
         now = utcnow()
+        if isinstance(exc, ConcurrentLimitExceeded):  # not the daily allowance: the budget stays as it is
+            raise StopRun(PushStatus.BUSY, exc.error_code, BUSY_REASON, now + BUSY_RETRY) from exc
+        if isinstance(exc, RestSessionRefused):  # a new sign-in would be refused the same way
+            raise StopRun(PushStatus.SESSION_POLICY, exc.error_code,
+                          f"{SESSION_POLICY_REASON} {SESSION_POLICY_FIX}", None) from exc
         if isinstance(exc, RequestLimitExceeded):
             decision = self.budget.note_limit_exceeded(now)
             raise StopRun(PushStatus.BUDGET, exc.error_code, decision.reason, decision.retry_at) from exc

@@ -202,8 +202,14 @@ class PushLoop:
         if report.status == PushStatus.BUDGET:
             await self._publish(LoopState.BUDGET, report.reason, report.next_try_at)
             return _seconds_until(report.next_try_at, now) if report.next_try_at else 1800.0
+        if report.status == PushStatus.BUSY:
+            await self._publish(LoopState.BUSY, report.reason, report.next_try_at)
+            return _seconds_until(report.next_try_at, now) if report.next_try_at else 60.0
         if report.status == PushStatus.SIGNED_OUT:
             await self._signed_out(report.reason)
+            return None
+        if report.status == PushStatus.SESSION_POLICY:  # only an admin's change helps: wait to be woken
+            await self._signed_out(report.reason, state=LoopState.SESSION_POLICY, code=report.error_code)
             return None
         await self._publish(LoopState.IDLE)
         return 0.0 if await self.db.run(lambda s: outbox_repo.has_due(s, self.connection_id, utcnow())) \
@@ -246,14 +252,16 @@ class PushLoop:
         await self._signed_out(str(exc))
         return None
 
-    async def _signed_out(self, reason: str) -> None:
+    async def _signed_out(self, reason: str, *, state: LoopState = LoopState.SIGNED_OUT,
+                          code: str | None = "SIGNED_OUT") -> None:
+        """Every due item waits, with no retry time, until the loop is woken (a sign-in, a change)."""
         now = utcnow()
         due = await self.db.run(lambda s: outbox_repo.due(s, self.connection_id, now))
         ids = [w.outbox.id for w in due]
         if ids:
             await self.db.run(lambda s: outbox_repo.settle_waiting(
-                s, ids, code="SIGNED_OUT", reason=reason, next_try_at=None))
-        await self._publish(LoopState.SIGNED_OUT, reason)
+                s, ids, code=code or "SIGNED_OUT", reason=reason, next_try_at=None))
+        await self._publish(state, reason)
 
     async def _until_next_due(self, now: datetime) -> float | None:
         when = await self.db.run(lambda s: outbox_repo.next_due_at(s, self.connection_id))

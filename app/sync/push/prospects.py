@@ -27,10 +27,12 @@ from typing import Any
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import (
+    ConcurrentLimitExceeded,
     ErrorDetail,
     NetworkError,
     OutcomeUnknown,
     RequestLimitExceeded,
+    RestSessionRefused,
     SalesforceError,
     ServerUnavailable,
     SessionExpired,
@@ -121,8 +123,8 @@ async def _one(client: SalesforceClient, db: Database, cid: int, row: OutboxRow,
             await _wait(db, row, "OUTCOME_UNKNOWN", "Checking whether Salesforce saved this person.",
                         utcnow() + retry_after, report, keep_sent=True)
         return
-    except (NetworkError, ServerUnavailable, RequestLimitExceeded, SessionExpired, OAuthError,
-            UnreadableResponse) as exc:
+    except (NetworkError, ServerUnavailable, RequestLimitExceeded, ConcurrentLimitExceeded, RestSessionRefused,
+            SessionExpired, OAuthError, UnreadableResponse) as exc:
         # The whole request failed: the person waits, and the engine stops its run on this error.
         await _wait(db, row, getattr(exc, "error_code", "SIGNED_OUT"), str(exc), utcnow() + retry_after, report)
         raise

@@ -17,6 +17,8 @@ class PushStatus(StrEnum):
     NOTHING = "nothing"        # nothing was due
     OFFLINE = "offline"        # no answer / Salesforce down: items wait, the loop probes with backoff
     BUDGET = "budget"          # API limit or our reserve reached: items wait until the budget recovers
+    BUSY = "busy"              # the org's concurrent long-request limit: items wait a minute (not the budget)
+    SESSION_POLICY = "session_policy"  # the app's session policy refuses the REST API: an admin must change it
     SIGNED_OUT = "signed_out"  # the sign-in was refused: items wait until the advisor signs in again
     CANCELLED = "cancelled"    # the caller cancelled: items stay as they were
 
@@ -33,7 +35,9 @@ class LoopState(StrEnum):
     SENDING = "sending"
     OFFLINE = "offline"
     BUDGET = "budget"
+    BUSY = "busy"
     SIGNED_OUT = "signed_out"
+    SESSION_POLICY = "session_policy"
 
 
 class Settled(StrEnum):

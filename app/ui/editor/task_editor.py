@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.clients import ContactSummary
 from app.services.drafts import (
     TASK_DESCRIPTION_MAX,
     TASK_SUBJECT_MAX,
@@ -32,6 +33,8 @@ from app.services.drafts import (
     task_problems,
 )
 from app.services.workspace import Database
+from app.ui import aio
+from app.ui.editor.client_chooser import ClientChooser
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label
@@ -47,12 +50,14 @@ class _Description(QPlainTextEdit):
 
 class TaskEditor(DraftEditor):
     KIND = ItemKind.TASK
+    person_changed = Signal(int)  # the client it is now about (chosen in the editor)
 
     def __init__(self, db: Database, task: TaskDraft, *, picklists: TaskPicklists,
                  users: list[tuple[str, str]], person_name: str = "", person_is_lead: bool = False,
                  account_name: str = "", drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
         super().__init__(db, task, parent, drafts=drafts)
         self.setObjectName("taskEditor")
+        self.chooser: ClientChooser | None = None  # open while the advisor chooses a client
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         form = QFormLayout()
@@ -81,9 +86,7 @@ class TaskEditor(DraftEditor):
         self.status.setObjectName("taskStatus")
         self.priority = QComboBox()
         self.priority.setObjectName("taskPriority")
-        for combo, values in ((self.status, picklists.statuses), (self.priority, picklists.priorities)):
-            for value in values:
-                combo.addItem(value, value)
+        self._add_values(picklists)
         form.addRow("Status", self.status)
         form.addRow("Priority", self.priority)
 
@@ -96,12 +99,23 @@ class TaskEditor(DraftEditor):
 
         self.person = QLabel(person_name or "—")
         self.person.setObjectName("taskPerson")
-        form.addRow("Related to (person)", self.person)
+        person_row = QHBoxLayout()
+        person_row.addWidget(self.person, 1)
+        # A task started on its own (Ctrl+T, the Outbox) says who it is about here; a sent one keeps its.
+        self.choose_client = QPushButton("Change…" if person_name else "Choose a client…")
+        self.choose_client.setObjectName("taskChooseClient")
+        self.choose_client.setVisible(task.remote_id is None)
+        self.choose_client.clicked.connect(aio.slot(self.choose_person))
+        person_row.addWidget(self.choose_client)
+        form.addRow("Related to (person)", person_row)
         self.account = QLabel("— (not possible for a lead)" if person_is_lead else (account_name or "—"))
         self.account.setObjectName("taskAccount")
         self.account.setEnabled(not person_is_lead)
         form.addRow("Related to (account)", self.account)
         layout.addLayout(form)
+        # Apart from the limits banner: that one is cleared on every keystroke, this one is not.
+        self.choices_notice = InlineMessage(name="taskChoicesNotice")
+        layout.addWidget(self.choices_notice)
 
         self.description = _Description()
         self.description.parent_editor = self
@@ -154,6 +168,61 @@ class TaskEditor(DraftEditor):
                 (self.owner, task.owner_id, "You (the signed-in user)")):
             select_stored(combo, value, unset_label(pushed, when_new))
         self.description.setPlainText(task.description)
+
+    # -- who it is about -------------------------------------------------------------------------------
+    async def choose_person(self) -> ContactSummary | None:
+        """"Choose a client…": pick from the workspace; the task is saved about them at once."""
+        chooser = ClientChooser(self.db, self.draft.connection_id, self)
+        self.chooser = chooser
+        try:
+            await aio.run_dialog(chooser)
+        finally:
+            self.chooser = None
+        person = chooser.chosen
+        chooser.deleteLater()
+        if person is not None:
+            await self.relate_to(person)
+        return person
+
+    async def relate_to(self, person: ContactSummary) -> None:
+        await self.autosave.flush()  # what is typed goes first, then the new person in its own save
+        self.draft = await self.drafts.save(self.KIND, self.draft.id, {"contact_id": person.id})
+        is_lead = person.source_object == "Lead"
+        self.person.setText(person.name or "—")
+        account = person.name if person.source_object == "Account" else (person.account_name or "—")
+        self.account.setText("— (not possible for a lead)" if is_lead else account)
+        self.account.setEnabled(not is_lead)
+        self.choose_client.setText("Change…")
+        self.person_changed.emit(person.id)
+
+    # -- the org's status and priority values ----------------------------------------------------------
+    def _add_values(self, lists: TaskPicklists) -> None:
+        for combo, values in ((self.status, lists.statuses), (self.priority, lists.priorities)):
+            for value in values:
+                combo.addItem(value, value)
+
+    def show_choices_loading(self) -> None:
+        self.choices_notice.show_message("info", "Loading your org's status and priority values…")
+
+    def set_choices(self, lists: TaskPicklists, problem: str = "") -> None:
+        """The org's values arrived (or could not): offer them, keeping what is chosen on screen."""
+        if lists.statuses and lists.priorities and lists != self._picklists:
+            shown = (self.status.currentData(), self.priority.currentData())
+            self._picklists = lists
+            self._loading = True  # a refilled list is not an edit: nothing is saved for it
+            try:
+                self.status.clear()
+                self.priority.clear()
+                self._add_values(lists)
+                pushed = self.task.remote_id is not None
+                select_stored(self.status, shown[0], unset_label(pushed, _org_default(lists.default_status)))
+                select_stored(self.priority, shown[1], unset_label(pushed, _org_default(lists.default_priority)))
+            finally:
+                self._loading = False
+        if problem:
+            self.choices_notice.show_message("info", problem)
+        else:
+            self.choices_notice.clear()
 
     def values(self) -> dict[str, Any]:
         qdate = self.due.date()

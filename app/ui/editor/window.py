@@ -1,6 +1,7 @@
 """Editor windows and the launcher the rest of the app uses to open them.
 
-    launcher = EditorLauncher(ctx.db, connection_id, events=bus)  # queueing publishes ItemStateChanged
+    launcher = EditorLauncher(ctx.db, connection_id, events=bus,  # queueing publishes ItemStateChanged
+                              client=connections.client)           # the org's task values, when not cached
     await launcher.open_note_editor(contact_id)        # a new note for a client (Ctrl+N)
     await launcher.open_note(note_id)                  # an existing note
     await launcher.open_task_editor(contact_id)        # a new task
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from app.services.activities import Activities, activity_form
 from app.services.drafts import Drafts, ItemKind, WriteFailure
 from app.services.events import Events
+from app.services.task_choices import ClientFactory, TaskChoices, TaskChoicesLoad, complete
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.activity_editor import ActivityEditor
@@ -36,6 +38,8 @@ from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.unsaved_panel import UnsavedPanel
 
 log = logging.getLogger(__name__)
+
+CHOICES_WAIT = 3.0  # seconds a new task waits for the org's status/priority values before showing
 
 
 def _loop_running() -> bool:
@@ -123,12 +127,15 @@ class EditorWindow(QWidget):
 
 class EditorLauncher:
     def __init__(self, db: Database, connection_id: int, *, on_queued: Callable[[], None] | None = None,
-                 events: Events | None = None) -> None:
+                 events: Events | None = None, client: ClientFactory | None = None) -> None:
+        """``client``: the connection's live client, to fetch the org's task values the first time."""
         self.db = db
         self.drafts = Drafts(db, events)
+        self.choices = TaskChoices(db, client)
         self.connection_id = connection_id
         self.on_queued = on_queued or (lambda: None)
         self.windows: list[EditorWindow] = []
+        self.choices_loading: asyncio.Task[TaskChoicesLoad] | None = None  # the org's task values, asked
 
     # -- notes ----------------------------------------------------------------------------------------
     async def open_note_editor(self, contact_id: int, *, event_id: int | None = None) -> EditorWindow:
@@ -155,11 +162,14 @@ class EditorLauncher:
         return new
 
     async def _task_from_note(self, note_id: int, text: str) -> None:
+        await self._wait_for_choices()
         task = await self.drafts.task_from_action_item(self.connection_id, note_id, text)
         await self.open_task(task.id)
 
     # -- tasks ----------------------------------------------------------------------------------------
     async def open_task_editor(self, contact_id: int | None = None) -> EditorWindow:
+        """A new task, about the client (a person or a household account) or no one yet."""
+        await self._wait_for_choices()  # so a first task starts with the org's default status/priority
         task = await self.drafts.new_task(self.connection_id, contact_id)
         return await self.open_task(task.id)
 
@@ -171,7 +181,37 @@ class EditorLauncher:
             account_name=context.account_name, drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         name = context.person_name
-        return self._show(editor, f"Task — {name}" if name else "Task")
+        window = self._show(editor, f"Task — {name}" if name else "Task")
+        editor.person_changed.connect(lambda _id: window.setWindowTitle(f"Task — {editor.person.text()}"))
+        if not complete(context.picklists):  # not cached yet: the org is asked while the window is open
+            loading = self._load_choices()
+            if loading.done():
+                self._apply_choices(editor, loading)
+            else:
+                editor.show_choices_loading()
+                loading.add_done_callback(lambda done: self._apply_choices(editor, done))
+        return window
+
+    def _load_choices(self) -> asyncio.Task[TaskChoicesLoad]:
+        """One fetch of the org's task values at a time, shared by every window that waits for it."""
+        if self.choices_loading is None or self.choices_loading.done():
+            self.choices_loading = aio.start(self.choices.load(self.connection_id), name="task-choices")
+        return self.choices_loading
+
+    async def _wait_for_choices(self) -> None:
+        """Before a new task: its default status/priority come from the org's values, so wait a
+        moment for them when they are not cached; a slow org does not hold the window back longer
+        (the values fill in when they arrive)."""
+        if complete(await self.choices.cached(self.connection_id)):
+            return
+        await asyncio.wait({self._load_choices()}, timeout=CHOICES_WAIT)
+
+    @staticmethod
+    def _apply_choices(editor: TaskEditor, loading: asyncio.Task[TaskChoicesLoad]) -> None:
+        if loading.cancelled() or loading.exception() is not None or not aio.alive(editor):
+            return  # quitting, or a failure the loop's handler already reports
+        load = loading.result()
+        editor.set_choices(load.lists, load.problem)
 
     # -- calls, meetings … (any kind with a form) ---------------------------------------------------------
     async def open_activity_editor(self, kind: ItemKind, contact_id: int) -> EditorWindow:

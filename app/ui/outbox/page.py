@@ -8,9 +8,12 @@ Wiring (the app shell):
 
     page = OutboxPage(ctx.db, connection_id, instance_url=conn.instance_url, loop=push.loop, events=bus)
     window.set_page("outbox", page)
-    page.status_text_changed.connect(lambda text: window.set_sync_progress(text))
     page.attention_count_changed.connect(lambda n: flag_sidebar(window, n))
-    bus.subscribe(PushStatusChanged, lambda e: page.set_loop_status(e.status))  # "3 waiting · sending 2…"
+    page.new_task_requested.connect(lambda: launcher.open_task_editor(None))  # "New task"
+    bus.subscribe(PushStatusChanged, lambda e: page.set_loop_status(e.status))  # re-reads the list
+
+The status bar's "3 waiting · sending 2…" comes from the loop's own status on the bus (the shell),
+not from this page: one source, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from PySide6.QtWidgets import (
 from app.services.drafts import Drafts, ItemKind
 from app.services.events import Events
 from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
-from app.services.outbox_sync import LoopStatus, status_text
+from app.services.outbox_sync import LoopStatus
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
@@ -100,8 +103,8 @@ def flag_sidebar(window: Any, count: int) -> None:
 
 
 class OutboxPage(QWidget):
-    status_text_changed = Signal(str)
     attention_count_changed = Signal(int)
+    new_task_requested = Signal()  # "New task": a task on its own (the editor offers choosing a client)
 
     def __init__(self, db: Database, connection_id: int, *, instance_url: str = "", loop: Any = None,
                  open_item: Callable[[ItemKind, int], object] | None = None, events: Events | None = None,
@@ -116,7 +119,6 @@ class OutboxPage(QWidget):
         self.open_item = open_item
         self.entries: list[OutboxEntry] = []
         self.counts = OutboxCounts()
-        self._loop_status: LoopStatus | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -126,6 +128,11 @@ class OutboxPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("outboxSummary")
         top.addWidget(self.summary, 1)
+        self.new_task_button = QPushButton("New task")
+        self.new_task_button.setObjectName("outboxNewTask")
+        self.new_task_button.setToolTip("A follow-up to send to Salesforce as a Task (Ctrl+T)")
+        self.new_task_button.clicked.connect(self.new_task_requested)
+        top.addWidget(self.new_task_button)
         self.push_selected = QPushButton("Push selected")
         self.push_selected.setObjectName("outboxPushSelected")
         self.push_all = QPushButton("Push all")
@@ -233,23 +240,13 @@ class OutboxPage(QWidget):
                              f"{pushed} pushed this week")
         self.push_selected.setEnabled(bool(entries))
         self._show_detail()
-        self._emit_status()
         self.attention_count_changed.emit(counts.needs_attention)
 
     def set_loop_status(self, status: LoopStatus) -> None:
-        """Connect the push loop's ``on_status`` here: updates the status text and the list."""
+        """Connect the push loop's ``on_status`` here: the list is read again (states move)."""
         if not aio.alive(self.tree):  # a status that arrives after the page is gone has nothing to show
             return
-        self._loop_status = status
-        self._emit_status()
         aio.start(self.refresh(), name="outbox-refresh")
-
-    def _emit_status(self) -> None:
-        status = self._loop_status
-        if status is not None:
-            self.status_text_changed.emit(status_text(self.counts, status.sending, status.state))
-        else:
-            self.status_text_changed.emit(status_text(self.counts))
 
     def current_entry(self) -> OutboxEntry | None:
         item = self.tree.currentItem()

@@ -18,11 +18,13 @@ OUTCOME_WORDS = {
     "limit": "API limit reached", "offline": "Offline", "needs_attention": "Needs attention",
     "failed": "Failed", "off": "Turned off", "running": "Running", "interrupted": "Interrupted",
     "waiting": "Waiting", "done": "Done", "budget": "Paused (API reserve)", "signed_out": "Signed out",
+    "busy": "Salesforce busy", "session_policy": "Needs your Salesforce admin",
 }
 OUTCOME_KIND = {
     "ok": "ok", "pushed": "ok", "partial": "warn", "cancelled": "idle", "limit": "warn", "offline": "warn",
     "needs_attention": "error", "failed": "error", "off": "idle", "running": "idle", "interrupted": "warn",
     "waiting": "warn", "done": "ok", "budget": "warn", "signed_out": "error",
+    "busy": "warn", "session_policy": "error",
 }
 OBJECT_WORDS = {"ContentNote": "Note", "Note": "Note (classic)", "Event": "Meeting", "Task": "Task",
                 "Contact": "Contact", "Lead": "Lead", "Account": "Account", "ContentDocumentLink": "Note link",

@@ -1,10 +1,10 @@
 """The Settings page: is Salesforce working (and if not, why and what to do), how Notebridge writes to
 the org, what was synced, and how much of the org's API allowance is used.
 
-Three tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
-Sync log.  Everything follows the one ``ConnectionManager``: its listeners update the card the moment
-the status changes (a failed push turning it to "Needs attention" shows here and in the status bar
-alike).
+Four tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
+Sync log, and Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``).
+Everything follows the one ``ConnectionManager``: its listeners update the card the moment the status
+changes (a failed push turning it to "Needs attention" shows here and in the status bar alike).
 
 Wiring (the app shell)::
 
@@ -38,6 +38,7 @@ from app.services.connection_status import subscribe_status
 from app.services.drafts import ItemKind
 from app.services.events import Events
 from app.services.forget import ForgetResult
+from app.services.sync_choices import SyncChoices
 from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
 from app.services.usage import UsageRecorder, empty_summary
 from app.services.workspace import Database
@@ -47,6 +48,7 @@ from app.ui.settings.confirm import disconnect_dialog, forget_dialog
 from app.ui.settings.connection_card import ConnectionCard
 from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
+from app.ui.settings.sync_form import SyncChoicesPanel
 from app.ui.settings.sync_log_view import SyncLogPanel
 from app.ui.settings.usage_panel import UsagePanel
 from app.ui.wizard.preferences import content_note_support
@@ -135,6 +137,15 @@ class SettingsPage(QWidget):
         log_layout.addWidget(self.log_panel)
         self.tabs.addTab(log_tab, "Sync log")
 
+        sync_tab = QWidget()
+        sync_layout = QVBoxLayout(sync_tab)
+        sync_layout.setContentsMargins(0, 8, 8, 8)
+        self.sync_panel = SyncChoicesPanel(db, connections, self.events)
+        self.sync_panel.changed.connect(self._choices_changed)  # here or in the workspace's menu
+        sync_layout.addWidget(self.sync_panel)
+        sync_layout.addStretch(1)
+        self.tabs.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
+
         self.card.test_clicked.connect(aio.slot(self.test_connection))
         self.card.reconnect_clicked.connect(self.reconnect_requested)
         self.card.disconnect_clicked.connect(aio.slot(self.disconnect_org))
@@ -187,6 +198,7 @@ class SettingsPage(QWidget):
         self.prospects.set_preferences(self.prospect_prefs)
         for widget in (self.push_form, self.prospects):
             widget.setEnabled(connection is not None)
+        await self.sync_panel.load(connection.connection_id if connection else None)
         self.log_panel.set_connection(connection.connection_id if connection else None,
                                       connection.instance_url if connection else "")
         await self.log_panel.refresh()
@@ -195,6 +207,7 @@ class SettingsPage(QWidget):
     async def aclose(self) -> None:
         self._closed = True
         self._unsubscribe_status()
+        self.sync_panel.close_bus()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------
@@ -209,6 +222,11 @@ class SettingsPage(QWidget):
     def _show_state(self) -> None:
         self.card.show_state(self.status, self.connection, busy=self._busy)
         self.card.show_facts(self.connection, include_leads=self._include_leads)
+
+    def _choices_changed(self, choices: SyncChoices) -> None:
+        self.connection = self.connections.active  # where clients live is one of the card's facts
+        self._include_leads = choices.include_leads
+        self._show_state()
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -25,7 +25,16 @@ def usage_words(summary: UsageSummary) -> tuple[str, str]:
         # no longer in its number, so "24 of 19" would be a share larger than the whole.  Say both facts.
         mine = (f"Notebridge made {own:,} calls in the last 24 hours; Salesforce restarted its count since "
                 "some of them, so its number is lower than that.")
-    return f"{org} {mine}", _reserve_words(summary)
+    return f"{org} {mine}{_app_words(summary)}", _reserve_words(summary)
+
+
+def _app_words(summary: UsageSummary) -> str:
+    """The app's own quota, where the org gives Notebridge one (most orgs do not)."""
+    if summary.app_usage is None:
+        return ""
+    used, limit = summary.app_usage
+    return (f" Your org also gives Notebridge its own allowance: {used:,} of {limit:,} calls used today "
+            f"({used / limit:.0%}).")
 
 
 def _reserve_words(summary: UsageSummary) -> str:

@@ -42,7 +42,8 @@ USERS_SOQL = "SELECT Id, Name, Email, Username FROM User WHERE IsActive = true O
 
 @dataclass(frozen=True)
 class DemoValues:
-    """What the embedded demo org hands the wizard (``notebridge --demo``)."""
+    """A demo org's values, for walking it through the pages as a stand-in org (the wizard's tests and
+    the browser run). The app's own demo does not come here: it opens in the demo workspace."""
 
     login_url: str
     consumer_key: str
@@ -110,10 +111,12 @@ class WizardController(QObject):
         save_delay_ms: int = SAVE_DELAY_MS,
         events: Events | None = None,
         prefer_demo: bool = False,
+        open_demo_workspace: Callable[[], None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.prefer_demo = prefer_demo  # started with --demo: a fresh wizard starts on "Try the demo org"
+        self.open_demo_workspace = open_demo_workspace  # "Try the demo org": the demo workspace, not the pages
+        self.prefer_demo = prefer_demo  # a fresh wizard starts on "Try the demo org" (with ``demo`` values)
         self.db = db
         self.connections = connections
         self.events = events or Events()
@@ -272,7 +275,7 @@ class WizardController(QObject):
 
     @property
     def demo_available(self) -> bool:
-        return self.demo is not None or self._start_demo is not None
+        return self.demo is not None or self._start_demo is not None or self.open_demo_workspace is not None
 
     async def use_demo(self) -> None:
         """Fill the org and key fields with the demo org's values (starting it first if needed)."""
@@ -337,7 +340,7 @@ class WizardController(QObject):
     async def apply_preferences(self) -> OrgConnection:
         """Save the preferences page's choices where the engines read them."""
         chosen = prefs.Preferences.from_draft(self.draft.preferences)
-        connection = await prefs.save(self.db, self.connections, chosen)
+        connection = await prefs.save(self.db, self.connections, chosen, self.events)
         self.connection = connection
         return connection
 

@@ -37,6 +37,8 @@ PROBLEM_OUTCOMES = {
     "limit": "What was synced is kept; Notebridge continues by itself when API calls are available again.",
     "offline": "What was synced is kept. Check your internet connection, then continue.",
     "needs_attention": "What was synced is kept. Reconnect Salesforce, then continue.",
+    "busy": "What was synced is kept. Salesforce is busy for a moment; continue in a minute.",
+    "session_policy": "What was synced is kept. Your Salesforce admin must change the Notebridge app first.",
     "failed": "What was synced is kept. Continue now, or later from the workspace.",
 }
 

@@ -89,6 +89,14 @@ class WelcomePage(WizardPageBase):
         self.controller.update(path=path)
 
     def validatePage(self) -> bool:
+        if self.controller.draft.path == "demo" and self.controller.open_demo_workspace is not None:
+            # The demo opens by itself in its own workspace: nothing of it stays in this wizard's draft.
+            self.controller.update(path="admin")
+            wizard = self.wizard()
+            if wizard is not None:
+                wizard.reject()
+            self.controller.open_demo_workspace()
+            return False
         if self.controller.draft.path == "demo":
             if self.controller.demo is None:
                 self.run(self._start_demo_then_next(), "demo-start")

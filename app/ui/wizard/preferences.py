@@ -1,9 +1,8 @@
 """The choices made on the Preferences page, their defaults, and where they are saved.
 
-Note type, where clients live and Leads are facts of the connection (``Connection`` row, through
-``ConnectionManager.update_preferences``); the contact sync toggle, interval and pick mode are the
-pull settings the scheduler reads (saved by ``app.services.setup.save_choices``). Kept free of Qt so the rules
-(defaults, what the org allows) are tested on their own.
+They are saved by the one use case Settings → Sync also uses (``app.services.sync_choices``), so the
+wizard and Settings can never write them differently. Kept free of Qt so the rules (defaults, what
+the org allows) are tested on their own.
 """
 
 from __future__ import annotations
@@ -12,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.services import setup
+from app.services.sync_choices import RecordScope, SyncChoices, SyncChoicesService
 
 if TYPE_CHECKING:
+    from app.services.events import Events
     from app.services.workspace import Database
     from app.sync.connection import ConnectionManager, OrgConnection
 
@@ -83,14 +83,24 @@ def content_note_support(global_describe: Mapping[str, Any]) -> tuple[bool, str]
                    "Setup → Notes Settings; until then, notes are saved as classic Notes.")
 
 
-async def save(db: Database, connections: ConnectionManager, chosen: Preferences) -> OrgConnection:
-    connection = await connections.update_preferences(
-        note_type=chosen.note_type, client_object=chosen.client_object, include_leads=chosen.include_leads,
+def as_sync_choices(chosen: Preferences, current: SyncChoices) -> SyncChoices:
+    """The page's choices over what is saved (the meetings window, which the page does not show)."""
+    return current.with_changes(
+        client_object=chosen.client_object, include_leads=chosen.include_leads,
+        record_scope=RecordScope.MINE if chosen.record_scope == "mine" else RecordScope.ALL,
+        pick_mode=chosen.record_scope == "pick", contacts_enabled=chosen.contact_sync,
+        interval_minutes=chosen.sync_interval_minutes, default_assignee_id=chosen.task_assignee_id,
     )
-    cid = connection.connection_id
-    extra = {SETTING_SCOPE: chosen.record_scope, SETTING_TASK_ASSIGNEE: chosen.task_assignee_id or connection.user_id}
 
-    pull = {"contacts_enabled": chosen.contact_sync, "pick_mode": chosen.record_scope == "pick",
-            "interval_minutes": chosen.sync_interval_minutes}
-    await setup.save_choices(db, cid, pull, extra)
-    return connection
+
+async def save(db: Database, connections: ConnectionManager, chosen: Preferences,
+               events: Events | None = None) -> OrgConnection:
+    """Save through ``SyncChoicesService.apply``: the same path as Settings → Sync."""
+    service = SyncChoicesService(db, connections, events)
+    active = connections.active
+    if active is None:
+        raise LookupError("no connection to save the preferences for")
+    current = await service.load(active.connection_id)
+    await service.apply(as_sync_choices(chosen, current), note_type=chosen.note_type)
+    assert connections.active is not None
+    return connections.active

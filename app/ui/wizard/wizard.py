@@ -36,6 +36,7 @@ from app.ui.wizard.page_welcome import WelcomePage
 from app.ui.wizard.steps_panel import StepsPanel
 
 if TYPE_CHECKING:
+    from app.services.events import Events
     from app.services.workspace import Database
     from app.sync.connection import ConnectionManager
 
@@ -84,8 +85,13 @@ class SetupWizard(QWizard):
         first_sync: FirstSync | None = None,
         open_url: Callable[[str], object] | None = None,
         prefer_demo: bool = False,
+        open_demo_workspace: Callable[[], None] | None = None,
+        events: Events | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``open_demo_workspace``: "Try the demo org" closes the wizard and opens the demo workspace
+        (the app's way); without it the demo org (``demo``/``start_demo``) is walked through the pages.
+        ``events``: the app's bus, so the choices saved here reach Settings and wake the pull at once."""
         super().__init__(parent)
         self.setObjectName("setupWizard")
         self.setWindowTitle(f"Connect {APP_NAME} to Salesforce")
@@ -96,7 +102,7 @@ class SetupWizard(QWizard):
         self.setStyleSheet(STYLE)
         self.controller = WizardController(
             db, connections, demo=DemoValues.from_mapping(demo) if demo else None, start_demo=start_demo,
-            prefer_demo=prefer_demo, parent=self,
+            prefer_demo=prefer_demo, open_demo_workspace=open_demo_workspace, events=events, parent=self,
         )
         if open_url is not None:
             self.controller.open_url = open_url

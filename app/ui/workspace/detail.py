@@ -1,16 +1,20 @@
 """The contact detail panel: who they are, how to reach them, and what happened with them.
 
 Name, title, account/household, clickable e-mail and phone numbers, address, owner, last modified,
-**Open in Salesforce** (``<instance>/<Id>``), meetings (upcoming first, then past), and the
+**Open in Salesforce** (``<instance>/<Id>``), the household's other members (each opens them; the
+household's name opens the household view, ``household``), meetings (upcoming first, then past), and the
 advisor's notes and tasks for this person, local and pushed.  A converted lead is shown read-only
 with a link to the contact it became.
+
+Meetings are things to act on: each offers "Write the meeting note" (a new note already tied to the
+meeting, so a Client-tagged note goes into its description with no choosing in the editor), or
+"Open the meeting note" once there is one.  "New meeting" is a hook: ``new_meeting_requested`` is
+emitted by :meth:`ContactDetail.new_meeting` for whoever creates Events to connect.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
-from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -28,33 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.activities import activity_forms_offered
-from app.services.clients import ClientDetail, ClientDirectory, EventSummary
+from app.services.clients import ClientDetail, ClientDirectory
 from app.services.drafts import ItemKind
 from app.services.events import Events, ItemStateChanged
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
-
-_STATE_WORDS = {
-    "draft": "Draft", "queued": "Waiting to push", "sending": "Pushing…", "pushed": "In Salesforce",
-    "needs_attention": "Needs attention", "waiting": "Waiting to retry",
-}
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def phone_href(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
-
-
-def _when(moment: datetime | None, *, all_day: bool = False) -> str:
-    if moment is None:
-        return "No date"
-    local = moment.astimezone()
-    return local.strftime("%a %d %b %Y") if all_day else local.strftime("%a %d %b %Y, %H:%M")
+from app.ui.workspace.detail_html import e as _e
+from app.ui.workspace.detail_html import meetings_html, phone_href, when, work_html
+from app.ui.workspace.household import HouseholdView, households_html
 
 
 class ContactDetail(QWidget):
@@ -63,6 +49,9 @@ class ContactDetail(QWidget):
     open_contact = Signal(int)  # e.g. a converted lead's contact
     new_note_requested = Signal(int)
     new_activity_requested = Signal(str, int)  # (ItemKind, contact id): "Log a call", "New meeting" …
+    new_task_requested = Signal(int)             # the client's id: a new task about them
+    meeting_note_requested = Signal(int, int)    # the client's id, the meeting's (Event) id
+    new_meeting_requested = Signal(int)          # the client's id: see new_meeting()
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
     open_activity_requested = Signal(str, int)  # (ItemKind, draft id): a logged call, meeting …
@@ -97,6 +86,12 @@ class ContactDetail(QWidget):
         self.stack.addWidget(self.loading)
         self.stack.addWidget(self.error)
         self.stack.addWidget(self._build_card())
+        self.household = HouseholdView(db)  # a household opened from the client view (index 4)
+        self.household.open_contact.connect(self.open_contact)
+        self.household.open_note_requested.connect(self.open_note_requested)
+        self.household.open_task_requested.connect(self.open_task_requested)
+        self.household.back_requested.connect(self._back_to_client)
+        self.stack.addWidget(self.household)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -137,7 +132,12 @@ class ContactDetail(QWidget):
         self.note_button.setObjectName("newNote")
         self.note_button.setProperty("class", "primary")
         self.note_button.clicked.connect(self._new_note)
+        self.task_button = QPushButton("New task")
+        self.task_button.setObjectName("newTask")
+        self.task_button.setToolTip("A follow-up for this client, sent to Salesforce as a Task (Ctrl+T)")
+        self.task_button.clicked.connect(self.new_task)
         buttons.addWidget(self.note_button)
+        buttons.addWidget(self.task_button)
         # One action per activity kind, beside "New note" (its form names it: "Log a call" …).
         self.activity_buttons: dict[str, QPushButton] = {}
         for form in activity_forms_offered():
@@ -172,11 +172,19 @@ class ContactDetail(QWidget):
             self.fields[key] = value
         grid.setColumnStretch(1, 1)
 
+        self.household_label = self._section_label("Household")
+        self.household_view = QLabel()
+        self.household_view.setObjectName("detailHousehold")
+        self.household_view.setWordWrap(True)
+        self.household_view.setTextFormat(Qt.TextFormat.RichText)
+        self.household_view.linkActivated.connect(self._household_link)
         self.meetings_label = self._section_label("Meetings")
         self.meetings_view = QLabel()
         self.meetings_view.setObjectName("detailMeetings")
         self.meetings_view.setWordWrap(True)
         self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
+        self.meetings_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.meetings_view.linkActivated.connect(self._meeting_link)
         self.work_label = self._section_label("Notes, tasks, calls and meetings")
         self.work_view = QLabel()
         self.work_view.setObjectName("detailWork")
@@ -188,7 +196,8 @@ class ContactDetail(QWidget):
             column.addWidget(widget)
         column.addLayout(buttons)
         column.addLayout(grid)
-        for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
+        for widget in (self.household_label, self.household_view, self.meetings_label, self.meetings_view,
+                       self.work_label, self.work_view):
             column.addWidget(widget)
         column.addStretch(1)
         scroll.setWidget(body)
@@ -283,65 +292,16 @@ class ContactDetail(QWidget):
                                                                 c.mailing_postal_code) if p), c.mailing_country]
         self.fields["address"].setText("<br>".join(_e(p) for p in address_lines if p) or "—")
         self.fields["owner"].setText(_e(data.owner_name or c.owner_id or "—"))
-        self.fields["modified"].setText(_e(_when(c.last_modified)) if c.last_modified else "—")
+        self.fields["modified"].setText(_e(when(c.last_modified)) if c.last_modified else "—")
         self.open_button.setEnabled(self._can_open())
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
+        self.task_button.setEnabled(not c.read_only)
         for button in self.activity_buttons.values():
             button.setEnabled(not c.read_only)
-        self.meetings_view.setText(self._meetings_html(data))
-        self.work_view.setText(self._work_html(data))
-
-    def _meetings_html(self, data: ClientDetail) -> str:
-        if not data.upcoming and not data.past:
-            return "<i>No meetings in the last or next 90 days.</i>"
-        parts = []
-        for title, items in (("Upcoming", data.upcoming), ("Past", data.past)):
-            if not items:
-                continue
-            rows = "".join(f"<li>{self._meeting(e)}</li>" for e in items[:50])
-            parts.append(f"<b>{title}</b><ul>{rows}</ul>")
-        return "".join(parts)
-
-    @staticmethod
-    def _meeting(event: EventSummary) -> str:
-        where = f" — {_e(event.location)}" if event.location else ""
-        return f"{_e(_when(event.start_at, all_day=event.is_all_day))}: {_e(event.subject or 'Meeting')}{where}"
-
-    @staticmethod
-    def _notes_go_to(data: ClientDetail) -> str:
-        """A converted lead takes no new notes (New note is greyed out): say where they go instead."""
-        target = data.converted_to
-        if target is not None:
-            return (f'New notes about this person go to <a href="contact:{target.id}">{_e(target.name)}</a>, '
-                    "the contact this lead became.")
-        return ("New notes about this person go to the contact this lead became in Salesforce; it is not in "
-                "your workspace yet (Sync now brings it here).")
-
-    @classmethod
-    def _work_html(cls, data: ClientDetail) -> str:
-        where = f"<p>{cls._notes_go_to(data)}</p>" if data.contact.read_only else ""
-        if not data.notes and not data.tasks and not data.activities:
-            if where:
-                return f"<i>No notes or tasks for this lead.</i>{where}"
-            return "<i>No notes or tasks for this client yet. Choose “New note” to write one.</i>"
-        rows = []
-        for note in data.notes:
-            state = _STATE_WORDS.get(note.state, note.state)
-            rows.append((note.updated_at, f'<li><a href="note:{note.id}">{_e(note.title or "Untitled note")}</a>'
-                                          f" — note, {_e(state)}, {_e(_when(note.updated_at))}</li>"))
-        for task in data.tasks:
-            state = _STATE_WORDS.get(task.state, task.state)
-            due = f", due {task.due_date:%d %b %Y}" if task.due_date else ""
-            rows.append((task.updated_at, f'<li><a href="task:{task.id}">{_e(task.subject or "Untitled task")}</a>'
-                                          f" — task{_e(due)}, {_e(state)}</li>"))
-        for activity in data.activities:  # calls, meetings …: "kind:id" opens the kind's editor
-            state = _STATE_WORDS.get(activity.state, activity.state)
-            noun = activity.kind.value
-            rows.append((activity.updated_at, f'<li><a href="{_e(noun)}:{activity.id}">{_e(activity.title)}</a>'
-                                              f" — {_e(noun)}, {_e(state)}</li>"))
-        rows.sort(key=lambda pair: pair[0], reverse=True)
-        return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>" + where
+        self.household_view.setText(households_html(data.households))
+        self.meetings_view.setText(meetings_html(data))
+        self.work_view.setText(work_html(data))
 
     # --------------------------------------------------------------------------------- actions
     @property
@@ -369,9 +329,62 @@ class ContactDetail(QWidget):
         self.new_activity_requested.emit(str(kind), self.data.contact.id)
         return True
 
+    def new_task(self) -> bool:
+        """"New task" (and Ctrl+T): a task about the client on screen; False when none can take one."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_task_requested.emit(self.data.contact.id)
+        return True
+
+    def write_meeting_note(self, event_id: int) -> bool:
+        """A new note tied to one of the shown client's meetings; False when that is not possible."""
+        data = self.data
+        if data is None or data.contact.read_only or all(e.id != event_id for e in data.upcoming + data.past):
+            return False
+        self.meeting_note_requested.emit(data.contact.id, event_id)
+        return True
+
+    def new_meeting(self) -> bool:
+        """The hook for "New meeting": asks for an Event about the client on screen (whoever builds
+        meetings connects ``new_meeting_requested``); False when no client can take one."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_meeting_requested.emit(self.data.contact.id)
+        return True
+
+    def _meeting_link(self, href: str) -> None:
+        kind, _, number = href.partition(":")
+        if not number.isdigit():
+            return
+        if kind == "meeting":
+            self.write_meeting_note(int(number))
+        elif kind == ItemKind.NOTE:
+            self.open_note_requested.emit(int(number))
+
     def _converted_link(self, href: str) -> None:
         if href.startswith("contact:"):
             self.open_contact.emit(int(href.split(":", 1)[1]))
+
+    def _household_link(self, href: str) -> None:
+        kind, _, target = href.partition(":")
+        if kind == "contact" and target.isdigit():
+            self.open_contact.emit(int(target))
+        elif kind == "household" and target:
+            aio.start(self.show_household(target), name="household-view")
+
+    async def show_household(self, account_sf_id: str) -> None:
+        """The household view in place of the client (Back returns to them)."""
+        if self.connection_id is None:
+            return
+        self._request += 1
+        await self.household.show_household(self.connection_id, account_sf_id)
+        self.stack.setCurrentWidget(self.household)
+
+    def _back_to_client(self) -> None:
+        if self.data is not None:
+            self.stack.setCurrentIndex(3)
+        else:
+            self.clear()
 
     def _work_link(self, href: str) -> None:
         kind, _, number = href.partition(":")

@@ -15,6 +15,7 @@ from app.services.client_sync import ClientSync, PullResult, PullScheduler, Pull
 from app.services.connection_status import subscribe_status
 from app.services.events import Events, ProspectSettingsChanged, SyncFinished, SyncProgressed, Unsubscribe
 from app.services.prospects import person_from_search
+from app.services.sync_choices import SyncChoicesChanged, SyncChoicesService
 from app.services.sync_settings import ProspectPreferences, SyncSettings
 from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus
@@ -34,6 +35,8 @@ class WorkspacePage(WorkspaceLayout):
     new_note_requested = Signal(int)
     new_activity_requested = Signal(str, int)  # (ItemKind, contact id), from the client view
     open_activity_requested = Signal(str, int)  # (ItemKind, draft id)
+    new_task_requested = Signal(int)           # a client's id (the client view's "New task", Ctrl+T)
+    meeting_note_requested = Signal(int, int)  # a client's id, one of their meetings' id
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
 
@@ -70,6 +73,10 @@ class WorkspacePage(WorkspaceLayout):
             # New people become Leads (or Contacts) from now on: the list shows that object too.
             self.events.subscribe(ProspectSettingsChanged, lambda _e: aio.start(self._prospects_changed(),
                                                                                 name="workspace-prospects")),
+            # Settings → Sync changed what syncs (where clients live, Leads, pick mode …): the list and
+            # the More menu follow at once.
+            self.events.subscribe(SyncChoicesChanged, lambda _e: aio.start(self._prospects_changed(),
+                                                                           name="workspace-sync-choices")),
         ]
         self.settings: PullSettings | None = None
         self.prospects: ProspectPreferences | None = None
@@ -111,6 +118,8 @@ class WorkspacePage(WorkspaceLayout):
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.new_activity_requested.connect(self.new_activity_requested)
         self.detail.open_activity_requested.connect(self.open_activity_requested)
+        self.detail.new_task_requested.connect(self.new_task_requested)
+        self.detail.meeting_note_requested.connect(self.meeting_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
         self.detail.open_task_requested.connect(self.open_task_requested)
         self.no_results.action_clicked.connect(lambda: aio.start(self.open_pick_dialog(), name="pick-dialog"))
@@ -239,6 +248,10 @@ class WorkspacePage(WorkspaceLayout):
         self.new_note_requested.emit(data.contact.id)
         return True
 
+    def new_task_for_current(self) -> bool:
+        """Ctrl+T: ask for a task about the client on screen; False when there is none (or it is read-only)."""
+        return self.detail.new_task()
+
     # ---------------------------------------------------------------------------- new person
     def _add_person_clicked(self) -> None:
         aio.start(self.add_person(), name="add-person")
@@ -290,6 +303,7 @@ class WorkspacePage(WorkspaceLayout):
             return
         current = await SyncSettings(self.db).load(self.connection_id)
         self.settings, self.prospects = current.pull, current.prospects
+        self._sync_menu()
         self.model.set_connection(self.connection_id, self._source_objects())
 
     async def _prospects_changed(self) -> None:
@@ -329,15 +343,20 @@ class WorkspacePage(WorkspaceLayout):
             self.sync.pause()
 
     async def set_contacts_enabled(self, on: bool) -> None:
-        if self.sync is None or self.connection_id is None:
-            return
-        self.settings = await self.sync.change_settings(contacts_enabled=on)
-        self._update_state()
+        """The More menu's shortcut to the Settings → Sync choice (the same use case writes both)."""
+        await self._change_choice(contacts_enabled=on)
 
     async def set_pick_mode(self, on: bool) -> None:
-        if self.sync is None or self.connection_id is None:
+        """The More menu's shortcut to the Settings → Sync choice (the same use case writes both)."""
+        await self._change_choice(pick_mode=on)
+
+    async def _change_choice(self, **change: bool) -> None:
+        if self.sync is None or self.connection_id is None or self.connections is None:
             return
-        self.settings = await self.sync.change_settings(pick_mode=on)
+        service = SyncChoicesService(self.db, self.connections, self.events)
+        current = await service.load(self.connection_id)
+        await service.apply(current.with_changes(**change))  # the bus brings the list and menu up to date
+        await self.refresh_settings()
         self._update_state()
 
     async def open_pick_dialog(self) -> PullResult | None:

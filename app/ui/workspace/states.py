@@ -93,8 +93,8 @@ class PageView:
     add_person_enabled: bool = False
 
 
-_PROBLEM_OUTCOMES = (PullOutcome.LIMIT, PullOutcome.FAILED, PullOutcome.OFFLINE, PullOutcome.PARTIAL,
-                     PullOutcome.NEEDS_ATTENTION)
+_PROBLEM_OUTCOMES = (PullOutcome.LIMIT, PullOutcome.BUSY, PullOutcome.FAILED, PullOutcome.OFFLINE,
+                     PullOutcome.PARTIAL, PullOutcome.NEEDS_ATTENTION, PullOutcome.SESSION_POLICY)
 
 
 def decide(facts: PageFacts) -> PageView:

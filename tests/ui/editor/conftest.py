@@ -2,8 +2,10 @@
 
 As in tests/ui/wizard: every ``async def`` test runs on a qasync ``QEventLoop`` (pytest-asyncio's loop
 factory hook), so Qt timers (the autosave debounce) fire while a test awaits.  ``workspace`` is a real
-SQLite workspace with a connection and a few people (a Contact with an account, and a Lead) — the
-editors need no Salesforce org.
+SQLite workspace with a connection and a few people (a Contact with an account, and a Lead), and no
+org behind it: the editors work offline.  ``org_workspace`` is the same people on a connection signed
+in to a demo org over HTTP: the task editor gets the org's Status/Priority values the way the app does
+(nothing is seeded for it), through ``Workspace.launcher()``.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
+from app.demo_org import DemoOrg
 from app.store import Database
 from app.store import contacts as contacts_repo
-from app.store import tasks as tasks_repo
 from app.store.models import Connection, Contact
-from app.store.tasks import TaskPicklists
+from app.sync.connection import ConnectionManager
+from app.ui.editor.window import EditorLauncher
+from tests.integration.salesforce.sf_org import make_org, signed_in
 from tests.support.qt_loop import until
 
-__all__ = ["Workspace", "seed_workspace", "until", "workspace"]
+__all__ = ["Workspace", "org_workspace", "seed_people", "seed_workspace", "until", "workspace"]
 
 _ROOT = str(Path(__file__).resolve().parents[3])
 if _ROOT not in sys.path:
@@ -38,6 +43,20 @@ class Workspace:
     connection_id: int
     contact: Contact
     lead: Contact
+    user_id: str = USER_ID
+    connections: ConnectionManager | None = None  # signed in to a demo org (``org_workspace``)
+    org: DemoOrg | None = None
+
+    def org_values(self, sobject: str) -> list[str]:
+        """The demo org's own TaskStatus/TaskPriority values, in its order (what the editor must offer)."""
+        assert self.org is not None
+        rows = sorted(self.org.records(sobject), key=lambda r: r["SortOrder"])
+        return [r["ApiName"] for r in rows]
+
+    def launcher(self, **options: Any) -> EditorLauncher:
+        """The editors as the shell makes them: with the connection's client when there is one."""
+        client = self.connections.client if self.connections is not None else None
+        return EditorLauncher(self.db, self.connection_id, client=client, **options)
 
 
 def seed_workspace(session: Session) -> tuple[int, int, int]:
@@ -47,17 +66,22 @@ def seed_workspace(session: Session) -> tuple[int, int, int]:
     session.add(conn)
     session.flush()
     assert conn.id is not None
-    contacts_repo.upsert_many(session, conn.id, [
+    contact_id, lead_id = seed_people(session, conn.id)
+    return conn.id, contact_id, lead_id
+
+
+def seed_people(session: Session, connection_id: int) -> tuple[int, int]:
+    """A Contact in a household, and a Lead (nothing about the org's task values: they are asked)."""
+    contacts_repo.upsert_many(session, connection_id, [
         {"sf_id": "003000000000001AAA", "source_object": "Contact", "first_name": "Maria", "last_name": "Garcia",
          "name": "Maria Garcia", "account_sf_id": "001000000000001AAA", "account_name": "Garcia Household"},
         {"sf_id": "00Q000000000001AAA", "source_object": "Lead", "first_name": "Leo", "last_name": "Park",
          "name": "Leo Park", "account_sf_id": None, "account_name": "Park Dental"},
     ])
-    tasks_repo.save_picklists(session, conn.id, TaskPicklists(
-        ("Not Started", "In Progress", "Completed"), ("High", "Normal", "Low"), "Not Started", "Normal",
-        ("Completed",)))
-    ids = [c.id for c in session.exec(select(Contact).order_by(Contact.source_object)).all()]
-    return conn.id, ids[0], ids[1]
+    ids = [c.id for c in session.exec(select(Contact).where(Contact.connection_id == connection_id)
+                                      .order_by(Contact.source_object)).all()]
+    assert ids[0] is not None and ids[1] is not None
+    return ids[0], ids[1]
 
 
 @pytest.fixture
@@ -69,3 +93,23 @@ async def workspace(tmp_path: Path) -> AsyncIterator[Workspace]:
         yield Workspace(db, connection_id, contact, lead)
     finally:
         await db.close()
+
+
+@pytest.fixture
+async def org_workspace(tmp_path: Path) -> AsyncIterator[Workspace]:
+    """A new connection to a demo org, as right after the wizard: no task values cached yet."""
+    with make_org(contacts=5, seed=3) as org:
+        db = await Database.open(tmp_path / "workspace.db")
+        connections = ConnectionManager(db)
+        try:
+            result = await signed_in(org)
+            saved = await connections.save_sign_in(result, login_url=result.login_url,
+                                                   consumer_key=org.consumer_key, consumer_secret=None)
+            cid = saved.connection_id
+            contact_id, lead_id = await db.run(lambda s: seed_people(s, cid))
+            contact, lead = await db.run(lambda s: (s.get(Contact, contact_id), s.get(Contact, lead_id)))
+            yield Workspace(db, cid, contact, lead, user_id=saved.user_id, connections=connections,
+                            org=org)
+        finally:
+            await connections.aclose()
+            await db.close()

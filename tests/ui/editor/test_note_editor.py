@@ -36,8 +36,7 @@ def _drain(lines: queue.Queue[str], seen: list[str]) -> bool:
 
 
 async def _new_note(ws: Workspace, queued: list[int] | None = None):  # type: ignore[no-untyped-def]
-    launcher = EditorLauncher(ws.db, ws.connection_id,
-                              on_queued=(lambda: queued.append(1)) if queued is not None else None)
+    launcher = ws.launcher(on_queued=(lambda: queued.append(1)) if queued is not None else None)
     window = await launcher.open_note_editor(ws.contact.id)  # type: ignore[arg-type]
     return launcher, window, window.editor
 
@@ -180,7 +179,9 @@ async def test_meeting_template_and_client_tag(workspace: Workspace) -> None:
     window.close()
 
 
-async def test_action_item_becomes_a_task_in_one_click(workspace: Workspace) -> None:
+async def test_action_item_becomes_a_task_in_one_click(org_workspace: Workspace) -> None:
+    """On a new connection: the task gets the org's default status, asked of the org (not seeded)."""
+    workspace = org_workspace
     launcher, _window, editor = await _new_note(workspace)
     editor.title.setText("Review")
     editor.body.set_markdown("## Action items\n\n- Send the beneficiary form\n- Book follow-up\n")

@@ -12,15 +12,19 @@ from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.models import Task
 from app.ui.editor.window import EditorLauncher
-from tests.ui.editor.conftest import USER_ID, Workspace, until
+from tests.ui.editor.conftest import Workspace, until
 
 
-async def test_new_task_offers_org_values_and_saves_every_field(workspace: Workspace) -> None:
-    launcher = EditorLauncher(workspace.db, workspace.connection_id)
+async def test_new_task_offers_org_values_and_saves_every_field(org_workspace: Workspace) -> None:
+    """A first task on a new connection: the org's values, asked of the org (nothing seeded)."""
+    workspace = org_workspace
+    launcher = workspace.launcher()
     window = await launcher.open_task_editor(workspace.contact.id)
     editor = window.editor
-    assert [editor.status.itemText(i) for i in range(editor.status.count())] == [
-        "Not Started", "In Progress", "Completed"]
+    assert [editor.status.itemText(i) for i in range(editor.status.count())] == workspace.org_values("TaskStatus")
+    assert [editor.priority.itemText(i) for i in range(editor.priority.count())] == \
+        workspace.org_values("TaskPriority")
+    assert not editor.choices_notice.isVisibleTo(editor)
     assert editor.status.currentText() == "Not Started" and editor.priority.currentText() == "Normal"
     assert editor.person.text() == "Maria Garcia" and editor.account.text() == "Garcia Household"
     QTest.keyClicks(editor.subject, "Send RMD reminder")
@@ -32,7 +36,7 @@ async def test_new_task_offers_org_values_and_saves_every_field(workspace: Works
     task = await workspace.db.run(lambda s: tasks_repo.get(s, editor.task.id))
     assert task is not None
     assert (task.subject, task.due_date, task.priority, task.status, task.owner_id) == (
-        "Send RMD reminder", date(2026, 12, 15), "High", "Not Started", USER_ID)
+        "Send RMD reminder", date(2026, 12, 15), "High", "Not Started", workspace.user_id)
     assert task.who_id == workspace.contact.sf_id and task.what_id == workspace.contact.account_sf_id
     window.close()
 

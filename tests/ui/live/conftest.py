@@ -31,19 +31,24 @@ class LiveApp:
 
 
 @asynccontextmanager
-async def live_app(tmp_path: Path) -> AsyncIterator[LiveApp]:
+async def live_app(tmp_path: Path, *, follow_connection: bool = False, pull: bool = True) -> AsyncIterator[LiveApp]:
     """Entered inside the test (not a fixture) so the push loop starts and stops on the test's own qasync
-    loop: a fixture's teardown ran on another loop once, and the loop's asyncio.Event refused it."""
+    loop: a fixture's teardown ran on another loop once, and the loop's asyncio.Event refused it.
+
+    ``follow_connection``: the push hears the connection's status, as in the app (back online wakes it).
+    ``pull``: False leaves the workspace as right after signing in (nothing synced, nothing cached)."""
     with make_org(contacts=15, seed=5) as org:
         db = await Database.open(tmp_path / "live.db")
         manager = ConnectionManager(db)
         result = await signed_in(org)
         saved = await manager.save_sign_in(result, login_url=result.login_url, consumer_key=org.consumer_key,
                                            consumer_secret=None)
-        pulled = await PullScheduler(db, manager).sync_now()
-        assert pulled.outcome == "ok", pulled.message
+        if pull:
+            pulled = await PullScheduler(db, manager).sync_now()
+            assert pulled.outcome == "ok", pulled.message
         events = Events()
-        push = await OutboxSync.for_connection(db, saved.connection_id, manager.client, events)
+        push = await OutboxSync.for_connection(db, saved.connection_id, manager.client, events,
+                                               manager if follow_connection else None)
         push.start()
         try:
             yield LiveApp(org, db, manager, events, push, saved.connection_id)

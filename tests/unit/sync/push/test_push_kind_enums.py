@@ -26,15 +26,18 @@ def test_push_draft_kinds_know_their_table() -> None:
 
 
 def test_push_statuses_compare_as_their_words() -> None:
-    assert {s.value for s in PushStatus} == {"done", "nothing", "offline", "budget", "signed_out", "cancelled"}
-    assert {s.value for s in LoopState} == {"idle", "sending", "offline", "budget", "signed_out"}
+    assert {s.value for s in PushStatus} == {"done", "nothing", "offline", "budget", "busy", "signed_out",
+                                             "session_policy", "cancelled"}
+    assert {s.value for s in LoopState} == {"idle", "sending", "offline", "budget", "busy", "signed_out",
+                                            "session_policy"}
     assert {s.value for s in Settled} == {"pushed", "needs_attention", "waiting"}
     assert PushStatus.SIGNED_OUT.upper() == "SIGNED_OUT"
 
 
 @pytest.mark.parametrize(("status", "stopped"), [
     (PushStatus.DONE, False), (PushStatus.NOTHING, False), (PushStatus.OFFLINE, True), (PushStatus.BUDGET, True),
-    (PushStatus.SIGNED_OUT, True), (PushStatus.CANCELLED, True),
+    (PushStatus.SIGNED_OUT, True), (PushStatus.CANCELLED, True), (PushStatus.BUSY, True),
+    (PushStatus.SESSION_POLICY, True),
 ])
 def test_push_status_says_whether_the_run_stopped(status: PushStatus, stopped: bool) -> None:
     assert status.is_stop is stopped

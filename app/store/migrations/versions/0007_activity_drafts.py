@@ -6,8 +6,8 @@ text) and the kind's fields as a JSON object that ``app.store.activity_forms.cle
 save; the client, state and Salesforce Id stay real columns because the outbox and the views filter on
 them.  Notes and tasks keep their own tables.
 
-Revision ID: 0006_activity_drafts
-Revises: 0005_list_index
+Revision ID: 0007_activity_drafts
+Revises: 0006_households
 Create Date: 2026-12-04
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_activity_drafts"
-down_revision: str | None = "0005_list_index"
+revision: str = "0007_activity_drafts"
+down_revision: str | None = "0006_households"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
