@@ -34,6 +34,10 @@ def _calls(view: ClientView, outcome: str) -> list[dict[str, object]]:
 
 
 async def _push_with_keys(editor: ActivityEditor, qtbot: QtBot) -> None:
+    """Ctrl+Enter in the editor's window, as the advisor presses it (the window active, as it is then)."""
+    window = editor.window()
+    window.activateWindow()
+    await until(window.isActiveWindow, "the editor's window is active")
     qtbot.keyClick(editor.inputs["outcome"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     await until(lambda: editor.state_label.text().startswith(("Queued", "Sending", "Waiting", "Pushed")),
                 "the call queued")
