@@ -1,4 +1,5 @@
-"""Ctrl+L in the composed window: a call with the client on screen, or a plain word when there is none."""
+"""Ctrl+L in the composed window: a call with the client on screen, or a plain word when there is none;
+and the client view's "New meeting" hook opens the meeting editor."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from tests.integration.salesforce.sf_org import make_org, signed_in
 from tests.support.qt_loop import until
 
 
-async def test_log_call_ctrl_l_opens_a_call_for_the_client_on_screen(qtbot: QtBot, tmp_path: Path) -> None:
+async def test_log_call_ctrl_l_and_log_meeting_hook_open_editors_for_the_client_on_screen(
+        qtbot: QtBot, tmp_path: Path) -> None:
     with make_org(contacts=10, seed=5) as org:
         db = await Database.open(tmp_path / "workspace.db")
         connections = ConnectionManager(db)
@@ -58,6 +60,11 @@ async def test_log_call_ctrl_l_opens_a_call_for_the_client_on_screen(qtbot: QtBo
             editor = editors.windows[0].editor
             assert isinstance(editor, ActivityEditor) and editor.KIND == "call"
             assert editors.windows[0].windowTitle() == f"Call — {person.name}"
+            # The client view's "New meeting" hook (left for whoever builds meetings) opens the meeting editor.
+            assert workspace.detail.new_meeting()
+            await until(lambda: len(editors.windows) == 2, "the meeting editor opened")
+            meeting = editors.windows[1].editor
+            assert isinstance(meeting, ActivityEditor) and meeting.KIND == "meeting"
         finally:
             await shell.detach()
             await connections.aclose()
