@@ -41,6 +41,7 @@ class OrgSettings:
     callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
     rotate_refresh_tokens: bool = False
     pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
+    missing_fields: tuple[str, ...] = ()  # optional fields this org lacks, "Object.Field" (e.g. Task.CallDisposition)
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.services.households import HouseholdSummary, households_for
-from app.store import contacts, events, notes, tasks, users
+from app.store import activities, contacts, events, notes, tasks, users
+from app.store.activities import ActivityDraftValue
 from app.store.contacts import ContactSummary, MatchTier, SearchHit
 from app.store.events import EventSummary
 from app.store.notes import NoteDraft
@@ -82,6 +83,7 @@ class ClientDetail:
     notes: tuple[NoteDraft, ...]
     tasks: tuple[TaskDraft, ...]
     households: tuple[HouseholdSummary, ...] = ()  # their household(s) and its other members
+    activities: tuple[ActivityDraftValue, ...] = ()  # calls, meetings … logged here
 
 
 def read_detail(session: Any, connection_id: int, contact_id: int,
@@ -110,6 +112,7 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
         notes=tuple(notes.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         households=households_for(session, connection_id, contact),
+        activities=tuple(activities.list_for(session, connection_id, contact_id=contact_id, limit=100)),
     )
 
 

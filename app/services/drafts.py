@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events, ItemStateChanged
+from app.store import activities as activities_repo
 from app.store import draft_list
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
+from app.store.activities import ActivityDraftValue
 from app.store.draft_list import DiscardedDraft, DraftEntry
 from app.store.errors import DatabaseClosedError
-from app.store.kinds import ItemKind
+from app.store.kinds import ItemKind, is_activity
 from app.store.notes import CLIENT_TAG, NoteContext, NoteDraft
 from app.store.tasks import TaskContext, TaskDraft, TaskPicklists
 from app.store.write_failure import WriteFailure, WriteProblem, explain
@@ -60,7 +62,7 @@ __all__ = [
     "task_problems",
 ]
 
-Draft = NoteDraft | TaskDraft
+Draft = NoteDraft | TaskDraft | ActivityDraftValue
 
 
 def explain_write_failure(error: BaseException) -> WriteFailure:
@@ -73,11 +75,13 @@ def _repository(kind: ItemKind) -> Any:
         return notes_repo
     if kind == ItemKind.TASK:
         return tasks_repo
+    if is_activity(kind):  # calls, meetings …: one repository, the fields checked against the kind's form
+        return activities_repo
     raise ValueError(f"unknown draft kind {kind!r}")
 
 
 class Drafts:
-    """Notes and tasks of one workspace, as the editors write them."""
+    """Notes, tasks and activities (calls, meetings …) of one workspace, as the editors write them."""
 
     def __init__(self, db: Database, events: Events | None = None) -> None:
         self.db = db
@@ -120,7 +124,10 @@ class Drafts:
     # -- both -----------------------------------------------------------------------------------------
     async def get(self, kind: ItemKind, draft_id: int) -> Draft | None:
         repository = _repository(kind)
-        return await self.db.run(lambda s: repository.get(s, draft_id))
+        draft: Draft | None = await self.db.run(lambda s: repository.get(s, draft_id))
+        if isinstance(draft, ActivityDraftValue) and draft.kind != kind:
+            return None  # one table holds every activity kind: the number is another kind's
+        return draft
 
     async def save(self, kind: ItemKind, draft_id: int, values: dict[str, Any]) -> Draft:
         """"Save draft": write the editor's fields in one transaction; returns the saved draft.

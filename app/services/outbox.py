@@ -15,7 +15,7 @@ from app.services.events import Events, ItemStateChanged
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind
+from app.store.kinds import DRAFT_KINDS, ItemKind
 from app.store.outbox import OutboxCounts, OutboxEntry, OutboxRow
 from app.sync.push import actions as push_actions
 from app.sync.push.actions import Choice, QueueResult
@@ -76,5 +76,5 @@ class Outbox:
         self._changed(connection_id)
 
     def _changed(self, connection_id: int) -> None:
-        for kind in (ItemKind.NOTE, ItemKind.TASK):
+        for kind in DRAFT_KINDS:
             self.events.publish(ItemStateChanged(connection_id, kind, None, "queued"))

@@ -1,9 +1,10 @@
 """Drafts nobody has sent: the list an advisor opens or discards them from, and discard with undo.
 
-A draft here is a note or task in state ``draft`` that Salesforce never had (``remote_id`` empty): an
-edited, already-pushed item is not offered, since discarding it could not take back what Salesforce
-holds.  Discard deletes the row and hands back every column (``DiscardedDraft``), so "Undo" puts the
-very same row back — same id, same uid, same times — in one transaction.
+A draft here is a note, task or activity (call, meeting …) in state ``draft`` that Salesforce never
+had (``remote_id`` empty): an edited, already-pushed item is not offered, since discarding it could
+not take back what Salesforce holds.  Discard deletes the row and hands back every column
+(``DiscardedDraft``), so "Undo" puts the very same row back — same id, same uid, same times — in
+one transaction.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from app.store import activity_forms
+from app.store.draft_models import DraftModel, get_draft, model_of
 from app.store.kinds import ItemKind
-from app.store.models import Contact, Note, Task
+from app.store.models import ActivityDraft, Contact, Note, Task
 
 
-def _get(session: Session, kind: ItemKind, draft_id: int) -> Note | Task | None:
-    if kind == ItemKind.NOTE:
-        return session.get(Note, draft_id)
-    if kind == ItemKind.TASK:
-        return session.get(Task, draft_id)
-    raise ValueError(f"{kind} has no drafts")
+def _get(session: Session, kind: ItemKind, draft_id: int) -> DraftModel | None:
+    return get_draft(session, kind, draft_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +43,7 @@ class DiscardedDraft:
 
 
 def unsent(session: Session, connection_id: int, limit: int = 500) -> list[DraftEntry]:
-    """Notes and tasks never sent, newest edit first."""
+    """Notes, tasks and activities never sent, newest edit first."""
     queries = [
         (ItemKind.NOTE, select(col(Note.id), col(Note.title), col(Contact.name), col(Note.updated_at))
          .join(Contact, col(Contact.id) == col(Note.contact_id), isouter=True)
@@ -57,15 +56,27 @@ def unsent(session: Session, connection_id: int, limit: int = 500) -> list[Draft
     ]
     entries = [DraftEntry(kind, row_id, text or "", client or "", updated)
                for kind, query in queries for row_id, text, client, updated in session.execute(query)]
+    activities = (select(col(ActivityDraft.id), col(ActivityDraft.kind), col(ActivityDraft.fields), col(Contact.name),
+                         col(ActivityDraft.updated_at))
+                  .join(Contact, col(Contact.id) == col(ActivityDraft.contact_id), isouter=True)
+                  .where(col(ActivityDraft.connection_id) == connection_id, col(ActivityDraft.state) == "draft",
+                         col(ActivityDraft.remote_id).is_(None))
+                  .order_by(col(ActivityDraft.updated_at).desc()).limit(limit))
+    entries += [DraftEntry(ItemKind(kind), row_id, activity_forms.form_of(kind).title(fields or {}), client or "",
+                           updated)
+                for row_id, kind, fields, client, updated in session.execute(activities)]
     entries.sort(key=lambda e: e.updated_at, reverse=True)
     return entries[:limit]
 
 
 def is_empty(session: Session, kind: ItemKind, draft_id: int) -> bool:
-    """Nothing typed: no title and no body (a note), no subject and no description (a task)."""
+    """Nothing typed: no title and no body (a note), no subject and no description (a task), never
+    saved since it was opened (an activity: its form starts filled in, so "untouched" is the test)."""
     row = _get(session, kind, draft_id)
     if row is None:
         return False
+    if isinstance(row, ActivityDraft):
+        return row.updated_at == row.created_at
     if isinstance(row, Note):
         return not row.title.strip() and not row.body_markdown.strip()
     return not row.subject.strip() and not row.description.strip()
@@ -90,7 +101,7 @@ def restore(session: Session, discarded: DiscardedDraft) -> int:
         if there.uid == values.get("uid"):
             return discarded.id  # already back
         values.pop("id", None)  # a new draft took the number meanwhile: same draft, next number
-    row = Note(**values) if discarded.kind == ItemKind.NOTE else Task(**values)
+    row = model_of(discarded.kind)(**values)
     session.add(row)
     session.flush()
     assert row.id is not None

@@ -1,6 +1,6 @@
 """What "Forget this org" deletes, counted beforehand and deleted in one transaction.
 
-The advisor's own work (notes, tasks, outbox) references its connection with ``ON DELETE RESTRICT``
+The advisor's own work (notes, tasks, activities, outbox) references its connection with ``ON DELETE RESTRICT``
 (see :mod:`app.store.models`): deleting a connection can never silently take a draft with it.  So
 forgetting is explicit: :func:`summary` gives the numbers the confirmation names, the caller exports
 unsent drafts (``app.sync.forget``), and only then :func:`delete_everything` removes the outbox,
@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlmodel import Session, SQLModel, col
 
 from app.store import connections as connection_rows
-from app.store.models import Contact, Event, Note, OutboxItem, SyncLogEntry, Task
+from app.store.models import ActivityDraft, Contact, Event, Note, OutboxItem, SyncLogEntry, Task
 from app.store.prospects import PROVISIONAL_PREFIX
 from app.store.tables import table_of
 
@@ -33,10 +33,11 @@ class ForgetSummary:
     unsent_tasks: int
     log_entries: int
     new_people: int = 0  # added in Notebridge, not yet in Salesforce
+    unsent_activities: int = 0  # logged calls, meetings … not yet in Salesforce
 
     @property
     def unsent(self) -> int:
-        return self.unsent_notes + self.unsent_tasks
+        return self.unsent_notes + self.unsent_tasks  # calls and meetings are named apart
 
 
 def _count(session: Session, model: type[SQLModel], connection_id: int, *where: ColumnElement[bool]) -> int:
@@ -55,6 +56,7 @@ def summary(session: Session, connection_id: int) -> ForgetSummary:
         log_entries=_count(session, SyncLogEntry, connection_id),
         new_people=_count(session, Contact, connection_id, col(Contact.sf_id).startswith(PROVISIONAL_PREFIX),
                           col(Contact.is_deleted) == False),  # noqa: E712
+        unsent_activities=_count(session, ActivityDraft, connection_id, col(ActivityDraft.state).in_(UNSENT_STATES)),
     )
 
 
@@ -68,8 +70,9 @@ def client_names(session: Session, connection_id: int, contact_ids: set[int]) ->
 
 
 def delete_everything(session: Session, connection_id: int) -> None:
-    """Outbox, tasks, notes, then the connection (its mirror tables, settings and log cascade)."""
+    """Outbox, activities, tasks, notes, then the connection (its mirror tables, settings and log cascade)."""
     session.execute(delete(OutboxItem).where(col(OutboxItem.connection_id) == connection_id))
+    session.execute(delete(ActivityDraft).where(col(ActivityDraft.connection_id) == connection_id))
     session.execute(delete(Task).where(col(Task.connection_id) == connection_id))
     session.execute(delete(Note).where(col(Note.connection_id) == connection_id))
     session.flush()

@@ -1,7 +1,7 @@
-"""What an outbox item is: a note, a task or a new person.
+"""What an outbox item is: a note, a task, a logged call, a meeting or a new person.
 
 A ``StrEnum`` because the kind is stored as text in ``outbox_item.kind`` and ``sync_log.item_kind``:
-the members *are* the stored strings ("note", "task", "person"), so rows written before this enum
+the members *are* the stored strings ("note", "task", "call", "meeting", "person"), so rows written before this enum
 existed read back unchanged and nothing needs migrating.  The store is the lower layer, so the sync
 engines and the UI import the kind from here.
 """
@@ -18,6 +18,8 @@ class ItemKind(StrEnum):
 
     NOTE = "note"
     TASK = "task"
+    CALL = "call"        # a logged call: a completed Task with TaskSubtype=Call (app.store.activity_forms)
+    MEETING = "meeting"  # a meeting logged here: an Event on the client (app.store.activity_forms)
     PERSON = "person"  # a new person added in Notebridge (app.store.prospects), created before the others
 
     @property
@@ -31,13 +33,17 @@ class DraftTable(StrEnum):
 
     NOTE = "note"
     TASK = "task"
+    ACTIVITY = "activity"  # one table for every other kind: its fields are a validated JSON payload
 
 
 # Where each draft kind's drafts live.  Person rows are not here: app.store.prospects owns them.
-# A new kind kept in an existing table (a call is a task with TaskSubtype=Call) is one line here.
+# A new activity kind is one line here (its drafts go in the generic activity table) plus its form in
+# app.store.activity_forms; see docs/architecture.md, "Worked example".
 DRAFT_TABLE: Mapping[ItemKind, DraftTable] = MappingProxyType({
     ItemKind.NOTE: DraftTable.NOTE,
     ItemKind.TASK: DraftTable.TASK,
+    ItemKind.CALL: DraftTable.ACTIVITY,
+    ItemKind.MEETING: DraftTable.ACTIVITY,
 })
 DRAFT_KINDS: tuple[ItemKind, ...] = tuple(DRAFT_TABLE)
 
@@ -50,9 +56,14 @@ def draft_table(kind: str) -> DraftTable | None:
         return None
 
 
+def is_activity(kind: str) -> bool:
+    """Drafts of this kind live in the generic activity table (a call, a meeting …)."""
+    return draft_table(kind) == DraftTable.ACTIVITY
+
+
 def is_note(kind: str) -> bool:
     """Drafts of this kind are notes (a note table row), as opposed to tasks."""
     return draft_table(kind) == DraftTable.NOTE
 
 
-__all__ = ["DRAFT_KINDS", "DRAFT_TABLE", "DraftTable", "ItemKind", "draft_table", "is_note"]
+__all__ = ["DRAFT_KINDS", "DRAFT_TABLE", "DraftTable", "ItemKind", "draft_table", "is_activity", "is_note"]

@@ -51,7 +51,7 @@ CLIENT_OBJECTS = ("Contact", "Account")
 CONNECTION_STATES = ("connected", "needs_attention", "disconnected")
 ITEM_STATES = ("draft", "queued", "sending", "pushed", "needs_attention", "waiting")
 OUTBOX_STATES = ("queued", "sending", "pushed", "failed", "waiting")
-OUTBOX_KINDS = DRAFT_KINDS  # stored as text ("note", "task"); see app.store.kinds
+OUTBOX_KINDS = DRAFT_KINDS  # stored as text ("note", "task", "call" …); see app.store.kinds
 OUTBOX_OPERATIONS = ("create", "update")
 SYNC_PHASES = ("full", "incremental")
 
@@ -329,6 +329,36 @@ class Task(SQLModel, table=True):
     updated_at: datetime = _updated()
 
 
+class ActivityDraft(SQLModel, table=True):
+    """A call, a meeting … logged by the advisor: every activity kind that is neither a note nor a task.
+
+    One table for all of them (``kind`` says which, an :class:`~app.store.kinds.ItemKind`); the kind's
+    own fields are the JSON object ``fields``, checked against its form on every save
+    (:mod:`app.store.activity_forms`).  The client, the state and the Salesforce Id are real columns,
+    as in ``note`` and ``task``, because the outbox, the Drafts list and the client view filter on them.
+    """
+
+    __tablename__ = "activity_draft"
+    __table_args__ = (
+        Index("ix_activity_draft_connection_state", "connection_id", "state"),
+        Index("ix_activity_draft_contact", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=_new_uid, unique=True)
+    connection_id: int = Field(foreign_key="connection.id", ondelete="RESTRICT")
+    kind: str
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+    who_id: str | None = None
+    what_id: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    state: str = "draft"
+    remote_id: str | None = None
+    last_pushed_hash: str | None = None
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
 class OutboxItem(SQLModel, table=True):
     """One pending write to Salesforce.  ``key`` is generated here, before the first attempt, so a
     create whose response was lost can be recognised (reconciled) instead of sent twice."""
@@ -456,6 +486,7 @@ __all__ = [
     "SYNC_PHASES",
     "Account",
     "AccountContactRelation",
+    "ActivityDraft",
     "ApiUsageSample",
     "Connection",
     "Contact",

@@ -25,9 +25,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session, col
 
+from app.store import activities as activities_repo
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store import workspace_lock
+from app.store.activities import ActivityDraftValue
+from app.store.draft_models import DRAFT_MODELS, DraftModel, get_draft
 from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
 from app.store.models import Contact, Note, OutboxItem, Task
 from app.store.notes import NoteDraft
@@ -38,8 +41,6 @@ from app.store.types import parse_timestamp, utcnow
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
 _ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
                "pushed": "pushed"}
-_MODELS: dict[DraftTable, type[Note] | type[Task]] = {DraftTable.NOTE: Note, DraftTable.TASK: Task}
-
 T = table_of(OutboxItem)  # the model is the one description of the table
 _COLUMNS = [c.name for c in T.columns]
 
@@ -92,10 +93,11 @@ class PushWork:
     note: NoteDraft | None = None
     task: TaskDraft | None = None
     person: Person | None = None
+    activity: ActivityDraftValue | None = None  # a call, a meeting … (app.store.activities)
 
     @property
-    def item(self) -> NoteDraft | TaskDraft:
-        item = self.note if self.note is not None else self.task
+    def item(self) -> NoteDraft | TaskDraft | ActivityDraftValue:
+        item = self.note if self.note is not None else self.task if self.task is not None else self.activity
         assert item is not None
         return item
 
@@ -143,12 +145,8 @@ def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | No
     return _row(found) if found else None
 
 
-def _item(session: Session, kind: ItemKind, item_id: int) -> Note | Task:
-    table = draft_table(kind)
-    model = _MODELS.get(table) if table is not None else None
-    if model is None:
-        raise ValueError(f"unknown outbox kind {kind!r}")
-    item = session.get(Note, item_id) if kind == "note" else session.get(Task, item_id)
+def _item(session: Session, kind: ItemKind, item_id: int) -> DraftModel:
+    item = get_draft(session, kind, item_id)
     if item is None:
         raise LookupError(f"{kind} {item_id} does not exist")
     return item
@@ -214,6 +212,12 @@ def _work(session: Session, row: OutboxRow) -> PushWork | None:
         if note is None:
             return None
         return PushWork(row, note=note, person=_person(session, row.connection_id, note.parent_sf_id))
+    if table == DraftTable.ACTIVITY:
+        activity = activities_repo.get(session, row.item_id)
+        if activity is None:
+            return None
+        return PushWork(row, activity=activity,
+                        person=_person(session, row.connection_id, activity.who_id or activity.what_id))
     task = tasks_repo.get(session, row.item_id)
     if task is None:
         return None
@@ -331,7 +335,7 @@ def claimed_remote_ids(session: Session, connection_id: int, remote_ids: Sequenc
     if not ids:
         return set()
     found: set[str] = set()
-    for model in (Note, Task):
+    for model in DRAFT_MODELS.values():
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             found.update(r[0] for r in session.execute(select(col(model.remote_id)).where(
@@ -363,7 +367,7 @@ def counts(session: Session, connection_id: int) -> OutboxCounts:
     by_state = dict(session.execute(select(T.c.state, func.count()).where(
         T.c.connection_id == connection_id, T.c.state.in_(ACTIVE_STATES)).group_by(T.c.state)).all())
     drafts = 0
-    for model in (Note, Task):
+    for model in DRAFT_MODELS.values():
         drafts += int(session.execute(select(func.count()).select_from(model).where(
             col(model.connection_id) == connection_id, col(model.state) == "draft")).scalar() or 0)
     return OutboxCounts(queued=by_state.get("queued", 0), sending=by_state.get("sending", 0),
@@ -389,6 +393,12 @@ def entries(session: Session, connection_id: int, *, pushed_within: timedelta = 
                 continue
             title, state, sf_id, remote_type = note.title or "(untitled note)", note.state, note.parent_sf_id, \
                 note.remote_type
+        elif draft_table(row.kind) == DraftTable.ACTIVITY:
+            activity = activities_repo.get(session, row.item_id)
+            if activity is None:
+                continue
+            title, state, sf_id, remote_type = activity.title, activity.state, \
+                activity.who_id or activity.what_id, None
         elif row.kind == ItemKind.PERSON:  # a new person added in Notebridge (app.store.prospects)
             person = session.get(Contact, row.item_id)
             if person is None:

@@ -17,8 +17,8 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from app.store import workspace_lock
+from app.store.draft_models import model_of
 from app.store.kinds import DRAFT_KINDS, ItemKind, is_note
-from app.store.models import Note, Task
 from app.store.outbox import OutboxRow, T, _row
 from app.store.tables import table_of
 from app.store.types import utcnow
@@ -35,7 +35,7 @@ def _kinds(session: Session, outbox_ids: Sequence[int]) -> dict[int, tuple[ItemK
 
 
 def _item_table(kind: ItemKind) -> Any:
-    return table_of(Note if is_note(kind) else Task)
+    return table_of(model_of(kind))
 
 
 def _bulk_item_update(session: Session, kind: ItemKind, rows: list[dict[str, Any]]) -> None:

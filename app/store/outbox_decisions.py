@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from app.store import activities as activities_repo
 from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
-from app.store.kinds import is_note
-from app.store.models import Contact, Note, Task
+from app.store.kinds import is_activity, is_note
+from app.store.models import ActivityDraft, Contact, Note, Task
 from app.store.outbox import OutboxRow, T, _item, _set_item_state, get
 from app.store.types import utcnow
 
@@ -65,6 +66,8 @@ def attach_to(session: Session, outbox_id: int, contact_id: int) -> OutboxRow | 
         return None
     if is_note(row.kind):
         notes_repo.save(session, row.item_id, contact_id=contact_id)
+    elif is_activity(row.kind):
+        activities_repo.set_client(session, row.item_id, contact_id)
     else:
         tasks_repo.save(session, row.item_id, contact_id=contact_id)
     _set_item_state(session, row.kind, row.item_id, "queued")
@@ -89,7 +92,7 @@ def retarget_converted(session: Session, outbox_id: int, contact_sf_id: str, acc
         session.add(note)
     else:
         task = _item(session, row.kind, row.item_id)
-        assert isinstance(task, Task)
+        assert isinstance(task, Task | ActivityDraft)  # both carry WhoId/WhatId
         task.who_id, task.what_id = contact_sf_id, account_sf_id or task.what_id
         task.contact_id = contact.id if contact else task.contact_id
         session.add(task)

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.paths import paths
-from app.store import Database
+from app.store import Database, activity_forms
+from app.store import activities as activities_repo
 from app.store import forget as forget_rows
 from app.store import notes as notes_repo
 from app.store import prospects as prospect_rows
 from app.store import tasks as tasks_repo
+from app.store.activities import ActivityDraftValue
 from app.store.forget import UNSENT_STATES, ForgetSummary
 from app.store.notes import NoteDraft
 from app.store.prospects import ProspectDraft
@@ -56,6 +58,7 @@ class _Unsent:
     tasks: list[TaskDraft]
     names: dict[int, str]
     people: list[ProspectDraft]
+    activities: list[ActivityDraftValue]
 
 
 async def preview(db: Database, connection_id: int) -> ForgetSummary:
@@ -72,16 +75,19 @@ async def export_unsent(db: Database, connection: OrgConnection, directory: Path
         notes = notes_repo.list_for(session, cid, states=UNSENT_STATES, limit=1_000_000)
         tasks = [t for t in tasks_repo.list_for(session, cid, limit=1_000_000)
                  if t.state in UNSENT_STATES]
-        ids = {i for i in [*(n.contact_id for n in notes), *(t.contact_id for t in tasks)] if i is not None}
+        activities = [a for a in activities_repo.list_for(session, cid, limit=1_000_000) if a.state in UNSENT_STATES]
+        ids = {i for i in [*(n.contact_id for n in notes), *(t.contact_id for t in tasks),
+                           *(a.contact_id for a in activities)] if i is not None}
         people = [p for p in (prospect_rows.get(session, i)
                               for i in prospect_rows.pending(session, cid)) if p is not None]
-        return _Unsent(notes, tasks, forget_rows.client_names(session, cid, ids), people)
+        return _Unsent(notes, tasks, forget_rows.client_names(session, cid, ids), people, activities)
 
     unsent = await db.run(read)
-    if not unsent.notes and not unsent.tasks and not unsent.people:
+    if not unsent.notes and not unsent.tasks and not unsent.people and not unsent.activities:
         return None
     moment = (now or datetime.now().astimezone()).astimezone()
-    text = export_markdown(connection, unsent.notes, unsent.tasks, unsent.names, moment, unsent.people)
+    text = export_markdown(connection, unsent.notes, unsent.tasks, unsent.names, moment, unsent.people,
+                           unsent.activities)
     target = (directory or paths().exports) / _file_name(connection, moment)
     target = await asyncio.to_thread(_write_private, target, text)
     log.info("exported %d unsent notes and %d tasks before forgetting the org", len(unsent.notes),
@@ -107,7 +113,8 @@ async def forget(db: Database, connections: ConnectionManager, *, exports_dir: P
 # -- the export file --------------------------------------------------------------------------------------
 
 def export_markdown(connection: OrgConnection, notes: list[NoteDraft], tasks: list[TaskDraft],
-                    names: dict[int, str], moment: datetime, people: list[ProspectDraft] | None = None) -> str:
+                    names: dict[int, str], moment: datetime, people: list[ProspectDraft] | None = None,
+                    activities: list[ActivityDraftValue] | None = None) -> str:
     org = connection.org_name or connection.org_id
     lines = [
         "# Unsent notes and tasks from Notebridge",
@@ -143,6 +150,24 @@ def export_markdown(connection: OrgConnection, notes: list[NoteDraft], tasks: li
             lines.append(f"- Priority / status: {task.priority or '—'} / {task.status or '—'}")
         lines.append(f"- Last edited: {_local(task.updated_at)}")
         lines += ["", task.description.rstrip() or "(no description)", "", "---", ""]
+    if activities:
+        lines += [f"## Calls and meetings ({len(activities)})", ""]
+        for activity in activities:
+            form = activity_forms.form_of(activity.kind)
+            lines += [f"### {form.noun}: {activity.title}", ""]
+            lines.append(f"- Client: {_client(activity.contact_id, activity.who_id or activity.what_id, names)}")
+            lines.append(f"- State: {STATE_WORDS.get(activity.state, activity.state)}")
+            texts = []
+            for field in form.fields:
+                value = activity.fields.get(field.name)
+                if field.type == activity_forms.FieldType.TEXT:
+                    texts.append(str(value or "").rstrip())
+                elif field.type == activity_forms.FieldType.DATETIME:
+                    moment_of = activity_forms.parse_instant(value)
+                    lines.append(f"- {field.label}: {_local(moment_of) if moment_of else '—'}")
+                elif value not in (None, ""):
+                    lines.append(f"- {field.label}: {value}")
+            lines += ["", "\n\n".join(t for t in texts if t) or "(no note)", "", "---", ""]
     if people:
         lines += [f"## People added in Notebridge, not yet in Salesforce ({len(people)})", ""]
         for person in people:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
 from app.salesforce import auth
+from app.services.activities import activity_form, activity_forms_offered
 from app.services.client_sync import ClientSync, SyncProgress
 from app.services.drafts import ItemKind
 from app.services.events import Events, PushFinished, PushStatusChanged, SyncFinished, SyncProgressed
@@ -79,6 +80,10 @@ class Shell:
         context.on_close("settings page", self.settings.aclose)  # its usage timer must not outlive the database
         QShortcut(QKeySequence("Ctrl+K"), window).activated.connect(self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), window).activated.connect(self._new_note)
+        for form in activity_forms_offered():  # Ctrl+L: log a call with the client on screen …
+            if form.shortcut:
+                QShortcut(QKeySequence(form.shortcut), window).activated.connect(
+                    lambda kind=form.kind: self._new_activity(kind))
         QShortcut(QKeySequence(NEW_TASK_KEYS), window).activated.connect(self._new_task)
 
     # -- connection ------------------------------------------------------------------------------
@@ -175,6 +180,11 @@ class Shell:
                                       client=self.connections.client)
         self.workspace = WorkspacePage(self.db, self.connections, sync=self.sync)
         self.workspace.new_note_requested.connect(aio.slot(self.editors.open_note_editor))
+        self.workspace.new_activity_requested.connect(aio.slot(self.editors.open_activity_editor))
+        self.workspace.open_activity_requested.connect(aio.slot(self.editors.open_activity))
+        # The client view's "New meeting" hook: the same meeting editor as its own action.
+        self.workspace.detail.new_meeting_requested.connect(
+            lambda contact_id: self._new_activity_for(ItemKind.MEETING, contact_id))
         self.workspace.new_task_requested.connect(aio.slot(self.editors.open_task_editor))
         self.workspace.meeting_note_requested.connect(self._meeting_note)
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
@@ -243,6 +253,8 @@ class Shell:
             return
         elif kind == ItemKind.NOTE:
             aio.start(self.editors.open_note(item_id))
+        elif activity_form(kind) is not None:
+            aio.start(self.editors.open_activity(kind, item_id))
         else:
             aio.start(self.editors.open_task(item_id))
 
@@ -285,6 +297,18 @@ class Shell:
             self.window.show_section("workspace")
             self.workspace.focus_search()
 
+    def _new_activity_for(self, kind: ItemKind, contact_id: int) -> None:
+        if self.editors is not None:
+            aio.start(self.editors.open_activity_editor(kind, contact_id), name=f"new {kind}")
+
+    def _new_activity(self, kind: ItemKind) -> None:
+        """Ctrl+L …: a new call (or other activity) with the client on screen."""
+        form = activity_form(kind)
+        if form is None:
+            return
+        if self.workspace is None or not self.workspace.detail.new_activity(kind):
+            self.window.statusBar().showMessage(
+                f"Open a client first, then press {form.shortcut} ({form.action.lower()}).", 5000)
     def _new_task(self) -> None:
         """Ctrl+T: a task about the client on screen; with none on screen, a task on its own (the
         editor offers "Choose a client…")."""

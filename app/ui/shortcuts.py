@@ -28,6 +28,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("/", "Search (while the client list has focus)"),
     ("Ctrl+N", "New note for the client on screen"),
     (NEW_TASK_KEYS, "New task (for the client on screen, if there is one)"),
+    ("Ctrl+L", "Log a call with the client on screen"),
     ("Ctrl+1", "Go to Workspace"),
     ("Ctrl+2", "Go to Outbox"),
     ("Ctrl+3", "Go to Settings"),

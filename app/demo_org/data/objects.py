@@ -118,9 +118,10 @@ def _account_contact_relation() -> SObjectType:
 
 
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
-                 account_contact_relations: bool = False) -> Schema:
+                 account_contact_relations: bool = False, missing_fields: tuple[str, ...] = ()) -> Schema:
     """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
-    fields/objects exist."""
+    fields/objects exist, and ``missing_fields`` ("Task.CallDisposition" …) leaves out optional fields an
+    org may lack."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -205,8 +206,15 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _readonly("IsClosed", "boolean", nillable=False, defaulted=True, calculated=True),
             _readonly("IsHighPriority", "boolean", nillable=False, defaulted=True, calculated=True),
             Field("Description", "textarea", 32000),
+            # TaskSubtype is "Create, Filter, Group, Nillable, Restricted picklist, Sort" — no Update: it is
+            # set on create only (a Task logged as a call stays a call).  Call fields (CallType,
+            # CallDurationInSeconds, CallDisposition) come with Salesforce CRM Call Center; an org built
+            # with ``missing_fields=("Task.CallDisposition",)`` lacks one, as real orgs may.
+            # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
             Field("TaskSubtype", "picklist", 40, picklist=_pl("Task", "Email", "Call", default="Task"),
-                  defaulted=True, updateable=False),
+                  defaulted=True, updateable=False, restricted=True),
+            Field("CallType", "picklist", 40, picklist=_pl("Internal", "Inbound", "Outbound"), restricted=True),
+            Field("CallDurationInSeconds", "int"), _s("CallDisposition", 255),
             _readonly("CompletedDateTime", "datetime"),
             _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
             _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
@@ -251,4 +259,25 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
     ]
     if account_contact_relations:
         types.append(_account_contact_relation())
-    return Schema(types)
+    return Schema(_without(types, missing_fields))
+
+
+def _without(types: list[SObjectType], missing: tuple[str, ...]) -> list[SObjectType]:
+    """The types with the fields named "Object.Field" in ``missing`` left out (a field no org can lack,
+    like Id, is refused)."""
+    gone: dict[str, set[str]] = {}
+    for name in missing:
+        sobject, _, field = name.partition(".")
+        if not field or field.lower() in ("id", "isdeleted", "systemmodstamp"):
+            raise ValueError(f"not a field an org can lack: {name!r}")
+        gone.setdefault(sobject.lower(), set()).add(field.lower())
+    out = []
+    for t in types:
+        drop = gone.get(t.name.lower())
+        if drop:
+            t = SObjectType(t.name, t.label, t.label_plural, t.key_prefix,
+                            [f for f in t.fields if f.name.lower() not in drop], createable=t.createable,
+                            updateable=t.updateable, deletable=t.deletable, queryable=t.queryable,
+                            replicateable=t.replicateable)
+        out.append(t)
+    return out

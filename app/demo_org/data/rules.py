@@ -18,6 +18,7 @@ from app.demo_org.errors import SaveError
 
 _CLOSED_STATUSES = {value for value, _, closed in TASK_STATUSES if closed}
 _HIGH_PRIORITIES = {value for value, _, high in TASK_PRIORITIES if high}
+EVENT_MAX_MINUTES = 14 * 24 * 60
 # ContentNote content: "plain text must be HTML-escaped; unsafe HTML and newlines are stripped".
 # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentnote.htm
 _UNESCAPED = re.compile(r"<(?![A-Za-z/!])|&(?!#?[A-Za-z0-9]+;)")
@@ -68,6 +69,11 @@ def _derive_event(record: Record) -> None:
     else:
         assert duration is not None  # one of the two is set (checked above)
         record["EndDateTime"] = timefmt.format_datetime(start_dt + dt.timedelta(minutes=int(duration)))
+    # Multiday events: DurationInMinutes may exceed 1,440 but an event lasts at most 14 days.
+    # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
+    if int(record["DurationInMinutes"]) > EVENT_MAX_MINUTES:
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION", "End Date Time: An event can't last more than 14 days.", 400,
+                      ["EndDateTime"])
     record["ActivityDateTime"] = start
     record["ActivityDate"] = start[:10]
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from app.store import Database
+from app.store import Database, activity_forms
+from app.store import activities as activities_repo
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import outbox_decisions as decisions
 from app.store import tasks as tasks_repo
-from app.store.kinds import ItemKind, is_note
+from app.store.kinds import ItemKind, is_activity, is_note
 from app.store.outbox import OutboxRow
 from app.sync.push.limits import LimitProblem, draft_problems
 
@@ -30,6 +31,17 @@ class QueueResult:
     refused: dict[int, list[LimitProblem]]  # item id → why it cannot be pushed yet
 
 
+def _problems(session: Any, kind: ItemKind, item_id: int) -> list[LimitProblem] | None:
+    """What keeps the draft from being queued (None: it is gone)."""
+    if is_activity(kind):
+        activity = activities_repo.get(session, item_id)
+        if activity is None or activity.kind != kind:
+            return None
+        return [LimitProblem(name, words) for name, words in activity_forms.problems(kind, activity.fields)]
+    draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
+    return None if draft is None else draft_problems(draft)
+
+
 async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueResult:
     """Put items in the outbox (one transaction), skipping those that break a limit."""
 
@@ -37,10 +49,9 @@ async def queue(db: Database, kind: ItemKind, item_ids: Sequence[int]) -> QueueR
         queued: list[OutboxRow] = []
         refused: dict[int, list[LimitProblem]] = {}
         for item_id in item_ids:
-            draft = notes_repo.get(session, item_id) if is_note(kind) else tasks_repo.get(session, item_id)
-            if draft is None:
+            problems = _problems(session, kind, item_id)
+            if problems is None:
                 continue
-            problems = draft_problems(draft)
             if problems:
                 refused[item_id] = problems
                 continue
@@ -60,11 +71,20 @@ async def queue_all_drafts(db: Database, connection_id: int) -> QueueResult:
                  if e.outbox.state == "waiting" or (e.outbox.state == "failed" and not e.outbox.conflict)]
         return notes, tasks, retry
 
+    def activity_ids(session: Any) -> dict[ItemKind, list[int]]:
+        out: dict[ItemKind, list[int]] = {}
+        for activity in activities_repo.list_for(session, connection_id, limit=100_000):
+            if activity.state == "draft" and not activity.remote_id:
+                out.setdefault(activity.kind, []).append(activity.id)
+        return out
+
     notes, tasks, retry = await db.run(ids)
-    first = await queue(db, ItemKind.NOTE, notes)
-    second = await queue(db, ItemKind.TASK, tasks)
+    results = [await queue(db, ItemKind.NOTE, notes), await queue(db, ItemKind.TASK, tasks)]
+    for kind, drafts in (await db.run(activity_ids)).items():  # logged calls, meetings …
+        results.append(await queue(db, kind, drafts))
     await retry_now(db, retry)
-    return QueueResult(first.queued + second.queued, {**first.refused, **second.refused})
+    return QueueResult([row for r in results for row in r.queued],
+                       {item_id: problems for r in results for item_id, problems in r.refused.items()})
 
 
 async def retry_now(db: Database, outbox_ids: Sequence[int]) -> None:

@@ -56,6 +56,8 @@ def waits_for_person(w: PushWork) -> bool:
         return is_provisional(w.note.parent_sf_id)
     if w.task is not None:
         return is_provisional(w.task.who_id) or is_provisional(w.task.what_id)
+    if w.activity is not None:
+        return is_provisional(w.activity.who_id) or is_provisional(w.activity.what_id)
     return False
 
 

@@ -8,7 +8,7 @@ save, which the note editor did.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -37,7 +37,7 @@ class DraftEditor(QWidget):
     saved = Signal(object)  # the draft after each save
     queued = Signal(int)    # its id, once it is in the outbox
 
-    KIND: ClassVar[ItemKind]      # the outbox kind: note or task
+    KIND: ItemKind  # the outbox kind: a class attribute (note, task), or per editor (the activity editor)
 
     def __init__(self, db: Database, draft: Any, parent: QWidget | None = None, *,
                  drafts: Drafts | None = None) -> None:

@@ -6,6 +6,8 @@
     await launcher.open_note(note_id)                  # an existing note
     await launcher.open_task_editor(contact_id)        # a new task
     await launcher.open_task(task_id)
+    await launcher.open_activity_editor(kind, contact_id)  # "Log a call", "New meeting" … for a client
+    await launcher.open_activity(kind, draft_id)
 
 Each editor lives in its own top-level window (advisors keep a note open next to the client's
 record).  Closing a window saves first: the close is held back until the text is on disk.  If the
@@ -24,11 +26,13 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.services.drafts import Drafts, WriteFailure
+from app.services.activities import Activities, activity_form
+from app.services.drafts import Drafts, ItemKind, WriteFailure
 from app.services.events import Events
 from app.services.task_choices import ClientFactory, TaskChoices, TaskChoicesLoad, complete
 from app.services.workspace import Database
 from app.ui import aio
+from app.ui.editor.activity_editor import ActivityEditor
 from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.unsaved_panel import UnsavedPanel
@@ -49,7 +53,7 @@ def _loop_running() -> bool:
 class EditorWindow(QWidget):
     closed = Signal()
 
-    def __init__(self, editor: NoteEditor | TaskEditor, title: str) -> None:
+    def __init__(self, editor: NoteEditor | TaskEditor | ActivityEditor, title: str) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setObjectName("editorWindow")
         self.setWindowTitle(title)
@@ -209,7 +213,24 @@ class EditorLauncher:
         load = loading.result()
         editor.set_choices(load.lists, load.problem)
 
-    def _show(self, editor: NoteEditor | TaskEditor, title: str) -> EditorWindow:
+    # -- calls, meetings … (any kind with a form) ---------------------------------------------------------
+    async def open_activity_editor(self, kind: ItemKind, contact_id: int) -> EditorWindow:
+        """A new call, meeting … for a client — on disk before the window shows."""
+        draft = await Activities(self.db, self.drafts.events).new(self.connection_id, ItemKind(kind), contact_id)
+        return await self.open_activity(draft.kind, draft.id)
+
+    async def open_activity(self, kind: ItemKind, draft_id: int) -> EditorWindow:
+        form = activity_form(kind)
+        if form is None:
+            raise ValueError(f"{kind!r} is not an activity kind")
+        context = await Activities(self.db, self.drafts.events).context(draft_id)
+        editor = ActivityEditor(self.db, context.draft, form=form, person_name=context.person_name,
+                                drafts=self.drafts)
+        editor.queued.connect(lambda _id: self.on_queued())
+        name = context.person_name
+        return self._show(editor, f"{form.noun} — {name}" if name else form.noun)
+
+    def _show(self, editor: NoteEditor | TaskEditor | ActivityEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)
         self.windows.append(window)
         window.closed.connect(lambda: self._closed(window))

@@ -30,11 +30,15 @@ from app.ui import aio
 _UNTITLED = {ItemKind.NOTE: "Untitled note", ItemKind.TASK: "Untitled task"}
 
 
+def _untitled(kind: ItemKind) -> str:
+    return _UNTITLED.get(kind, f"Untitled {kind.value}")
+
+
 def entry_text(entry: DraftEntry) -> str:
-    what = "Note" if entry.kind == ItemKind.NOTE else "Task"
+    what = {ItemKind.NOTE: "Note", ItemKind.TASK: "Task"}.get(entry.kind, entry.kind.value.capitalize())
     client = f" · {entry.client_name}" if entry.client_name else ""
     edited = entry.updated_at.astimezone().strftime("%d %b %H:%M")
-    return f"{entry.title.strip() or _UNTITLED[entry.kind]} — {what}{client} · edited {edited}"
+    return f"{entry.title.strip() or _untitled(entry.kind)} — {what}{client} · edited {edited}"
 
 
 class DraftsSection(QWidget):
@@ -98,7 +102,7 @@ class DraftsSection(QWidget):
             self._show_entries()
 
     def _item_changed(self, event: ItemStateChanged) -> None:
-        if event.connection_id == self.connection_id and event.kind in (ItemKind.NOTE, ItemKind.TASK):
+        if event.connection_id == self.connection_id and event.kind != ItemKind.PERSON:  # any kind of draft
             aio.start(self.refresh(), name="drafts-refresh")
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -141,7 +145,7 @@ class DraftsSection(QWidget):
         entry = self.current()
         if entry is None:
             return
-        name = entry.title.strip() or _UNTITLED[entry.kind].lower()
+        name = entry.title.strip() or _untitled(entry.kind).lower()
         box = QMessageBox(QMessageBox.Icon.Question, "Discard draft",
                           f"Discard “{name}”? It was never sent to Salesforce. You can undo this right after.",
                           QMessageBox.StandardButton.Cancel, self)

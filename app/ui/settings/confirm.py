@@ -24,6 +24,9 @@ def forget_lines(connection: OrgConnection, summary: ForgetSummary) -> list[str]
     if summary.unsent:
         lines.append(f"{counted(summary.unsent, 'note or task', 'notes and tasks')} not yet in Salesforce — "
                      "saved to a file for you first")
+    if summary.unsent_activities:
+        lines.append(f"{counted(summary.unsent_activities, 'call or meeting', 'calls and meetings')} logged here and "
+                     "not yet in Salesforce — also saved to that file")
     if summary.new_people:
         lines.append(f"{counted(summary.new_people, 'person', 'people')} you added who are not yet in Salesforce — "
                      "also saved to that file")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.activities import activity_forms_offered
 from app.services.clients import ClientDetail, ClientDirectory
 from app.services.drafts import ItemKind
 from app.services.events import Events, ItemStateChanged
@@ -47,11 +48,13 @@ class ContactDetail(QWidget):
 
     open_contact = Signal(int)  # e.g. a converted lead's contact
     new_note_requested = Signal(int)
+    new_activity_requested = Signal(str, int)  # (ItemKind, contact id): "Log a call", "New meeting" …
     new_task_requested = Signal(int)             # the client's id: a new task about them
     meeting_note_requested = Signal(int, int)    # the client's id, the meeting's (Event) id
     new_meeting_requested = Signal(int)          # the client's id: see new_meeting()
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
+    open_activity_requested = Signal(str, int)  # (ItemKind, draft id): a logged call, meeting …
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, events: Events | None = None) -> None:
         """``events``: the app's bus; a note or task of the shown client that is created, queued or
@@ -135,6 +138,16 @@ class ContactDetail(QWidget):
         self.task_button.clicked.connect(self.new_task)
         buttons.addWidget(self.note_button)
         buttons.addWidget(self.task_button)
+        # One action per activity kind, beside "New note" (its form names it: "Log a call" …).
+        self.activity_buttons: dict[str, QPushButton] = {}
+        for form in activity_forms_offered():
+            button = QPushButton(form.action)
+            button.setObjectName(f"new_{form.kind.value}")
+            if form.shortcut:
+                button.setToolTip(f"{form.action} for this client ({form.shortcut})")
+            button.clicked.connect(lambda _checked=False, kind=form.kind: self.new_activity(kind))
+            buttons.addWidget(button)
+            self.activity_buttons[form.kind.value] = button
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
 
@@ -172,7 +185,7 @@ class ContactDetail(QWidget):
         self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
         self.meetings_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.meetings_view.linkActivated.connect(self._meeting_link)
-        self.work_label = self._section_label("Notes and tasks")
+        self.work_label = self._section_label("Notes, tasks, calls and meetings")
         self.work_view = QLabel()
         self.work_view.setObjectName("detailWork")
         self.work_view.setWordWrap(True)
@@ -238,7 +251,7 @@ class ContactDetail(QWidget):
 
     def _item_state_changed(self, event: ItemStateChanged) -> None:
         if self.data is None or event.connection_id != self.connection_id \
-                or event.kind not in (ItemKind.NOTE, ItemKind.TASK):
+                or event.kind == ItemKind.PERSON:
             return
         if self._refreshing is not None and not self._refreshing.done():
             self._refresh_again = True  # a burst (a run settling many items) costs one more read
@@ -284,6 +297,8 @@ class ContactDetail(QWidget):
         self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
         self.note_button.setEnabled(not c.read_only)
         self.task_button.setEnabled(not c.read_only)
+        for button in self.activity_buttons.values():
+            button.setEnabled(not c.read_only)
         self.household_view.setText(households_html(data.households))
         self.meetings_view.setText(meetings_html(data))
         self.work_view.setText(work_html(data))
@@ -306,6 +321,13 @@ class ContactDetail(QWidget):
     def _new_note(self) -> None:
         if self.data is not None:
             self.new_note_requested.emit(self.data.contact.id)
+
+    def new_activity(self, kind: str) -> bool:
+        """Ask for a new call, meeting … with the client on screen; False when there is none (or read-only)."""
+        if self.data is None or self.data.contact.read_only:
+            return False
+        self.new_activity_requested.emit(str(kind), self.data.contact.id)
+        return True
 
     def new_task(self) -> bool:
         """"New task" (and Ctrl+T): a task about the client on screen; False when none can take one."""
@@ -368,5 +390,9 @@ class ContactDetail(QWidget):
         kind, _, number = href.partition(":")
         if kind == "contact" and number.isdigit():  # a converted lead's contact
             self.open_contact.emit(int(number))
+        elif number.isdigit() and kind == ItemKind.NOTE:
+            self.open_note_requested.emit(int(number))
+        elif number.isdigit() and kind == ItemKind.TASK:
+            self.open_task_requested.emit(int(number))
         elif number.isdigit():
-            (self.open_note_requested if kind == ItemKind.NOTE else self.open_task_requested).emit(int(number))
+            self.open_activity_requested.emit(kind, int(number))

@@ -62,7 +62,7 @@ def _notes_go_to(data: ClientDetail) -> str:
 
 def work_html(data: ClientDetail) -> str:
     where = f"<p>{_notes_go_to(data)}</p>" if data.contact.read_only else ""
-    if not data.notes and not data.tasks:
+    if not data.notes and not data.tasks and not data.activities:
         if where:
             return f"<i>No notes or tasks for this lead.</i>{where}"
         return "<i>No notes or tasks for this client yet. Choose “New note” or “New task” to start one.</i>"
@@ -76,5 +76,10 @@ def work_html(data: ClientDetail) -> str:
         due = f", due {task.due_date:%d %b %Y}" if task.due_date else ""
         rows.append((task.updated_at, f'<li><a href="task:{task.id}">{e(task.subject or "Untitled task")}</a>'
                                       f" — task{e(due)}, {e(state)}</li>"))
+    for activity in data.activities:  # calls, meetings … logged here: "kind:id" opens the kind's editor
+        state = _STATE_WORDS.get(activity.state, activity.state)
+        noun = activity.kind.value
+        rows.append((activity.updated_at, f'<li><a href="{e(noun)}:{activity.id}">{e(activity.title)}</a>'
+                                          f" — {e(noun)}, {e(state)}</li>"))
     rows.sort(key=lambda pair: pair[0], reverse=True)
     return "<ul>" + "".join(html_row for _, html_row in rows) + "</ul>" + where

@@ -39,6 +39,8 @@ class WorkspacePage(WorkspaceLayout):
 
     connect_requested = Signal()
     new_note_requested = Signal(int)
+    new_activity_requested = Signal(str, int)  # (ItemKind, contact id), from the client view
+    open_activity_requested = Signal(str, int)  # (ItemKind, draft id)
     new_task_requested = Signal(int)           # a client's id (the client view's "New task", Ctrl+T)
     meeting_note_requested = Signal(int, int)  # a client's id, one of their meetings' id
     open_note_requested = Signal(int)
@@ -120,6 +122,8 @@ class WorkspacePage(WorkspaceLayout):
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
+        self.detail.new_activity_requested.connect(self.new_activity_requested)
+        self.detail.open_activity_requested.connect(self.open_activity_requested)
         self.detail.new_task_requested.connect(self.new_task_requested)
         self.detail.meeting_note_requested.connect(self.meeting_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)

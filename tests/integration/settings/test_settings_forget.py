@@ -120,3 +120,36 @@ async def test_with_nothing_unsent_no_file_is_written_and_a_second_export_never_
     assert result.export_path is not None and len(list(exports.iterdir())) == 3
     with pytest.raises(LookupError):
         await forget.forget(db, manager, exports_dir=exports)
+
+
+async def test_forget_exports_unsent_calls_and_meetings_then_deletes_them(
+    env: tuple[DemoOrg, Database, ConnectionManager, Path], tmp_path: Path,
+) -> None:
+    from app.store import activities as activities_repo
+    from app.store.kinds import ItemKind
+
+    _org, db, manager, path = env
+    connection = manager.active
+    assert connection is not None
+    cid = connection.connection_id
+    person = (await first_contacts(db, cid))[0]
+    await db.run(lambda s: activities_repo.create(
+        s, cid, ItemKind.CALL, contact_id=person.id,
+        fields={"outcome": "Wants the rollover", "note": "Call back Friday.", "when": "2026-12-04T09:00:00+00:00"}))
+
+    summary = await forget.preview(db, cid)
+    assert summary.unsent_activities == 1 and summary.unsent == 0  # no note or task: named apart
+    from app.ui.settings.confirm import forget_lines
+    lines = forget_lines(connection, summary)
+    assert any(line.startswith("1 call or meeting logged here and not yet in Salesforce") for line in lines)
+    assert not any("note or task not yet" in line for line in lines)
+
+    result = await forget.forget(db, manager, exports_dir=tmp_path / "exports")
+
+    assert result.export_path is not None
+    text = result.export_path.read_text(encoding="utf-8")
+    for expected in ("## Calls and meetings (1)", "Call: Outbound call — Wants the rollover", "Call back Friday.",
+                     "- Duration (minutes): 5", person.name):
+        assert expected in text
+    assert _count(path, "SELECT count(*) FROM activity_draft") == 0
+    assert _count(path, "SELECT count(*) FROM connection") == 0

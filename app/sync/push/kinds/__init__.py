@@ -1,7 +1,8 @@
 """The registry: one handler per :class:`~app.store.kinds.ItemKind`, in the order a run sends them.
 
 New people first (notes and tasks about them then reach the record Salesforce just created), then
-notes, then tasks.  The engine and the protocol look handlers up here and never switch on a kind.
+notes, then tasks, then logged calls and meetings.  The engine and the protocol look handlers up
+here and never switch on a kind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from types import MappingProxyType
 
 from app.store.kinds import ItemKind
 from app.sync.push.kinds.base import DraftHandler, KindHandler
+from app.sync.push.kinds.call import CallHandler
+from app.sync.push.kinds.meeting import MeetingHandler
 from app.sync.push.kinds.note import NoteHandler
 from app.sync.push.kinds.person import PersonHandler
 from app.sync.push.kinds.task import TaskHandler
@@ -19,6 +22,8 @@ HANDLERS: Mapping[ItemKind, KindHandler] = MappingProxyType({
     ItemKind.PERSON: PersonHandler(),
     ItemKind.NOTE: NoteHandler(),
     ItemKind.TASK: TaskHandler(),
+    ItemKind.CALL: CallHandler(),
+    ItemKind.MEETING: MeetingHandler(),
 })
 
 

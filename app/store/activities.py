@@ -1,0 +1,159 @@
+"""Activity drafts repository: calls, meetings … — every kind kept in the generic ``activity_draft`` table.
+
+Same conventions as :mod:`app.store.tasks`: session functions returning :class:`ActivityDraftValue`
+snapshots, never ORM rows.  The kind's fields are checked against its form
+(:mod:`app.store.activity_forms`) on create and on every save, so the stored JSON is always what the
+kind's handler expects.  Related person and account follow the task rules (a Lead takes no WhatId:
+https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm,
+and the same for Event, sforce_api_objects_event.htm).
+
+A pushed activity is not edited here any more (calls and meetings are sent as creates only, and
+``TaskSubtype`` can only be set on create): :func:`save` refuses it, and the editor says to change it
+in Salesforce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.store import activity_forms
+from app.store.kinds import ItemKind, is_activity
+from app.store.models import ActivityDraft, Contact
+from app.store.types import utcnow
+
+
+class PushedActivityError(ValueError):
+    """The activity is in Salesforce: it is changed there, not here."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityDraftValue:
+    id: int
+    uid: str
+    connection_id: int
+    kind: ItemKind
+    contact_id: int | None
+    who_id: str | None
+    what_id: str | None
+    fields: dict[str, Any]
+    state: str
+    remote_id: str | None
+    last_pushed_hash: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def title(self) -> str:
+        """What the Outbox and the Drafts list call it ("Outbound call — Left a voicemail")."""
+        return activity_forms.form_of(self.kind).title(self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityContext:
+    """What the generic editor needs around the draft."""
+
+    draft: ActivityDraftValue
+    person_name: str
+
+
+def snapshot(row: ActivityDraft) -> ActivityDraftValue:
+    assert row.id is not None
+    return ActivityDraftValue(
+        id=row.id, uid=row.uid, connection_id=row.connection_id, kind=ItemKind(row.kind),
+        contact_id=row.contact_id, who_id=row.who_id, what_id=row.what_id, fields=dict(row.fields or {}),
+        state=row.state, remote_id=row.remote_id, last_pushed_hash=row.last_pushed_hash,
+        created_at=row.created_at, updated_at=row.updated_at)
+
+
+def _apply_person(row: ActivityDraft, person: Contact | None) -> None:
+    if person is None:
+        row.who_id = row.what_id = None
+    elif person.source_object == "Account":
+        row.what_id, row.who_id = person.sf_id, None
+    else:
+        row.who_id = person.sf_id
+        row.what_id = None if person.source_object == "Lead" else person.account_sf_id
+
+
+def create(session: Session, connection_id: int, kind: ItemKind, *, contact_id: int | None = None,
+           fields: dict[str, Any] | None = None, now: datetime | None = None) -> ActivityDraftValue:
+    """A new draft of ``kind`` for the client, its fields the form's defaults (times: now)."""
+    if not is_activity(kind):
+        raise ValueError(f"{kind!r} is not an activity kind")
+    person = None
+    if contact_id is not None:
+        person = session.get(Contact, contact_id)
+        if person is None or person.connection_id != connection_id:
+            raise ValueError(f"contact {contact_id} is not in this workspace")
+    values = activity_forms.clean(kind, fields or {}, activity_forms.initial(kind, now))
+    stamp = now or utcnow()  # one instant for both: "never saved since" is how an untouched draft is told
+    row = ActivityDraft(connection_id=connection_id, kind=ItemKind(kind), contact_id=contact_id, fields=values,
+                        created_at=stamp, updated_at=stamp)
+    _apply_person(row, person)
+    session.add(row)
+    session.flush()
+    return snapshot(row)
+
+
+def get(session: Session, draft_id: int) -> ActivityDraftValue | None:
+    row = session.get(ActivityDraft, draft_id)
+    return snapshot(row) if row is not None else None
+
+
+def save(session: Session, draft_id: int, *, fields: dict[str, Any]) -> ActivityDraftValue:
+    """The editor's fields (any subset of the form's), checked; an unchanged save writes nothing."""
+    row = session.get(ActivityDraft, draft_id)
+    if row is None:
+        raise LookupError(f"activity {draft_id} does not exist")
+    cleaned = activity_forms.clean(row.kind, fields, row.fields)
+    if cleaned == row.fields:
+        return snapshot(row)
+    if row.remote_id:
+        raise PushedActivityError("This is in Salesforce already; change it there.")
+    row.fields = cleaned
+    row.updated_at = utcnow()
+    session.add(row)
+    return snapshot(row)
+
+
+def set_client(session: Session, draft_id: int, contact_id: int) -> ActivityDraftValue:
+    """Another client for a draft whose client was deleted in Salesforce (from the Outbox)."""
+    row = session.get(ActivityDraft, draft_id)
+    if row is None:
+        raise LookupError(f"activity {draft_id} does not exist")
+    person = session.get(Contact, contact_id)
+    if person is None or person.connection_id != row.connection_id:
+        raise ValueError(f"contact {contact_id} is not in this workspace")
+    row.contact_id = contact_id
+    _apply_person(row, person)
+    row.updated_at = utcnow()
+    session.add(row)
+    return snapshot(row)
+
+
+def list_for(session: Session, connection_id: int, *, contact_id: int | None = None,
+             limit: int = 500) -> list[ActivityDraftValue]:
+    query = select(ActivityDraft).where(col(ActivityDraft.connection_id) == connection_id)
+    if contact_id is not None:
+        query = query.where(col(ActivityDraft.contact_id) == contact_id)
+    query = query.order_by(col(ActivityDraft.updated_at).desc(), col(ActivityDraft.id).desc()).limit(limit)
+    return [snapshot(r) for r in session.execute(query).scalars()]
+
+
+def editor_context(session: Session, draft_id: int) -> ActivityContext:
+    draft = get(session, draft_id)
+    if draft is None:
+        raise LookupError(f"activity {draft_id} does not exist")
+    person = session.get(Contact, draft.contact_id) if draft.contact_id else None
+    return ActivityContext(draft, person.name if person else "")
+
+
+__all__ = [
+    "ActivityContext", "ActivityDraftValue", "PushedActivityError", "create", "editor_context", "get", "list_for",
+    "save", "set_client", "snapshot",
+]

@@ -1,0 +1,198 @@
+"""The activity kinds drafted in the generic ``activity_draft`` table, and the one description of each.
+
+A call or a meeting is not a note or a task: each has a handful of fields of its own (when, duration,
+direction …).  Rather than a table per kind (a model, a migration, a repository, a list query, a
+discard path … for every new kind), every such kind is one :class:`ActivityForm` here: its fields,
+their types and limits.  The draft's fields are stored as a JSON object (``ActivityDraft.fields``)
+that :func:`clean` checks on every save, so the payload in the table is always what the form says.
+The form is also what the generic editor (``app/ui/editor/activity_editor.py``) is built from, and
+where a kind's title comes from for the Outbox and the Drafts list.
+
+Why JSON and not typed columns: the columns a kind needs differ per kind and grow with each one
+(issue 16 adds emails and opportunities); a new column per field would put every new kind back into
+a migration.  What SQL must filter or join on — the client, the state, the Salesforce Id — stays in
+real columns; the rest is only ever read whole, by the kind's handler and its editor.
+
+Lengths are not enforced on save (an advisor never loses text): :func:`problems` reports them, and
+queueing refuses a draft that has any (as for notes and tasks).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from app.store.kinds import ItemKind
+
+DESCRIPTION_MAX = 32_000  # Task/Event Description: 32,000 characters
+LINE_MAX = 255            # Subject, Location, CallDisposition: 255 characters
+
+
+class FieldType(StrEnum):
+    """How a form field is stored (JSON) and edited."""
+
+    DATETIME = "datetime"  # an ISO-8601 instant in UTC ("2026-12-04T09:30:00+00:00")
+    MINUTES = "minutes"    # a whole number of minutes, 0 … ``maximum``
+    CHOICE = "choice"      # one of ``choices``
+    LINE = "line"          # one line of text
+    TEXT = "text"          # several lines of text
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    type: FieldType
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    maximum: int | None = None       # MINUTES
+    default: Any = None              # LINE/TEXT/CHOICE/MINUTES: the JSON value of a new draft
+    after_minutes: int = 0           # DATETIME: a new draft's value is now (rounded) + this
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityForm:
+    """One activity kind: what the advisor fills in, and the words around it."""
+
+    kind: ItemKind
+    action: str                  # the button in the client view ("Log a call")
+    noun: str                    # the Outbox's word for it ("Call")
+    fields: tuple[FormField, ...]
+    title: Callable[[Mapping[str, Any]], str]
+    shortcut: str | None = None  # a key sequence for the client on screen ("Ctrl+L")
+    notice: str = ""             # plain words shown on the form (what it does not do yet)
+
+    def field(self, name: str) -> FormField:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _call_title(values: Mapping[str, Any]) -> str:
+    direction = str(values.get("direction") or "Outbound")
+    outcome = str(values.get("outcome") or "").strip()
+    return f"{direction} call" + (f" — {outcome}" if outcome else "")
+
+
+def _meeting_title(values: Mapping[str, Any]) -> str:
+    return str(values.get("subject") or "").strip() or "Meeting"
+
+
+CALL_FORM = ActivityForm(
+    ItemKind.CALL, "Log a call", "Call", (
+        FormField("when", "When", FieldType.DATETIME),
+        FormField("duration_minutes", "Duration (minutes)", FieldType.MINUTES, maximum=24 * 60, default=5),
+        FormField("direction", "Direction", FieldType.CHOICE, choices=("Outbound", "Inbound"), default="Outbound"),
+        FormField("outcome", "Outcome", FieldType.LINE, max_length=LINE_MAX, default="",
+                  placeholder="e.g. Left a voicemail"),
+        FormField("note", "Note", FieldType.TEXT, max_length=DESCRIPTION_MAX, default="",
+                  placeholder="What was said (optional)"),
+    ), _call_title, shortcut="Ctrl+L")
+
+MEETING_FORM = ActivityForm(
+    ItemKind.MEETING, "New meeting", "Meeting", (
+        FormField("subject", "Subject", FieldType.LINE, max_length=LINE_MAX, default="Meeting"),
+        FormField("start", "Starts", FieldType.DATETIME),
+        FormField("end", "Ends", FieldType.DATETIME, after_minutes=60),
+        FormField("location", "Location", FieldType.LINE, max_length=LINE_MAX, default="",
+                  placeholder="e.g. Office, or a video link"),
+        FormField("note", "Note", FieldType.TEXT, max_length=DESCRIPTION_MAX, default="",
+                  placeholder="Agenda or notes (optional)"),
+    ), _meeting_title,
+    notice="For now a meeting has one attendee: this client. Add anyone else in Salesforce after it is pushed.")
+
+FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType({f.kind: f for f in (CALL_FORM, MEETING_FORM)})
+
+
+def form_of(kind: ItemKind | str) -> ActivityForm:
+    """The form of an activity kind; ``KeyError`` for a kind without one (a note, a task …)."""
+    return FORMS[ItemKind(kind)]
+
+
+def _rounded_now(now: datetime | None) -> datetime:
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(second=0, microsecond=0)
+    return moment - timedelta(minutes=moment.minute % 5)
+
+
+def initial(kind: ItemKind | str, now: datetime | None = None) -> dict[str, Any]:
+    """The fields of a new draft: the defaults, and "now" (to five minutes) for its times."""
+    start = _rounded_now(now)
+    out: dict[str, Any] = {}
+    for f in form_of(kind).fields:
+        out[f.name] = (start + timedelta(minutes=f.after_minutes)).isoformat() \
+            if f.type == FieldType.DATETIME else f.default
+    return out
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """A stored DATETIME value as an aware UTC datetime (None when unset or unreadable)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _clean_value(f: FormField, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.type == FieldType.DATETIME:
+        moment = value if isinstance(value, datetime) else parse_instant(value)
+        if moment is None:
+            raise ValueError(f"{f.label}: not a date and time")
+        if moment.tzinfo is None:
+            raise ValueError(f"{f.label}: a time without a time zone")
+        return moment.astimezone(UTC).isoformat()
+    if f.type == FieldType.MINUTES:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"{f.label}: not a number of minutes")
+        minutes = int(value)
+        if minutes < 0 or (f.maximum is not None and minutes > f.maximum):
+            raise ValueError(f"{f.label}: must be between 0 and {f.maximum}")
+        return minutes
+    if f.type == FieldType.CHOICE:
+        if value not in f.choices:
+            raise ValueError(f"{f.label}: must be one of {', '.join(f.choices)}")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{f.label}: not text")
+    return value
+
+
+def clean(kind: ItemKind | str, values: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``base`` (the stored fields) with ``values`` applied, checked against the kind's form.
+
+    ``ValueError`` (naming the field) for a field the form does not have or a value of the wrong type;
+    the table therefore never holds a payload its handler cannot read."""
+    form = form_of(kind)
+    names = {f.name for f in form.fields}
+    unknown = set(values) - names
+    if unknown:
+        raise ValueError(f"a {form.noun.lower()} has no field {', '.join(sorted(unknown))}")
+    merged = {**initial(kind), **(base or {}), **values}
+    return {f.name: _clean_value(f, merged.get(f.name)) for f in form.fields}
+
+
+def problems(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, plain words) for each length a field exceeds or a time left empty; empty: may be sent."""
+    out: list[tuple[str, str]] = []
+    for f in form_of(kind).fields:
+        value = values.get(f.name)
+        if f.type == FieldType.DATETIME and parse_instant(value) is None:
+            out.append((f.name, f"Choose when: “{f.label}” is empty."))
+        elif f.max_length is not None and isinstance(value, str) and len(value) > f.max_length:
+            out.append((f.name, f"“{f.label}” is {len(value):,} characters; Salesforce takes at most "
+                                f"{f.max_length:,}. Shorten it — nothing is cut off."))
+    return out
+
+
+__all__ = [
+    "CALL_FORM", "DESCRIPTION_MAX", "FORMS", "LINE_MAX", "MEETING_FORM", "ActivityForm", "FieldType", "FormField",
+    "clean", "form_of", "initial", "parse_instant", "problems",
+]

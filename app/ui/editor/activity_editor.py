@@ -1,0 +1,230 @@
+"""The one editor of every activity kind (a call, a meeting …), built from the kind's form.
+
+A new kind drafted in the generic activity table gets its editor for free: one widget per form
+field (date and time, minutes, a choice, a line, several lines), saving as you type, the limits
+banner and Push — all of it :class:`~app.ui.editor.draft_editor.DraftEditor`, as for notes and tasks.
+Times are edited in the advisor's local time and stored in UTC.  Once the activity is in Salesforce
+its fields are read-only here (it is changed there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.activities import (
+    ActivityDraftValue,
+    ActivityForm,
+    FieldType,
+    FormField,
+    activity_problems,
+    parse_instant,
+)
+from app.services.drafts import Drafts, LimitProblem
+from app.services.workspace import Database
+from app.ui.editor.draft_editor import DraftEditor
+from app.ui.widgets.inline_message import InlineMessage
+
+PUSHED_WORDS = "This is in Salesforce now. To change it, open it in Salesforce."
+
+
+class _Text(QPlainTextEdit):
+    parent_editor: DraftEditor
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.parent_editor.autosave.flush_soon()
+
+
+def _qt_datetime(value: Any) -> QDateTime:
+    moment = parse_instant(value) or datetime.now(UTC)
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def _instant(widget: QDateTimeEdit) -> str:
+    return datetime.fromtimestamp(widget.dateTime().toSecsSinceEpoch(), UTC).isoformat()
+
+
+class ActivityEditor(DraftEditor):
+    """An editor for one activity draft; ``form`` says which fields it has."""
+
+    def __init__(self, db: Database, draft: ActivityDraftValue, *, form: ActivityForm, person_name: str = "",
+                 drafts: Drafts | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(db, draft, parent, drafts=drafts)
+        self.KIND = form.kind
+        self.form = form
+        self.setObjectName("activityEditor")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.person = QLabel(f"With {person_name}" if person_name else "No client")
+        self.person.setObjectName("activityPerson")
+        layout.addWidget(self.person)
+        self.notice = QLabel(form.notice)
+        self.notice.setObjectName("activityNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(bool(form.notice))
+        layout.addWidget(self.notice)
+        rows = QFormLayout()
+        self.inputs: dict[str, QWidget] = {}
+        for field in form.fields:
+            widget = self._input(field)
+            widget.setObjectName(f"activity_{field.name}")
+            self.inputs[field.name] = widget
+            if field.type == FieldType.TEXT:
+                layout.addLayout(rows)
+                rows = QFormLayout()
+                layout.addWidget(QLabel(field.label))
+                layout.addWidget(widget, 1)
+            else:
+                rows.addRow(field.label, widget)
+        layout.addLayout(rows)
+        self.pushed_label = QLabel(PUSHED_WORDS)
+        self.pushed_label.setObjectName("activityPushed")
+        self.pushed_label.setWordWrap(True)
+        layout.addWidget(self.pushed_label)
+        problems = InlineMessage(name="activityProblems")
+        layout.addWidget(problems)
+        footer = QHBoxLayout()
+        state_label = QLabel()
+        state_label.setObjectName("activityState")
+        footer.addWidget(state_label, 1)
+        push_button = QPushButton("Push to Salesforce")
+        push_button.setObjectName("activityPush")
+        push_button.setToolTip("Push now (Ctrl+Enter)")
+        footer.addWidget(push_button)
+        layout.addLayout(footer)
+        self._start(state_label, problems, push_button)
+        for field in form.fields:
+            self._watch(field, self.inputs[field.name])
+
+    # -- widgets per field type -------------------------------------------------------------------------
+    def _input(self, field: FormField) -> QWidget:
+        if field.type == FieldType.DATETIME:
+            when = QDateTimeEdit()
+            when.setCalendarPopup(True)
+            when.setDisplayFormat("d MMM yyyy HH:mm")
+            return when
+        if field.type == FieldType.MINUTES:
+            minutes = QSpinBox()
+            minutes.setRange(0, field.maximum or 24 * 60)
+            return minutes
+        if field.type == FieldType.CHOICE:
+            choice = QComboBox()
+            for value in field.choices:
+                choice.addItem(value, value)
+            return choice
+        if field.type == FieldType.TEXT:
+            text = _Text()
+            text.parent_editor = self
+            text.setPlaceholderText(field.placeholder)
+            return text
+        line = QLineEdit()
+        line.setPlaceholderText(field.placeholder)
+        return line
+
+    def _watch(self, field: FormField, widget: QWidget) -> None:
+        if isinstance(widget, QDateTimeEdit):
+            widget.dateTimeChanged.connect(self._changed)
+        elif isinstance(widget, QSpinBox):
+            widget.valueChanged.connect(self._changed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self._changed)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(self._changed)
+        elif isinstance(widget, QLineEdit):
+            widget.textChanged.connect(self._changed)
+            widget.editingFinished.connect(self.autosave.flush_soon)
+
+    # -- DraftEditor ------------------------------------------------------------------------------------
+    def focus_first_field(self) -> None:
+        first = next(iter(self.inputs.values()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, draft: ActivityDraftValue) -> None:
+        for field in self.form.fields:
+            widget, value = self.inputs[field.name], draft.fields.get(field.name)
+            if isinstance(widget, QDateTimeEdit):
+                widget.setDateTime(_qt_datetime(value))
+            elif isinstance(widget, QSpinBox):
+                widget.setValue(int(value or 0))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(str(value or ""))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value or ""))
+
+    def _value(self, widget: QWidget) -> Any:
+        if isinstance(widget, QDateTimeEdit):
+            return _instant(widget)
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"fields": {name: self._value(widget) for name, widget in self.inputs.items()}}
+
+    def as_text(self) -> str:
+        lines = [self.form.noun, self.person.text()]
+        for field in self.form.fields:
+            widget = self.inputs[field.name]
+            shown = widget.text() if isinstance(widget, QDateTimeEdit | QSpinBox | QLineEdit) else \
+                widget.currentText() if isinstance(widget, QComboBox) else ""
+            if field.type != FieldType.TEXT:
+                lines.append(f"{field.label}: {shown}")
+        texts = [str(self._value(self.inputs[f.name])).strip() for f in self.form.fields if f.type == FieldType.TEXT]
+        return "\n".join(lines) + "".join(f"\n\n{t}" for t in texts if t) + "\n"
+
+    def _sync_fields(self) -> None:
+        pushed = bool(self.draft.remote_id)
+        self.pushed_label.setVisible(pushed)
+        for widget in self.inputs.values():
+            widget.setEnabled(not pushed)
+
+    def _limits(self) -> list[LimitProblem]:
+        if self.draft.remote_id:
+            return []
+        return activity_problems(self.KIND, self.values()["fields"])
+
+    async def _refresh_state(self) -> None:
+        """As the base, and once pushed the fields turn read-only without reopening the window."""
+        fresh = await self.drafts.get(self.KIND, self.draft.id)
+        if fresh is None or not shiboken6.isValid(self) or \
+                (fresh.state, fresh.remote_id) == (self.draft.state, self.draft.remote_id):
+            return
+        self.draft = replace(self.draft, state=fresh.state, remote_id=fresh.remote_id)
+        self._show_state(self.autosave.dirty)
+        self._sync_fields()
+        self._update_limits()
+
+    def _update_limits(self) -> None:
+        super()._update_limits()
+        if self.draft.remote_id:  # in Salesforce: nothing more to push from here
+            self.push_button.setEnabled(False)
+
+
+__all__ = ["ActivityEditor"]
