@@ -21,6 +21,7 @@ from typing import Any
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import NotFound, SalesforceError
+from app.sync import picklists
 from app.sync.push.mapping import link_record
 from app.sync.push.markdown_html import markdown_to_html
 
@@ -205,14 +206,19 @@ def _link(report: OrgCheckReport, created: str | SalesforceError | None, documen
 
 async def _task(client: SalesforceClient, throwaway: _Throwaway, contact_id: str) -> RuleResult:
     name = "Task with the org's default Status and Priority"
+    fields: dict[str, Any] = {"Subject": throwaway.label, "WhoId": contact_id}
+    try:  # the push fills an unset Status/Priority with the org's defaults, read as it reads them
+        lists = await picklists.fetch(client)
+        fields.update({k: v for k, v in (("Status", lists.default_status), ("Priority", lists.default_priority)) if v})
+    except SalesforceError:
+        pass  # then Salesforce's own defaults apply, as they would for the push
     restricted = []
     try:
         described = {f.get("name"): f for f in (await client.describe("Task")).get("fields", [])}
         restricted = [n for n in ("Status", "Priority") if (described.get(n) or {}).get("restrictedPicklist")]
     except SalesforceError:
         pass  # the write below still says whether the app's task goes through
-    # The push leaves Status/Priority out when the advisor chose none, so the org's defaults apply.
-    created = await _try(lambda: throwaway.create("Task", {"Subject": throwaway.label, "WhoId": contact_id}))
+    created = await _try(lambda: throwaway.create("Task", fields))
     strict = (f"{' and '.join(restricted)} {'is a' if len(restricted) == 1 else 'are'} restricted picklist"
               f"{'' if len(restricted) == 1 else 's'}: only the org's own values are accepted, which Notebridge "
               "offers") if restricted else "Status and Priority accept any value"

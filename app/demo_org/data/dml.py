@@ -119,6 +119,7 @@ class Dml:
             record["Content"], record["TextPreview"], record["ContentSize"] = \
                 rules.sanitize_note_content(record.get("Content"))
         elif sobject == "ContentDocumentLink" and create:
+            rules.check_link_visibility(record, self.store)
             for link in self.store.table("ContentDocumentLink").values():
                 if (not link["IsDeleted"] and link["ContentDocumentId"] == record["ContentDocumentId"]
                         and link["LinkedEntityId"] == record["LinkedEntityId"]):

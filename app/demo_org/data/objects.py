@@ -118,7 +118,7 @@ def _account_contact_relation() -> SObjectType:
 
 
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
-                 account_contact_relations: bool = False) -> Schema:
+                 account_contact_relations: bool = False, classic_notes: bool = True) -> Schema:
     """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
     fields/objects exist."""
     account_person = [
@@ -223,7 +223,12 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             *_system(), _ref("ParentId", "Parent", *PARENTABLE, nillable=False, updateable=False),
             _s("Title", 80, nillable=False), Field("Body", "textarea", 32000),
             Field("IsPrivate", "boolean", nillable=False, defaulted=True), _owner(),
-        ]),
+            # Classic Notes switched off (rule classic-notes-off): still read, never created. Help,
+            # "Guidelines for Working with Notes": in Lightning Experience the legacy note-taking tool
+            # "is only used to read and manage notes that were created with it"
+            # (https://help.salesforce.com/s/articleView?id=sales.notes_del.htm&type=5); what the API
+            # does then is not documented, so the demo is strict: create → INVALID_TYPE_FOR_OPERATION.
+        ], createable=classic_notes),
         _obj("ContentNote", "Notes", [
             *_system(), _s("Title", 255, nillable=False), Field("Content", "base64"),
             _readonly("TextPreview", "string", 255), _readonly("FileType", "string", 20),

@@ -81,6 +81,17 @@ def check_task_who_what(record: Record, store: Store) -> None:
                       "Related To value", 400, ["WhatId"])
 
 
+def check_link_visibility(record: Record, store: Store) -> None:
+    """Rule link-visibility: "SharedUsers is used only for files shared with users" (UI API,
+    Content Document Link, https://developer.salesforce.com/docs/atlas.en-us.uiapi.meta/uiapi/ui_api_responses_contentdocumentlink.htm).
+    Which error a record link gets is not documented, so the demo is strict: FIELD_INTEGRITY_EXCEPTION
+    on Visibility. ShareType/Visibility values themselves are restricted picklists (V, C, I / AllUsers,
+    InternalUsers, SharedUsers: object reference, ContentDocumentLink)."""
+    if record.get("Visibility") == "SharedUsers" and store.type_of_id(record["LinkedEntityId"]) != "User":
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION",
+                        "Visibility: SharedUsers can only be used for a file shared with a user", 400, ["Visibility"])
+
+
 def sanitize_note_content(encoded: str | None) -> tuple[str | None, str | None, int]:
     """Check and clean ContentNote content. Returns (base64 content, text preview, size in bytes)."""
     if encoded is None:
