@@ -236,6 +236,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _ref("LatestPublishedVersionId", "LatestPublishedVersion", "ContentVersion", createable=False,
                  updateable=False),
             _owner(updateable=False),
+            # Rule enhanced-notes-off: "Notes must be enabled" (object reference, ContentNote, Special
+            # Access Rules); without it the object is read-only here.
         ], createable=enhanced_notes, updateable=enhanced_notes, deletable=enhanced_notes),
         _obj("ContentDocument", "Files", [
             *_system(), _s("Title", 255, nillable=False), _readonly("FileType", "string", 20),
@@ -248,6 +250,10 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             *_system(audit=False),
             _ref("ContentDocumentId", "ContentDocument", "ContentDocument", nillable=False, updateable=False),
             _ref("LinkedEntityId", "LinkedEntity", "User", *PARENTABLE, nillable=False, updateable=False),
+            # Rule link-share-values: ShareType V/C/I and Visibility AllUsers/InternalUsers/SharedUsers,
+            # restricted (object reference, ContentDocumentLink:
+            # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm);
+            # per linked object: rules.check_link_visibility (rule link-visibility).
             Field("ShareType", "picklist", 40, restricted=True, nillable=False, defaulted=True,
                   picklist=_pl("V", "C", "I", default="V")),
             Field("Visibility", "picklist", 40, restricted=True, nillable=False, defaulted=True,

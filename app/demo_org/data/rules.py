@@ -50,6 +50,10 @@ def derive(sobject: str, record: Record, *, person_accounts: bool) -> None:
 
 
 def _derive_event(record: Record) -> None:
+    """Rule event-duration: StartDateTime, and DurationInMinutes or EndDateTime (one gives the other);
+    an end before the start is refused. Object reference, Event (DurationInMinutes, EndDateTime,
+    ActivityDateTime "must match" StartDateTime):
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm"""
     start = record.get("StartDateTime")
     if start is None:
         raise SaveError("REQUIRED_FIELD_MISSING", "Required fields are missing: [StartDateTime]", 400,
@@ -73,7 +77,10 @@ def _derive_event(record: Record) -> None:
 
 
 def check_task_who_what(record: Record, store: Store) -> None:
-    """A task whose WhoId is a Lead cannot also be related to a record (WhatId)."""
+    """Rule lead-no-what: a task whose WhoId is a Lead cannot also be related to a record (WhatId):
+    "If whoId is related to lead, Salesforce does not allow the whatId field to contain any value"
+    (https://rioeducation.com/salesforce-activity-whatid-whoid/; the Related To field "is not available
+    when … the Name field … is a Lead", https://www.salesforceben.com/what-is-the-difference-between-whoid-and-whatid/)."""
     who = record.get("WhoId")
     if who and record.get("WhatId") and store.type_of_id(who) == "Lead":
         raise SaveError("FIELD_INTEGRITY_EXCEPTION",
@@ -93,7 +100,9 @@ def check_link_visibility(record: Record, store: Store) -> None:
 
 
 def sanitize_note_content(encoded: str | None) -> tuple[str | None, str | None, int]:
-    """Check and clean ContentNote content. Returns (base64 content, text preview, size in bytes)."""
+    """Rule content-note-html: check and clean ContentNote content (sources at the top of this module:
+    unescaped text refused, unsafe markup and newlines stripped). Returns (base64 content, text
+    preview, size in bytes)."""
     if encoded is None:
         return None, None, 0
     try:

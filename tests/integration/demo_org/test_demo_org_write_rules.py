@@ -35,7 +35,7 @@ def test_fidelity_write_link_visibility_shared_users_only_for_a_user(
     assert accepted.status_code == 201  # what the app sends
     again = api.post("/sobjects/ContentDocumentLink", json={
         "ContentDocumentId": document, "LinkedEntityId": contact, "ShareType": "V", "Visibility": "AllUsers"})
-    assert errors_of(again) == ["DUPLICATE_VALUE"]
+    assert errors_of(again) == ["DUPLICATE_VALUE"] and again.json()[0]["fields"] == ["LinkedEntityId"]
 
 
 def test_fidelity_write_classic_notes_off_refuses_create_but_still_reads(
@@ -51,3 +51,17 @@ def test_fidelity_write_classic_notes_off_refuses_create_but_still_reads(
         api = client_for(default_org)
         contact = api.get("/query", params={"q": "SELECT Id FROM Contact LIMIT 1"}).json()["records"][0]["Id"]
         assert api.post("/sobjects/Note", json={"ParentId": contact, "Title": "ok"}).status_code == 201
+
+
+def test_fidelity_write_event_needs_a_start_and_a_duration_or_end(api: httpx.Client, errors_of: Errors) -> None:
+    start = "2026-05-01T10:00:00.000+0000"
+    missing = api.post("/sobjects/Event", json={"Subject": "Review", "StartDateTime": start})
+    assert errors_of(missing) == ["REQUIRED_FIELD_MISSING"] and missing.json()[0]["fields"] == ["DurationInMinutes"]
+    backwards = api.post("/sobjects/Event", json={"Subject": "Review", "StartDateTime": start,
+                                                  "EndDateTime": "2026-05-01T09:00:00.000+0000"})
+    assert errors_of(backwards) == ["FIELD_INTEGRITY_EXCEPTION"]
+    made = api.post("/sobjects/Event", json={"Subject": "Review", "StartDateTime": start, "DurationInMinutes": 45})
+    assert made.status_code == 201
+    stored = api.get(f"/sobjects/Event/{made.json()['id']}").json()
+    assert stored["EndDateTime"].startswith("2026-05-01T10:45:00")
+    assert stored["ActivityDateTime"] == stored["StartDateTime"]
