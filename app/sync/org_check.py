@@ -154,14 +154,14 @@ async def _steps(client: SalesforceClient, throwaway: _Throwaway, note_type: str
     contact_id = await throwaway.create("Contact", {"LastName": throwaway.label})
     await step("content-note-html")
     document_id = await _content_note(throwaway, note_type, report)
-    await step("content-link-share")
+    await step("link-share-values")
     _link(report, await _try(lambda: throwaway.create(
         "ContentDocumentLink", link_record(document_id, contact_id))) if document_id else None, document_id)
-    await step("task-picklists")
+    await step("picklist-restricted")
     report.results.append(await _task(client, throwaway, contact_id))
-    await step("classic-note")
+    await step("classic-notes-off")
     report.results.append(await _classic_note(throwaway, note_type, contact_id))
-    await step("person-account-household")
+    await step("person-account")
     report.results.append(await _household(client, throwaway))
 
 
@@ -194,14 +194,14 @@ async def _content_note(throwaway: _Throwaway, note_type: str, report: OrgCheckR
 def _link(report: OrgCheckReport, created: str | SalesforceError | None, document_id: str | None) -> None:
     name = "Note shared on the client's record (ShareType V, Visibility AllUsers)"
     if document_id is None:
-        report.results.append(RuleResult("content-link-share", name, Outcome.NOT_USED,
+        report.results.append(RuleResult("link-share-values", name, Outcome.NOT_USED,
                                          "no enhanced note to link (see the line above)"))
     elif isinstance(created, SalesforceError):
         report.results.append(RuleResult(
-            "content-link-share", name, Outcome.WILL_FAIL, _refusal(created),
+            "link-share-values", name, Outcome.WILL_FAIL, _refusal(created),
             _fix(created, "ask your Salesforce admin to let users share files on Contacts (Files sharing settings)")))
     else:
-        report.results.append(RuleResult("content-link-share", name, Outcome.FINE, "the link is accepted"))
+        report.results.append(RuleResult("link-share-values", name, Outcome.FINE, "the link is accepted"))
 
 
 async def _task(client: SalesforceClient, throwaway: _Throwaway, contact_id: str) -> RuleResult:
@@ -223,22 +223,22 @@ async def _task(client: SalesforceClient, throwaway: _Throwaway, contact_id: str
               f"{'' if len(restricted) == 1 else 's'}: only the org's own values are accepted, which Notebridge "
               "offers") if restricted else "Status and Priority accept any value"
     if isinstance(created, SalesforceError):
-        return RuleResult("task-picklists", name, Outcome.WILL_FAIL, _refusal(created),
+        return RuleResult("picklist-restricted", name, Outcome.WILL_FAIL, _refusal(created),
                           _fix(created, "ask your Salesforce admin to give Task Status and Priority a default value"))
-    return RuleResult("task-picklists", name, Outcome.FINE, f"accepted; {strict}")
+    return RuleResult("picklist-restricted", name, Outcome.FINE, f"accepted; {strict}")
 
 
 async def _classic_note(throwaway: _Throwaway, note_type: str, contact_id: str) -> RuleResult:
     name = "Classic note on the client"
     if note_type != "Note":
-        return RuleResult("classic-note", name, Outcome.NOT_USED, "Notebridge writes Enhanced Notes here")
+        return RuleResult("classic-notes-off", name, Outcome.NOT_USED, "Notebridge writes Enhanced Notes here")
     created = await _try(lambda: throwaway.create(
         "Note", {"ParentId": contact_id, "Title": throwaway.label, "Body": "Notebridge org check"}))
     if isinstance(created, SalesforceError):
-        return RuleResult("classic-note", name, Outcome.WILL_FAIL, _refusal(created), _fix(
+        return RuleResult("classic-notes-off", name, Outcome.WILL_FAIL, _refusal(created), _fix(
             created, "classic Notes are switched off or not allowed for your user: switch Notebridge to "
             "Enhanced Notes in Settings → Push"))
-    return RuleResult("classic-note", name, Outcome.FINE, "accepted")
+    return RuleResult("classic-notes-off", name, Outcome.FINE, "accepted")
 
 
 async def _household(client: SalesforceClient, throwaway: _Throwaway) -> RuleResult:
@@ -248,13 +248,13 @@ async def _household(client: SalesforceClient, throwaway: _Throwaway) -> RuleRes
     try:
         fields = {f.get("name") for f in (await client.describe("Account")).get("fields", [])}
     except SalesforceError as exc:
-        return RuleResult("person-account-household", name, Outcome.WILL_FAIL, _refusal(exc),
+        return RuleResult("person-account", name, Outcome.WILL_FAIL, _refusal(exc),
                           "ask your Salesforce admin to let your user read Accounts")
     if "IsPersonAccount" not in fields:
-        return RuleResult("person-account-household", name, Outcome.NOT_USED, "this org has no person accounts")
+        return RuleResult("person-account", name, Outcome.NOT_USED, "this org has no person accounts")
     created = await _try(lambda: throwaway.create("Account", {"Name": throwaway.label}))
     if isinstance(created, SalesforceError):
-        return RuleResult("person-account-household", name, Outcome.WILL_FAIL, _refusal(created), _fix(
+        return RuleResult("person-account", name, Outcome.WILL_FAIL, _refusal(created), _fix(
             created, "ask your Salesforce admin to make a business account record type your default "
                           "for Accounts, or add new people as Leads in Settings → Sync"))
-    return RuleResult("person-account-household", name, Outcome.FINE, "a business account is accepted")
+    return RuleResult("person-account", name, Outcome.FINE, "a business account is accepted")

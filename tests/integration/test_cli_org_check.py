@@ -53,9 +53,9 @@ def test_org_check_cli_against_the_demo_org_reports_rules_and_leaves_nothing(tmp
         out = report_of(result)
         assert result.returncode == 0, out
         assert "[ ok ] Org rule content-note-html" in out
-        assert "[ ok ] Org rule content-link-share" in out
-        assert "[ ok ] Org rule task-picklists" in out and "restricted picklists" in out
-        assert "[ ok ] Org rule classic-note — Classic note on the client: not used" in out
+        assert "[ ok ] Org rule link-share-values" in out
+        assert "[ ok ] Org rule picklist-restricted" in out and "restricted picklists" in out
+        assert "[ ok ] Org rule classic-notes-off — Classic note on the client: not used" in out
         assert "[ ok ] Org check clean-up: every test record was deleted" in out
         assert live_ids(org) == before
 
@@ -69,7 +69,7 @@ def test_org_check_cli_exits_1_on_a_rule_the_app_would_hit_and_still_cleans_up(t
         result = run_app("doctor", "--org-check", home=home)
         out = report_of(result)
         assert result.returncode == 1, out
-        line = next(x for x in out.splitlines() if "Org rule task-picklists" in x)
+        line = next(x for x in out.splitlines() if "Org rule picklist-restricted" in x)
         assert line.startswith("[FAIL]") and "field Status" in line and "Tasks need a Status of In Progress" in line
         assert "Fix:" in line and "validation rule your Salesforce admin set" in line
         assert "[ ok ] Org check clean-up: every test record was deleted" in out

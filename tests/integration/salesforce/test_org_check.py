@@ -12,8 +12,8 @@ from app.sync.org_check import OrgCheckReport, Outcome, run_org_check
 from tests.integration.salesforce.sf_org import client_for, make_org, signed_in
 
 OBJECTS = ("Contact", "Account", "Task", "Note", "ContentNote", "ContentDocument", "ContentDocumentLink")
-STEPS = ("contact", "content-note-html", "content-link-share", "task-picklists", "classic-note",
-         "person-account-household")
+STEPS = ("contact", "content-note-html", "link-share-values", "picklist-restricted", "classic-notes-off",
+         "person-account")
 
 
 def live_ids(org: DemoOrg) -> dict[str, set[str]]:
@@ -36,10 +36,10 @@ async def test_org_check_reports_every_rule_and_leaves_no_records(client: Salesf
     before = live_ids(org)
     report = await run_org_check(client)
     outcomes = {r.rule_id: r.outcome for r in report.results}
-    assert outcomes == {"content-note-html": Outcome.FINE, "content-link-share": Outcome.FINE,
-                        "task-picklists": Outcome.FINE, "classic-note": Outcome.NOT_USED,
-                        "person-account-household": Outcome.NOT_USED}
-    task = next(r for r in report.results if r.rule_id == "task-picklists")
+    assert outcomes == {"content-note-html": Outcome.FINE, "link-share-values": Outcome.FINE,
+                        "picklist-restricted": Outcome.FINE, "classic-notes-off": Outcome.NOT_USED,
+                        "person-account": Outcome.NOT_USED}
+    task = next(r for r in report.results if r.rule_id == "picklist-restricted")
     assert "Status and Priority are restricted picklists" in task.detail
     assert report.ok and not report.left_behind and not report.stopped
     assert live_ids(org) == before
@@ -57,7 +57,7 @@ async def test_org_check_cleans_up_after_a_failure_at_any_step(step: str) -> Non
                 raise Injected(rule_id)
 
         with pytest.raises(Injected):
-            await check(org, note_type="Note" if step == "classic-note" else "ContentNote", between_steps=fail_at)
+            await check(org, note_type="Note" if step == "classic-notes-off" else "ContentNote", between_steps=fail_at)
         assert live_ids(org) == before
 
 
@@ -78,7 +78,7 @@ async def test_fidelity_write_org_check_reports_a_refused_task_with_its_field() 
         org.enable_validation_rule("Task", "Priority", "Priority must be High for client tasks")
         before = live_ids(org)
         report = await check(org)
-        task = next(r for r in report.results if r.rule_id == "task-picklists")
+        task = next(r for r in report.results if r.rule_id == "picklist-restricted")
         assert task.outcome is Outcome.WILL_FAIL and not report.ok
         assert "Priority must be High for client tasks" in task.detail and "field Priority" in task.detail
         assert task.fix
@@ -90,8 +90,8 @@ async def test_fidelity_write_org_check_classic_notes_and_person_account_househo
         before = live_ids(org)
         report = await check(org, note_type="Note")
         outcomes = {r.rule_id: r.outcome for r in report.results}
-        assert outcomes["classic-note"] is Outcome.FINE
+        assert outcomes["classic-notes-off"] is Outcome.FINE
         assert outcomes["content-note-html"] is Outcome.NOT_USED
-        assert outcomes["content-link-share"] is Outcome.NOT_USED
-        assert outcomes["person-account-household"] is Outcome.FINE
+        assert outcomes["link-share-values"] is Outcome.NOT_USED
+        assert outcomes["person-account"] is Outcome.FINE
         assert live_ids(org) == before
