@@ -161,7 +161,7 @@ async def check_org_rules(app_paths: AppPaths) -> list[Check]:
         lines.append(Check(f"Org rule {result.rule_id} — {result.name}", result.outcome is not Outcome.WILL_FAIL,
                            detail, result.fix))
     if report.stopped:
-        lines.append(Check("Org check", False, report.stopped, "run `notebridge doctor --org-check` again later"))
+        lines.append(Check("Org check", False, report.stopped, report.stopped_fix))
     if report.left_behind:
         where = ", ".join(f"{sobject} {record_id}" for sobject, record_id in report.left_behind)
         lines.append(Check("Org check clean-up", False, f"could not delete: {where}",

@@ -56,6 +56,7 @@ class OrgCheckReport:
     results: list[RuleResult] = field(default_factory=list)
     left_behind: list[tuple[str, str]] = field(default_factory=list)  # (object, Id) that could not be deleted
     stopped: str = ""  # why the check ended early (a request failed as a whole), in plain words
+    stopped_fix: str = ""
 
     @property
     def ok(self) -> bool:
@@ -138,7 +139,10 @@ async def run_org_check(client: SalesforceClient, *, note_type: str = "ContentNo
     try:
         await _steps(client, throwaway, note_type, report, between_steps)
     except SalesforceError as exc:  # the org or the network stopped the check; what was created goes
-        report.stopped = f"the check stopped early: {exc.message or exc.error_code}"
+        report.stopped = f"the check stopped early: {_refusal(exc) if exc.details else exc.message or exc.error_code}"
+        report.stopped_fix = _fix(exc, "the test Contact could not be created: ask your Salesforce admin whether "
+                                  "your user may create Contacts" if exc.details else
+                                  "run `notebridge doctor --org-check` again later")
     finally:
         report.left_behind = await throwaway.clean_up()
     return report

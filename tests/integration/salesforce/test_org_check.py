@@ -95,3 +95,30 @@ async def test_fidelity_write_org_check_classic_notes_and_person_account_househo
         assert outcomes["link-share-values"] is Outcome.NOT_USED
         assert outcomes["person-account"] is Outcome.FINE
         assert live_ids(org) == before
+
+
+async def test_fidelity_write_org_check_notes_switched_off_are_reported_with_their_fix() -> None:
+    with make_org(contacts=5, enhanced_notes=False, classic_notes=False) as org:
+        before = live_ids(org)
+        enhanced = await check(org)
+        by_id = {r.rule_id: r for r in enhanced.results}
+        assert by_id["content-note-html"].outcome is Outcome.WILL_FAIL
+        assert "INVALID_TYPE_FOR_OPERATION" in by_id["content-note-html"].detail
+        assert "Notes Settings" in by_id["content-note-html"].fix
+        assert by_id["link-share-values"].outcome is Outcome.NOT_USED
+        classic = await check(org, note_type="Note")
+        note = next(r for r in classic.results if r.rule_id == "classic-notes-off")
+        assert note.outcome is Outcome.WILL_FAIL and "switch Notebridge to Enhanced Notes" in note.fix
+        assert not enhanced.ok and not classic.ok
+        assert live_ids(org) == before
+
+
+async def test_org_check_stops_in_plain_words_when_its_test_contact_is_refused() -> None:
+    with make_org(contacts=5) as org:
+        org.enable_validation_rule("Contact", "LastName", "Contacts need an email address")
+        before = live_ids(org)
+        report = await check(org)
+        assert report.results == [] and not report.ok
+        assert "Contacts need an email address" in report.stopped
+        assert "validation rule your Salesforce admin set" in report.stopped_fix
+        assert live_ids(org) == before
