@@ -23,7 +23,8 @@ from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import NotFound, SalesforceError
 from app.sync import picklists
 from app.sync.push.mapping import link_record
-from app.sync.push.markdown_html import markdown_to_html
+from app.sync.push.markdown_html import html_to_text, markdown_to_html
+from app.sync.push.reconcile import content_of
 
 # What an advisor's note can hold: headings, emphasis, lists, a link, and characters that must be escaped.
 SAMPLE_MARKDOWN = (
@@ -139,10 +140,11 @@ async def run_org_check(client: SalesforceClient, *, note_type: str = "ContentNo
     try:
         await _steps(client, throwaway, note_type, report, between_steps)
     except SalesforceError as exc:  # the org or the network stopped the check; what was created goes
-        report.stopped = f"the check stopped early: {_refusal(exc) if exc.details else exc.message or exc.error_code}"
-        report.stopped_fix = _fix(exc, "the test Contact could not be created: ask your Salesforce admin whether "
-                                  "your user may create Contacts" if exc.details else
-                                  "run `notebridge doctor --org-check` again later")
+        refused = bool(exc.details)  # the org answered about the record, rather than failing the request
+        report.stopped = f"the check stopped early: {_refusal(exc) if refused else exc.message or exc.error_code}"
+        otherwise = ("ask your Salesforce admin whether your user may create Contacts" if refused
+                     else "run `notebridge doctor --org-check` again later")
+        report.stopped_fix = _fix(exc, otherwise)
     finally:
         report.left_behind = await throwaway.clean_up()
     return report
@@ -157,7 +159,7 @@ async def _steps(client: SalesforceClient, throwaway: _Throwaway, note_type: str
     await step("contact")
     contact_id = await throwaway.create("Contact", {"LastName": throwaway.label})
     await step("content-note-html")
-    document_id = await _content_note(throwaway, note_type, report)
+    document_id = await _content_note(client, throwaway, note_type, report)
     await step("link-share-values")
     _link(report, await _try(lambda: throwaway.create(
         "ContentDocumentLink", link_record(document_id, contact_id))) if document_id else None, document_id)
@@ -176,13 +178,15 @@ async def _try(create: Callable[[], Awaitable[str]]) -> str | SalesforceError:
         return exc
 
 
-async def _content_note(throwaway: _Throwaway, note_type: str, report: OrgCheckReport) -> str | None:
+async def _content_note(client: SalesforceClient, throwaway: _Throwaway, note_type: str,
+                        report: OrgCheckReport) -> str | None:
     name = "Enhanced note with the app's formatting"
     if note_type != "ContentNote":
         report.results.append(RuleResult("content-note-html", name, Outcome.NOT_USED,
                                          "this connection writes classic Notes"))
         return None
-    content = base64.b64encode(markdown_to_html(SAMPLE_MARKDOWN).encode()).decode("ascii")
+    sent = markdown_to_html(SAMPLE_MARKDOWN)
+    content = base64.b64encode(sent.encode()).decode("ascii")
     created = await _try(lambda: throwaway.create("ContentNote", {"Title": throwaway.label, "Content": content}))
     if isinstance(created, SalesforceError):
         report.results.append(RuleResult(
@@ -190,9 +194,24 @@ async def _content_note(throwaway: _Throwaway, note_type: str, report: OrgCheckR
                 created, "make sure Notes (Enhanced Notes) is turned on in Setup → Notes Settings and that users "
                 "may create Notes; or switch Notebridge to classic Notes in Settings → Push")))
         return None
-    report.results.append(RuleResult("content-note-html", name, Outcome.FINE,
-                                     "a note with headings, lists, links and special characters is accepted"))
+    report.results.append(await _read_back(client, created, sent, name))
     return created
+
+
+async def _read_back(client: SalesforceClient, note_id: str, sent: str, name: str) -> RuleResult:
+    """The push recognises its own notes (after a lost answer, in conflict checks) by their words as
+    Salesforce stores them: an org that changes them would show conflicts nobody made."""
+    try:
+        stored = await content_of(client, await client.retrieve("ContentNote", note_id, ["Content"]))
+    except SalesforceError as exc:
+        return RuleResult("content-note-html", name, Outcome.FINE,
+                          f"accepted (its stored text could not be read back: {exc.error_code})")
+    if html_to_text(stored) != html_to_text(sent):
+        return RuleResult("content-note-html", name, Outcome.WILL_FAIL,
+                          "accepted, but Salesforce changed its words as it stored them",
+                          "tell Notebridge's support: notes may show as changed in Salesforce when they were not")
+    return RuleResult("content-note-html", name, Outcome.FINE,
+                      "a note with headings, lists, links and special characters is accepted and stored as sent")
 
 
 def _link(report: OrgCheckReport, created: str | SalesforceError | None, document_id: str | None) -> None:

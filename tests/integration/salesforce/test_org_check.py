@@ -41,6 +41,8 @@ async def test_org_check_reports_every_rule_and_leaves_no_records(client: Salesf
                         "person-account": Outcome.NOT_USED}
     task = next(r for r in report.results if r.rule_id == "picklist-restricted")
     assert "Status and Priority are restricted picklists" in task.detail
+    note = next(r for r in report.results if r.rule_id == "content-note-html")
+    assert note.detail.endswith("stored as sent")
     assert report.ok and not report.left_behind and not report.stopped
     assert live_ids(org) == before
     created = [r for r in org.records("ContentNote") if "Notebridge org check" in (r.get("Title") or "")]
