@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.demo_org import DemoOrg
 from tests.integration.salesforce.sf_org import make_org
 from tests.integration.test_cli import run_app
@@ -39,18 +41,21 @@ def connect(org: DemoOrg, home: Path) -> None:
     assert process.returncode == 0, process.stderr.read() if process.stderr else ""
 
 
-def report_of(result: subprocess.CompletedProcess[str]) -> str:
-    print("\n--- notebridge doctor --org-check ---\n" + result.stdout + result.stderr, flush=True)
+def report_of(result: subprocess.CompletedProcess[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The report goes to CI's output even under pytest's capture (no ``-s`` needed)."""
+    with capsys.disabled():
+        print("\n--- notebridge doctor --org-check ---\n" + result.stdout + result.stderr, flush=True)
     return result.stdout
 
 
-def test_org_check_cli_against_the_demo_org_reports_rules_and_leaves_nothing(tmp_path: Path) -> None:
+def test_org_check_cli_against_the_demo_org_reports_rules_and_leaves_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "home"
     with make_org(contacts=10) as org:
         connect(org, home)
         before = live_ids(org)
         result = run_app("doctor", "--org-check", home=home)
-        out = report_of(result)
+        out = report_of(result, capsys)
         assert result.returncode == 0, out
         assert "[ ok ] Org rule content-note-html" in out
         assert "[ ok ] Org rule link-share-values" in out
@@ -60,14 +65,15 @@ def test_org_check_cli_against_the_demo_org_reports_rules_and_leaves_nothing(tmp
         assert live_ids(org) == before
 
 
-def test_org_check_cli_exits_1_on_a_rule_the_app_would_hit_and_still_cleans_up(tmp_path: Path) -> None:
+def test_org_check_cli_exits_1_on_a_rule_the_app_would_hit_and_still_cleans_up(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "home"
     with make_org(contacts=10) as org:
         connect(org, home)
         before = live_ids(org)
         org.enable_validation_rule("Task", "Status", "Tasks need a Status of In Progress")
         result = run_app("doctor", "--org-check", home=home)
-        out = report_of(result)
+        out = report_of(result, capsys)
         assert result.returncode == 1, out
         line = next(x for x in out.splitlines() if "Org rule picklist-restricted" in x)
         assert line.startswith("[FAIL]") and "field Status" in line and "Tasks need a Status of In Progress" in line
