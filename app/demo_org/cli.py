@@ -41,8 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the app's users are admin-approved: sign-in skips the login and Allow pages")
     parser.add_argument("--contacts-to-multiple-accounts", action="store_true",
                         help="give the org AccountContactRelation: people who belong to several households")
-    parser.add_argument("--no-classic-notes", action="store_true",
-                        help="classic Notes can be read but not created (as with the legacy tool in Lightning)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
 
@@ -63,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                       tls=args.tls, host=args.host, port=args.port,
                       rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized,
                       contacts_to_multiple_accounts=args.contacts_to_multiple_accounts,
-                      app_api_limit=args.app_api_limit, classic_notes=not args.no_classic_notes)
+                      app_api_limit=args.app_api_limit)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)
