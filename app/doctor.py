@@ -158,8 +158,42 @@ async def check_managed_config() -> Check | None:
     return Check("Firm setup file", False, f"{found.headline()} {found.details()}", fix)
 
 
-async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None
-                     ) -> list[Check]:
+async def check_org_rules(app_paths: AppPaths) -> list[Check]:
+    """`--org-check`: try each write the push makes on throwaway records (deleted afterwards) and say
+    which of the org's rules the app would hit. Runs only once the sign-in is known to be good."""
+    from app.sync.connection import ConnectionManager
+    from app.sync.org_check import Outcome, run_org_check
+
+    db = await Database.open(app_paths.database)
+    manager = ConnectionManager(db)
+    try:
+        active = await manager.load_active()
+        if active is None:
+            return [Check("Org check", False, "no Salesforce connection to check",
+                          "connect first (the setup wizard or `notebridge connect`)")]
+        report = await run_org_check(await manager.client(), note_type=active.note_type)
+    finally:
+        await manager.aclose()
+        await db.close()
+    lines = []
+    for result in report.results:
+        detail = result.detail if result.outcome is not Outcome.NOT_USED else f"not used: {result.detail}"
+        lines.append(Check(f"Org rule {result.rule_id} — {result.name}", result.outcome is not Outcome.WILL_FAIL,
+                           detail, result.fix))
+    if report.stopped:
+        lines.append(Check("Org check", False, report.stopped, report.stopped_fix))
+    if report.left_behind:
+        where = ", ".join(f"{sobject} {record_id}" for sobject, record_id in report.left_behind)
+        lines.append(Check("Org check clean-up", False, f"could not delete: {where}",
+                           "delete these test records in Salesforce (their names start with "
+                           "'Notebridge org check')"))
+    else:
+        lines.append(Check("Org check clean-up", True, "every test record was deleted"))
+    return lines
+
+
+async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[list[Check]]]] | None = None,
+                     *, org_check: bool = False) -> list[Check]:
     results = [check_python(), check_qt()]
     firm_file = await check_managed_config()
     if firm_file is not None:
@@ -174,6 +208,10 @@ async def run_checks(app_paths: AppPaths, extra: list[Callable[[], Awaitable[lis
     results.append(await check_keyring())
     if all(result.ok for result in results):
         results.extend(await check_connection(app_paths))
+        if org_check and all(result.ok for result in results):
+            results.extend(await check_org_rules(app_paths))
+        elif org_check:
+            results.append(Check("Org check", False, "skipped: fix the lines above first"))
     for more in extra or []:
         results.extend(await more())
     return results
@@ -205,9 +243,12 @@ def repair(app_paths: AppPaths, out: TextIO = sys.stdout) -> int:
 
 
 def doctor(app_paths: AppPaths, out: TextIO = sys.stdout,
-           extra: list[Callable[[], Awaitable[list[Check]]]] | None = None) -> int:
+           extra: list[Callable[[], Awaitable[list[Check]]]] | None = None, *, org_check: bool = False) -> int:
     print(f"{APP_NAME} {__version__} — checking this computer", file=out)
-    results = asyncio.run(run_checks(app_paths, extra))
+    if org_check:
+        print("Org check: trying each kind of write Notebridge makes on test records, then deleting them.",
+              file=out)
+    results = asyncio.run(run_checks(app_paths, extra, org_check=org_check))
     for result in results:
         print(result.line(), file=out)
     failed = [r for r in results if not r.ok]

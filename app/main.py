@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         "doctor", help="check this computer and the connection; exit 1 if something fails")
     doctor_parser.add_argument("--repair", action="store_true",
                                help="if the workspace file is damaged: keep it aside and salvage drafts into a new one")
+    doctor_parser.add_argument("--org-check", action="store_true",
+                               help="also try each kind of write Notebridge makes on test records in the connected "
+                                    "org (a sandbox first), delete them, and say which org rules the app would hit")
     from app.cli_connect import add_arguments as add_connect_arguments
 
     add_connect_arguments(commands.add_parser("connect", help="sign in to Salesforce without the window"))
@@ -95,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "doctor":
         from app.doctor import doctor, repair
 
-        return repair(app_paths) if args.repair else doctor(app_paths)
+        return repair(app_paths) if args.repair else doctor(app_paths, org_check=args.org_check)
     if args.command == "connect":
         from app.cli_connect import connect_command
 

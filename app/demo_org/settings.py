@@ -32,6 +32,9 @@ class OrgSettings:
     token_ttl: float | None = None
     require_secret: bool = False
     enhanced_notes: bool = True
+    # Classic Notes can't be created (an org that keeps them read-only, as Lightning does for the legacy
+    # note-taking tool): docs/salesforce-fidelity.md, rule classic-notes-off.
+    classic_notes: bool = True
     person_accounts: bool = False
     # "Contacts to Multiple Accounts": the org has AccountContactRelation (a person in several households).
     contacts_to_multiple_accounts: bool = False

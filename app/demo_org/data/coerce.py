@@ -61,13 +61,18 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
         text = str(value)
         if text == "":
             return None  # Salesforce stores empty strings as null
-        if field.length and len(text) > field.length:
+        if field.length and len(text) > field.length:  # rule string-too-long (status codes page, above)
             shown = text if len(text) <= 60 else text[:57] + "..."
             raise SaveError("STRING_TOO_LONG", f"{label(field)}: data value too large: {shown} "
                           f"(max length={field.length})", 400, [field.name])
         if kind == "email" and not _EMAIL.match(text):
             raise SaveError("INVALID_EMAIL_ADDRESS", f"{label(field)}: invalid email address: {text}", 400,
                           [field.name])
+        # Rule picklist-restricted: a restricted picklist takes only its own values. Task Status and
+        # Priority are read from TaskStatus/TaskPriority (object reference, TaskStatus:
+        # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_taskstatus.htm);
+        # whether an org refuses other values is not documented per org, so the demo is strict.
+        # The error's wording: https://michaelwelburn.com/2014/08/22/discovering-salesforce-contentdocumentlink-sharetype-picklist-values/
         if kind == "picklist" and field.restricted and text not in field.picklist_values():
             raise SaveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                           f"{label(field)}: bad value for restricted picklist field: {text}", 400,
@@ -113,6 +118,10 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
 
 
 def _reference(field: Field, value: Any, store: Store) -> str:
+    """Rule lookup-types: an Id of the wrong object for a lookup → FIELD_INTEGRITY_EXCEPTION "<label>: id
+    value of incorrect type" (WhoId: Contact or Lead; WhatId: not a person — the demo has Accounts only:
+    https://www.salesforceben.com/what-is-the-difference-between-whoid-and-whatid/); a deleted or missing
+    target → ENTITY_IS_DELETED / INVALID_CROSS_REFERENCE_KEY (rule deleted-target, status codes page)."""
     if not isinstance(value, str) or not ids.is_valid(value):
         raise SaveError("MALFORMED_ID", f"{label(field)}: id value of incorrect type: {value}", 400,
                       [field.name])

@@ -52,6 +52,8 @@ class Dml:
     def _values(self, sobject: SObjectType, body: dict[str, Any], *, create: bool) -> dict[str, Any]:
         fields = canonical_fields(sobject, body)
         fields.pop("Id", None) if not create else None
+        # Rule field-permissions: a field the profile can't write (or a read-only one) →
+        # INVALID_FIELD_FOR_INSERT_UPDATE with this message (status codes page, as in _require).
         denied = [f.name for f, _ in fields.values() if not (f.createable if create else f.updateable)]
         if denied:
             raise SaveError("INVALID_FIELD_FOR_INSERT_UPDATE", _FLS_MESSAGE.format(names=", ".join(denied)),
@@ -59,6 +61,9 @@ class Dml:
         return {name: coerce(field, value, self.store) for name, (field, value) in fields.items()}
 
     def _require(self, sobject: SObjectType, record: Record) -> None:
+        """Rule required-fields: a non-nillable, writable field left empty → REQUIRED_FIELD_MISSING
+        (status codes: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm).
+        A person account needs LastName, not Name (rule person-account)."""
         missing = [f.name for f in sobject.fields if not f.nillable and record.get(f.name) is None
                    and (f.createable or f.updateable)]
         if sobject.name == "Account" and record.get("IsPersonAccount"):
@@ -68,6 +73,8 @@ class Dml:
                           400, missing)
 
     def _validation_rules(self, sobject: str) -> None:
+        """Rule validation-rule: an admin's rule refuses the save with FIELD_CUSTOM_VALIDATION_EXCEPTION
+        and its own message (status codes page, as above)."""
         for field, message in self.validation_rules.get(sobject, []):
             raise SaveError("FIELD_CUSTOM_VALIDATION_EXCEPTION", message, 400, [field] if field else [])
 
@@ -100,6 +107,12 @@ class Dml:
                 record[field.name] = field.default_value()
         record["OwnerId" if "OwnerId" in record else "Id"] = user_id
         if self.person_accounts and sobject.name == "Account" and values.get("LastName"):
+            # Rule person-account: a LastName makes the Account a person account, with its person
+            # contact (API guide, "Person Account Record Types",
+            # https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_guidelines_personaccounts.htm;
+            # LastName alone is enough without the person RecordTypeId:
+            # https://wdcigroup.net/insert-person-account-through-api/). Record types are not modelled:
+            # `doctor --org-check` tries the app's business Account on the real org.
             record["IsPersonAccount"] = True
         record.update(values)
         self._require(sobject, record)
@@ -119,12 +132,16 @@ class Dml:
             record["Content"], record["TextPreview"], record["ContentSize"] = \
                 rules.sanitize_note_content(record.get("Content"))
         elif sobject == "ContentDocumentLink" and create:
+            rules.check_link_visibility(record, self.store)
             for link in self.store.table("ContentDocumentLink").values():
+                # Rule link-duplicate: one link per document and entity; the recorded error names
+                # LinkedEntityId ("DUPLICATE_VALUE, Document with ID … is already linked with the entity
+                # …: [LinkedEntityId]", https://crsinfosolutions.com/fix-contentdocumentlink-duplicate-error).
                 if (not link["IsDeleted"] and link["ContentDocumentId"] == record["ContentDocumentId"]
                         and link["LinkedEntityId"] == record["LinkedEntityId"]):
                     raise SaveError("DUPLICATE_VALUE",
                                   f"Document with ID: {record['ContentDocumentId']} is already linked with "
-                                  f"the entity with ID: {record['LinkedEntityId']}", 400, [])
+                                  f"the entity with ID: {record['LinkedEntityId']}", 400, ["LinkedEntityId"])
 
     def _after_create(self, sobject: str, record: Record, user_id: str) -> None:
         if sobject == "Contact" and record.get("AccountId") and "AccountContactRelation" in self.schema:
@@ -137,6 +154,8 @@ class Dml:
             self._stamp(relation, user_id, created=True)
             self.store.insert("AccountContactRelation", relation)
         if sobject == "ContentNote":
+            # Rule link-owner: a new note is linked to its owner with ShareType I (a link that can't be
+            # deleted; https://salesforce.stackexchange.com/questions/274499/unable-to-delete-contentdocumentlink).
             record.update(FileType="SNOTE", FileExtension="snote",
                           LatestPublishedVersionId=self.ids.new("068"))
             twin = self.schema.require("ContentDocument").blank_record()
@@ -165,7 +184,7 @@ class Dml:
         name, current = self.live(record_id, sobject.name)
         if not sobject.updateable:
             raise SaveError("INVALID_TYPE_FOR_OPERATION", f"entity type {sobject.name} does not support update")
-        if sobject.name == "Lead" and current.get("IsConverted"):
+        if sobject.name == "Lead" and current.get("IsConverted"):  # rule converted-lead (status codes page)
             raise SaveError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", 400, [])
         values = self._values(sobject, body, create=False)
         merged = {**current, **values}

@@ -118,7 +118,8 @@ def _account_contact_relation() -> SObjectType:
 
 
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
-                 account_contact_relations: bool = False, missing_fields: tuple[str, ...] = ()) -> Schema:
+                 account_contact_relations: bool = False, missing_fields: tuple[str, ...] = (),
+                 classic_notes: bool = True) -> Schema:
     """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
     fields/objects exist, and ``missing_fields`` ("Task.CallDisposition" …) leaves out optional fields an
     org may lack."""
@@ -231,7 +232,12 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             *_system(), _ref("ParentId", "Parent", *PARENTABLE, nillable=False, updateable=False),
             _s("Title", 80, nillable=False), Field("Body", "textarea", 32000),
             Field("IsPrivate", "boolean", nillable=False, defaulted=True), _owner(),
-        ]),
+            # Classic Notes switched off (rule classic-notes-off): still read, never created. Help,
+            # "Guidelines for Working with Notes": in Lightning Experience the legacy note-taking tool
+            # "is only used to read and manage notes that were created with it"
+            # (https://help.salesforce.com/s/articleView?id=sales.notes_del.htm&type=5); what the API
+            # does then is not documented, so the demo is strict: create → INVALID_TYPE_FOR_OPERATION.
+        ], createable=classic_notes),
         _obj("ContentNote", "Notes", [
             *_system(), _s("Title", 255, nillable=False), Field("Content", "base64"),
             _readonly("TextPreview", "string", 255), _readonly("FileType", "string", 20),
@@ -239,6 +245,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _ref("LatestPublishedVersionId", "LatestPublishedVersion", "ContentVersion", createable=False,
                  updateable=False),
             _owner(updateable=False),
+            # Rule enhanced-notes-off: "Notes must be enabled" (object reference, ContentNote, Special
+            # Access Rules); without it the object is read-only here.
         ], createable=enhanced_notes, updateable=enhanced_notes, deletable=enhanced_notes),
         _obj("ContentDocument", "Files", [
             *_system(), _s("Title", 255, nillable=False), _readonly("FileType", "string", 20),
@@ -251,6 +259,10 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             *_system(audit=False),
             _ref("ContentDocumentId", "ContentDocument", "ContentDocument", nillable=False, updateable=False),
             _ref("LinkedEntityId", "LinkedEntity", "User", *PARENTABLE, nillable=False, updateable=False),
+            # Rule link-share-values: ShareType V/C/I and Visibility AllUsers/InternalUsers/SharedUsers,
+            # restricted (object reference, ContentDocumentLink:
+            # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contentdocumentlink.htm);
+            # per linked object: rules.check_link_visibility (rule link-visibility).
             Field("ShareType", "picklist", 40, restricted=True, nillable=False, defaulted=True,
                   picklist=_pl("V", "C", "I", default="V")),
             Field("Visibility", "picklist", 40, restricted=True, nillable=False, defaulted=True,

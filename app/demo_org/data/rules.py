@@ -51,6 +51,10 @@ def derive(sobject: str, record: Record, *, person_accounts: bool) -> None:
 
 
 def _derive_event(record: Record) -> None:
+    """Rule event-duration: StartDateTime, and DurationInMinutes or EndDateTime (one gives the other);
+    an end before the start is refused. Object reference, Event (DurationInMinutes, EndDateTime,
+    ActivityDateTime "must match" StartDateTime):
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm"""
     start = record.get("StartDateTime")
     if start is None:
         raise SaveError("REQUIRED_FIELD_MISSING", "Required fields are missing: [StartDateTime]", 400,
@@ -79,7 +83,10 @@ def _derive_event(record: Record) -> None:
 
 
 def check_task_who_what(record: Record, store: Store) -> None:
-    """A task whose WhoId is a Lead cannot also be related to a record (WhatId)."""
+    """Rule lead-no-what: a task whose WhoId is a Lead cannot also be related to a record (WhatId):
+    "If whoId is related to lead, Salesforce does not allow the whatId field to contain any value"
+    (https://rioeducation.com/salesforce-activity-whatid-whoid/; the Related To field "is not available
+    when … the Name field … is a Lead", https://www.salesforceben.com/what-is-the-difference-between-whoid-and-whatid/)."""
     who = record.get("WhoId")
     if who and record.get("WhatId") and store.type_of_id(who) == "Lead":
         raise SaveError("FIELD_INTEGRITY_EXCEPTION",
@@ -87,8 +94,21 @@ def check_task_who_what(record: Record, store: Store) -> None:
                       "Related To value", 400, ["WhatId"])
 
 
+def check_link_visibility(record: Record, store: Store) -> None:
+    """Rule link-visibility: "SharedUsers is used only for files shared with users" (UI API,
+    Content Document Link, https://developer.salesforce.com/docs/atlas.en-us.uiapi.meta/uiapi/ui_api_responses_contentdocumentlink.htm).
+    Which error a record link gets is not documented, so the demo is strict: FIELD_INTEGRITY_EXCEPTION
+    on Visibility. ShareType/Visibility values themselves are restricted picklists (V, C, I / AllUsers,
+    InternalUsers, SharedUsers: object reference, ContentDocumentLink)."""
+    if record.get("Visibility") == "SharedUsers" and store.type_of_id(record["LinkedEntityId"]) != "User":
+        raise SaveError("FIELD_INTEGRITY_EXCEPTION",
+                        "Visibility: SharedUsers can only be used for a file shared with a user", 400, ["Visibility"])
+
+
 def sanitize_note_content(encoded: str | None) -> tuple[str | None, str | None, int]:
-    """Check and clean ContentNote content. Returns (base64 content, text preview, size in bytes)."""
+    """Rule content-note-html: check and clean ContentNote content (sources at the top of this module:
+    unescaped text refused, unsafe markup and newlines stripped). Returns (base64 content, text
+    preview, size in bytes)."""
     if encoded is None:
         return None, None, 0
     try:

@@ -54,16 +54,45 @@ def classify(errors: Sequence[ErrorDetail], *, what: ItemKind = ItemKind.NOTE) -
         return ItemOutcome(
             Action.NEEDS_ATTENTION, code, message,
             f"This is a rule set by your Salesforce admin. Change the {what} so it passes, then push again.")
+    if code == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST":
+        return ItemOutcome(Action.NEEDS_ATTENTION, code, message, _picklist_hint(first, what))
+    if code == "INVALID_TYPE_FOR_OPERATION" and what is ItemKind.NOTE:
+        return ItemOutcome(Action.NEEDS_ATTENTION, code, message, _note_type_hint(message))
     if code in TRANSIENT:
         return ItemOutcome(Action.RETRY, code, message, "Salesforce was busy; Notebridge will try again.")
     if code.startswith("INSUFFICIENT_ACCESS") or code in ("INVALID_TYPE", "INVALID_FIELD_FOR_INSERT_UPDATE"):
         return ItemOutcome(
             Action.NEEDS_ATTENTION, code, message,
             "Your Salesforce user is not allowed to do this. Ask your Salesforce admin for access.")
-    if code in ("STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                "FIELD_INTEGRITY_EXCEPTION", "INVALID_EMAIL_ADDRESS", "MALFORMED_ID"):
+    if code in ("STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "FIELD_INTEGRITY_EXCEPTION", "INVALID_EMAIL_ADDRESS",
+                "MALFORMED_ID"):
         return ItemOutcome(Action.NEEDS_ATTENTION, code, message, f"Edit the {what} to fix this, then push again.")
     return ItemOutcome(Action.NEEDS_ATTENTION, code, message, f"Edit the {what} if needed, then push again.")
+
+
+# Salesforce names the field by its API name in ``fields``; the words an advisor sees in the editor.
+_FIELD_WORDS = {"Status": "Status", "Priority": "Priority", "Subject": "Subject", "LeadSource": "Lead Source",
+                "ShareType": "sharing", "Visibility": "visibility"}
+
+
+def _picklist_hint(detail: ErrorDetail, what: ItemKind) -> str:
+    """A restricted picklist takes only the org's own values (the demo org is strict here too, see
+    docs/salesforce-fidelity.md, rule picklist-restricted): name the field and the value refused."""
+    field = next(iter(detail.fields), "")
+    words = _FIELD_WORDS.get(field, field or "a field")
+    value = detail.message.rsplit(": ", 1)[-1].strip() if ": " in detail.message else ""
+    refused = f" '{value}'" if value else " this value"
+    return (f"Your Salesforce org does not offer{refused} for {words} (your admin may have changed the list). "
+            f"Open the {what}, choose a {words} from the list Notebridge shows, then push again.")
+
+
+def _note_type_hint(message: str) -> str:
+    """The org refuses creating the kind of note this connection writes (classic Notes switched off,
+    or Notes — Enhanced Notes — not turned on): rule classic-notes-off / enhanced-notes-off."""
+    classic = "type Note " in message  # "entity type Note does not support create" (not ContentNote)
+    kind, other = ("classic notes", "Enhanced Notes") if classic else ("Enhanced Notes", "classic notes")
+    return (f"Your Salesforce org does not allow {kind}. In Settings → Push, switch the note type to {other}, "
+            "then push again; or ask your Salesforce admin to allow them.")
 
 
 def _about_parent(detail: ErrorDetail) -> bool:

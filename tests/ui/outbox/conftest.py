@@ -1,5 +1,5 @@
-"""Outbox page tests share the editor tests' workspace."""
+"""Outbox page tests share the editor tests' workspace (offline, or signed in to a demo org)."""
 
-from tests.ui.editor.conftest import Workspace, until, workspace
+from tests.ui.editor.conftest import Workspace, org_workspace, until, workspace
 
-__all__ = ["Workspace", "until", "workspace"]
+__all__ = ["Workspace", "org_workspace", "until", "workspace"]

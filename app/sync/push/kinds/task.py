@@ -7,9 +7,11 @@ the advisor sees, so Salesforce keeps its own value of a field left unset.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from app.salesforce.errors import SalesforceError
 from app.store import tasks as tasks_repo
 from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
@@ -26,7 +28,9 @@ from app.sync.push.mapping import TASK_FIELDS, fingerprint
 from app.sync.push.reconcile import LookupSpec, SentCreate
 from app.sync.push.run import PushRun
 
+log = logging.getLogger(__name__)
 TASK = "Task"
+RESTRICTED_PICKLIST = "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
 CREATE, UPDATE = TASK, f"update:{TASK}"
 
 
@@ -101,13 +105,28 @@ class TaskHandler(DraftHandler):
         if answer.results is None:
             return answer.retry
         retry: list[int] = []
+        stale = False
         for s, result in zip(sent, answer.results, strict=True):
             if result.success and result.id:
                 remember_held(s.work, s.record, run.ledger)
                 run.ledger.pushed(s.work, result.id, TASK, s.fp)
             else:
+                stale |= any(e.error_code == RESTRICTED_PICKLIST for e in result.errors)
                 retry += await run.protocol.item_failed(s.work, result.errors)
+        if stale:
+            await self._reload_picklists(run)
         return retry
+
+    @staticmethod
+    async def _reload_picklists(run: PushRun) -> None:
+        """The org refused a Status/Priority value (restricted picklists take only the org's own values,
+        docs/salesforce-fidelity.md rule picklist-restricted): the cached list may be out of date, so read
+        it again, and the task editor offers what the org accepts now. Best effort: the item already says
+        what to fix."""
+        try:
+            await run.gate.call(picklists.refresh(run.client, run.db, run.connection_id))
+        except SalesforceError as exc:
+            log.info("could not reload the task picklists after a refusal: %s", exc.error_code)
 
     async def _picklists(self, chunk: list[PushWork], run: PushRun) -> TaskPicklists:
         """Org defaults for tasks without a status/priority (Salesforce requires both); read once."""

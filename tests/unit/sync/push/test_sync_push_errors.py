@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.salesforce.errors import ErrorDetail
+from app.store.kinds import ItemKind
 from app.sync.push.errors import ATTACH_HINT, ItemOutcome, classify, describe_error_codes
 
 
@@ -65,8 +66,7 @@ def test_sync_missing_permission_sends_the_advisor_to_the_admin(code: str) -> No
     assert outcome.hint == "Your Salesforce user is not allowed to do this. Ask your Salesforce admin for access."
 
 
-@pytest.mark.parametrize("code", ["STRING_TOO_LONG", "REQUIRED_FIELD_MISSING",
-                                  "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "MALFORMED_ID"])
+@pytest.mark.parametrize("code", ["STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "MALFORMED_ID"])
 def test_sync_data_problems_ask_to_edit_the_item(code: str) -> None:
     outcome = classify(_errors({"statusCode": code, "message": "Subject: data value too large",
                                 "fields": ["Subject"]}), what="task")
@@ -108,3 +108,23 @@ def test_sync_any_error_list_gets_an_outcome_with_a_hint(items: list[dict[str, A
     assert outcome.hint and outcome.message
     if items and items[0].get("message"):
         assert outcome.message == items[0]["message"]  # the org's words, verbatim
+
+
+def test_fidelity_write_restricted_picklist_names_the_field_and_the_refused_value() -> None:
+    outcome = classify(_errors({"errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                                "message": "Status: bad value for restricted picklist field: Waiting",
+                                "fields": ["Status"]}), what=ItemKind.TASK)
+    assert outcome.action == "needs_attention"
+    assert outcome.message == "Status: bad value for restricted picklist field: Waiting"  # the org's words stay
+    assert "does not offer 'Waiting' for Status" in outcome.hint
+    assert "Open the task, choose a Status from the list" in outcome.hint
+
+
+@pytest.mark.parametrize(("message", "refused", "switch_to"), [
+    ("entity type Note does not support create", "classic notes", "Enhanced Notes"),
+    ("entity type ContentNote does not support create", "Enhanced Notes", "classic notes"),
+])
+def test_fidelity_write_note_type_refused_says_which_to_switch_to(message: str, refused: str, switch_to: str) -> None:
+    outcome = classify(_errors({"errorCode": "INVALID_TYPE_FOR_OPERATION", "message": message}), what=ItemKind.NOTE)
+    assert outcome.action == "needs_attention"
+    assert f"does not allow {refused}" in outcome.hint and f"switch the note type to {switch_to}" in outcome.hint
