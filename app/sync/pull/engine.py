@@ -129,6 +129,8 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
     async def _run_all(self, *, full: bool) -> str:
         self._check_budget()
         if self.prefs.contacts_enabled:
+            if not self.prefs.pick_mode:
+                await self._prepare_filters()
             for spec in await self._people_specs():
                 await self._pull_people(spec, full=full)
             if self.prefs.include_households:  # where the org has AccountContactRelation

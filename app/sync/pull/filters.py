@@ -221,3 +221,25 @@ def people_of(sobject: str, records: Sequence[Mapping[str, Any]]) -> tuple[str, 
     prefix = KEY_PREFIX[sobject]
     found = {r.get(target) for r in records}
     return tuple(sorted(i for i in found if isinstance(i, str) and i.startswith(prefix)))
+
+
+FILTERS_KEY = "sync.filters"  # per-connection setting: {sobject: ObjectFilter.to_json()}
+
+
+def filters_from_json(value: Any) -> tuple[ObjectFilter, ...]:
+    """The saved filters; a damaged entry is dropped (the pull then keeps everything of that object)."""
+    if not isinstance(value, dict):
+        return ()
+    found = []
+    for sobject in FILTERED_OBJECTS:
+        data = value.get(sobject)
+        if not isinstance(data, dict):
+            continue
+        try:
+            flt = ObjectFilter.from_json(data)
+            check(flt)
+        except (KeyError, TypeError, ValueError):
+            continue
+        if flt.sobject == sobject:
+            found.append(flt)
+    return tuple(found)

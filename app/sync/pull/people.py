@@ -19,7 +19,8 @@ from app.store import people, sync_state
 from app.store.sync_state import CursorState
 from app.sync.pull import queries as q
 from app.sync.pull import records as rec
-from app.sync.pull.base import PullBase, is_type, key_of
+from app.sync.pull.base import is_type, key_of
+from app.sync.pull.filtered import UNSET, FilteredPulls
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey, RowMapper
 from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
@@ -50,7 +51,7 @@ class PeopleSpec:
         return f"{self.sobject}:mine:{owner_id}" if owner_id else self.sobject
 
 
-class PeoplePulls(PullBase):
+class PeoplePulls(FilteredPulls):
     async def _people_specs(self, *, all_objects: bool = False) -> list[PeopleSpec]:
         """The objects to pull (``all_objects``: every kind pick mode can import)."""
         specs = []
@@ -83,12 +84,17 @@ class PeoplePulls(PullBase):
             and self.now() - cursor.updated_at > STALE_AFTER
         )
         if cursor is not None and cursor.phase == "full" and not full:
+            applied = await self._applied(key)
+            if applied != UNSET and applied != self._where_for(spec.sobject):
+                cursor = None  # a full pull begun under another filter: start it again under this one
+        if cursor is not None and cursor.phase == "full" and not full:
             await self._full_people(spec, resume=cursor)
         elif full or cursor is None or stale:
             # A first pull into an empty workspace has nothing to sweep: skip a pass over the table.
             have = await self.db.run(lambda s: people.live_count(s, self.connection_id, spec.sobject))
             await self._full_people(spec, resume=None, sweep=have > 0)
         else:
+            await self._apply_filter_change(spec, key)
             await self._incremental_people(spec, cursor)
 
     async def _full_people(self, spec: PeopleSpec, *, resume: CursorState | None, sweep: bool = True) -> None:
@@ -105,8 +111,10 @@ class PeoplePulls(PullBase):
 
             await self.db.run(mark)
             position, done = None, 0
-            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id),
-                                                batch_size=PAGE_SIZE)
+            where = self._where_for(spec.sobject)
+            await self._save_applied(key, where)
+            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id,
+                                                         where=where), batch_size=PAGE_SIZE)
             total = page.total_size
         else:
             marker = await self.db.run(lambda s: sync_state.get_cursor(s, cid, started_key))
@@ -149,7 +157,9 @@ class PeoplePulls(PullBase):
                 relocated_at = done
                 log.info("query locator released after %d %s; continuing by position", done, spec.sobject)
                 page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                             owner_id=self.prefs.owner_id), batch_size=PAGE_SIZE)
+                                                             owner_id=self.prefs.owner_id,
+                                                             where=self._where_for(spec.sobject)),
+                                                    batch_size=PAGE_SIZE)
                 total = done + page.total_size
 
     async def _walk_people(
@@ -172,7 +182,8 @@ class PeoplePulls(PullBase):
             except (InvalidQuery, NotFound, ValueError) as exc:
                 log.info("query locator expired (%s); resuming by position", getattr(exc, "error_code", exc))
         page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                     owner_id=self.prefs.owner_id),
+                                                     owner_id=self.prefs.owner_id,
+                                                     where=self._where_for(spec.sobject)),
                                             batch_size=PAGE_SIZE)
         return page, done + page.total_size
 
@@ -180,7 +191,8 @@ class PeoplePulls(PullBase):
         cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
         hwm = key_of(cursor)
         since = cursor.last_modstamp - self.overlap if cursor.last_modstamp else None
-        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id)
+        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id,
+                        where=self._where_for(spec.sobject))
         page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
         total, done = page.total_size, 0
 
@@ -197,6 +209,7 @@ class PeoplePulls(PullBase):
             return result
 
         await self._walk_people(spec, page, write)
+        await self._drop_changed_out(spec, since)
 
     async def _pull_picked(self, spec: PeopleSpec, *, full: bool) -> None:
         """Pick mode: only the imported records, by Id.  ``queryAll`` so deletions show up."""
