@@ -161,6 +161,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
         _obj("Organization", "Organizations", [
             *_system(), _s("Name", 80, nillable=False), _s("OrganizationType", 40),
             Field("IsSandbox", "boolean", nillable=False), _s("InstanceName", 5), _s("TimeZoneSidKey", 40),
+            Field("DefaultCurrencyIsoCode", "picklist", 255, label="Currency",
+                  picklist=_pl("USD", "EUR", "GBP", "CAD", default="USD")),
         ], createable=False, updateable=False, deletable=False, replicateable=False),
         _obj("User", "Users", [
             *_system(), _s("Username", 80, nillable=False), _s("FirstName", 40),

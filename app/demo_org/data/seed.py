@@ -116,7 +116,7 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
     founded = now - 6 * 365 * DAY
     org = s.add("Organization", founded, founded, Name="Reyes Wealth Partners (Demo)",
                 OrganizationType="Enterprise Edition", IsSandbox=False, InstanceName="NA1",
-                TimeZoneSidKey="America/New_York")
+                TimeZoneSidKey="America/New_York", DefaultCurrencyIsoCode="USD")
     _users(s, username, founded)
     org["CreatedById"] = org["LastModifiedById"] = s.advisor
     for order, (value, default, closed) in enumerate(TASK_STATUSES, 1):

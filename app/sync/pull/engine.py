@@ -132,7 +132,7 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
             if not self.prefs.pick_mode:
                 await self._prepare_filters()
             for spec in await self._people_specs():
-                await self._pull_people(spec, full=full)
+                await self._pull_people_mapped(spec, full=full)
             if self.prefs.include_households:  # where the org has AccountContactRelation
                 await self._pull_account_relations(full=full)
         if self.prefs.include_users:

@@ -23,6 +23,7 @@ from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull.engine import PullEngine
+from app.sync.pull.field_map import MAPPINGS_KEY, mappings_from_json
 from app.sync.pull.filters import FILTERS_KEY, filters_from_json
 from app.sync.pull.pick import search_salesforce
 from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
@@ -180,9 +181,10 @@ class PullScheduler:
         except NotConnected:
             return None
         cid = active.connection_id
-        settings, saved = await self.db.run(lambda s: (sync_state.pull_settings(s, cid),
-                                                       store_settings.get(s, cid, FILTERS_KEY)))
-        prefs = preferences_from(settings)
+        settings, saved, mappings = await self.db.run(lambda s: (
+            sync_state.pull_settings(s, cid), store_settings.get(s, cid, FILTERS_KEY),
+            store_settings.get(s, cid, MAPPINGS_KEY)))
+        prefs = replace(preferences_from(settings), field_mappings=mappings_from_json(mappings))
         if not prefs.pick_mode:
             prefs = replace(prefs, filters=filters_from_json(saved), user_id=settings.user_id)
         return client, cid, prefs

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from app.sync.pull.field_map import FieldMapping
 from app.sync.pull.filters import ObjectFilter
 
 
@@ -51,6 +52,7 @@ class PullPreferences:
     # Filter rules per synced object (Settings → Sync → What to sync; app.sync.pull.filters), and the
     # signed-in user the rules about "me" mean (owner_id when only my records sync).
     filters: tuple[ObjectFilter, ...] = ()
+    field_mappings: tuple[FieldMapping, ...] = ()  # Settings → Sync → Fields (app.sync.pull.field_map)
     user_id: str | None = None
 
     def __post_init__(self) -> None:
