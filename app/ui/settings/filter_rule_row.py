@@ -89,8 +89,9 @@ class FilterRuleRow(QWidget):
         self.field.setVisible(kind in (RuleKind.PICKLIST, RuleKind.DATE_WINDOW))
         self.value.setVisible(kind in (RuleKind.PICKLIST, RuleKind.RECORD_TYPE))
         self.text.setVisible(kind is RuleKind.EMAIL_DOMAIN)
-        self.days.setVisible(kind in (RuleKind.DATE_WINDOW, RuleKind.MEETING_SOON))
-        self.days_words.setVisible(self.days.isVisible())
+        counted = kind in (RuleKind.DATE_WINDOW, RuleKind.MEETING_SOON)
+        self.days.setVisible(counted)
+        self.days_words.setVisible(counted)
         if kind is RuleKind.MEETING_SOON and self.days.value() > 90:
             self.days.setValue(30)
         self._field_changed()
@@ -124,7 +125,7 @@ class FilterRuleRow(QWidget):
 
     def rule(self) -> FilterRule:
         kind = self.current_kind()
-        field = str(self.field.currentData() or "") if self.field.isVisibleTo(self) else ""
+        field = str(self.field.currentData() or "")
         values: tuple[str, ...] = ()
         if kind in (RuleKind.PICKLIST, RuleKind.RECORD_TYPE) and self.value.currentData() is not None:
             values = (str(self.value.currentData()),)
