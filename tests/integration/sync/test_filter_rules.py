@@ -16,11 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.demo_org import DemoOrg
+from app.salesforce import soql as soql_mod
 from app.salesforce.client import SalesforceClient
 from app.sync.pull import queries as q
 from app.sync.pull.estimate import filter_context, preview_filter
 from app.sync.pull.filters import (
     MAX_GROUPS,
+    MAX_MEETING_IDS,
     MAX_RULES_PER_GROUP,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
@@ -31,6 +33,7 @@ from app.sync.pull.filters import (
     RuleGroup,
     RuleKind,
     compile_where,
+    difference,
 )
 from app.sync.pull.records import RecordKey
 
@@ -214,3 +217,16 @@ def test_filter_rule_the_largest_allowed_filter_stays_inside_the_limits() -> Non
     url = "/services/data/v62.0/query?q=" + quote_plus(soql, safe="")
     assert len(url.encode()) < URI_LIMIT
     assert len(soql) < SOQL_LIMIT
+    # A filter change asks for "new AND NOT old": both filters at their largest in one query.
+    change = soql_mod.select((*q.CONTACT_FIELDS, *extra), "Contact", where=difference(largest, largest + " "),
+                             order_by=q.ORDER)
+    url = "/services/data/v62.0/query?q=" + quote_plus(change, safe="")
+    assert len(url.encode()) < URI_LIMIT
+
+
+def test_filter_rule_the_most_meeting_people_fit_the_budget() -> None:
+    ids = tuple(f"003Hs{i:010d}AAA" for i in range(MAX_MEETING_IDS))
+    rule = FilterRule(RuleKind.MEETING_SOON, days=30)
+    assert compile_where(_one("Contact", rule), FilterContext("005", meeting_ids={30: ids}))
+    with pytest.raises(FilterError, match="choose fewer days"):
+        compile_where(_one("Contact", rule), FilterContext("005", meeting_ids={30: (*ids, "003Hs9999999999AAA")}))
