@@ -181,6 +181,10 @@ class PeoplePulls(FilteredPulls):
                 sync_state.save_cursor(session, cid, key, phase="full", last_modstamp=None, last_id=None)
 
             await self.db.run(mark)
+            if sweep and self._where_for(spec.sobject) is not None:
+                # Under a filter the sweep would drop everyone outside it, people with drafts too: mark
+                # those first (a write after ``started``, which the sweep spares), let the rest go.
+                await self._drop(spec, f"NOT {self._where_for(spec.sobject)}")
             position, done = None, 0
             where = self._where_for(spec.sobject)
             await self._save_applied(key, where)

@@ -114,3 +114,15 @@ async def test_filter_rule_off_keeps_everything_after_a_filter(
     everyone = {r["Id"] for r in org.records("Contact") if not r["IsDeleted"]}
     assert _live(await _workspace(db, connection_id)) == everyone
     assert result.counts["filter_added"] == len(everyone - _expected(org, "GROW"))
+
+
+async def test_filter_rule_full_resync_under_a_filter_keeps_people_with_drafts(
+        org: DemoOrg, client: SalesforceClient, db: Database, connection_id: int) -> None:
+    assert (await engine(client, db, connection_id, user_id=org.user_id).run()).ok  # everyone
+    outside = sorted(_expected(org, "AGGR"))[0]
+    await db.run(lambda s: notes.create(s, connection_id, parent_sf_id=outside, title="Call back"))
+    result = await engine(client, db, connection_id, filters=_picklist("GROW"), user_id=org.user_id).run(full=True)
+    assert result.ok, result.message
+    rows = await _workspace(db, connection_id)
+    assert _live(rows) == _expected(org, "GROW") | {outside}
+    assert rows[outside] == (False, True)
