@@ -107,6 +107,8 @@ async def test_field_mapping_field_removed_in_the_org_is_logged_dropped_and_the_
     result = await scheduler.sync_now()
     assert result.outcome is Outcome.PARTIAL, result.message
     assert any('"Assets Under Management" (AUM__c) is no longer in Salesforce' in s.reason for s in result.skipped)
+    assert "1 field you chose is no longer in Salesforce" in result.message
+    assert "could not be read" not in result.message
     assert [e.name for e in (await service.load("Contact")).extras] == ["Next_Review__c", "Risk_Profile__c"]
 
     detail = await ClientDirectory(db).open(manager.active.connection_id, await _row_id(db, changed["Id"]))  # type: ignore[union-attr]
