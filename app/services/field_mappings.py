@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events
+from app.services.sync_filters import online_client
 from app.store import settings as settings_rows
 from app.sync.connection import NOT_CONNECTED, NotConnected
 from app.sync.pull.field_map import (
@@ -131,7 +132,7 @@ class FieldMappings:
 
     async def choices(self, sobject: str) -> tuple[FieldOption, ...]:
         """The object's fields a client can show, by the org's label."""
-        client = await self.connections.client()
+        client = await online_client(self.connections)
         described = await client.describe(sobject)
         options = [FieldOption(str(f["name"]), str(f.get("label") or f["name"]), str(f.get("type") or "string"))
                    for f in described.get("fields") or () if isinstance(f, dict) and f.get("name")
@@ -144,7 +145,7 @@ class FieldMappings:
         if len(extras) > MAX_EXTRAS:
             raise ValueError(f"Choose at most {MAX_EXTRAS} extra fields.")
         cid = self._cid()
-        client = await self.connections.client()
+        client = await online_client(self.connections)
         described = {str(f["name"]).lower(): f for f in (await client.describe(sobject)).get("fields") or ()
                      if isinstance(f, dict) and f.get("name")}
         chosen = []

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from app.sync.connection import ConnectionManager
 
 __all__ = ["FILTERED_OBJECTS", "MAX_DAYS", "FieldChoice", "FilterChoices", "FilterError", "FilterPreview",
-           "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SyncFilters", "SyncFiltersChanged"]
+           "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SalesforceUnreachable", "SyncFilters",
+           "SyncFiltersChanged", "online_client"]
 
 NOUNS = {"Contact": ("contact", "contacts"), "Lead": ("lead", "leads"), "Account": ("account", "accounts")}
 DATE_TYPES = ("date", "datetime")
@@ -95,6 +96,17 @@ def choices_from_describe(described: dict[str, Any]) -> FilterChoices:
                          tuple(sorted(dates, key=lambda c: c.label.lower())), types)
 
 
+class SalesforceUnreachable(Exception):
+    """Offline or signed out: Salesforce is not asked (the screen says so; nothing is saved)."""
+
+
+async def online_client(connections: ConnectionManager) -> Any:
+    """The org's client when Salesforce can be asked now; never a call while offline."""
+    if connections.status.state != "connected" or connections.status.offline:
+        raise SalesforceUnreachable("Salesforce can't be reached right now.")
+    return await connections.client()
+
+
 class SyncFilters:
     def __init__(self, db: Database, connections: ConnectionManager, events: Events | None = None) -> None:
         self.db = db
@@ -115,14 +127,14 @@ class SyncFilters:
 
     async def choices(self, sobject: str) -> FilterChoices:
         """What the rules editor offers for ``sobject`` (one describe, cached by the client)."""
-        client = await self.connections.client()
+        client = await online_client(self.connections)
         return choices_from_describe(await client.describe(sobject))
 
     async def preview(self, flt: ObjectFilter) -> FilterPreview:
         """How many records ``flt`` keeps, asked of Salesforce now. ``FilterError`` says what to fix."""
         check(flt)
         _cid, user_id = self._connection()
-        client = await self.connections.client()
+        client = await online_client(self.connections)
         ctx = await filter_context(client, user_id, [flt])
         counted = await preview_filter(client, flt, ctx)
         return FilterPreview(flt.sobject, counted.kept, counted.total)
