@@ -126,3 +126,15 @@ async def test_filter_rule_full_resync_under_a_filter_keeps_people_with_drafts(
     rows = await _workspace(db, connection_id)
     assert _live(rows) == _expected(org, "GROW") | {outside}
     assert rows[outside] == (False, True)
+
+
+async def test_filter_rule_leads_have_their_own_filter(org: DemoOrg, client: SalesforceClient, db: Database,
+                                                       connection_id: int) -> None:
+    leads = [r for r in org.records("Lead") if not r["IsDeleted"]]
+    domain = leads[0]["Email"].split("@", 1)[1]
+    lead_filter = ObjectFilter("Lead", (RuleGroup((FilterRule(RuleKind.EMAIL_DOMAIN, values=(domain,)),)),))
+    result = await engine(client, db, connection_id, include_leads=True, user_id=org.user_id,
+                          filters=(*_picklist("GROW"), lead_filter)).run()
+    assert result.ok, result.message
+    wanted = {r["Id"] for r in leads if r["Email"].lower().endswith("@" + domain.lower())}
+    assert wanted and _live(await _workspace(db, connection_id)) == _expected(org, "GROW") | wanted
