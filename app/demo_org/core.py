@@ -162,7 +162,8 @@ class OrgCore:
             "clear_validation_rules": self.clear_validation_rules,
             "delete_record": self.delete_record, "convert_lead": self.convert_lead,
             "set_callback_urls": self.set_callback_urls, "reset_stats": self.reset_stats,
-            "update_record": self.update_record, "create_record": self.create_record, "mint_tokens": self.mint_tokens,
+            "update_record": self.update_record, "remove_field": self.remove_field,
+            "create_record": self.create_record, "mint_tokens": self.mint_tokens,
         })
 
     def info(self) -> dict[str, Any]:
@@ -214,6 +215,11 @@ class OrgCore:
             canonical = found.name
         with self.store.lock:
             self.dml.validation_rules.setdefault(name, []).append((canonical, message))
+
+    def remove_field(self, sobject: str, field: str) -> None:
+        """Delete (or hide) a field in the org, as an admin would mid-life."""
+        with self.store.lock:
+            self.schema.require(sobject).remove_field(field)
 
     def clear_validation_rules(self) -> None:
         with self.store.lock:

@@ -36,6 +36,8 @@ KEY_PREFIXES: dict[str, str] = {
     "AccountContactRelation": "07k",
     "TaskStatus": "01J",
     "TaskPriority": "01K",
+    "RecordType": "012",
+    "UserRole": "00E",
     "QueryLocator": "01g",
 }
 

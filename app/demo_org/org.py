@@ -173,6 +173,10 @@ class DemoOrg:
         """Every create/update of ``sobject`` now fails with FIELD_CUSTOM_VALIDATION_EXCEPTION."""
         self._core.enable_validation_rule(sobject, field, message)
 
+    def remove_field(self, sobject: str, field: str) -> None:
+        """An admin deletes ``field`` of ``sobject`` (or hides it): describe drops it, SOQL naming it fails."""
+        self._core.remove_field(sobject, field)
+
     def clear_validation_rules(self) -> None:
         self._core.clear_validation_rules()
 

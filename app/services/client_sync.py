@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.services.events import Events, SyncFinished, SyncProgressed
+from app.services.field_mappings import FieldMappingsChanged
 from app.services.sync_choices import SyncChoicesChanged
+from app.services.sync_filters import SyncFiltersChanged
 from app.store.sync_state import PullSettings
 from app.sync.progress import SyncProgress
 from app.sync.pull.scheduler import PullScheduler
@@ -37,6 +39,8 @@ class ClientSync:
         self.scheduler.result_listeners.append(self._result)
         # Settings → Sync (or the wizard, or the workspace's menu) changed what syncs: pull now with it.
         self._unsubscribe_choices = events.subscribe(SyncChoicesChanged, lambda _e: self.scheduler.wake())
+        self._unsubscribe_filters = events.subscribe(SyncFiltersChanged, lambda _e: self.scheduler.wake())
+        self._unsubscribe_fields = events.subscribe(FieldMappingsChanged, lambda _e: self.scheduler.wake())
 
     # -- the engine's life --------------------------------------------------------------------------
     def start(self) -> None:
@@ -46,6 +50,8 @@ class ClientSync:
     def detach(self) -> None:
         """Stop reporting on the bus (the scheduler keeps running for its owner)."""
         self._unsubscribe_choices()
+        self._unsubscribe_filters()
+        self._unsubscribe_fields()
         for listeners, mine in ((self.scheduler.progress_listeners, self._progress),
                                 (self.scheduler.result_listeners, self._result)):
             if mine in listeners:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from app.services.field_mappings import ShownField, mapping_for, shown
 from app.services.households import HouseholdSummary, households_for
 from app.store import activities, contacts, events, notes, tasks, users
 from app.store.activities import ActivityDraftValue
@@ -84,6 +85,8 @@ class ClientDetail:
     tasks: tuple[TaskDraft, ...]
     households: tuple[HouseholdSummary, ...] = ()  # their household(s) and its other members
     activities: tuple[ActivityDraftValue, ...] = ()  # calls, meetings … logged here
+    extras: tuple[ShownField, ...] = ()  # the advisor's extra fields, typed (Settings → Sync → Fields)
+    outside_filter: bool = False  # kept for drafts or queued items though the filter no longer keeps them
 
 
 def read_detail(session: Any, connection_id: int, contact_id: int,
@@ -113,6 +116,8 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
         tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
         households=households_for(session, connection_id, contact),
         activities=tuple(activities.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        extras=shown(mapping_for(session, connection_id, contact.source_object), contact.extra_fields),
+        outside_filter=contact.outside_filter,
     )
 
 

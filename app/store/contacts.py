@@ -12,6 +12,7 @@ Salesforce's ISO strings.  The search columns are derived here, never by the cal
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -190,6 +191,8 @@ def _prepare(
         raise ValueError(f"source_object must be one of {SOURCE_OBJECTS}, not {values['source_object']!r}")
     for column in _DATETIME_COLUMNS & keys:
         values[column] = to_sqlite_text(values[column])
+    if "extra_fields" in keys and values["extra_fields"] is not None:  # a JSON column, bound as text
+        values["extra_fields"] = json.dumps(values["extra_fields"], allow_nan=False, default=str)
     if "name" in keys:
         first, last = values["first_name"], values["last_name"]
         name = search_text.display_name(values["name"], first, last)
@@ -311,8 +314,8 @@ def reindex(session: Session, connection_id: int | None = None) -> int:
     raw.execute("DELETE FROM contact_fts")
     raw.execute("DELETE FROM contact_phone_fts")
     raw.execute(
-        "INSERT INTO contact_fts (rowid, name, email, account_name, city)"
-        " SELECT id, search_name, email, account_name, mailing_city FROM contact WHERE is_deleted = 0"
+        "INSERT INTO contact_fts (rowid, name, email, account_name, city, extra)"
+        " SELECT id, search_name, email, account_name, mailing_city, extra_text FROM contact WHERE is_deleted = 0"
     )
     raw.execute(
         "INSERT INTO contact_phone_fts (rowid, phone)"

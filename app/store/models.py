@@ -147,6 +147,11 @@ class Contact(SQLModel, table=True):
     system_modstamp: datetime | None = Field(default=None, sa_type=UTCDateTime)
     is_deleted: bool = _false_default()
     read_only: bool = _false_default()
+    # No longer matches the advisor's filter rules but kept: it has drafts or queued items (migration 0007).
+    outside_filter: bool = _false_default()
+    # The advisor's extra fields as Salesforce sent them ({API name: value}; app.sync.pull.field_map).
+    extra_fields: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    extra_text: str | None = None  # their searchable text (picklists by label), in contact_fts's "extra" column
     # Lead-only facts (None/False for Contacts and Accounts).
     lead_status: str | None = None
     is_converted: bool = _false_default()

@@ -99,6 +99,34 @@ def _address(prefix: str) -> list[Field]:
     ]
 
 
+# The firm's own fields on Contact, as a wealth firm's org has them (custom: true, API names ending in
+# __c). Risk profile values are codes whose labels differ, so a client must show a picklist by its label.
+RISK_PROFILES = (("CONS", "Conservative"), ("BAL", "Balanced"), ("GROW", "Growth"), ("AGGR", "Aggressive"))
+# Record types of Contact: DeveloperName -> Name (label). The master record type is implicit.
+CONTACT_RECORD_TYPES = (("Client", "Client"), ("Prospect", "Prospective Client"))
+
+
+def _wealth_fields() -> list[Field]:
+    return [
+        _ref("RecordTypeId", "RecordType", "RecordType", label="Record Type ID"),
+        Field("AUM__c", "currency", label="Assets Under Management", custom=True),
+        Field("Next_Review__c", "date", label="Next Review", custom=True),
+        Field("Risk_Profile__c", "picklist", 255, label="Risk Profile", custom=True,
+              picklist=tuple(Picklist(value, False, text) for value, text in RISK_PROFILES)),
+    ]
+
+
+def _record_type() -> SObjectType:
+    """RecordType rows (queryable, not writable through the API here).
+    https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-recordtype.html
+    """
+    return _obj("RecordType", "Record Types", [
+        *_system(), _s("Name", 80, nillable=False), _s("DeveloperName", 80, label="Record Type Name"),
+        Field("SobjectType", "picklist", 40, label="SObject Type Name"), _s("Description", 255),
+        Field("IsActive", "boolean", nillable=False, defaulted=True, label="Active"),
+    ], createable=False, updateable=False, deletable=False)
+
+
 ACR_ROLES = ("Client", "Spouse", "Family Member", "Trustee", "Beneficiary", "Power of Attorney")
 
 
@@ -135,6 +163,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
         _obj("Organization", "Organizations", [
             *_system(), _s("Name", 80, nillable=False), _s("OrganizationType", 40),
             Field("IsSandbox", "boolean", nillable=False), _s("InstanceName", 5), _s("TimeZoneSidKey", 40),
+            Field("DefaultCurrencyIsoCode", "picklist", 255, label="Currency",
+                  picklist=_pl("USD", "EUR", "GBP", "CAD", default="USD")),
         ], createable=False, updateable=False, deletable=False, replicateable=False),
         _obj("User", "Users", [
             *_system(), _s("Username", 80, nillable=False), _s("FirstName", 40),
@@ -142,8 +172,13 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _readonly("Name", "string", 121, calculated=True), _s("Alias", 8, nillable=False),
             Field("Email", "email", 128, nillable=False), _s("Title", 80), Field("Phone", "phone", 40),
             Field("IsActive", "boolean", nillable=False, defaulted=True), _s("TimeZoneSidKey", 40),
-            _s("UserType", 40),
+            _s("UserType", 40), _ref("UserRoleId", "UserRole", "UserRole", label="Role ID"),
         ], createable=False, updateable=False, deletable=False),
+        _obj("UserRole", "Roles", [
+            *_system(), _s("Name", 80, nillable=False), _s("DeveloperName", 80),
+            _ref("ParentRoleId", "ParentRole", "UserRole", label="Parent Role ID"),
+        ], createable=False, updateable=False, deletable=False),
+        _record_type(),
         _obj("Account", "Accounts", [
             *_system(), _s("Name", 255, nillable=False), *account_person,
             Field("Type", "picklist", 255, picklist=_pl("Household", "Prospect", "Client", "Former Client")),
@@ -165,6 +200,7 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("HasOptedOutOfEmail", "boolean", nillable=False, defaulted=True),
             Field("DoNotCall", "boolean", nillable=False, defaulted=True),
             _readonly("LastActivityDate", "date"), *contact_person, _owner(), _ext_id(),
+            *_wealth_fields(),
         ]),
         _obj("Lead", "Leads", [
             *_system(), Field("Salutation", "picklist", 40, picklist=_SALUTATIONS),

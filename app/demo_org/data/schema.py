@@ -95,6 +95,16 @@ class SObjectType:
     def field(self, name: str) -> Field | None:
         return self._by_lower.get(name.lower())
 
+    def remove_field(self, name: str) -> Field:
+        """An admin deleted the field (or hid it by field-level security): describe no longer lists it and
+        SOQL naming it fails with INVALID_FIELD. Stored values stay in the rows, unreadable."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(name)
+        self.fields = [f for f in self.fields if f is not found]
+        self.__post_init__()
+        return found
+
     def relationship(self, name: str) -> Field | None:
         """The reference field behind a parent relationship name (``Account`` -> ``AccountId``)."""
         return self._by_relationship.get(name.lower())

@@ -15,7 +15,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.demo_org.data.objects import LEAD_CONVERTED_STATUS, LEAD_STATUSES, TASK_PRIORITIES, TASK_STATUSES
+from app.demo_org.data.objects import (
+    CONTACT_RECORD_TYPES,
+    LEAD_CONVERTED_STATUS,
+    LEAD_STATUSES,
+    RISK_PROFILES,
+    TASK_PRIORITIES,
+    TASK_STATUSES,
+)
 from app.demo_org.data.pools import (
     LOCATIONS,
     MEETING_SUBJECTS,
@@ -109,7 +116,7 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
     founded = now - 6 * 365 * DAY
     org = s.add("Organization", founded, founded, Name="Reyes Wealth Partners (Demo)",
                 OrganizationType="Enterprise Edition", IsSandbox=False, InstanceName="NA1",
-                TimeZoneSidKey="America/New_York")
+                TimeZoneSidKey="America/New_York", DefaultCurrencyIsoCode="USD")
     _users(s, username, founded)
     org["CreatedById"] = org["LastModifiedById"] = s.advisor
     for order, (value, default, closed) in enumerate(TASK_STATUSES, 1):
@@ -125,6 +132,7 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
         _notes(s, people, max(3, contacts // 20), max(3, contacts // 25) if enhanced_notes else 0)
     if account_contact_relations:  # last, on its own random stream: the rest of the seed is unchanged
         _relations(s, people, random.Random(f"notebridge-demo-acr:{seed}"))
+    _wealth(s, people, founded, random.Random(f"notebridge-demo-wealth:{seed}"))
     return SeedResult(org_id=org["Id"], advisor_id=s.advisor, user_ids=list(s.users))
 
 
@@ -208,6 +216,26 @@ def _relations(s: _Seeder, people: list[Record], rng: random.Random) -> None:
         s.add("AccountContactRelation", when, when,
               AccountId=account_id, ContactId=member["Id"], IsDirect=False, IsActive=True,
               Roles=rng.choice(("Family Member", "Trustee", "Beneficiary", "Power of Attorney")))
+
+
+def _wealth(s: _Seeder, people: list[Record], founded: int, rng: random.Random) -> None:
+    """Roles, Contact record types and the firm's custom fields, on their own random stream (the rest
+    of the seed is unchanged by them). The advisor and the first colleague share a role: "my team"."""
+    team = s.add("UserRole", founded, founded, Name="Wealth Team East", DeveloperName="Wealth_Team_East")
+    ops = s.add("UserRole", founded, founded, Name="Operations", DeveloperName="Operations")
+    users = s.store.tables["User"]
+    for index, user_id in enumerate(s.users):
+        users[user_id]["UserRoleId"] = team["Id"] if index < 2 else ops["Id"]
+    types = [s.add("RecordType", founded, founded, Name=name, DeveloperName=developer, SobjectType="Contact",
+                   IsActive=True)["Id"] for developer, name in CONTACT_RECORD_TYPES]
+    for contact in people:
+        contact["RecordTypeId"] = types[0] if rng.random() < 0.7 else types[1]
+        if rng.random() < 0.8:
+            contact["AUM__c"] = round(rng.uniform(50_000, 5_000_000), 2)
+        if rng.random() < 0.7:
+            contact["Next_Review__c"] = _date(s.now + int(rng.uniform(-200, 400)) * DAY)
+        if rng.random() < 0.85:
+            contact["Risk_Profile__c"] = rng.choice(RISK_PROFILES)[0]
 
 
 def _contact(s: _Seeder, account: Record, created: int, owner: str, first: str, last: str, number: int,

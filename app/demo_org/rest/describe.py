@@ -69,12 +69,39 @@ def field_describe(field: Field, sobject: SObjectType) -> dict[str, Any]:
     }
 
 
-def object_describe(sobject: SObjectType, version: str) -> dict[str, Any]:
+MASTER_RECORD_TYPE_ID = "012000000000000AAA"
+
+
+def record_type_infos(sobject: SObjectType, version: str, record_types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``recordTypeInfos`` of an object with record types: each active one, then the master record type
+    (Id ``012000000000000AAA``), which is never the default once the object has its own. Shape of
+    DescribeSObjectResult.recordTypeInfos (RecordTypeInfo: active, available, defaultRecordTypeMapping,
+    developerName, master, name, recordTypeId, urls):
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm
+    """
+    if not record_types:
+        return []
+    layouts = f"/services/data/v{version}/sobjects/{sobject.name}/describe/layouts/"
+
+    def info(record_id: str, name: str, developer: str, *, default: bool, master: bool) -> dict[str, Any]:
+        return {"active": True, "available": True, "defaultRecordTypeMapping": default, "developerName": developer,
+                "master": master, "name": name, "recordTypeId": record_id, "urls": {"layout": layouts + record_id}}
+
+    ordered = sorted(record_types, key=lambda r: r["Id"])
+    infos = [info(r["Id"], r["Name"], r["DeveloperName"], default=index == 0, master=False)
+             for index, r in enumerate(ordered)]
+    infos.append(info(MASTER_RECORD_TYPE_ID, "Master", "Master", default=False, master=True))
+    return infos
+
+
+def object_describe(sobject: SObjectType, version: str,
+                    record_types: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     described = sobject_summary(sobject, version)
     described.update({
         "childRelationships": [], "compactLayoutable": True, "fields": [field_describe(f, sobject)
                                                                         for f in sobject.fields],
-        "recordTypeInfos": [], "searchLayoutable": True, "supportedScopes": [
+        "recordTypeInfos": record_type_infos(sobject, version, record_types or []), "searchLayoutable": True,
+        "supportedScopes": [
             {"label": "All", "name": "everything"}, {"label": "My", "name": "mine"}],
     })
     return described

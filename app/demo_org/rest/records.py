@@ -47,6 +47,14 @@ class Records:
             raise not_found()
         return sobject
 
+    def _record_types(self, sobject: SObjectType) -> list[dict[str, Any]]:
+        """The object's active record types, as rows of RecordType."""
+        if "RecordType" not in self.schema:
+            return []
+        with self.store.lock:
+            return [dict(r) for r in self.store.table("RecordType").values()
+                    if not r["IsDeleted"] and r["IsActive"] and r["SobjectType"] == sobject.name]
+
     def route(self, call: Call) -> Result:
         """``parts`` = ["sobjects", Type, …]."""
         parts = call.parts
@@ -56,7 +64,7 @@ class Records:
             return self.basic(call, sobject)
         if rest == ["describe"]:
             _allow(call, "GET")
-            return Result(200, object_describe(sobject, call.version))
+            return Result(200, object_describe(sobject, call.version, self._record_types(sobject)))
         if rest[0] in ("updated", "deleted") and len(rest) == 1:
             _allow(call, "GET")
             return self.replication(call, sobject, rest[0])

@@ -58,6 +58,7 @@ from app.salesforce.oauth_errors import OAuthError
 from app.store import sync_state
 from app.sync import picklists
 from app.sync.pull.base import OVERLAP, Tally
+from app.sync.pull.filters import FilterError
 from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.households import HouseholdPulls
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
@@ -130,8 +131,10 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
     async def _run_all(self, *, full: bool) -> str:
         self._check_budget()
         if self.prefs.contacts_enabled:
+            if not self.prefs.pick_mode:
+                await self._prepare_filters()
             for spec in await self._people_specs():
-                await self._pull_people(spec, full=full)
+                await self._pull_people_mapped(spec, full=full)
             if self.prefs.include_households:  # where the org has AccountContactRelation
                 await self._pull_account_relations(full=full)
         if self.prefs.include_users:
@@ -151,6 +154,9 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
             note = await work
         except PullCancelled:
             return PullResult(Outcome.CANCELLED, "Sync stopped. Everything synced so far is kept.")
+        except FilterError as exc:
+            return PullResult(Outcome.FAILED, f"Your sync filter can't be used: {exc} Change it in Settings → Sync → "
+                              "What to sync. Nothing was removed.")
         except ConcurrentLimitExceeded as exc:
             retry = now + BUSY_RETRY
             return PullResult(Outcome.BUSY,
@@ -187,12 +193,19 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
                     f"user). Everything synced so far is kept; the sync continues at {_local_time(retry)}.",
                     retry_at=retry, error_code=exc.error_code)
             return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
-        skipped = len(self._tally.skipped)
+        dropped = self._tally.counts.get("fields_dropped", 0)
+        skipped = len(self._tally.skipped) - dropped
+        if dropped:
+            note = (note + " " if note else "") + (
+                f"{dropped} field{'s' if dropped != 1 else ''} you chose {'are' if dropped != 1 else 'is'} no "
+                "longer in Salesforce and left your field choices (see the sync log).")
         if skipped:
             note = (note + " " if note else "") + (
                 f"{counted(skipped, 'record')} could not be read and "
                 f"{plural(skipped, 'was', 'were')} skipped (see the sync log)."
             )
+            return PullResult(Outcome.PARTIAL, note)
+        if dropped:
             return PullResult(Outcome.PARTIAL, note)
         if not self.prefs.contacts_enabled:
             return PullResult(Outcome.OFF, note)

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from app.salesforce.errors import InvalidQuery, NotFound
 from app.salesforce.results import QueryPage
-from app.store import people, sync_state
+from app.store import people, settings, sync_state
 from app.store.sync_state import CursorState
+from app.sync.pull import field_map
 from app.sync.pull import queries as q
 from app.sync.pull import records as rec
-from app.sync.pull.base import PullBase, is_type, key_of
+from app.sync.pull.base import is_type, key_of
+from app.sync.pull.field_map import FieldMapping
+from app.sync.pull.filtered import UNSET, FilteredPulls
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RecordKey, RowMapper
+from app.sync.pull.types import SkippedRecord
 from app.sync.pull.writes import CursorPlan, PageResult, PeopleBatch, max_key, people_page, prepare_people
 from app.wording import counted
 
@@ -51,7 +55,7 @@ class PeopleSpec:
         return f"{self.sobject}:mine:{owner_id}" if owner_id else self.sobject
 
 
-class PeoplePulls(PullBase):
+class PeoplePulls(FilteredPulls):
     async def _people_specs(self, *, all_objects: bool = False) -> list[PeopleSpec]:
         """The objects to pull (``all_objects``: every kind pick mode can import)."""
         specs = []
@@ -64,7 +68,75 @@ class PeoplePulls(PullBase):
             specs.append(PeopleSpec("Contact", "contacts", q.CONTACT_FIELDS, rec.contact_row))
         if self.prefs.include_leads or all_objects:
             specs.append(PeopleSpec("Lead", "leads", q.LEAD_FIELDS, rec.lead_row))
-        return specs
+        return [self._mapped(spec) for spec in specs]
+
+    def _mapped(self, spec: PeopleSpec) -> PeopleSpec:
+        """The spec with the advisor's field mapping: its source and extra fields asked for too."""
+        mapping = self._mapping_for(spec.sobject)
+        if mapping is None:
+            return spec
+        known = {f.lower() for f in spec.fields}
+        more = tuple(f for f in mapping.source_fields() if f.lower() not in known)
+        return replace(spec, fields=(*spec.fields, *more), mapper=field_map.mapped(spec.mapper, mapping))
+
+    def _mapping_for(self, sobject: str) -> FieldMapping | None:
+        dropped = getattr(self, "_dropped_fields", {})
+        for mapping in self.prefs.field_mappings:
+            if mapping.sobject == sobject:
+                for name in dropped.get(sobject, ()):
+                    mapping = mapping.without(name)
+                return mapping
+        return None
+
+    async def _pull_people_mapped(self, spec: PeopleSpec, *, full: bool) -> None:
+        """``_pull_people``, dropping a mapped field the org no longer has (deleted, or hidden from this
+        user): Salesforce refuses the whole query for it, so the field goes, the sync log says so, and
+        the pull goes on without it."""
+        mapping = self._mapping_for(spec.sobject)
+        wanted = sorted(f.lower() for f in mapping.source_fields()) if mapping else []
+        applied_key = f"sync.fields_applied.{spec.cursor_key(False, self.prefs.owner_id)}"
+        if not self.prefs.pick_mode and wanted:
+            applied = await self.db.run(lambda s: settings.get(s, self.connection_id, applied_key, []))
+            # New fields: every record is read once more to fill them (later pulls are incremental again).
+            full = full or not set(wanted) <= set(applied if isinstance(applied, list) else [])
+        while True:
+            try:
+                await self._pull_people(spec, full=full)
+                if not self.prefs.pick_mode:
+                    await self._save_fields_applied(spec.sobject, applied_key)
+                return
+            except InvalidQuery as exc:
+                name = field_map.missing_field(str(exc)) if exc.error_code == "INVALID_FIELD" else None
+                mapping = self._mapping_for(spec.sobject)
+                if name is None or mapping is None or name.lower() not in {
+                        f.lower() for f in mapping.source_fields()}:
+                    raise
+                await self._drop_field(spec.sobject, mapping, name)
+                spec = self._mapped(replace(spec, fields=tuple(f for f in spec.fields if f.lower() != name.lower())))
+
+    async def _save_fields_applied(self, sobject: str, key: str) -> None:
+        mapping = self._mapping_for(sobject)
+        fields = sorted(f.lower() for f in mapping.source_fields()) if mapping else []
+        await self.db.run(lambda s: settings.put(s, self.connection_id, key, fields))
+
+    async def _drop_field(self, sobject: str, mapping: FieldMapping, name: str) -> None:
+        self._dropped_fields = getattr(self, "_dropped_fields", {})
+        self._dropped_fields.setdefault(sobject, []).append(name)
+        label = next((e.label for e in mapping.extras if e.name.lower() == name.lower()), name)
+        reason = (f"The field \"{label}\" ({name}) is no longer in Salesforce or no longer visible to you; "
+                  "it was dropped from your field choices and the sync went on without it.")
+        self._tally.skipped.append(SkippedRecord(sobject, None, reason))
+        self._tally.add("fields_dropped", 1)
+        log.warning("%s.%s is gone from the org; dropped from the field mapping", sobject, name)
+        cid = self.connection_id
+
+        def forget(session: Any) -> None:
+            saved = settings.get(session, cid, field_map.MAPPINGS_KEY)
+            value = dict(saved) if isinstance(saved, dict) else {}
+            value[sobject] = mapping.without(name).to_json()
+            settings.put(session, cid, field_map.MAPPINGS_KEY, value)
+
+        await self.db.run(forget)
 
     async def _has_person_accounts(self) -> bool:
         if self._person_accounts is None:
@@ -84,12 +156,17 @@ class PeoplePulls(PullBase):
             and self.now() - cursor.updated_at > STALE_AFTER
         )
         if cursor is not None and cursor.phase == "full" and not full:
+            applied = await self._applied(key)
+            if applied != UNSET and applied != self._where_for(spec.sobject):
+                cursor = None  # a full pull begun under another filter: start it again under this one
+        if cursor is not None and cursor.phase == "full" and not full:
             await self._full_people(spec, resume=cursor)
         elif full or cursor is None or stale:
             # A first pull into an empty workspace has nothing to sweep: skip a pass over the table.
             have = await self.db.run(lambda s: people.live_count(s, self.connection_id, spec.sobject))
             await self._full_people(spec, resume=None, sweep=have > 0)
         else:
+            await self._apply_filter_change(spec, key)
             await self._incremental_people(spec, cursor)
 
     async def _full_people(self, spec: PeopleSpec, *, resume: CursorState | None, sweep: bool = True) -> None:
@@ -105,9 +182,15 @@ class PeoplePulls(PullBase):
                 sync_state.save_cursor(session, cid, key, phase="full", last_modstamp=None, last_id=None)
 
             await self.db.run(mark)
+            if sweep and self._where_for(spec.sobject) is not None:
+                # Under a filter the sweep would drop everyone outside it, people with drafts too: mark
+                # those first (a write after ``started``, which the sweep spares), let the rest go.
+                await self._drop(spec, f"NOT {self._where_for(spec.sobject)}")
             position, done = None, 0
-            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id),
-                                                batch_size=PAGE_SIZE)
+            where = self._where_for(spec.sobject)
+            await self._save_applied(key, where)
+            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id,
+                                                         where=where), batch_size=PAGE_SIZE)
             total = page.total_size
         else:
             marker = await self.db.run(lambda s: sync_state.get_cursor(s, cid, started_key))
@@ -150,7 +233,9 @@ class PeoplePulls(PullBase):
                 relocated_at = done
                 log.info("query locator released after %d %s; continuing by position", done, spec.sobject)
                 page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                             owner_id=self.prefs.owner_id), batch_size=PAGE_SIZE)
+                                                             owner_id=self.prefs.owner_id,
+                                                             where=self._where_for(spec.sobject)),
+                                                    batch_size=PAGE_SIZE)
                 total = done + page.total_size
 
     async def _walk_people(
@@ -173,7 +258,8 @@ class PeoplePulls(PullBase):
             except (InvalidQuery, NotFound, ValueError) as exc:
                 log.info("query locator expired (%s); resuming by position", getattr(exc, "error_code", exc))
         page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                     owner_id=self.prefs.owner_id),
+                                                     owner_id=self.prefs.owner_id,
+                                                     where=self._where_for(spec.sobject)),
                                             batch_size=PAGE_SIZE)
         return page, done + page.total_size
 
@@ -181,7 +267,8 @@ class PeoplePulls(PullBase):
         cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
         hwm = key_of(cursor)
         since = cursor.last_modstamp - self.overlap if cursor.last_modstamp else None
-        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id)
+        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id,
+                        where=self._where_for(spec.sobject))
         page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
         total, done = page.total_size, 0
 
@@ -198,6 +285,7 @@ class PeoplePulls(PullBase):
             return result
 
         await self._walk_people(spec, page, write)
+        await self._drop_changed_out(spec, since)
 
     async def _pull_picked(self, spec: PeopleSpec, *, full: bool) -> None:
         """Pick mode: only the imported records, by Id.  ``queryAll`` so deletions show up."""

@@ -88,9 +88,11 @@ def people(
     since: datetime | None = None,
     sf_ids: Sequence[str] | None = None,
     owner_id: str | None = None,
+    where: str | None = None,
 ) -> str:
+    """``where``: the compiled filter rules (``app.sync.pull.filters``), already one parenthesised condition."""
     owned = soql.fmt("OwnerId = {}", owner_id) if owner_id else None
-    where = _and(ids_in(sf_ids) if sf_ids else None, owned, changed_since(since), after(resume))
+    where = _and(ids_in(sf_ids) if sf_ids else None, owned, where, changed_since(since), after(resume))
     return soql.select(fields, sobject, where=where, order_by=ORDER)
 
 

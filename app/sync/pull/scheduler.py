@@ -12,15 +12,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import NetworkError, RestSessionRefused
 from app.store import Database, sync_state
+from app.store import settings as store_settings
 from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull.engine import PullEngine
+from app.sync.pull.field_map import MAPPINGS_KEY, mappings_from_json
+from app.sync.pull.filters import FILTERS_KEY, filters_from_json
 from app.sync.pull.pick import search_salesforce
 from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
 from app.sync.pull.types import Outcome, PullPreferences, PullResult, RemoteMatch
@@ -176,8 +180,14 @@ class PullScheduler:
             client = await self.connections.client()
         except NotConnected:
             return None
-        settings = await self.db.run(lambda s: sync_state.pull_settings(s, active.connection_id))
-        return client, active.connection_id, preferences_from(settings)
+        cid = active.connection_id
+        settings, saved, mappings = await self.db.run(lambda s: (
+            sync_state.pull_settings(s, cid), store_settings.get(s, cid, FILTERS_KEY),
+            store_settings.get(s, cid, MAPPINGS_KEY)))
+        prefs = replace(preferences_from(settings), field_mappings=mappings_from_json(mappings))
+        if not prefs.pick_mode:
+            prefs = replace(prefs, filters=filters_from_json(saved), user_id=settings.user_id)
+        return client, cid, prefs
 
     async def _pull(self, *, full: bool) -> PullResult:
         try:

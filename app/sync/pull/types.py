@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from app.sync.pull.field_map import FieldMapping
+from app.sync.pull.filters import ObjectFilter
+
 
 class Outcome(StrEnum):
     """How a pull ended (the sync log keeps the value as text)."""
@@ -46,6 +49,11 @@ class PullPreferences:
     # Households beyond a Contact's own Account (AccountContactRelation, where the org has it: one cached
     # global describe per client). Turned on like the picklists; engine-level callers leave it off.
     include_households: bool = False
+    # Filter rules per synced object (Settings → Sync → What to sync; app.sync.pull.filters), and the
+    # signed-in user the rules about "me" mean (owner_id when only my records sync).
+    filters: tuple[ObjectFilter, ...] = ()
+    field_mappings: tuple[FieldMapping, ...] = ()  # Settings → Sync → Fields (app.sync.pull.field_map)
+    user_id: str | None = None
 
     def __post_init__(self) -> None:
         if self.client_object not in CLIENT_OBJECTS:

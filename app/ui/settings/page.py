@@ -46,6 +46,8 @@ from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnecte
 from app.ui import aio
 from app.ui.settings.confirm import disconnect_dialog, forget_dialog
 from app.ui.settings.connection_card import ConnectionCard
+from app.ui.settings.fields_panel import FieldsPanel
+from app.ui.settings.filter_rules_panel import FilterRulesPanel
 from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
 from app.ui.settings.sync_form import SyncChoicesPanel
@@ -143,6 +145,10 @@ class SettingsPage(QWidget):
         self.sync_panel = SyncChoicesPanel(db, connections, self.events)
         self.sync_panel.changed.connect(self._choices_changed)  # here or in the workspace's menu
         sync_layout.addWidget(self.sync_panel)
+        self.filter_panel = FilterRulesPanel(db, connections, self.events)
+        self.fields_panel = FieldsPanel(db, connections, self.events)
+        sync_layout.addWidget(self.filter_panel)
+        sync_layout.addWidget(self.fields_panel)
         sync_layout.addStretch(1)
         self.tabs.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
 
@@ -351,6 +357,9 @@ class SettingsPage(QWidget):
             return
         if tab.objectName() == "settingsSendingTab":
             aio.start(self.check_note_types(), name="note type check")
+        elif tab.objectName() == "settingsSyncTab":
+            aio.start(self.filter_panel.load(), name="filter rules")
+            aio.start(self.fields_panel.load(), name="field choices")
         elif self.tabs.widget(index) is self.log_panel.parentWidget():
             aio.start(self.log_panel.refresh(), name="sync log refresh")
 

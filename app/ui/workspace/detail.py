@@ -39,7 +39,7 @@ from app.services.workspace import Database
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.workspace.detail_html import e as _e
-from app.ui.workspace.detail_html import meetings_html, phone_href, when, work_html
+from app.ui.workspace.detail_html import extras_html, meetings_html, phone_href, when, work_html
 from app.ui.workspace.household import HouseholdView, households_html
 
 
@@ -196,6 +196,12 @@ class ContactDetail(QWidget):
             column.addWidget(widget)
         column.addLayout(buttons)
         column.addLayout(grid)
+        self.extras_view = QLabel()
+        self.extras_view.setObjectName("detailExtras")
+        self.extras_view.setWordWrap(True)
+        self.extras_view.setTextFormat(Qt.TextFormat.RichText)
+        self.extras_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.extras_view)
         for widget in (self.household_label, self.household_view, self.meetings_label, self.meetings_view,
                        self.work_label, self.work_view):
             column.addWidget(widget)
@@ -274,7 +280,8 @@ class ContactDetail(QWidget):
         c = data.contact
         self.name_label.setText(c.name or "(no name)")
         kind = {"Lead": "Lead", "Account": "Household / account"}.get(c.source_object)
-        self.subtitle_label.setText(" · ".join(p for p in (kind, c.title, c.account_name) if p))
+        outside = "Outside your filter — kept for your drafts" if data.outside_filter else None
+        self.subtitle_label.setText(" · ".join(p for p in (kind, c.title, c.account_name, outside) if p))
         if c.read_only:
             target = data.converted_to
             link = (f' It became <a href="contact:{target.id}">{_e(target.name)}</a>.' if target
@@ -299,6 +306,8 @@ class ContactDetail(QWidget):
         self.task_button.setEnabled(not c.read_only)
         for button in self.activity_buttons.values():
             button.setEnabled(not c.read_only)
+        self.extras_view.setText(extras_html(data))
+        self.extras_view.setVisible(bool(data.extras))
         self.household_view.setText(households_html(data.households))
         self.meetings_view.setText(meetings_html(data))
         self.work_view.setText(work_html(data))

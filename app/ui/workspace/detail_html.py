@@ -27,6 +27,12 @@ def phone_href(phone: str) -> str:
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
 
 
+def extras_html(data: ClientDetail) -> str:
+    """The advisor's extra fields (Settings → Sync → Fields), by the org's labels, already typed."""
+    rows = "".join(f"<tr><td>{e(f.label)}&nbsp;&nbsp;</td><td>{e(f.text) or '—'}</td></tr>" for f in data.extras)
+    return f"<table>{rows}</table>" if rows else ""
+
+
 def meetings_html(data: ClientDetail) -> str:
     if not data.upcoming and not data.past:
         return "<i>No meetings in the window Notebridge copies (Settings → Sync sets it).</i>"

@@ -1,0 +1,132 @@
+"""Settings → Sync → Fields: where a client's phone number comes from, and the extra fields shown.
+
+The org's own fields, by its labels (``app.services.field_mappings``): "Phone" from one field first,
+then another; up to 20 extra fields of any type shown on the client's page and found by search.
+Saving re-reads the clients once at the next sync to fill the new fields.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.field_mappings import MAX_EXTRAS, FieldMappings, FieldOption
+from app.sync.connection import NotConnected
+from app.ui import aio
+from app.ui.settings.push_form import help_label
+from app.ui.widgets.inline_message import InlineMessage
+
+if TYPE_CHECKING:
+    from app.services.events import Events
+    from app.services.workspace import Database
+    from app.sync.connection import ConnectionManager
+
+log = logging.getLogger(__name__)
+
+OBJECT_WORDS = {"Contact": "Contacts", "Lead": "Leads", "Account": "Accounts"}
+SAME_AS_BEFORE = "As before"
+
+
+class FieldsPanel(QGroupBox):
+    def __init__(self, db: Database, connections: ConnectionManager, events: Events,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Fields", parent)
+        self.setObjectName("fieldsPanel")
+        self.service = FieldMappings(db, connections, events)
+        layout = QVBoxLayout(self)
+        layout.addWidget(help_label(
+            f"Choose where a client's phone number comes from, and up to {MAX_EXTRAS} more fields to show on "
+            "their page and find them by. The names are your Salesforce's own.", "fieldsHelp"))
+        form = QFormLayout()
+        self.sobject = QComboBox()
+        self.sobject.setObjectName("fieldsObject")
+        for sobject, words in OBJECT_WORDS.items():
+            self.sobject.addItem(words, sobject)
+        self.phone_first = QComboBox()
+        self.phone_first.setObjectName("fieldsPhoneFirst")
+        self.phone_then = QComboBox()
+        self.phone_then.setObjectName("fieldsPhoneThen")
+        form.addRow("Fields of:", self.sobject)
+        form.addRow("Phone, from:", self.phone_first)
+        form.addRow("… and when that is empty:", self.phone_then)
+        layout.addLayout(form)
+        self.extras = QListWidget()
+        self.extras.setObjectName("fieldsExtras")
+        layout.addWidget(self.extras)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("fieldsSave")
+        layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.message = InlineMessage(name="fieldsMessage")
+        layout.addWidget(self.message)
+        self.sobject.currentIndexChanged.connect(lambda _i: aio.start(self.load(), name="fields object"))
+        self.save_button.clicked.connect(aio.slot(self.save))
+
+    def current_sobject(self) -> str:
+        return str(self.sobject.currentData() or "Contact")
+
+    async def load(self) -> None:
+        sobject = self.current_sobject()
+        self.message.clear()
+        try:
+            mapping = await self.service.load(sobject)
+            options = await self.service.choices(sobject)
+        except NotConnected:
+            self.setEnabled(False)
+            return
+        except Exception:
+            log.info("no field choices for %s", sobject, exc_info=True)
+            self.message.show_message("warn", "Salesforce can't be reached right now, so its fields can't be listed.")
+            return
+        self.setEnabled(True)
+        self.show_fields(options, tuple(mapping.phone), tuple(e.name for e in mapping.extras))
+
+    def show_fields(self, options: tuple[FieldOption, ...], phone: tuple[str, ...], extras: tuple[str, ...]) -> None:
+        phones = [o for o in options if o.type == "phone"]
+        for index, combo in enumerate((self.phone_first, self.phone_then)):
+            combo.clear()
+            combo.addItem(SAME_AS_BEFORE if index == 0 else "Nothing else", None)
+            for option in phones:
+                combo.addItem(option.label, option.name)
+            if len(phone) > index:
+                combo.setCurrentIndex(max(0, combo.findData(phone[index])))
+        self.extras.clear()
+        chosen = {e.lower() for e in extras}
+        for option in options:
+            item = QListWidgetItem(option.label)
+            item.setData(Qt.ItemDataRole.UserRole, option.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if option.name.lower() in chosen else Qt.CheckState.Unchecked)
+            self.extras.addItem(item)
+
+    def chosen_extras(self) -> tuple[str, ...]:
+        items = (self.extras.item(i) for i in range(self.extras.count()))
+        return tuple(str(item.data(Qt.ItemDataRole.UserRole)) for item in items
+                     if item is not None and item.checkState() == Qt.CheckState.Checked)
+
+    def chosen_phone(self) -> tuple[str, ...]:
+        picked = (self.phone_first.currentData(), self.phone_then.currentData())
+        return tuple(dict.fromkeys(str(p) for p in picked if p)) if picked[0] else ()
+
+    async def save(self) -> None:
+        try:
+            await self.service.save(self.current_sobject(), phone=self.chosen_phone(), extras=self.chosen_extras())
+        except ValueError as exc:
+            self.message.show_message("warn", str(exc))
+            return
+        except Exception:
+            log.info("saving the field choices failed", exc_info=True)
+            self.message.show_message("warn", "Salesforce can't be reached right now; nothing was changed.")
+            return
+        self.message.show_message("ok", "Saved. The next sync fills in the fields you chose.")
