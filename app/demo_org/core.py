@@ -63,7 +63,8 @@ class OrgCore:
         self.settings = settings
         self.credentials = credentials_for(settings.seed)
         self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
-                                   account_contact_relations=settings.contacts_to_multiple_accounts)
+                                   account_contact_relations=settings.contacts_to_multiple_accounts,
+                                   task_reminders=settings.task_reminders)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,

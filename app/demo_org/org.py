@@ -28,13 +28,14 @@ class DemoOrg:
                  person_accounts: bool = False, tls: bool = False, host: str = "127.0.0.1", port: int = 0,
                  callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False,
                  pre_authorized: bool = False, contacts_to_multiple_accounts: bool = False,
-                 app_api_limit: int | None = None) -> None:
+                 app_api_limit: int | None = None, task_reminders: bool = True) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
                                app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
                                person_accounts=person_accounts, tls=tls, host=host, port=port,
                                rotate_refresh_tokens=rotate_refresh_tokens, pre_authorized=pre_authorized,
-                               contacts_to_multiple_accounts=contacts_to_multiple_accounts)
+                               contacts_to_multiple_accounts=contacts_to_multiple_accounts,
+                               task_reminders=task_reminders)
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings

@@ -41,6 +41,9 @@ class OrgSettings:
     callback_urls: list[str] = field(default_factory=lambda: list(DEFAULT_CALLBACK_URLS))
     rotate_refresh_tokens: bool = False
     pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
+    # Task's IsReminderSet/ReminderDateTime visible to the API user; False models an org whose
+    # field-level security hides them (they are then absent from describe, SOQL and DML).
+    task_reminders: bool = True
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

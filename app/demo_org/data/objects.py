@@ -117,10 +117,21 @@ def _account_contact_relation() -> SObjectType:
     ])
 
 
+def _task_reminder() -> list[Field]:
+    """Task's reminder, as the Task object reference gives it: ``IsReminderSet`` (boolean; Create,
+    Defaulted on create, Update — false unless set) and ``ReminderDateTime`` (dateTime; Create, Nillable,
+    Update — when the reminder fires, if IsReminderSet is true).  Field-level security can hide both
+    from an API user, and then they are not in describe and a write naming them fails as unknown.
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
+    """
+    return [Field("IsReminderSet", "boolean", nillable=False, defaulted=True),
+            Field("ReminderDateTime", "datetime")]
+
+
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
-                 account_contact_relations: bool = False) -> Schema:
-    """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
-    fields/objects exist."""
+                 account_contact_relations: bool = False, task_reminders: bool = True) -> Schema:
+    """The org's schema; person accounts, Enhanced Notes, Contacts to Multiple Accounts and the Task
+    reminder's field-level security change which fields/objects exist."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -208,6 +219,7 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("TaskSubtype", "picklist", 40, picklist=_pl("Task", "Email", "Call", default="Task"),
                   defaulted=True, updateable=False),
             _readonly("CompletedDateTime", "datetime"),
+            *(_task_reminder() if task_reminders else []),
             _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
             _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),
