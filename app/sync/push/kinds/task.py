@@ -69,11 +69,11 @@ def remember_held(w: PushWork, held: dict[str, Any], ledger: Ledger) -> None:
         "status": held.get("Status"), "priority": held.get("Priority"), "owner_id": held.get("OwnerId")}
     if reminder_held:  # the advisor never chose: the draft learns Salesforce's reminder
         values["reminder_set"] = held["IsReminderSet"]
-        values["reminder_at"] = _datetime(held.get("ReminderDateTime"))
+        values["reminder_at"] = reminder_time(held.get("ReminderDateTime"))
     ledger.later(lambda s: tasks_repo.fill_unset(s, task.id, **values))
 
 
-def _datetime(value: Any) -> datetime | None:
+def reminder_time(value: Any) -> datetime | None:
     """Salesforce's ``2026-12-05T09:30:00.000+0000`` (or an ISO form) as an aware datetime."""
     if not isinstance(value, str) or not value:
         return None
@@ -176,8 +176,8 @@ class TaskHandler(DraftHandler):
 
 def _same(name: str, mine: Any, theirs: Any) -> bool:
     if name == "ReminderDateTime":
-        return _datetime(mine) == _datetime(theirs)
+        return reminder_time(mine) == reminder_time(theirs)
     return bool(mine) == bool(theirs)
 
 
-__all__ = ["TASK_LOOKUP", "TaskHandler", "remember_held"]
+__all__ = ["TASK_LOOKUP", "TaskHandler", "remember_held", "reminder_time"]
