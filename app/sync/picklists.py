@@ -18,6 +18,7 @@ from typing import Any
 
 from app.salesforce import soql
 from app.salesforce.client import SalesforceClient
+from app.salesforce.errors import AccessDenied, NotFound
 from app.store import Database
 from app.store import tasks as tasks_repo
 from app.store.tasks import TaskPicklists
@@ -34,7 +35,10 @@ async def fetch(client: SalesforceClient) -> TaskPicklists:
     def value(record: dict[str, object]) -> str:
         return str(record.get("ApiName") or record.get("MasterLabel") or "")
 
-    reminders = writable_reminder(await client.describe("Task"))
+    try:
+        reminders = writable_reminder(await client.describe("Task"))
+    except (AccessDenied, NotFound):  # this user may not describe Task: no reminder to offer
+        reminders = False
 
     return TaskPicklists(
         statuses=tuple(value(r) for r in statuses),

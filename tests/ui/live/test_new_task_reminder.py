@@ -5,6 +5,7 @@ ReminderDateTime."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.kinds import ItemKind
 from app.sync.push.limits import REMINDER_PASSED
-from app.ui.editor.reminder_field import NOT_ALLOWED
+from app.ui.editor.reminder_field import NOT_ALLOWED, NOT_KNOWN
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.window import EditorLauncher, EditorWindow
 from app.ui.widgets.stored_choice import AS_IN_SALESFORCE
@@ -216,4 +217,36 @@ async def test_new_task_reminder_kept_when_only_the_subject_changes_on_resend(
         await _pushed(editor)
         record = _tasks_named(app, "Update the risk profile today")[0]
         assert record["IsReminderSet"] is True and _sf_time(record["ReminderDateTime"]) == theirs
+        await launcher.close_all()
+
+
+async def test_new_task_reminder_asked_of_the_org_when_the_cache_predates_it(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Status/Priority cached by a version that never asked about the reminder: the editor offers
+    the values at once and asks the org about the reminder (once), then shows the control."""
+    async with live_app(tmp_path) as app:
+        cid = app.connection_id
+        lists = await app.db.run(lambda s: tasks_repo.picklists(s, cid))
+        assert lists.statuses and lists.reminders is True
+        older = replace(lists, reminders=None)
+        await app.db.run(lambda s: tasks_repo.save_picklists(s, cid, older))
+        launcher, _window, editor, _contact = await _new_task(app, qtbot)
+        assert editor.status.count() == len(lists.statuses)
+        await until(lambda: not editor.reminder.enabled.isHidden(), "the reminder offered once the org answered")
+        assert editor.reminder.unavailable.isHidden() and editor.choices_notice.message == ""
+        assert (await app.db.run(lambda s: tasks_repo.picklists(s, cid))).reminders is True
+        await launcher.close_all()
+
+        # Offline with such a cache: the values still serve, and the editor says plainly why no reminder.
+        await app.db.run(lambda s: tasks_repo.save_picklists(s, cid, older))
+        app.org.faults.fail_next(10_000, status=503)
+        launcher = EditorLauncher(app.db, cid, events=app.events, client=app.manager.client)
+        window = await launcher.open_task_editor(None)
+        qtbot.addWidget(window)
+        editor = window.editor
+        assert isinstance(editor, TaskEditor)
+        assert launcher.choices_loading is not None
+        await launcher.choices_loading  # the org could not be asked
+        assert editor.reminder.enabled.isHidden() and editor.reminder.unavailable.text() == NOT_KNOWN
+        assert editor.status.count() == len(lists.statuses) and editor.choices_notice.message == ""
         await launcher.close_all()
