@@ -64,6 +64,11 @@ class ReminderField(QWidget):
     def available(self) -> bool:
         return self._allowed is True
 
+    @property
+    def allowed(self) -> bool | None:
+        """What the org said (None: not asked yet)."""
+        return self._allowed
+
     def set_allowed(self, allowed: bool | None) -> None:
         """``allowed``: the org lets this user write the reminder (None: not asked yet)."""
         self._allowed = allowed
@@ -93,8 +98,12 @@ class ReminderField(QWidget):
             return {}
         if not self._chosen:
             return {"reminder_set": None, "reminder_at": self._stored[1]}
-        checked = self.enabled.isChecked()
-        return {"reminder_set": checked, "reminder_at": self.shown_time() if checked else None}
+        if not self.enabled.isChecked():
+            return {"reminder_set": False, "reminder_at": None}
+        shown, stored = self.shown_time(), self._stored[1]
+        if stored is not None and shown == _to_minute(stored):
+            shown = stored  # Salesforce's own seconds are kept: the advisor did not move it
+        return {"reminder_set": True, "reminder_at": shown}
 
     def shown_time(self) -> datetime:
         """The date-time on screen (the advisor's local time) as UTC, to the minute."""
@@ -105,7 +114,7 @@ class ReminderField(QWidget):
         since: keeping it is not setting a past reminder)."""
         stored_set, stored_at = self._stored
         return self._pushed and bool(stored_set) and self.enabled.isChecked() and stored_at is not None \
-            and self.shown_time() == stored_at.astimezone(UTC).replace(second=0, microsecond=0)
+            and self.shown_time() == _to_minute(stored_at)
 
     def as_text(self) -> str | None:
         if not self.available or not self._chosen or not self.enabled.isChecked():
@@ -127,6 +136,10 @@ class ReminderField(QWidget):
     def _sync(self) -> None:
         self.when.setEnabled(self.enabled.isChecked())
         self.as_in_salesforce.setVisible(self.available and self._pushed and not self._chosen)
+
+
+def _to_minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def _qt(moment: datetime) -> QDateTime:

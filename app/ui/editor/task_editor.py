@@ -229,7 +229,7 @@ class TaskEditor(DraftEditor):
                 select_stored(self.priority, shown[1], unset_label(pushed, _org_default(lists.default_priority)))
             finally:
                 self._loading = False
-        if lists.reminders is not None and lists.reminders != self.reminder.available:
+        if lists.reminders is not None and lists.reminders != self.reminder.allowed:
             self.reminder.set_allowed(lists.reminders)
         if problem:
             self.choices_notice.show_message("info", problem)

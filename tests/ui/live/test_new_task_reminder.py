@@ -250,3 +250,20 @@ async def test_new_task_reminder_asked_of_the_org_when_the_cache_predates_it(
         assert editor.reminder.enabled.isHidden() and editor.reminder.unavailable.text() == NOT_KNOWN
         assert editor.status.count() == len(lists.statuses) and editor.choices_notice.message == ""
         await launcher.close_all()
+
+
+async def test_new_task_reminder_first_task_before_any_sync_learns_the_org_hides_it(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Nothing cached yet (right after signing in): the editor asks the org, and says plainly that this
+    org does not allow reminders once it knows."""
+    async with live_app(tmp_path, pull=False, task_reminders=False) as app:
+        launcher = EditorLauncher(app.db, app.connection_id, events=app.events, client=app.manager.client)
+        window = await launcher.open_task_editor(None)
+        qtbot.addWidget(window)
+        editor = window.editor
+        assert isinstance(editor, TaskEditor)
+        await until(lambda: editor.reminder.unavailable.text() == NOT_ALLOWED, "the org's answer shown")
+        assert editor.reminder.enabled.isHidden() and editor.status.count() > 0
+        cached = await app.db.run(lambda s: tasks_repo.picklists(s, app.connection_id))
+        assert cached.reminders is False
+        await launcher.close_all()
