@@ -45,6 +45,9 @@ class OrgSettings:
     rotate_refresh_tokens: bool = False
     pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
     missing_fields: tuple[str, ...] = ()  # optional fields this org lacks, "Object.Field" (e.g. Task.CallDisposition)
+    # Task's IsReminderSet/ReminderDateTime visible to the API user; False models an org whose
+    # field-level security hides them (they are then absent from describe, SOQL and DML).
+    task_reminders: bool = True
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -32,6 +32,7 @@ from app.sync.push.limits import (
     TASK_SUBJECT_MAX,
     LimitProblem,
     note_problems,
+    reminder_problems,
     task_problems,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "WriteProblem",
     "explain_write_failure",
     "note_problems",
+    "reminder_problems",
     "task_problems",
 ]
 

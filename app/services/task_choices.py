@@ -3,9 +3,10 @@
 A first task on a new connection found the cache empty and the editor offered nothing to choose: the
 pull fills the cache (``app.sync.picklists``), but a task can be started before a pull has run, or
 offline.  So the editor asks here: the cached lists when they are there, otherwise one fetch from the
-org (cached for next time).  When neither works the answer says so in the advisor's words; the task
-is still sent, with Status and Priority left unset, and the push fills in the org's defaults, which
-Salesforce accepts (both fields have defaults on every org:
+org (cached for next time); a cache written before the org was asked about the Task reminder
+(``TaskPicklists.reminders`` None) is asked again once, when the org can be reached.  When neither
+works the answer says so in the advisor's words; the task is still sent, with Status and Priority
+left unset, and the push fills in the org's defaults, which Salesforce accepts (both fields have defaults on every org:
 https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm).
 """
 
@@ -71,7 +72,7 @@ class TaskChoices:
     async def load(self, connection_id: int) -> TaskChoicesLoad:
         """The cached lists, else fetched from the org; never raises for an org that can't answer."""
         lists = await self.cached(connection_id)
-        if complete(lists):
+        if complete(lists) and (lists.reminders is not None or self.client is None):
             return TaskChoicesLoad(lists, ChoicesSource.CACHED)
         if self.client is None:
             return TaskChoicesLoad(lists, ChoicesSource.UNAVAILABLE, _words(None))
@@ -79,6 +80,8 @@ class TaskChoices:
             fetched = await picklists.refresh(await self.client(), self.db, connection_id)
         except (NotConnected, SalesforceError) as exc:
             log.info("task picklists not loaded: %s", type(exc).__name__)
+            if complete(lists):  # cached before reminders were asked about: the values still serve
+                return TaskChoicesLoad(lists, ChoicesSource.CACHED)
             return TaskChoicesLoad(lists, ChoicesSource.UNAVAILABLE, _words(exc))
         if not complete(fetched):
             return TaskChoicesLoad(fetched, ChoicesSource.UNAVAILABLE, _words(None))

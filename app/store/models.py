@@ -326,6 +326,10 @@ class Task(SQLModel, table=True):
     who_id: str | None = None
     what_id: str | None = None
     description: str = ""
+    # The Task's reminder (IsReminderSet / ReminderDateTime) where the org lets us write it.
+    # ``reminder_set`` None: the advisor never chose, so nothing is sent and Salesforce keeps its value.
+    reminder_set: bool | None = None
+    reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     state: str = "draft"
     remote_id: str | None = None
     last_pushed_hash: str | None = None

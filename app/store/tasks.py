@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlmodel import Session, col
 
 from app.store.models import Contact, Note, Setting, Task
@@ -25,6 +25,7 @@ from app.store.types import utcnow
 
 EDITABLE = frozenset({
     "subject", "due_date", "priority", "status", "owner_id", "who_id", "what_id", "description", "contact_id",
+    "reminder_set", "reminder_at",
 })
 PICKLIST_SETTING = "push.task_picklists"
 
@@ -49,6 +50,8 @@ class TaskDraft:
     last_pushed_hash: str | None
     created_at: datetime
     updated_at: datetime
+    reminder_set: bool | None = None  # None: never chosen, so not sent (Salesforce keeps its value)
+    reminder_at: datetime | None = None  # UTC
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,14 @@ class TaskPicklists:
     default_status: str | None = None
     default_priority: str | None = None
     closed_statuses: tuple[str, ...] = field(default=())
+    # Whether the org lets this user write Task's IsReminderSet/ReminderDateTime (its describe has
+    # both, createable and updateable); None: not asked yet.
+    reminders: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"statuses": list(self.statuses), "priorities": list(self.priorities),
                 "default_status": self.default_status, "default_priority": self.default_priority,
-                "closed_statuses": list(self.closed_statuses)}
+                "closed_statuses": list(self.closed_statuses), "reminders": self.reminders}
 
     @classmethod
     def from_json(cls, data: Any) -> TaskPicklists:
@@ -72,7 +78,8 @@ class TaskPicklists:
             return cls()
         return cls(tuple(data.get("statuses") or ()), tuple(data.get("priorities") or ()),
                    data.get("default_status"), data.get("default_priority"),
-                   tuple(data.get("closed_statuses") or ()))
+                   tuple(data.get("closed_statuses") or ()),
+                   data["reminders"] if isinstance(data.get("reminders"), bool) else None)
 
 
 def snapshot(task: Task) -> TaskDraft:
@@ -83,6 +90,7 @@ def snapshot(task: Task) -> TaskDraft:
         status=task.status, owner_id=task.owner_id, who_id=task.who_id, what_id=task.what_id,
         description=task.description or "", state=task.state, remote_id=task.remote_id,
         last_pushed_hash=task.last_pushed_hash, created_at=task.created_at, updated_at=task.updated_at,
+        reminder_set=task.reminder_set, reminder_at=task.reminder_at,
     )
 
 
@@ -175,15 +183,22 @@ def save(session: Session, task_id: int, **changes: Any) -> TaskDraft:
 
 
 def fill_unset(session: Session, task_id: int, *, status: str | None, priority: str | None,
-               owner_id: str | None) -> None:
+               owner_id: str | None, reminder_set: bool | None = None,
+               reminder_at: datetime | None = None) -> None:
     """After a push: the values Salesforce now holds for fields the draft left unset (the org's
     defaults filled in on create; Salesforce's own values, kept on update), so the editor shows what
     Salesforce holds instead of a stand-in.  Only empty columns are filled — a value the advisor
     chose meanwhile wins — and ``updated_at`` is left alone: this is not an edit."""
     table = table_of(Task)
-    session.execute(update(table).where(table.c.id == task_id).values(
-        status=func.coalesce(table.c.status, status), priority=func.coalesce(table.c.priority, priority),
-        owner_id=func.coalesce(table.c.owner_id, owner_id)))
+    values: dict[str, Any] = {
+        "status": func.coalesce(table.c.status, status), "priority": func.coalesce(table.c.priority, priority),
+        "owner_id": func.coalesce(table.c.owner_id, owner_id)}
+    if reminder_set is not None:  # the reminder as Salesforce holds it, when the draft never chose one
+        unchosen = table.c.reminder_set.is_(None)
+        values["reminder_set"] = case((unchosen, reminder_set), else_=table.c.reminder_set)
+        values["reminder_at"] = case((unchosen, literal(reminder_at, type_=table.c.reminder_at.type)),
+                                     else_=table.c.reminder_at)
+    session.execute(update(table).where(table.c.id == task_id).values(**values))
 
 
 def list_for(

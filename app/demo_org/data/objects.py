@@ -145,12 +145,23 @@ def _account_contact_relation() -> SObjectType:
     ])
 
 
+def _task_reminder() -> list[Field]:
+    """Task's reminder, as the Task object reference gives it: ``IsReminderSet`` (boolean; Create,
+    Defaulted on create, Update — false unless set) and ``ReminderDateTime`` (dateTime; Create, Nillable,
+    Update — when the reminder fires, if IsReminderSet is true).  Field-level security can hide both
+    from an API user, and then they are not in describe and a write naming them fails as unknown.
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
+    """
+    return [Field("IsReminderSet", "boolean", nillable=False, defaulted=True),
+            Field("ReminderDateTime", "datetime")]
+
+
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                  account_contact_relations: bool = False, missing_fields: tuple[str, ...] = (),
-                 classic_notes: bool = True) -> Schema:
-    """The org's schema; person accounts, Enhanced Notes and Contacts to Multiple Accounts change which
-    fields/objects exist, and ``missing_fields`` ("Task.CallDisposition" …) leaves out optional fields an
-    org may lack."""
+                 classic_notes: bool = True, task_reminders: bool = True) -> Schema:
+    """The org's schema; person accounts, Enhanced Notes, Contacts to Multiple Accounts and the Task
+    reminder's field-level security change which fields/objects exist, and ``missing_fields``
+    ("Task.CallDisposition" …) leaves out optional fields an org may lack."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -253,6 +264,7 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("CallType", "picklist", 40, picklist=_pl("Internal", "Inbound", "Outbound"), restricted=True),
             Field("CallDurationInSeconds", "int"), _s("CallDisposition", 255),
             _readonly("CompletedDateTime", "datetime"),
+            *(_task_reminder() if task_reminders else []),
             _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
             _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
         ]),

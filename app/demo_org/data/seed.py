@@ -290,6 +290,7 @@ def _activities(s: _Seeder, people: list[Record], events: int, tasks: int) -> No
               Subject=s.pick(MEETING_SUBJECTS), Location=s.pick(LOCATIONS), StartDateTime=_stamp(start),
               EndDateTime=_stamp(start + minutes * 60), ActivityDateTime=_stamp(start), ActivityDate=_date(start),
               DurationInMinutes=minutes, IsAllDayEvent=False, ShowAs="Busy")
+    reminder_off = {"IsReminderSet": False} if "IsReminderSet" in s.templates["Task"] else {}
     for _ in range(tasks):
         contact = s.pick(people)
         due = today + s.between(-120, 45) * DAY
@@ -300,7 +301,8 @@ def _activities(s: _Seeder, people: list[Record], events: int, tasks: int) -> No
         s.add("Task", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
               Subject=s.pick(TASK_SUBJECTS), ActivityDate=_date(due), Status=status, Priority=priority,
               IsClosed=status == "Completed", IsHighPriority=priority == "High", TaskSubtype="Task",
-              CompletedDateTime=_stamp(min(due, s.now - 120)) if status == "Completed" else None)
+              CompletedDateTime=_stamp(min(due, s.now - 120)) if status == "Completed" else None,
+              **reminder_off)
 
 
 def _notes(s: _Seeder, people: list[Record], classic: int, enhanced: int) -> None:

@@ -32,8 +32,10 @@ class RemoteVersion:
     changes: dict[str, Any] = field(default_factory=dict)  # "take theirs": local draft fields
 
 
-async def fetch(client: SalesforceClient, sobject: str, ids: Sequence[str]) -> dict[str, RemoteVersion]:
-    """Current versions keyed by the Ids asked for (records not returned are deleted)."""
+async def fetch(client: SalesforceClient, sobject: str, ids: Sequence[str], *,
+                extra_fields: Sequence[str] = ()) -> dict[str, RemoteVersion]:
+    """Current versions keyed by the Ids asked for (records not returned are deleted).
+    ``extra_fields`` (Tasks): read too and kept in ``shown``, never in the fingerprint."""
     out: dict[str, RemoteVersion] = {i: RemoteVersion(i, False) for i in ids}
     if not ids:
         return out
@@ -41,7 +43,7 @@ async def fetch(client: SalesforceClient, sobject: str, ids: Sequence[str]) -> d
     fields = {"Task": TASK_FIELDS, "Note": NOTE_FIELDS, "ContentNote": ("Title",)}[sobject]
     for start in range(0, len(ids), 200):
         chunk = list(ids[start:start + 200])
-        query = soql.select(["Id", *fields], sobject, where=soql.fmt("Id IN {}", chunk))
+        query = soql.select(["Id", *fields, *extra_fields], sobject, where=soql.fmt("Id IN {}", chunk))
         for record in await client.query_list(query):
             asked = by15.get(str(record["Id"])[:15])
             if asked is None:
@@ -51,13 +53,13 @@ async def fetch(client: SalesforceClient, sobject: str, ids: Sequence[str]) -> d
                 out[asked] = _content_note_version(asked, str(record.get("Title") or ""),
                                                    await content_of(client, full))
             elif sobject == "Task":
-                out[asked] = _task_version(asked, record)
+                out[asked] = _task_version(asked, record, extra_fields)
             else:
                 out[asked] = _note_version(asked, record)
     return out
 
 
-def _task_version(record_id: str, record: dict[str, Any]) -> RemoteVersion:
+def _task_version(record_id: str, record: dict[str, Any], extra: Sequence[str] = ()) -> RemoteVersion:
     due = record.get("ActivityDate")
     changes = {
         "subject": record.get("Subject") or "", "status": record.get("Status"),
@@ -65,7 +67,7 @@ def _task_version(record_id: str, record: dict[str, Any]) -> RemoteVersion:
         "what_id": record.get("WhatId"), "description": (record.get("Description") or "").replace("\r\n", "\n"),
         "due_date": date.fromisoformat(due) if isinstance(due, str) and due else None,
     }
-    shown = {name: record.get(name) for name in TASK_FIELDS}
+    shown = {name: record.get(name) for name in (*TASK_FIELDS, *extra)}
     return RemoteVersion(record_id, True, fingerprint(record, TASK_FIELDS), shown, changes)
 
 

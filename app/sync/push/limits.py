@@ -12,6 +12,7 @@ classic Note without surprises.  The body limit is counted in UTF-8 bytes of wha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 NOTE_TITLE_MAX = 80
@@ -22,7 +23,7 @@ TASK_DESCRIPTION_MAX = 32_000
 
 @dataclass(frozen=True)
 class LimitProblem:
-    field: str  # "title", "body", "subject", "description", "parent"
+    field: str  # "title", "body", "subject", "description", "parent", "reminder"
     message: str
 
 
@@ -80,6 +81,12 @@ class TaskFields(Protocol):
     def subject(self) -> str: ...
     @property
     def description(self) -> str: ...
+    @property
+    def reminder_set(self) -> bool | None: ...
+    @property
+    def reminder_at(self) -> datetime | None: ...
+    @property
+    def remote_id(self) -> str | None: ...
 
 
 def draft_problems(draft: NoteFields | TaskFields) -> list[LimitProblem]:
@@ -87,4 +94,18 @@ def draft_problems(draft: NoteFields | TaskFields) -> list[LimitProblem]:
     if isinstance(draft, NoteFields):
         return note_problems(draft.title, draft.body_markdown,
                              has_parent=bool(draft.parent_sf_id or draft.remote_id))
-    return task_problems(draft.subject, draft.description)
+    problems = task_problems(draft.subject, draft.description)
+    if draft.remote_id is None:  # a sent task's reminder may have fired since; it is kept, not refused
+        problems += reminder_problems(draft.reminder_set, draft.reminder_at, datetime.now(UTC))
+    return problems
+
+
+REMINDER_PASSED = ("The reminder time has already passed. Choose a later time, or untick “Remind me” "
+                   "to send the task without a reminder.")
+
+
+def reminder_problems(reminder_set: bool | None, reminder_at: datetime | None, now: datetime) -> list[LimitProblem]:
+    """A reminder set for a moment already gone would never pop up: refuse it rather than send it."""
+    if reminder_set and reminder_at is not None and reminder_at <= now:
+        return [LimitProblem("reminder", REMINDER_PASSED)]
+    return []

@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from app.store.notes import NoteDraft
@@ -36,8 +37,10 @@ _SECTION = re.compile(r"\[Notebridge note (?P<uid>[0-9a-f-]{8,36})\]\n.*?\n\[/No
 
 
 def task_record(task: TaskDraft, *, default_owner: str | None, key_field: str | None = None,
-                key: str | None = None) -> dict[str, Any]:
-    """The Task as sent.  ``key_field``: an external-ID text field the org added for us, if any."""
+                key: str | None = None, reminders: bool = False) -> dict[str, Any]:
+    """The Task as sent.  ``key_field``: an external-ID text field the org added for us, if any.
+    ``reminders``: the org lets us write IsReminderSet/ReminderDateTime; without it neither is sent
+    (a hidden field named in a write fails the whole record)."""
     record: dict[str, Any] = {
         "attributes": {"type": "Task"},
         "Subject": task.subject,
@@ -53,9 +56,25 @@ def task_record(task: TaskDraft, *, default_owner: str | None, key_field: str | 
     for name in ("Status", "Priority", "OwnerId"):
         if record[name] is None:
             del record[name]
+    if reminders:
+        record.update(reminder_fields(task))
     if key_field and key:
         record[key_field] = key
     return record
+
+
+def reminder_fields(task: TaskDraft) -> dict[str, Any]:
+    """IsReminderSet (and ReminderDateTime when set) as the advisor chose; nothing when they never
+    chose, so Salesforce keeps the record's own reminder.  ReminderDateTime in Salesforce's wire form
+    (UTC, ``+0000``):
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
+    """
+    if task.reminder_set is None:
+        return {}
+    if not task.reminder_set or task.reminder_at is None:
+        return {"IsReminderSet": False}
+    at = task.reminder_at.astimezone(UTC)
+    return {"IsReminderSet": True, "ReminderDateTime": at.strftime("%Y-%m-%dT%H:%M:%S.000+0000")}
 
 
 def note_html(note: NoteDraft) -> str:

@@ -1,9 +1,10 @@
-"""The task editor: subject, due date, the org's own status/priority values, assignee, related
-person and account (none when the person is a Lead — Salesforce does not allow it)."""
+"""The task editor: subject, due date, a reminder where the org allows one, the org's own
+status/priority values, assignee, related person and account (none when the person is a Lead —
+Salesforce does not allow it)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -30,12 +31,14 @@ from app.services.drafts import (
     LimitProblem,
     TaskDraft,
     TaskPicklists,
+    reminder_problems,
     task_problems,
 )
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.client_chooser import ClientChooser
 from app.ui.editor.draft_editor import DraftEditor
+from app.ui.editor.reminder_field import ReminderField
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.widgets.stored_choice import select_stored, unset_label
 
@@ -81,6 +84,10 @@ class TaskEditor(DraftEditor):
         due_row.addWidget(self.has_due)
         due_row.addWidget(self.due, 1)
         form.addRow("Due date", due_row)
+
+        self.reminder = ReminderField()
+        self.reminder.set_allowed(picklists.reminders)
+        form.addRow("Reminder", self.reminder)
 
         self.status = QComboBox()
         self.status.setObjectName("taskStatus")
@@ -142,6 +149,7 @@ class TaskEditor(DraftEditor):
         self.description.textChanged.connect(self._changed)
         self.has_due.toggled.connect(self._changed)
         self.due.dateChanged.connect(self._changed)
+        self.reminder.changed.connect(self._changed)
         for combo in (self.status, self.priority, self.owner):
             combo.currentIndexChanged.connect(self._changed)
         self.subject.editingFinished.connect(self.autosave.flush_soon)
@@ -167,6 +175,8 @@ class TaskEditor(DraftEditor):
                 (self.priority, task.priority, _org_default(lists.default_priority)),
                 (self.owner, task.owner_id, "You (the signed-in user)")):
             select_stored(combo, value, unset_label(pushed, when_new))
+        due_at = datetime.combine(task.due_date, time(9)).astimezone() if task.due_date else None
+        self.reminder.fill(task.reminder_set, task.reminder_at, pushed=pushed, due=due_at)
         self.description.setPlainText(task.description)
 
     # -- who it is about -------------------------------------------------------------------------------
@@ -219,6 +229,8 @@ class TaskEditor(DraftEditor):
                 select_stored(self.priority, shown[1], unset_label(pushed, _org_default(lists.default_priority)))
             finally:
                 self._loading = False
+        if lists.reminders is not None and lists.reminders != self.reminder.allowed:
+            self.reminder.set_allowed(lists.reminders)
         if problem:
             self.choices_notice.show_message("info", problem)
         else:
@@ -231,6 +243,7 @@ class TaskEditor(DraftEditor):
             "due_date": date(qdate.year(), qdate.month(), qdate.day()) if self.has_due.isChecked() else None,
             "status": self.status.currentData(), "priority": self.priority.currentData(),
             "owner_id": self.owner.currentData(), "description": self.description.toPlainText(),
+            **self.reminder.values(),
         }
 
     def as_text(self) -> str:
@@ -238,6 +251,9 @@ class TaskEditor(DraftEditor):
         lines = [f"Task: {values['subject'].strip()}"]
         if values["due_date"] is not None:
             lines.append(f"Due: {values['due_date'].isoformat()}")
+        reminder = self.reminder.as_text()
+        if reminder is not None:
+            lines.append(f"Reminder: {reminder}")
         lines += [f"Status: {self.status.currentText()}", f"Priority: {self.priority.currentText()}",
                   f"Assigned to: {self.owner.currentText()}", f"Related to: {self.person.text()}"]
         description = values["description"].strip()
@@ -250,7 +266,11 @@ class TaskEditor(DraftEditor):
         subject, description = self.subject.text(), self.description.toPlainText()
         self.subject_count.setText(f"{len(subject)}/{TASK_SUBJECT_MAX}")
         self.description_count.setText(f"{len(description):,} of {TASK_DESCRIPTION_MAX:,} characters")
-        return [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]
+        problems = [p for p in task_problems(subject, description) if p.field != "subject" or subject.strip()]
+        reminder = self.reminder.values()
+        if reminder and not self.reminder.unchanged_since_sent():
+            problems += reminder_problems(reminder["reminder_set"], reminder["reminder_at"], datetime.now(UTC))
+        return problems
 
 
 def _org_default(value: str | None) -> str:

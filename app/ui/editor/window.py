@@ -183,12 +183,14 @@ class EditorLauncher:
         name = context.person_name
         window = self._show(editor, f"Task — {name}" if name else "Task")
         editor.person_changed.connect(lambda _id: window.setWindowTitle(f"Task — {editor.person.text()}"))
-        if not complete(context.picklists):  # not cached yet: the org is asked while the window is open
+        # Not cached yet (or cached before the reminder was asked about): asked while the window is open.
+        if not complete(context.picklists) or context.picklists.reminders is None:
             loading = self._load_choices()
             if loading.done():
                 self._apply_choices(editor, loading)
             else:
-                editor.show_choices_loading()
+                if not complete(context.picklists):  # the reminder alone is asked for quietly
+                    editor.show_choices_loading()
                 loading.add_done_callback(lambda done: self._apply_choices(editor, done))
         return window
 

@@ -36,7 +36,8 @@ async def test_sync_now_runs_one_pull_even_when_asked_twice(env: tuple[DemoOrg, 
     first, second = await asyncio.gather(scheduler.sync_now(), scheduler.sync_now())
     assert first is second and first.outcome == "ok"
     assert len(results) == 1
-    assert org.stats()["api_calls"] == first.api_calls == 5  # people, users, meetings + the two task picklists
+    # people, users, meetings + the two task picklists and the Task describe (the reminder fields)
+    assert org.stats()["api_calls"] == first.api_calls == 6
     cid = manager.active.connection_id  # type: ignore[union-attr]
     assert await db.run(lambda s: contacts.count(s, cid)) == live_contacts(org)
     assert not scheduler.busy

@@ -42,8 +42,10 @@ async def test_task_picklists_arrive_with_the_first_sync_and_refresh_each_sync(
     progress: list[SyncProgress] = []
     first = await pull_first_sync(db, manager)(progress.append, asyncio.Event())
     assert first.outcome == "ok", first.message
-    # people, users, meetings — and one query each for TaskStatus and TaskPriority, nothing more.
-    assert first.api_calls == 5 == org.stats()["api_calls"]
+    # people, users, meetings — one query each for TaskStatus and TaskPriority, and the Task describe
+    # (whether the org shows the reminder fields), nothing more.
+    assert first.api_calls == 6 == org.stats()["api_calls"]
+    assert (await db.run(lambda s: tasks.picklists(s, cid))).reminders is True
 
     statuses, default_status = _org_values(org, "TaskStatus")
     priorities, default_priority = _org_values(org, "TaskPriority")

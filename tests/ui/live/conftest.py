@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.demo_org import DemoOrg
 from app.services.events import Events
@@ -31,13 +32,15 @@ class LiveApp:
 
 
 @asynccontextmanager
-async def live_app(tmp_path: Path, *, follow_connection: bool = False, pull: bool = True) -> AsyncIterator[LiveApp]:
+async def live_app(tmp_path: Path, *, follow_connection: bool = False, pull: bool = True,
+                   **org_options: Any) -> AsyncIterator[LiveApp]:
     """Entered inside the test (not a fixture) so the push loop starts and stops on the test's own qasync
     loop: a fixture's teardown ran on another loop once, and the loop's asyncio.Event refused it.
 
     ``follow_connection``: the push hears the connection's status, as in the app (back online wakes it).
-    ``pull``: False leaves the workspace as right after signing in (nothing synced, nothing cached)."""
-    with make_org(contacts=15, seed=5) as org:
+    ``pull``: False leaves the workspace as right after signing in (nothing synced, nothing cached).
+    ``org_options``: the demo org's settings (``task_reminders=False`` …)."""
+    with make_org(contacts=15, seed=5, **org_options) as org:
         db = await Database.open(tmp_path / "live.db")
         manager = ConnectionManager(db)
         result = await signed_in(org)

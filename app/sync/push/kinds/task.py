@@ -3,12 +3,18 @@
 A create fills what the draft left unset with the org's defaults (Status and Priority are required)
 and the signed-in user as assignee; the draft learns them once pushed.  An update sends only what
 the advisor sees, so Salesforce keeps its own value of a field left unset.
+
+The reminder (IsReminderSet/ReminderDateTime) is sent only when the org lets this user write both
+(``TaskPicklists.reminders``, from the Task describe): field-level security can hide them, and a
+payload naming a hidden field fails.  It is outside the fingerprint, so it never raises a conflict.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from app.salesforce.errors import SalesforceError
@@ -17,6 +23,7 @@ from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
 from app.store.tasks import TaskDraft, TaskPicklists
 from app.sync import picklists
+from app.sync.picklists import REMINDER_FIELDS
 from app.sync.push import conflicts as push_conflicts
 from app.sync.push import mapping as push_mapping
 from app.sync.push.conflicts import RemoteVersion
@@ -24,7 +31,7 @@ from app.sync.push.kinds.base import DraftHandler
 from app.sync.push.kinds.updates import Update, update_checked
 from app.sync.push.ledger import Ledger, Sent
 from app.sync.push.limits import LimitProblem, task_problems
-from app.sync.push.mapping import TASK_FIELDS, fingerprint
+from app.sync.push.mapping import TASK_FIELDS, fingerprint, reminder_fields
 from app.sync.push.reconcile import LookupSpec, SentCreate
 from app.sync.push.run import PushRun
 
@@ -59,10 +66,26 @@ def remember_held(w: PushWork, held: dict[str, Any], ledger: Ledger) -> None:
     Salesforce's own values kept on update — so the editor shows them, not a stand-in that the
     next save would send (:func:`app.store.tasks.fill_unset`)."""
     task = task_of(w)
-    if task.status and task.priority and task.owner_id:
+    reminder_held = task.reminder_set is None and isinstance(held.get("IsReminderSet"), bool)
+    if task.status and task.priority and task.owner_id and not reminder_held:
         return
-    values = {"status": held.get("Status"), "priority": held.get("Priority"), "owner_id": held.get("OwnerId")}
+    values: dict[str, Any] = {
+        "status": held.get("Status"), "priority": held.get("Priority"), "owner_id": held.get("OwnerId")}
+    if reminder_held:  # the advisor never chose: the draft learns Salesforce's reminder
+        values["reminder_set"] = held["IsReminderSet"]
+        values["reminder_at"] = reminder_time(held.get("ReminderDateTime"))
     ledger.later(lambda s: tasks_repo.fill_unset(s, task.id, **values))
+
+
+def reminder_time(value: Any) -> datetime | None:
+    """Salesforce's ``2026-12-05T09:30:00.000+0000`` (or an ISO form) as an aware datetime."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value[:-5] + value[-5:-2] + ":" + value[-2:] if value[-5:-4] in "+-" else value
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 class TaskHandler(DraftHandler):
@@ -90,16 +113,28 @@ class TaskHandler(DraftHandler):
 
     async def send(self, group: str, chunk: list[PushWork], run: PushRun) -> list[int]:
         if group == UPDATE:
-            return await update_checked(run, chunk, TASK, self._update,
-                                        lambda w, held, r: remember_held(w, held, r.ledger))
+            reminders = await self._reminders(chunk, run)
+            return await update_checked(run, chunk, TASK, partial(self._update, reminders=reminders),
+                                        lambda w, held, r: remember_held(w, held, r.ledger),
+                                        extra_fields=REMINDER_FIELDS if reminders else ())
         return await self._create(chunk, run)
+
+    async def _reminders(self, chunk: list[PushWork], run: PushRun) -> bool:
+        """Whether to send the reminder: some task in ``chunk`` has one chosen and the org lets us
+        write it (asked once, then cached with the picklists)."""
+        if all(task_of(w).reminder_set is None for w in chunk):
+            return False
+        lists = await run.gate.call(picklists.cached_or_fetch(run.client, run.db, run.connection_id,
+                                                              need_reminders=True))
+        return bool(lists.reminders)
 
     # -- creates ---------------------------------------------------------------------------------------
     async def _create(self, chunk: list[PushWork], run: PushRun) -> list[int]:
+        reminders = await self._reminders(chunk, run)
         lists = await self._picklists(chunk, run)
         sent = []
         for w in chunk:
-            record = self.payload(w, lists, run)
+            record = self.payload(w, lists, run, reminders=reminders)
             sent.append(Sent(w, record, push_mapping.sent_fingerprint(record)))
         answer = await run.protocol.send(sent, lambda: run.client.create_many([s.record for s in sent]))
         if answer.results is None:
@@ -134,25 +169,34 @@ class TaskHandler(DraftHandler):
             return TaskPicklists()
         return await run.gate.call(picklists.cached_or_fetch(run.client, run.db, run.connection_id))
 
-    def payload(self, w: PushWork, lists: TaskPicklists, run: PushRun) -> dict[str, Any]:
+    def payload(self, w: PushWork, lists: TaskPicklists, run: PushRun, *, reminders: bool = False) -> dict[str, Any]:
         """A create: fields the draft left unset get the org's defaults and the signed-in user."""
         record = push_mapping.task_record(task_of(w), default_owner=run.user_id,
-                                          key_field=run.settings.task_key_field, key=w.outbox.key)
+                                          key_field=run.settings.task_key_field, key=w.outbox.key,
+                                          reminders=reminders)
         record.setdefault("Status", lists.default_status)
         record.setdefault("Priority", lists.default_priority)
         return {k: v for k, v in record.items() if v is not None or k not in ("Status", "Priority")}
 
     # -- updates ---------------------------------------------------------------------------------------
     @staticmethod
-    def _update(w: PushWork, remote_id: str, theirs: RemoteVersion) -> Update:
+    def _update(w: PushWork, remote_id: str, theirs: RemoteVersion, *, reminders: bool = False) -> Update:
         """Sends what the advisor sees and nothing in its place: a field the draft leaves unset is not
         sent, so Salesforce keeps its value — never the org's *current* default, nor the signed-in
         user, which would overwrite what the record holds."""
-        record = push_mapping.task_record(task_of(w), default_owner=None)
+        record = push_mapping.task_record(task_of(w), default_owner=None, reminders=reminders)
         record["Id"] = remote_id
         # Fields not sent keep Salesforce's value: compare (and remember) the record as it will be.
         held = {**theirs.shown, **record}
-        return Update(record, push_conflicts.comparable(TASK, held), held)
+        mine = reminder_fields(task_of(w)) if reminders else {}
+        changed = any(not _same(name, value, theirs.shown.get(name)) for name, value in mine.items())
+        return Update(record, push_conflicts.comparable(TASK, held), held, unfingerprinted_change=changed)
 
 
-__all__ = ["TASK_LOOKUP", "TaskHandler", "remember_held"]
+def _same(name: str, mine: Any, theirs: Any) -> bool:
+    if name == "ReminderDateTime":
+        return reminder_time(mine) == reminder_time(theirs)
+    return bool(mine) == bool(theirs)
+
+
+__all__ = ["TASK_LOOKUP", "TaskHandler", "remember_held", "reminder_time"]

@@ -25,6 +25,10 @@ class Update:
     record: dict[str, Any]             # with "Id" and "attributes"
     mine: str                          # fingerprint comparable with ``RemoteVersion.fingerprint``
     held: dict[str, Any] | None = None  # the record as Salesforce will hold it (fields not sent kept)
+    # A field outside the fingerprint (a Task's reminder) differs from Salesforce's: send even when the
+    # fingerprints match.  Such fields never raise a conflict: the fingerprint (and so every stored
+    # ``last_pushed_hash``) stays what it was before the org let us write them.
+    unfingerprinted_change: bool = False
 
 
 BuildUpdate = Callable[[PushWork, str, RemoteVersion], Update]
@@ -36,11 +40,14 @@ def jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def update_checked(run: PushRun, chunk: list[PushWork], sobject: str, build: BuildUpdate,
-                         after: AfterUpdate | None = None, *, read_calls: int = 1) -> list[int]:
-    """Update ``chunk`` (records of ``sobject``); ``after(w, held)`` runs for each item pushed."""
+                         after: AfterUpdate | None = None, *, read_calls: int = 1,
+                         extra_fields: tuple[str, ...] = ()) -> list[int]:
+    """Update ``chunk`` (records of ``sobject``); ``after(w, held)`` runs for each item pushed.
+    ``extra_fields``: also read, into ``RemoteVersion.shown``, outside the fingerprint."""
     ledger = run.ledger
     await run.gate.spend(read_calls)
-    remote = await run.gate.call(push_conflicts.fetch(run.client, sobject, [w.item.remote_id or "" for w in chunk]))
+    remote = await run.gate.call(push_conflicts.fetch(run.client, sobject, [w.item.remote_id or "" for w in chunk],
+                                                      extra_fields=extra_fields))
     to_send: list[Sent] = []
     held: dict[int, dict[str, Any]] = {}  # outbox id → the record as Salesforce will hold it
     for w in chunk:
@@ -52,7 +59,7 @@ async def update_checked(run: PushRun, chunk: list[PushWork], sobject: str, buil
         if not theirs.exists:
             ledger.failed(w, "ENTITY_IS_DELETED", "This record was deleted in Salesforce.",
                           "Use “Save as new” to push it again as a new record.", conflict={"deleted": True})
-        elif theirs.fingerprint == plan.mine:
+        elif theirs.fingerprint == plan.mine and not plan.unfingerprinted_change:
             if after is not None:
                 after(w, held.get(w.outbox.id, {}), run)
             ledger.pushed(w, remote_id, sobject, plan.mine)  # already there (e.g. a lost response)
