@@ -234,14 +234,20 @@ def for_clients(session: Session, connection_id: int, sf_ids: Sequence[str]) -> 
     return list(rows.values())
 
 
-def body_of(session: Session, connection_id: int, row_id: int) -> tuple[HistoryKind, str, str | None] | None:
-    """(kind, sf_id, whole text or None when not fetched yet) of one row."""
-    found = session.execute(select(_ITEMS.c.kind, _ITEMS.c.sf_id, _ITEMS.c.body, _ITEMS.c.preview).where(
+def body_of(session: Session, connection_id: int, row_id: int
+            ) -> tuple[HistoryKind, str, str | None, str] | None:
+    """(kind, sf_id, whole text or None when not fetched yet, title) of one row."""
+    found = session.execute(select(_ITEMS.c.kind, _ITEMS.c.sf_id, _ITEMS.c.body, _ITEMS.c.title).where(
         _ITEMS.c.connection_id == connection_id, _ITEMS.c.id == row_id)).first()
     if found is None:
         return None
-    kind = HistoryKind(found[0])
-    return kind, found[1], found[2]
+    return HistoryKind(found[0]), found[1], found[2], found[3]
+
+
+def clients_of(session: Session, connection_id: int, sf_id: str) -> list[str]:
+    """The clients a record hangs on."""
+    return [r[0] for r in session.execute(select(_ITEMS.c.client_sf_id).where(
+        _ITEMS.c.connection_id == connection_id, _ITEMS.c.sf_id == sf_id))]
 
 
 def notes_without_body(session: Session, connection_id: int, client_sf_ids: Sequence[str]) -> list[str]:
