@@ -21,6 +21,7 @@ from app.store.types import utcnow
 from app.sync.connection import ConnectionManager, NotConnected
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull.engine import PullEngine
+from app.sync.pull.history import HistoryReport
 from app.sync.pull.history_prefetch import prefetch_after_pull
 from app.sync.pull.pick import search_salesforce
 from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
@@ -65,7 +66,7 @@ class PullScheduler:
         self._loop_task: asyncio.Task[None] | None = None
         self._tidy: asyncio.Task[int] | None = None  # the search index's tidy-up after a big sync
         # Meeting prep after a good sync: history of clients meeting soon / owned (history_prefetch.py).
-        self.history_task: asyncio.Task[object] | None = None
+        self.last_history: HistoryReport | None = None
         self._offline_streak = 0
         self._first_delay = first_delay
 
@@ -129,7 +130,7 @@ class PullScheduler:
 
     async def stop(self) -> None:
         self._cancel.set()
-        for task in (self._loop_task, self._running, self._tidy, self.history_task):
+        for task in (self._loop_task, self._running, self._tidy):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -195,8 +196,10 @@ class PullScheduler:
         self._publish(result)
         if rows_written(result.counts) >= TIDY_AFTER_ROWS and (self._tidy is None or self._tidy.done()):
             self._tidy = asyncio.ensure_future(tidy_search_index(self.db, cancel=self._cancel))
-        if result.ok and prefs.include_events and (self.history_task is None or self.history_task.done()):
-            self.history_task = asyncio.ensure_future(prefetch_after_pull(client, self.db, cid))
+        if result.ok and prefs.include_events:
+            # Part of the run (so stopping the sync stops it too), after the result is out: the list is
+            # already up to date while the history of the coming meetings is fetched.
+            self.last_history = await prefetch_after_pull(client, self.db, cid)
         return result
 
     def _publish(self, result: PullResult) -> None:

@@ -33,6 +33,7 @@ from app.services.events import Events, ItemStateChanged
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
+from app.ui.workspace.timeline import TimelineView
 
 _STATE_WORDS = {
     "draft": "Draft", "queued": "Waiting to push", "sending": "Pushing…", "pushed": "In Salesforce",
@@ -171,10 +172,18 @@ class ContactDetail(QWidget):
         self.work_view.setTextFormat(Qt.TextFormat.RichText)
         self.work_view.linkActivated.connect(self._work_link)
 
+        # The Salesforce history (its own module); once a client's history is on this computer it
+        # includes the meetings and Notebridge's own notes and tasks, so the two lists below step aside.
+        self.timeline = TimelineView(self.db)
+        self.timeline.open_note_requested.connect(self.open_note_requested)
+        self.timeline.open_task_requested.connect(self.open_task_requested)
+        self.timeline.history_shown.connect(self._history_shown)
+
         for widget in (self.name_label, self.subtitle_label, self.read_only_label):
             column.addWidget(widget)
         column.addLayout(buttons)
         column.addLayout(grid)
+        column.addWidget(self.timeline)
         for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
             column.addWidget(widget)
         column.addStretch(1)
@@ -199,7 +208,12 @@ class ContactDetail(QWidget):
     def clear(self) -> None:
         self._request += 1
         self.data = None
+        self.timeline.clear()
         self.stack.setCurrentWidget(self.placeholder)
+
+    def _history_shown(self, shown: bool) -> None:
+        for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
+            widget.setVisible(not shown)
 
     async def show_contact(self, contact_id: int) -> ClientDetail | None:
         cid = self.connection_id
@@ -225,6 +239,7 @@ class ContactDetail(QWidget):
         self.data = data
         self._render(data)
         self.stack.setCurrentIndex(3)
+        aio.start(self.timeline.show_client(cid, contact_id), name="client-timeline")
         return data
 
     def _item_state_changed(self, event: ItemStateChanged) -> None:
@@ -245,6 +260,7 @@ class ContactDetail(QWidget):
             if request == self._request and data is not None and shiboken6.isValid(self):
                 self.data = data
                 self._render(data)
+                await self.timeline.show_client(cid, contact_id, refresh=False)
             if not self._refresh_again:
                 return
 

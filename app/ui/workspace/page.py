@@ -105,6 +105,7 @@ class WorkspacePage(WorkspaceLayout):
         self.banner.link_activated.connect(self._banner_link)
         self.list_view.activated.connect(self._open_index)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
+        self.detail.timeline.set_online_source(self.connections.client if self.connections is not None else None)
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.open_note_requested.connect(self.open_note_requested)
@@ -135,6 +136,7 @@ class WorkspacePage(WorkspaceLayout):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        await self.detail.timeline.aclose()
         if self.sync is not None and self._own_sync:
             if self._own_scheduler:
                 await self.sync.aclose()
