@@ -110,6 +110,10 @@ class ClientHistory:
                 pass
         return NoteText(title, text)
 
+    async def search(self, connection_id: int, text: str, limit: int = 20) -> list[store.HistoryHit]:
+        """Synced notes and tasks containing ``text`` ("RMD", "beneficiary"), each with its client."""
+        return await self.db.run(lambda s: store.search(s, connection_id, text, limit))
+
     async def clients_with_history(self, connection_id: int) -> int:
         return await self.db.run(lambda s: store.count_clients(s, connection_id))
 

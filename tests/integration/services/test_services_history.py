@@ -77,3 +77,25 @@ async def test_services_history_timeline_offline_after_a_refresh(env: Env) -> No
         for task in timeline.open_tasks:
             assert task.is_open and task.kind is EntryKind.TASK
     assert shown > 0  # the seeded org gives these clients tasks, meetings and notes
+
+
+async def test_services_history_search_finds_note_words_and_task_subjects(env: Env) -> None:
+    people = await first_contacts(env.db, env.cid, 15)
+    history = ClientHistory(env.db, env.manager.client)
+    for person in people:
+        assert person.id is not None
+        await history.refresh(env.cid, person.id)
+    timeline = None
+    for person in people:
+        assert person.id is not None
+        timeline = await history.timeline(env.cid, person.id)
+        assert timeline is not None
+        notes = [e for e in timeline.past if e.kind is EntryKind.NOTE and e.preview]
+        if notes:
+            break
+    assert timeline is not None and notes, "the seeded org gives one of these clients a note"
+    word = max(notes[0].preview.split(), key=len).strip(".,;:")
+    hits = await history.search(env.cid, word.upper())  # case does not matter
+    assert any(h.history_id == notes[0].history_id and h.contact_id == person.id for h in hits)
+    assert await history.search(env.cid, "zzqx-no-such-words") == []
+    assert await history.search(env.cid, "%_%") == []  # wildcards are characters, not "everything"
