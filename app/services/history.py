@@ -98,6 +98,8 @@ class ClientHistory:
         if found is None:
             return None
         kind, sf_id, title, text = found
+        if kind not in (store.HistoryKind.CONTENT_NOTE, store.HistoryKind.NOTE):
+            return NoteText(title, text or title)  # a task or meeting found by search: its subject
         if text is None and kind is store.HistoryKind.CONTENT_NOTE:
             try:
                 puller = await self._puller(connection_id)

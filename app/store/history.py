@@ -283,7 +283,7 @@ def search(session: Session, connection_id: int, text: str, limit: int = 20) -> 
     """Notes and tasks whose title, first lines or whole text contain ``text`` (case-insensitive),
     newest first.  A plain ``LIKE`` scan of this connection's rows: fine for tens of thousands of
     notes; an FTS index is the next step if it is not."""
-    words = text.strip()
+    words = text.encode("utf-8", "replace").decode("utf-8").strip()  # a lone surrogate cannot reach SQLite
     if len(words) < 2:
         return []
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -130,6 +130,7 @@ class TimelineView(QWidget):
         self._refresh: asyncio.Task[None] | None = None
         self._refreshes: set[asyncio.Task[None]] = set()  # earlier clients' refreshes may still run
         self._closed = False
+        self.pending_note: int | None = None  # a note to open once the next client is shown (search hit)
         # The debounce is a Qt timer owned by this widget (not an asyncio sleep): it dies with the widget,
         # and it never starts a refresh unless the event loop is running.
         self._debounce = QTimer(self)
@@ -197,6 +198,9 @@ class TimelineView(QWidget):
         if self._shown != (connection_id, contact_id) or not shiboken6.isValid(self):
             return timeline
         self._render(timeline)
+        if self.pending_note is not None:
+            note, self.pending_note = self.pending_note, None
+            await self.open_note(note)
         if refresh and self.history.client is not None and not self._closed:
             self._debounce.start()  # restarted by the next client: only the one the advisor stays on
         return timeline

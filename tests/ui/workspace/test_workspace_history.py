@@ -71,3 +71,22 @@ async def test_history_timeline_offline_shows_what_was_fetched(tmp_path: Path, q
         assert subjects and all(html.escape(subject) in text for subject in subjects)
         assert "as of" in detail.timeline.as_of.text()
         assert not detail.timeline.updating.isVisibleTo(env.page)
+
+
+async def test_history_search_second_group_opens_the_client_at_the_note(env: Env, qtbot: Any) -> None:
+    contact_id, sf_id = await _contact_with_task(env)
+    env.org.create_record("Note", {"ParentId": sf_id, "Title": "Beneficiary designations",
+                                   "Body": "Check the quixotic RMD schedule before March."})
+    detail = env.page.detail
+    await detail.show_contact(contact_id)
+    await until(lambda: detail.timeline.refreshing is not None and detail.timeline.refreshing.done(), "refreshed")
+    detail.clear()
+    env.page.search.setText("quixotic rmd")
+    hits = env.page.history_hits
+    await until(lambda: hits.isVisibleTo(env.page) and "Beneficiary designations" in hits.label.text(),
+                "second group under the people")
+    href = hits.label.text().split('href="', 1)[1].split('"', 1)[0]
+    hits.label.linkActivated.emit(href)
+    await until(lambda: detail.data is not None and detail.data.contact.id == contact_id, "client opened")
+    await until(lambda: detail.timeline.note_panel.isVisibleTo(env.page), "at the note")
+    assert "quixotic RMD schedule" in detail.timeline.note_text.toPlainText()
