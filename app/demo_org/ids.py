@@ -26,6 +26,7 @@ KEY_PREFIXES: dict[str, str] = {
     "Account": "001",
     "Contact": "003",
     "Lead": "00Q",
+    "Opportunity": "006",
     "Task": "00T",
     "Event": "00U",
     "Note": "002",

@@ -184,6 +184,14 @@ class SalesforceClient(RestSession):
         resp = await self.request("GET", path, params=params)
         return expect_object(json_of(resp), "a record", ("attributes",))
 
+    async def blob(self, sobject: str, record_id: str, field_name: str) -> bytes:
+        """A blob field's data (``ContentNote.Content``, ``ContentVersion.VersionData``): queries return
+        only its URL, one GET per record brings the bytes.
+        https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_blob_retrieve.htm"""
+        path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}/{_check_name(field_name)}")
+        resp = await self.request("GET", path)
+        return resp.content
+
     async def update(self, sobject: str, record_id: str, fields: Mapping[str, Any]) -> None:
         path = await self.data_path(f"sobjects/{_check_name(sobject)}/{_check_id(record_id)}")
         await self.request("PATCH", path, json_body=_body(fields))

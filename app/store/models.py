@@ -508,3 +508,9 @@ __all__ = [
     "Task",
     "User",
 ]
+
+
+# In a module of its own (this one is long); imported here so every table is on SQLModel.metadata.
+from app.store.history_models import HistoryItem, HistoryState  # noqa: E402
+
+__all__ += ["HistoryItem", "HistoryState"]

@@ -31,6 +31,10 @@ LEAD_STATUSES = (
     "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted",
 )
 LEAD_CONVERTED_STATUS = "Closed - Converted"
+OPPORTUNITY_STAGES: tuple[tuple[str, str], ...] = (  # (stage, "open" / "won" / "lost"), the default sales process
+    ("Prospecting", "open"), ("Qualification", "open"), ("Needs Analysis", "open"), ("Proposal/Price Quote", "open"),
+    ("Negotiation/Review", "open"), ("Closed Won", "won"), ("Closed Lost", "lost"),
+)
 PARENTABLE = ("Account", "Contact", "Lead")  # what the demo org allows as a Note/What/link parent
 
 
@@ -81,6 +85,12 @@ def _system(*, audit: bool = True) -> list[Field]:
         ]
     fields.append(_readonly("SystemModstamp", "datetime", nillable=False, defaulted=True))
     return fields
+
+
+def _archived() -> Field:
+    """Activities older than a year are archived: ``query`` leaves them out, ``queryAll`` returns them.
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm"""
+    return _readonly("IsArchived", "boolean", nillable=False, defaulted=True)
 
 
 def _owner(updateable: bool = True) -> Field:
@@ -241,7 +251,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             Field("ShowAs", "picklist", 40, picklist=_pl("Busy", "Free", "OutOfOffice", default="Busy"),
                   defaulted=True),
             _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
-            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
+            _ref("WhatId", "What", "Account", "Opportunity", label=WHAT_LABEL),
+            _archived(), _owner(), _ext_id(),
         ]),
         _obj("Task", "Tasks", [
             *_system(), Field("Subject", "combobox", 255,
@@ -266,7 +277,16 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _readonly("CompletedDateTime", "datetime"),
             *(_task_reminder() if task_reminders else []),
             _ref("WhoId", "Who", "Contact", "Lead", label=WHO_LABEL),
-            _ref("WhatId", "What", "Account", label=WHAT_LABEL), _owner(), _ext_id(),
+            _ref("WhatId", "What", "Account", "Opportunity", label=WHAT_LABEL),
+            _archived(), _owner(), _ext_id(),
+        ]),
+        _obj("Opportunity", "Opportunities", [
+            *_system(), _ref("AccountId", "Account", "Account"), _s("Name", 120, nillable=False),
+            Field("StageName", "picklist", 255, nillable=False, picklist=_pl(*(s for s, _ in OPPORTUNITY_STAGES))),
+            Field("Amount", "currency"), Field("CloseDate", "date", nillable=False), Field("Probability", "double"),
+            _readonly("IsClosed", "boolean", nillable=False, defaulted=True, calculated=True),
+            _readonly("IsWon", "boolean", nillable=False, defaulted=True, calculated=True),
+            Field("Description", "textarea", 32000), _owner(),
         ]),
         _obj("TaskStatus", "Task Status", [
             *_system(), _s("MasterLabel", 255), _s("ApiName", 255), Field("SortOrder", "int"),

@@ -19,6 +19,7 @@ from app.demo_org.data.objects import (
     CONTACT_RECORD_TYPES,
     LEAD_CONVERTED_STATUS,
     LEAD_STATUSES,
+    OPPORTUNITY_STAGES,
     RISK_PROFILES,
     TASK_PRIORITIES,
     TASK_STATUSES,
@@ -68,6 +69,8 @@ class _Seeder:
         self.store, self.ids, self.rng, self.pools = store, ids, rng, pools
         self.now = now
         self.templates = {t.name: t.blank_record() for t in store.schema.ordered}
+        for name in ("Task", "Event"):
+            self.templates[name]["IsArchived"] = False
         self.prefixes = {t.name: t.key_prefix for t in store.schema.ordered}
         self.advisor = ""
         self.users: list[str] = []
@@ -130,6 +133,9 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
     if people:  # an org with no contacts has no activities or notes either
         _activities(s, people, max(5, contacts // 4), max(5, contacts // 8))
         _notes(s, people, max(3, contacts // 20), max(3, contacts // 25) if enhanced_notes else 0)
+        # Seeded last, from a random stream of their own, so every record above keeps its Id and values.
+        _archive_and_pipeline(_Seeder(store, ids, random.Random(seed * 7919 + 14), pools, now), people,
+                              max(2, contacts // 100), max(3, contacts // 40))
     if account_contact_relations:  # last, on its own random stream: the rest of the seed is unchanged
         _relations(s, people, random.Random(f"notebridge-demo-acr:{seed}"))
     _wealth(s, people, founded, random.Random(f"notebridge-demo-wealth:{seed}"))
@@ -329,3 +335,34 @@ def _notes(s: _Seeder, people: list[Record], classic: int, enhanced: int) -> Non
             link = s.add("ContentDocumentLink", created, created, ContentDocumentId=note["Id"],
                          LinkedEntityId=entity, ShareType=share, Visibility="AllUsers")
             link.pop("CreatedDate", None)
+
+
+def _archive_and_pipeline(s: _Seeder, people: list[Record], archived: int, opportunities: int) -> None:
+    """Activities older than a year (``IsArchived``: only ``queryAll`` returns them) and opportunities
+    on the households' accounts (some open, some closed)."""
+    today = s.now - s.now % DAY
+    for number in range(archived):
+        contact = s.pick(people)
+        day = today - s.between(400, 900) * DAY
+        common = {"OwnerId": contact["OwnerId"], "WhoId": contact["Id"], "WhatId": contact["AccountId"],
+                  "IsArchived": True}
+        if number % 2:
+            start = day + 15 * 3600
+            s.add("Event", day - 7 * DAY, day, Subject="Annual review", StartDateTime=_stamp(start),
+                  EndDateTime=_stamp(start + 3600), ActivityDateTime=_stamp(start), ActivityDate=_date(start),
+                  DurationInMinutes=60, IsAllDayEvent=False, ShowAs="Busy", **common)
+        else:
+            s.add("Task", day - 7 * DAY, day, Subject=s.pick(TASK_SUBJECTS), ActivityDate=_date(day),
+                  Status="Completed", Priority="Normal", IsClosed=True, IsHighPriority=False, TaskSubtype="Task",
+                  CompletedDateTime=_stamp(day), **common)
+    names = ("Retirement rollover", "529 plan", "Annuity review", "Estate plan update", "Managed account")
+    for _ in range(opportunities):
+        contact = s.pick(people)
+        stage, kind = s.pick(OPPORTUNITY_STAGES)
+        close = today + (s.between(5, 120) if kind == "open" else -s.between(5, 200)) * DAY
+        created = min(close, s.now) - s.between(10, 90) * DAY
+        s.add("Opportunity", created, created + DAY, AccountId=contact["AccountId"], OwnerId=contact["OwnerId"],
+              Name=f"{contact['LastName']} – {s.pick(names)}", StageName=stage,
+              Amount=float(s.between(10, 500) * 1000), CloseDate=_date(close),
+              Probability={"open": 50.0, "won": 100.0, "lost": 0.0}[kind],
+              IsClosed=kind != "open", IsWon=kind == "won")

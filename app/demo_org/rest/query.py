@@ -73,7 +73,12 @@ class QueryService:
         except SoqlError as error:
             raise SfError(error.code, error.message(soql)) from None
         with self.store.lock:
-            rows = plan.window(self.index.rows(query, plan, include_deleted=include_deleted))
+            rows = self.index.rows(query, plan, include_deleted=include_deleted)
+            if not include_deleted and plan.sobject.field("IsArchived") is not None:
+                # Archived activities are left out of ``query``; ``queryAll`` returns them.
+                # https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+                rows = [r for r in rows if not r["IsArchived"]]
+            rows = plan.window(rows)
         if plan.count:
             return {"totalSize": len(rows), "done": True, "records": []}
         if plan.count_column is not None:

@@ -21,7 +21,7 @@ from app.demo_org import ids, timefmt
 from app.demo_org.data.schema import Field, SObjectType
 from app.demo_org.data.store import Record
 from app.demo_org.soql.lexer import SoqlError
-from app.demo_org.soql.parser import BoolOp, Compare, InList, Like, Literal, Not, Query
+from app.demo_org.soql.parser import BoolOp, Compare, InList, Like, Literal, Not, Query, SemiJoin
 from app.demo_org.soql.resolve import Resolved, Resolver
 
 Predicate = Callable[[Record], bool]
@@ -142,7 +142,8 @@ def _filters_link(node: object) -> bool:
     targets = ("contentdocumentid", "linkedentityid")
     if isinstance(node, Compare):
         return node.op == "=" and node.field.text.lower() in targets
-    if isinstance(node, InList):
+    if isinstance(node, InList | SemiJoin):
+        # A semi-join on LinkedEntityId counts as a filter ("LinkedEntityId IN (SELECT Id FROM Contact …)").
         return not node.negate and node.field.text.lower() in targets
     return False
 
@@ -216,6 +217,8 @@ class _Compiler:
             return self.compare(node)
         if isinstance(node, InList):
             return self.in_list(node)
+        if isinstance(node, SemiJoin):
+            return self.semi_join(node)
         assert isinstance(node, Like)
         return self.like(node)
 
@@ -302,6 +305,31 @@ class _Compiler:
         resolved = self._field(node.field)
         values = {self.value(resolved.field, literal) for literal in node.values}
         get = _lowered(resolved.getter) if resolved.field.is_string else resolved.getter
+        if node.negate:
+            return lambda r: get(r) not in values
+        return lambda r: get(r) in values
+
+    def semi_join(self, node: SemiJoin) -> Predicate:
+        """Runs the inner query once, now, and tests membership in its Ids (deleted rows excluded).
+        Both sides must be Id or reference fields, as in Salesforce ("semi join sub selects can only
+        query id fields")."""
+        resolved = self._field(node.field)
+        if resolved.field.type not in ("id", "reference"):
+            raise SoqlError("INVALID_FIELD", f"semi join sub selects are only allowed on id fields, cannot use: "
+                            f"'{resolved.field.name}'", node.field.pos)
+        inner_type = self.resolver.schema.get(node.inner.sobject)
+        if inner_type is None:
+            raise SoqlError("INVALID_TYPE", f"sObject type '{node.inner.sobject}' is not supported.",
+                            node.inner.sobject_pos)
+        inner = compile_query(node.inner, self.resolver, inner_type, today=self.today)
+        column = inner.columns[0]
+        if column.field.type not in ("id", "reference"):
+            raise SoqlError("INVALID_FIELD", f"semi join sub selects can only query id fields, cannot use: "
+                            f"'{column.field.name}'", node.inner.fields[0].pos)
+        with self.resolver.store.lock:
+            rows = inner.filter(self.resolver.store.table(inner_type.name).values())
+        values = {v for v in map(column.getter, rows) if v is not None}
+        get = resolved.getter
         if node.negate:
             return lambda r: get(r) not in values
         return lambda r: get(r) in values

@@ -11,9 +11,10 @@ Grammar (keywords case-insensitive)::
     order      := field [ASC|DESC] [NULLS FIRST|LAST]
 
 A parent-to-child subquery (``SELECT Id, (SELECT Subject FROM Tasks) FROM Contact``) is one level deep
-here (``app.demo_org.soql.children`` answers it). Anything else (semi-joins, GROUP BY, TYPEOF, bind
-variables, a subquery inside a subquery) is reported as MALFORMED_QUERY — loud failure is better than
-silently answering a query the org does not really understand.
+here (``app.demo_org.soql.children`` answers it), and a semi-join ``field IN (SELECT Id FROM …)`` is a
+term of its own. Anything else (GROUP BY, TYPEOF, bind variables, a subquery inside a subquery) is
+reported as MALFORMED_QUERY — loud failure is better than silently answering a query the org does not
+really understand.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ class Compare:
 class InList:
     field: FieldRef
     values: tuple[Literal, ...]
+    negate: bool
+
+
+@dataclass(frozen=True)
+class SemiJoin:
+    """``field [NOT] IN (SELECT Id FROM Object [WHERE …])``: a semi-join (or anti-join) on an Id or
+    reference field; the inner query selects exactly one Id/reference field, as SOQL requires.
+    https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm"""
+
+    field: FieldRef
+    inner: Query
     negate: bool
 
 
@@ -265,8 +277,7 @@ class _Parser:
             self.advance()
             self.expect_punct("(")
             if self.tok.is_word("SELECT"):
-                raise SoqlError("MALFORMED_QUERY", "semi-join sub-selects are not supported by the demo org",
-                                self.tok.pos)
+                return SemiJoin(ref, self.sub_select(), negate)
             values = [self.value()]
             while self.at_punct(","):
                 self.advance()
@@ -274,6 +285,25 @@ class _Parser:
             self.expect_punct(")")
             return InList(ref, tuple(values), negate)
         raise self.fail()
+
+    def sub_select(self) -> Query:
+        """The inner query of a semi-join: ``SELECT field FROM name [WHERE cond]`` then ``)``."""
+        self.expect_word("SELECT")
+        selected = self.field_ref()
+        if self.at_punct(","):
+            raise SoqlError("MALFORMED_QUERY", "semi join sub-selects can only select one field", self.tok.pos)
+        self.expect_word("FROM")
+        if self.tok.kind != "ident" or "." in self.tok.value:
+            raise self.fail()
+        name = self.advance()
+        inner = Query(name.value, name.pos, [selected])
+        if self.tok.is_word("WHERE"):
+            self.advance()
+            inner.where = self.condition()
+        if self.at_punct("(") or not self.at_punct(")"):
+            raise self.fail()
+        self.advance()
+        return inner
 
     def value(self) -> Literal:
         token = self.advance()

@@ -25,6 +25,8 @@ from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.field_map import MAPPINGS_KEY, mappings_from_json
 from app.sync.pull.filters import FILTERS_KEY, filters_from_json
+from app.sync.pull.history import HistoryReport
+from app.sync.pull.history_prefetch import prefetch_after_pull
 from app.sync.pull.pick import search_salesforce
 from app.sync.pull.search_upkeep import TIDY_AFTER_ROWS, rows_written, tidy_search_index
 from app.sync.pull.types import Outcome, PullPreferences, PullResult, RemoteMatch
@@ -68,6 +70,8 @@ class PullScheduler:
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._tidy: asyncio.Task[int] | None = None  # the search index's tidy-up after a big sync
+        # Meeting prep after a good sync: history of clients meeting soon / owned (history_prefetch.py).
+        self.last_history: HistoryReport | None = None
         self._offline_streak = 0
         self._first_delay = first_delay
 
@@ -207,6 +211,10 @@ class PullScheduler:
         self._publish(result)
         if rows_written(result.counts) >= TIDY_AFTER_ROWS and (self._tidy is None or self._tidy.done()):
             self._tidy = asyncio.ensure_future(tidy_search_index(self.db, cancel=self._cancel))
+        if result.ok and prefs.include_events:
+            # Part of the run (so stopping the sync stops it too), after the result is out: the list is
+            # already up to date while the history of the coming meetings is fetched.
+            self.last_history = await prefetch_after_pull(client, self.db, cid)
         return result
 
     def _publish(self, result: PullResult) -> None:

@@ -38,6 +38,7 @@ from app.services.connection_status import subscribe_status
 from app.services.drafts import ItemKind
 from app.services.events import Events
 from app.services.forget import ForgetResult
+from app.services.history import ClientHistory, PrefetchPreferences
 from app.services.sync_choices import SyncChoices
 from app.services.sync_settings import ProspectPreferences, PushPreferences, SyncSettings
 from app.services.usage import UsageRecorder, empty_summary
@@ -48,6 +49,7 @@ from app.ui.settings.confirm import disconnect_dialog, forget_dialog
 from app.ui.settings.connection_card import ConnectionCard
 from app.ui.settings.fields_panel import FieldsPanel
 from app.ui.settings.filter_rules_panel import FilterRulesPanel
+from app.ui.settings.history_form import HistoryForm
 from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
 from app.ui.settings.sync_form import SyncChoicesPanel
@@ -117,8 +119,11 @@ class SettingsPage(QWidget):
         connection_layout.setContentsMargins(0, 8, 8, 8)
         self.card = ConnectionCard()
         self.usage = UsagePanel()
+        self.history_form = HistoryForm()
+        self.history = ClientHistory(db)
         connection_layout.addWidget(self.card)
         connection_layout.addWidget(self.usage)
+        connection_layout.addWidget(self.history_form)
         connection_layout.addStretch(1)
         self.tabs.addTab(_scrolled(connection_tab, "settingsConnectionTab"), "Connection")
 
@@ -158,6 +163,7 @@ class SettingsPage(QWidget):
         self.card.forget_clicked.connect(aio.slot(self.forget))
         self.push_form.changed.connect(aio.slot(self.save_push_preferences))
         self.prospects.changed.connect(aio.slot(self.save_prospect_preferences))
+        self.history_form.changed.connect(aio.slot(self.save_history_preferences))
         self.prospects.add_person_clicked.connect(aio.slot(self.add_person))
         self.log_panel.open_item_requested.connect(self._open_item)
         self.log_panel.open_url_requested.connect(lambda url: self.open_url(url))
@@ -202,13 +208,22 @@ class SettingsPage(QWidget):
         self._show_state()
         self.push_form.set_preferences(self.push_prefs)
         self.prospects.set_preferences(self.prospect_prefs)
-        for widget in (self.push_form, self.prospects):
+        if connection is not None:
+            cid = connection.connection_id
+            self.history_form.set_state(await self.history.prefetch_preferences(cid),
+                                        await self.history.clients_with_history(cid))
+        for widget in (self.push_form, self.prospects, self.history_form):
             widget.setEnabled(connection is not None)
         await self.sync_panel.load(connection.connection_id if connection else None)
         self.log_panel.set_connection(connection.connection_id if connection else None,
                                       connection.instance_url if connection else "")
         await self.log_panel.refresh()
         await self.sample_usage()
+
+    async def save_history_preferences(self, prefs: PrefetchPreferences) -> None:
+        """The meeting-prep prefetch settings; the next background sync follows them."""
+        if self.connection is not None:
+            await self.history.save_prefetch_preferences(self.connection.connection_id, prefs)
 
     async def aclose(self) -> None:
         self._closed = True

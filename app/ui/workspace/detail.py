@@ -41,6 +41,7 @@ from app.ui.widgets.empty_state import EmptyState
 from app.ui.workspace.detail_html import e as _e
 from app.ui.workspace.detail_html import extras_html, meetings_html, phone_href, when, work_html
 from app.ui.workspace.household import HouseholdView, households_html
+from app.ui.workspace.timeline import TimelineView
 
 
 class ContactDetail(QWidget):
@@ -192,6 +193,13 @@ class ContactDetail(QWidget):
         self.work_view.setTextFormat(Qt.TextFormat.RichText)
         self.work_view.linkActivated.connect(self._work_link)
 
+        # The Salesforce history (its own module); once a client's history is on this computer it
+        # includes the meetings and Notebridge's own notes and tasks, so the two lists below step aside.
+        self.timeline = TimelineView(self.db)
+        self.timeline.open_note_requested.connect(self.open_note_requested)
+        self.timeline.open_task_requested.connect(self.open_task_requested)
+        self.timeline.history_shown.connect(self._history_shown)
+
         for widget in (self.name_label, self.subtitle_label, self.read_only_label):
             column.addWidget(widget)
         column.addLayout(buttons)
@@ -202,9 +210,11 @@ class ContactDetail(QWidget):
         self.extras_view.setTextFormat(Qt.TextFormat.RichText)
         self.extras_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(self.extras_view)
-        for widget in (self.household_label, self.household_view, self.meetings_label, self.meetings_view,
-                       self.work_label, self.work_view):
-            column.addWidget(widget)
+        shown_in_order: tuple[QWidget, ...] = (self.household_label, self.household_view, self.timeline,
+                                               self.meetings_label, self.meetings_view, self.work_label,
+                                               self.work_view)
+        for section in shown_in_order:
+            column.addWidget(section)
         column.addStretch(1)
         scroll.setWidget(body)
         return scroll
@@ -227,7 +237,12 @@ class ContactDetail(QWidget):
     def clear(self) -> None:
         self._request += 1
         self.data = None
+        self.timeline.clear()
         self.stack.setCurrentWidget(self.placeholder)
+
+    def _history_shown(self, shown: bool) -> None:
+        for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
+            widget.setVisible(not shown)
 
     async def show_contact(self, contact_id: int) -> ClientDetail | None:
         cid = self.connection_id
@@ -253,6 +268,7 @@ class ContactDetail(QWidget):
         self.data = data
         self._render(data)
         self.stack.setCurrentIndex(3)
+        aio.start(self.timeline.show_client(cid, contact_id), name="client-timeline")
         return data
 
     def _item_state_changed(self, event: ItemStateChanged) -> None:
@@ -273,6 +289,7 @@ class ContactDetail(QWidget):
             if request == self._request and data is not None and shiboken6.isValid(self):
                 self.data = data
                 self._render(data)
+                await self.timeline.show_client(cid, contact_id, refresh=False)
             if not self._refresh_again:
                 return
 

@@ -29,6 +29,7 @@ from app.services.workspace import Database
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.inline_message import InlineMessage
 from app.ui.workspace.detail import ContactDetail
+from app.ui.workspace.history_hits import HistoryHitsView
 from app.ui.workspace.list_delegate import ContactDelegate
 from app.ui.workspace.list_model import ContactListModel
 from app.ui.workspace.list_view import ContactListView
@@ -93,7 +94,13 @@ class WorkspaceLayout(QWidget):
         self.list_stack.addWidget(self.no_results)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("workspaceSplitter")
-        self.splitter.addWidget(self.list_stack)
+        self.history_hits = HistoryHitsView(db)
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.list_stack, 1)
+        left_column.addWidget(self.history_hits)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)

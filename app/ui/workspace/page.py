@@ -120,6 +120,9 @@ class WorkspacePage(WorkspaceLayout):
         self.banner.link_activated.connect(self._banner_link)
         self.list_view.activated.connect(self._open_index)
         self.list_view.selectionModel().currentChanged.connect(lambda current, _previous: self._open_index(current))
+        self.detail.timeline.set_online_source(self.connections.client if self.connections is not None else None)
+        self.history_hits.open_hit.connect(
+            lambda contact_id, history_id: aio.start(self._open_hit(contact_id, history_id), name="open-hit"))
         self.detail.open_contact.connect(lambda contact_id: aio.start(self.detail.show_contact(contact_id)))
         self.detail.new_note_requested.connect(self.new_note_requested)
         self.detail.new_activity_requested.connect(self.new_activity_requested)
@@ -166,6 +169,7 @@ class WorkspacePage(WorkspaceLayout):
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        await self.detail.timeline.aclose()
         if self.sync is not None and self._own_sync:
             if self._own_scheduler:
                 await self.sync.aclose()
@@ -206,6 +210,11 @@ class WorkspacePage(WorkspaceLayout):
             action.setChecked(value)
             action.blockSignals(False)
 
+    async def _open_hit(self, contact_id: int, history_id: int) -> None:
+        """A note or task found by the search: its client, with the note open."""
+        self.detail.timeline.pending_note = history_id  # opened as soon as the client's timeline is shown
+        await self.detail.show_contact(contact_id)
+
     # -------------------------------------------------------------------------------- search
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -219,6 +228,7 @@ class WorkspacePage(WorkspaceLayout):
         if text.strip() and self.model.rowCount() > 0:
             self.list_view.setCurrentIndex(self.model.index(0))
         self._update_state()
+        await self.history_hits.search(self.connection_id, text)  # the second group, after the people
 
     async def _requery(self) -> None:
         """Show the list again for what the search box says now (it is the truth, not the model)."""

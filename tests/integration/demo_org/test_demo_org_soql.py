@@ -72,7 +72,7 @@ def test_mixing_and_or_without_parentheses_is_rejected_with_position() -> None:
 
 @pytest.mark.parametrize("text", [
     "", "SELECT FROM Contact", "SELECT Id Contact", "SELECT Id FROM", "SELECT Id FROM Contact WHERE",
-    "SELECT Id FROM Contact LIMIT x", "SELECT Id FROM Contact WHERE Id IN (SELECT ContactId FROM Task)",
+    "SELECT Id FROM Contact LIMIT x", "SELECT Id FROM Contact WHERE Id IN (SELECT Id, Name FROM Contact)",
     "SELECT COUNT(), Id FROM Contact", "SELECT Id FROM Contact GROUP BY Id", "SELECT Id FROM Contact WHERE Name = :x",
 ])
 def test_malformed_queries(text: str) -> None:

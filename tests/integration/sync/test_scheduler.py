@@ -37,7 +37,11 @@ async def test_sync_now_runs_one_pull_even_when_asked_twice(env: tuple[DemoOrg, 
     assert first is second and first.outcome == "ok"
     assert len(results) == 1
     # people, users, meetings + the two task picklists and the Task describe (the reminder fields)
-    assert org.stats()["api_calls"] == first.api_calls == 6
+    assert first.api_calls == 6
+    # Then the meeting-prep history of the coming meetings' clients: one batch, six queries at most.
+    history = scheduler.last_history
+    assert history is not None and history.clients > 0 and history.api_calls <= 6
+    assert org.stats()["api_calls"] == first.api_calls + history.api_calls
     cid = manager.active.connection_id  # type: ignore[union-attr]
     assert await db.run(lambda s: contacts.count(s, cid)) == live_contacts(org)
     assert not scheduler.busy
