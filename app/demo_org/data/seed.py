@@ -352,9 +352,10 @@ def _archive_and_pipeline(s: _Seeder, people: list[Record], archived: int, oppor
                   EndDateTime=_stamp(start + 3600), ActivityDateTime=_stamp(start), ActivityDate=_date(start),
                   DurationInMinutes=60, IsAllDayEvent=False, ShowAs="Busy", **common)
         else:
+            reminder_off = {"IsReminderSet": False} if "IsReminderSet" in s.templates["Task"] else {}
             s.add("Task", day - 7 * DAY, day, Subject=s.pick(TASK_SUBJECTS), ActivityDate=_date(day),
                   Status="Completed", Priority="Normal", IsClosed=True, IsHighPriority=False, TaskSubtype="Task",
-                  CompletedDateTime=_stamp(day), **common)
+                  CompletedDateTime=_stamp(day), **common, **reminder_off)
     names = ("Retirement rollover", "529 plan", "Annuity review", "Estate plan update", "Managed account")
     for _ in range(opportunities):
         contact = s.pick(people)
