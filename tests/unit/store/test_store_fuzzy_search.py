@@ -5,10 +5,14 @@ fills it for contacts written before it existed."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
@@ -17,6 +21,7 @@ from app.store.contacts import MatchTier, SearchHit
 from app.store.migrate import alembic_config
 from app.store.models import Connection
 from tests.unit.store.store_helpers import add_connection
+from tests.unit.store.test_fuzzy_text import one_edit
 from tests.unit.store.test_store_contacts import person
 
 
@@ -144,3 +149,68 @@ def test_fuzzy_migration_fills_the_index_for_existing_contacts(tmp_path: Path) -
         assert fuzzy_index.similar_words(raw, 1, "persn") == []  # a deleted contact's words stay out
     finally:
         raw.close()
+
+
+# ------------------------------------------------------------------ ranking, as a property
+NAME_LETTERS = "aehlnrst"
+name_word = st.text(alphabet=NAME_LETTERS, min_size=4, max_size=7)
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    """One workspace file at head; each example gets a connection of its own in it."""
+    path = tmp_path_factory.mktemp("fuzzy") / "ws.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    engine.dispose()
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield raw
+    finally:
+        raw.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.lists(st.tuples(name_word, name_word), min_size=1, max_size=12))
+def test_fuzzy_ranking_is_exact_then_prefix_then_similar_names(
+    migrated: sqlite3.Connection, data: st.DataObject, names: list[tuple[str, str]],
+) -> None:
+    # Any word, or one of the names with a typo (so that the similar tier has work to do).
+    typed = data.draw(st.one_of(name_word, st.sampled_from([w for pair in names for w in pair]).flatmap(one_edit)))
+    raw = migrated
+    with raw:
+        cid = raw.execute("SELECT coalesce(max(id), 0) + 1 FROM connection").fetchone()[0]
+        values: dict[str, Any] = {"id": cid, "org_id": f"00D{cid:012d}"}
+        for _, name, type_, notnull, default, pk in raw.execute("PRAGMA table_info(connection)").fetchall():
+            if notnull and default is None and not pk and name not in values:
+                values[name] = 0 if type_.upper() in ("INTEGER", "BOOLEAN") else "2026-01-01"
+        raw.execute(f"INSERT INTO connection ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})",  # noqa: S608
+                    list(values.values()))
+    assert cid is not None
+    rows = [person(f"003{i:015d}", first.capitalize(), last.capitalize(), name=f"{first} {last}".title())
+            for i, (first, last) in enumerate(names)]
+    raw.execute("BEGIN")
+    contacts.write_prepared(raw, contacts.prepare(cid, rows))  # type: ignore[arg-type]  # the raw-connection path
+    raw.execute("COMMIT")
+
+    hits = contacts.search(raw, cid, typed, 50)
+    tiers = [hit.tier for hit in hits]
+    assert tiers == sorted(tiers)
+    for hit in hits:
+        words = hit.contact.name.lower().split()
+        if hit.tier == MatchTier.SIMILAR:
+            assert any(fuzzy_text.within_one_edit(typed, w) for w in words)
+        else:
+            assert any(w.startswith(typed) for w in words)
+    found = {hit.contact.sf_id for hit in hits}
+    ordinary = [r for r in rows if any(w.startswith(typed) for w in r["name"].lower().split())]
+    looked_up = fuzzy_text.query_word(typed) is not None  # three letters or fewer: never a typo
+    close = [r for r in rows if looked_up and r not in ordinary
+             and any(fuzzy_text.within_one_edit(typed, w) for w in r["name"].lower().split())]
+    assert {r["sf_id"] for r in ordinary} <= found  # exact and prefix matches are never crowded out
+    event(f"similar names found: {bool(close) and len(ordinary) < 5}")
+    if len(ordinary) < 5:  # few ordinary matches: every name one typo away fills in below them
+        assert {r["sf_id"] for r in close} <= found
+    else:
+        assert MatchTier.SIMILAR not in tiers
