@@ -136,6 +136,8 @@ class _Search:
         indexed name word one edit away" (``fuzzy_index``); shorter words stay prefixes.  One FTS
         probe over the name columns then finds the contacts, so only live rows come back.
         """
+        if self.query.digits or "@" in self.query.email:  # an e-mail or a number, not a misspelt name
+            return
         groups: list[str] = []
         found: set[str] = set()
         for word in self.query.key.split()[:_MAX_WORDS]:
