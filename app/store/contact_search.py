@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 from sqlmodel import Session
 
-from app.store import search_text
+from app.store import fuzzy_index, search_text
 from app.store.contact_rows import MAX_LIMIT, SUMMARY_COLUMNS, ContactSummary, raw_connection, source_filter
 from app.store.contact_rows import summary as _summary
 
 log = logging.getLogger(__name__)
 
 _PHONE_OVERFETCH = 2
+# Names one typo away are looked for only when the other tiers found fewer than this many.
+SIMILAR_WHEN_FEWER = 5
+# The name columns of ``contact_fts`` (the person's name; the account or household name).
+_NAME_COLUMNS = "{name account_name}"
+_MAX_WORDS = 8
 
 
 class MatchTier(IntEnum):
@@ -32,6 +37,7 @@ class MatchTier(IntEnum):
     EXACT = 0  # the whole name, e-mail or phone number
     PREFIX = 1  # the name ("first last" or "last first"), e-mail or number starts with the query
     OTHER = 2  # any word anywhere (middle name, e-mail part, account, city, digits inside a number)
+    SIMILAR = 3  # a name one typo away ("hellen" → Helen): only when the tiers above found few
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +59,10 @@ def search(
     Each word is a prefix (search as you type); case and accents are ignored ("zoe" finds Zoë);
     "O'Brien", "obrien" and "brien" all find O'Brien; digits match anywhere in a phone number
     whatever the punctuation ("555 123" finds "(555) 123-4567"); e-mails match whole or in parts.
-    Within the exact and prefix tiers results are alphabetical.  See ``search_text`` for why the
-    work is split between B-tree keys and FTS5.
+    Within the exact and prefix tiers results are alphabetical.  When those tiers find fewer than
+    ``SIMILAR_WHEN_FEWER``, names one typo away fill in below them ("hellen" finds Helen; tier
+    ``SIMILAR``, see ``fuzzy_index``).  See ``search_text`` for why the work is split between
+    B-tree keys and FTS5.
     """
     if not 0 < limit <= MAX_LIMIT:
         raise ValueError(f"limit must be in 1..{MAX_LIMIT}")
@@ -90,6 +98,12 @@ class _Search:
         self.seen: set[int] = set()
 
     def run(self) -> list[SearchHit]:
+        if not self._ordinary() and len(self.hits) < SIMILAR_WHEN_FEWER:
+            self._similar()
+        return self.hits
+
+    def _ordinary(self) -> bool:
+        """The exact, prefix and other tiers; True when the list is full."""
         q = self.query
         phones = self._phone_candidates() if q.digits else {}
         exact = list(phones.get(MatchTier.EXACT, []))
@@ -104,7 +118,7 @@ class _Search:
             upper = search_text.prefix_upper_bound(q.email) if "@" in q.email else None
             self._split(self._key_probe("email_key", q.email, upper), q.email, exact, prefix)
         if self._take(exact, MatchTier.EXACT) or self._take(prefix, MatchTier.PREFIX):
-            return self.hits
+            return True
 
         # Tier 2 in two rounds: whole words first (streams, cheap), then prefixes of words (FTS5 must
         # merge every term with that prefix, which costs more for a very common word).
@@ -112,9 +126,33 @@ class _Search:
         if q.fts_words:
             tier += self._fts_probe("contact_fts", q.fts_words)
         if self._take(tier, MatchTier.OTHER) or not q.fts:
-            return self.hits
-        self._take(self._fts_probe("contact_fts", q.fts), MatchTier.OTHER)
-        return self.hits
+            return len(self.hits) >= self.limit
+        return self._take(self._fts_probe("contact_fts", q.fts), MatchTier.OTHER)
+
+    def _similar(self) -> None:
+        """Names one typo away, below everything else.
+
+        Each typed word of four letters or more becomes "the word as typed, as a prefix, or any
+        indexed name word one edit away" (``fuzzy_index``); shorter words stay prefixes.  One FTS
+        probe over the name columns then finds the contacts, so only live rows come back.
+        """
+        if self.query.digits or "@" in self.query.email:  # an e-mail or a number, not a misspelt name
+            return
+        groups: list[str] = []
+        found: set[str] = set()
+        for word in self.query.key.split()[:_MAX_WORDS]:
+            similar = fuzzy_index.similar_words(self.raw, self.connection_id, word)
+            found.update(similar)
+            terms = [search_text.fts_string(word) + "*", *(search_text.fts_string(w) for w in similar)]
+            groups.append("(" + " OR ".join(terms) + ")")
+        if not found:
+            return
+
+        def rank(name: str) -> int:  # the typo was in the person's name rather than the account's
+            return 0 if found.intersection(search_text.key(name).split()) else 1
+
+        match = f"{_NAME_COLUMNS} : ({' AND '.join(groups)})"
+        self._take(self._fts_probe("contact_fts", match, rank), MatchTier.SIMILAR)
 
     def _phone_candidates(self) -> dict[MatchTier, list[tuple[Any, ContactSummary]]]:
         """One trigram probe for "contains these digits"; exact and prefix tiers are decided here.
@@ -195,7 +233,9 @@ class _Search:
         rows = self.raw.execute(sql, [self.connection_id, *args, *self.source_args, self._wanted()])
         return [((0, row[-1]), _summary(row)) for row in rows]
 
-    def _fts_probe(self, table: str, match: str) -> list[tuple[Any, ContactSummary]]:
+    def _fts_probe(
+        self, table: str, match: str, rank: Callable[[str], int] | None = None,
+    ) -> list[tuple[Any, ContactSummary]]:
         # CROSS JOIN pins the FTS table as the outer loop: walk its matches, look each contact up by
         # id, stop at LIMIT.
         sql = (
@@ -206,7 +246,8 @@ class _Search:
         )
         try:
             rows = self.raw.execute(sql, [match, self.connection_id, *self.source_args, self._wanted()])
-            return [((self._name_rank(row[3]), row[-1]), _summary(row)) for row in rows]
+            by = rank or self._name_rank
+            return [((by(row[3]), row[-1]), _summary(row)) for row in rows]
         except sqlite3.OperationalError as exc:  # quoting makes this unexpected; never fail a keystroke
             log.warning("contact search probe failed (%s); query skipped", exc)
             return []

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
-from app.store import search_text
+from app.store import fuzzy_index, fuzzy_text, search_text
 from app.store.contact_rows import (
     MAX_LIMIT,
     SUMMARY_COLUMNS,
@@ -80,6 +80,10 @@ class PreparedContacts:
 
     columns: tuple[str, ...]
     params: list[tuple[Any, ...]]  # each row's values, connection_id included
+    connection_id: int = 0
+    # The rows' name words for the typo-tolerant index (``fuzzy_index``), found here on the
+    # prepare thread so the database thread only looks up a page's few hundred distinct words.
+    name_words: frozenset[str] = frozenset()
 
 
 def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedContacts:
@@ -101,7 +105,20 @@ def prepare(connection_id: int, rows: Iterable[Mapping[str, Any]]) -> PreparedCo
         if frozenset(row) != keys:
             raise ValueError(f"row {index} has different keys from row 0; send uniform batches")
         params.append(_prepare(row, keys, columns, connection_id, now))
-    return PreparedContacts(columns, params)
+    return PreparedContacts(columns, params, connection_id, _name_words(batch, keys))
+
+
+def _name_words(batch: list[Mapping[str, Any]], keys: frozenset[str]) -> frozenset[str]:
+    """The batch's name words: split on spaces first, so each distinct word is keyed once (first
+    and last names repeat across a page; keying whole names would key every one)."""
+    fields = [f for f in ("name", "first_name", "last_name", "account_name") if f in keys]
+    pieces: set[str] = set()
+    for row in batch:
+        for field in fields:
+            text = row[field]
+            if text:
+                pieces.update(text.split())
+    return frozenset(fuzzy_text.name_words(*pieces))
 
 
 def upsert_many(session: Session, connection_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -149,6 +166,7 @@ def write_prepared(session: Session, prepared: PreparedContacts) -> int:
         f" ON CONFLICT (connection_id, sf_id) DO UPDATE SET {updates}"
     )
     raw.execute("DELETE FROM temp.contact_stage")  # client data does not linger in memory
+    fuzzy_index.remember(raw, prepared.connection_id, prepared.name_words)
     return len(prepared.params)
 
 
@@ -280,7 +298,8 @@ def page(
 
 
 def reindex(session: Session, connection_id: int | None = None) -> int:
-    """Recompute the derived search columns and rebuild the FTS index; returns rows visited.
+    """Recompute the derived search columns, rebuild the FTS index and the typo-tolerant name index
+    (``fuzzy_index``); returns rows visited.
 
     A repair tool (and the way to apply a change in how search text is derived): it streams the
     table in id order, 2000 rows at a time, so it never holds the whole workspace in memory.
@@ -321,4 +340,5 @@ def reindex(session: Session, connection_id: int | None = None) -> int:
         "INSERT INTO contact_phone_fts (rowid, phone)"
         " SELECT id, search_phone FROM contact WHERE is_deleted = 0 AND search_phone <> ''"
     )
+    fuzzy_index.rebuild(raw, connection_id)
     return total

@@ -191,6 +191,22 @@ class Account(SQLModel, table=True):
     updated_at: datetime = _updated()
 
 
+class NameVariant(SQLModel, table=True):
+    """The typo-tolerant name index: every name word (``word``) under itself and each of its
+    one-letter deletions (``variant``), so "hellen" finds Helen with one lookup — see
+    ``app.store.fuzzy_text``.  Written beside the contacts (``app.store.fuzzy_index``); a word whose
+    contacts were renamed or deleted may stay until the next rebuild, which is harmless: the
+    contacts are found through the FTS index, which only holds live rows.  WITHOUT ROWID: the key
+    is the whole row."""
+
+    __tablename__ = "name_variant"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    connection_id: int = Field(foreign_key="connection.id", ondelete="CASCADE", primary_key=True)
+    variant: str = Field(primary_key=True)
+    word: str = Field(primary_key=True)
+
+
 class AccountContactRelation(SQLModel, table=True):
     """Mirror of a Salesforce AccountContactRelation: a person who belongs to a household (Account)
     besides, or as well as, the one their Contact sits under ("Contacts to Multiple Accounts").

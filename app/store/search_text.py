@@ -174,9 +174,12 @@ def search_phone(*phones: str | None) -> str:
     return " ".join(numbers)
 
 
-def _fts_string(text: str) -> str:
+def fts_string(text: str) -> str:
     """An FTS5 string literal: user text can never become FTS syntax (AND, NEAR, column:, ^)."""
     return '"' + text.replace('"', '""') + '"'
+
+
+_fts_string = fts_string
 
 
 @dataclass(frozen=True, slots=True)

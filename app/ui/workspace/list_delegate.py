@@ -1,4 +1,5 @@
-"""Paints a contact row: name on the first line, "title · account · city" under it.
+"""Paints a contact row: name on the first line, "title · account · city" under it (led by
+"Similar name" for a search result one typo away from what was typed).
 
 Painting (rather than a widget per row) is what lets the list hold 100,000 rows: only the rows on
 screen cost anything, and every row has the same height (``uniformItemSizes``).
@@ -11,16 +12,17 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.services.clients import ContactSummary
-from app.ui.workspace.list_model import SummaryRole
+from app.ui.workspace.list_model import SIMILAR_NOTE, SimilarRole, SummaryRole
 
 _PAD_X = 12
 _PAD_Y = 6
 _GAP = 2
 
 
-def secondary_text(summary: ContactSummary) -> str:
+def secondary_text(summary: ContactSummary, *, similar: bool = False) -> str:
     kind = {"Lead": "Lead", "Account": "Household"}.get(summary.source_object)
-    parts = [kind if kind else None, summary.title, summary.account_name, summary.city]
+    parts = [SIMILAR_NOTE if similar else None, kind if kind else None, summary.title, summary.account_name,
+             summary.city]
     text = " · ".join(p for p in parts if p)
     if summary.read_only:
         text = ("Converted lead (read-only) · " + text) if text else "Converted lead (read-only)"
@@ -57,7 +59,7 @@ class ContactDelegate(QStyledItemDelegate):
         elided = QFontMetrics(bold).elidedText(name or "", Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line), Qt.AlignmentFlag.AlignVCenter, elided)
         if isinstance(summary, ContactSummary):
-            second = secondary_text(summary)
+            second = secondary_text(summary, similar=bool(index.data(SimilarRole)))
             font = QFont(option.font)
             painter.setFont(font)
             if not selected:

@@ -19,13 +19,16 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.services.clients import ClientDirectory, ContactSummary, SearchHit
+from app.services.clients import ClientDirectory, ContactSummary, MatchTier, SearchHit
 from app.services.workspace import Database
 from app.ui import aio
 
 SummaryRole = Qt.ItemDataRole.UserRole + 1
 ContactIdRole = Qt.ItemDataRole.UserRole + 2
 TierRole = Qt.ItemDataRole.UserRole + 3
+SimilarRole = Qt.ItemDataRole.UserRole + 4  # True for a name one typo away from what was typed
+
+SIMILAR_NOTE = "Similar name"
 
 BLOCK = 100
 MAX_BLOCKS = 40
@@ -146,9 +149,19 @@ class ContactListModel(QAbstractListModel):
             return summary.id if summary else None
         if role == TierRole and self._hits is not None and index.row() < len(self._hits):
             return int(self._hits[index.row()].tier)
+        if role == SimilarRole:
+            return self._similar(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole and self._similar(index.row()):
+            return f"{SIMILAR_NOTE}: not exactly what you typed, one letter apart"
         if role == Qt.ItemDataRole.AccessibleTextRole and summary:
-            return ", ".join(p for p in (summary.name, summary.title, summary.account_name, summary.city) if p)
+            note = SIMILAR_NOTE.lower() if self._similar(index.row()) else None
+            parts = (summary.name, note, summary.title, summary.account_name, summary.city)
+            return ", ".join(p for p in parts if p)
         return None
+
+    def _similar(self, row: int) -> bool:
+        hits = self._hits
+        return hits is not None and 0 <= row < len(hits) and hits[row].tier == MatchTier.SIMILAR
 
     # ------------------------------------------------------------------------------- loading
     def _request(self, block: int) -> asyncio.Task[None]:
