@@ -7,8 +7,8 @@ The upgrade fills it from the contacts already in the workspace, with the word r
 revision spelled out here (so this file stays what it was when released); ``contacts.reindex``
 rebuilds it with the app's current rules.
 
-Revision ID: 0007_fuzzy_names
-Revises: 0006_households
+Revision ID: 0011_fuzzy_names
+Revises: 0010_history
 Create Date: 2026-12-04
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_fuzzy_names"
-down_revision: str | None = "0006_households"
+revision: str = "0011_fuzzy_names"
+down_revision: str | None = "0010_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
