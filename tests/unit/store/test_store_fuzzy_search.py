@@ -135,12 +135,12 @@ def test_fuzzy_migration_fills_the_index_for_existing_contacts(tmp_path: Path) -
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0006_households")
+        command.upgrade(alembic_config(conn), "0010_history")  # the revision before the fuzzy index
         insert(conn, "connection", id=1)
         insert(conn, "contact", connection_id=1, sf_id="003A", name="Helen Ramírez",
                account_name="Ramírez Household", is_deleted=0)
         insert(conn, "contact", connection_id=1, sf_id="003B", name="Gone Person", is_deleted=1)
-        command.upgrade(alembic_config(conn), "0007_fuzzy_names")
+        command.upgrade(alembic_config(conn), "0011_fuzzy_names")
     engine.dispose()
     raw = sqlite3.connect(path)
     try:
