@@ -38,8 +38,7 @@ from app.services.drafts import Drafts
 from app.services.events import Events, PushFinished, PushStatusChanged
 from app.services.outbox_sync import OutboxSync
 from app.services.prospects import NewPerson, People
-from app.store import Database, WorkspaceBusyError, migrate
-from app.store import outbox as outbox_repo
+from app.store import Database, WorkspaceBusyError, migrate, outbox_views
 from app.store.kinds import ItemKind
 from app.store.models import Contact
 from app.store.notes import NoteDraft
@@ -185,7 +184,7 @@ class App:
 
     async def finish_left_drafts(self) -> None:
         """Drafts a kill left half-typed: type on where the workspace says they stopped, then queue."""
-        drafts = await self.db.run(lambda s: outbox_repo.idle_drafts(s, self.cfg.connection_id, utcnow()))
+        drafts = await self.db.run(lambda s: outbox_views.idle_drafts(s, self.cfg.connection_id, utcnow()))
         for draft in drafts:
             if isinstance(draft, NoteDraft):
                 kind, title, typed = ItemKind.NOTE, draft.title, draft.body_markdown
@@ -235,7 +234,7 @@ async def main_role(cfg: Settings) -> None:
         say("phase migrate")
     db = await Database.open(cfg.db)
     db.claim_writer()  # as the GUI does at launch: this process is the workspace's one writer
-    due = await db.run(lambda s: outbox_repo.has_due(s, cfg.connection_id, utcnow()))
+    due = await db.run(lambda s: outbox_views.has_due(s, cfg.connection_id, utcnow()))
     say(f"opened due={int(due)}")
     app = App(cfg, db)
     sync = app.outbox()
@@ -243,7 +242,7 @@ async def main_role(cfg: Settings) -> None:
     if cfg.role == "drain":
         while True:
             await asyncio.sleep(0.5)
-            counts = await db.run(lambda s: outbox_repo.counts(s, cfg.connection_id))
+            counts = await db.run(lambda s: outbox_views.counts(s, cfg.connection_id))
             if counts.pending == 0:
                 say(f"drained pending=0 attention={counts.needs_attention}")
                 break

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events, ItemStateChanged
 from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.store import tasks as tasks_repo
 from app.store.kinds import DRAFT_KINDS, ItemKind
-from app.store.outbox import OutboxCounts, OutboxEntry, OutboxRow
+from app.store.outbox import OutboxRow
+from app.store.outbox_views import OutboxCounts, OutboxEntry
 from app.sync.push import actions as push_actions
 from app.sync.push.actions import Choice, QueueResult
 
@@ -39,8 +40,8 @@ class Outbox:
 
     async def view(self, connection_id: int) -> OutboxView:
         """Every line of the outbox page and the counts above it, from one snapshot."""
-        return await self.db.run(lambda s: OutboxView(outbox_repo.entries(s, connection_id),
-                                                      outbox_repo.counts(s, connection_id)))
+        return await self.db.run(lambda s: OutboxView(outbox_views.entries(s, connection_id),
+                                                      outbox_views.counts(s, connection_id)))
 
     async def my_version(self, kind: str, item_id: int) -> dict[str, Any]:
         """The advisor's side of a conflict, in Salesforce's field names ({} when the item is gone)."""

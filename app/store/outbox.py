@@ -12,6 +12,10 @@ Outbox states: ``queued`` → ``sending`` → ``pushed`` | ``failed`` (needs att
 
 Rows are read and written through the model's Core table (``models.OutboxItem``, the one description
 of it): plain statements, and rows come back as :class:`OutboxRow` values, never ORM objects.
+
+This module takes and settles rows; what the Outbox page and the push loop read to show and to wake
+(counts, lines, the next retry time) is in :mod:`app.store.outbox_views`, batch writes in
+:mod:`app.store.outbox_bulk`, the advisor's decisions in :mod:`app.store.outbox_decisions`.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlmodel import Session, col
 
 from app.store import activities as activities_repo
@@ -32,15 +36,13 @@ from app.store import workspace_lock
 from app.store.activities import ActivityDraftValue
 from app.store.draft_models import DRAFT_MODELS, DraftModel, get_draft
 from app.store.kinds import DraftTable, ItemKind, draft_table, is_note
-from app.store.models import Contact, Note, OutboxItem, Task
+from app.store.models import Contact, OutboxItem
 from app.store.notes import NoteDraft
 from app.store.tables import table_of
 from app.store.tasks import TaskDraft
-from app.store.types import parse_timestamp, utcnow
+from app.store.types import utcnow
 
 ACTIVE_STATES = ("queued", "sending", "waiting", "failed")
-_ITEM_STATE = {"queued": "queued", "sending": "sending", "waiting": "waiting", "failed": "needs_attention",
-               "pushed": "pushed"}
 T = table_of(OutboxItem)  # the model is the one description of the table
 _COLUMNS = [c.name for c in T.columns]
 
@@ -102,31 +104,7 @@ class PushWork:
         return item
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    """One line of the outbox page."""
-
-    outbox: OutboxRow
-    title: str
-    client_name: str | None
-    item_state: str
-    remote_type: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxCounts:
-    queued: int = 0
-    sending: int = 0
-    waiting: int = 0
-    needs_attention: int = 0
-    drafts: int = 0
-
-    @property
-    def pending(self) -> int:
-        return self.queued + self.sending + self.waiting
-
-
-def _row(values: Any) -> OutboxRow:
+def row_of(values: Any) -> OutboxRow:
     row = dict(zip(_COLUMNS, values, strict=True))
     row["kind"] = ItemKind(row["kind"])
     return OutboxRow(**row)
@@ -134,7 +112,7 @@ def _row(values: Any) -> OutboxRow:
 
 def get(session: Session, outbox_id: int) -> OutboxRow | None:
     found = session.execute(select(*T.columns).where(T.c.id == outbox_id)).first()
-    return _row(found) if found else None
+    return row_of(found) if found else None
 
 
 def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | None:
@@ -142,18 +120,18 @@ def active_for(session: Session, kind: ItemKind, item_id: int) -> OutboxRow | No
         select(*T.columns).where(T.c.kind == kind, T.c.item_id == item_id, T.c.state.in_(ACTIVE_STATES))
         .order_by(T.c.id.desc())
     ).first()
-    return _row(found) if found else None
+    return row_of(found) if found else None
 
 
-def _item(session: Session, kind: ItemKind, item_id: int) -> DraftModel:
+def draft_of(session: Session, kind: ItemKind, item_id: int) -> DraftModel:
     item = get_draft(session, kind, item_id)
     if item is None:
         raise LookupError(f"{kind} {item_id} does not exist")
     return item
 
 
-def _set_item_state(session: Session, kind: ItemKind, item_id: int, state: str, **extra: Any) -> None:
-    item = _item(session, kind, item_id)
+def set_draft_state(session: Session, kind: ItemKind, item_id: int, state: str, **extra: Any) -> None:
+    item = draft_of(session, kind, item_id)
     item.state = state
     for name, value in extra.items():
         setattr(item, name, value)
@@ -165,14 +143,14 @@ def enqueue(session: Session, kind: ItemKind, item_id: int, *, now: datetime | N
     (keeping its key and any unknown-outcome record); otherwise a new row with a fresh key is added.
     An item that already has a Salesforce record is pushed as an update of it."""
     now = now or utcnow()
-    item = _item(session, kind, item_id)
+    item = draft_of(session, kind, item_id)
     existing = active_for(session, kind, item_id)
     if existing is not None:
         if existing.state in ("failed", "waiting"):
             session.execute(update(T).where(T.c.id == existing.id).values(
                 state="queued", next_try_at=None, last_error_code=None, last_error_message=None,
                 last_error_hint=None, conflict=None, updated_at=now))
-            _set_item_state(session, kind, item_id, "queued")
+            set_draft_state(session, kind, item_id, "queued")
         found = get(session, existing.id)
         assert found is not None
         return found
@@ -180,7 +158,7 @@ def enqueue(session: Session, kind: ItemKind, item_id: int, *, now: datetime | N
     result = session.exec(T.insert().values(
         key=str(uuid.uuid4()), connection_id=item.connection_id, kind=kind, item_id=item_id, operation=operation,
         state="queued", attempts=0, remote_id=item.remote_id, created_at=now, updated_at=now))
-    _set_item_state(session, kind, item_id, "queued")
+    set_draft_state(session, kind, item_id, "queued")
     found = get(session, int(result.lastrowid))
     assert found is not None
     return found
@@ -191,7 +169,7 @@ def enqueue_many(session: Session, kind: ItemKind, item_ids: Iterable[int]) -> l
     return [enqueue(session, kind, item_id, now=now) for item_id in item_ids]
 
 
-def _person(session: Session, connection_id: int, sf_id: str | None) -> Person | None:
+def person_of(session: Session, connection_id: int, sf_id: str | None) -> Person | None:
     if not sf_id:
         return None
     contact = session.execute(
@@ -211,17 +189,17 @@ def _work(session: Session, row: OutboxRow) -> PushWork | None:
         note = notes_repo.get(session, row.item_id)
         if note is None:
             return None
-        return PushWork(row, note=note, person=_person(session, row.connection_id, note.parent_sf_id))
+        return PushWork(row, note=note, person=person_of(session, row.connection_id, note.parent_sf_id))
     if table == DraftTable.ACTIVITY:
         activity = activities_repo.get(session, row.item_id)
         if activity is None:
             return None
         return PushWork(row, activity=activity,
-                        person=_person(session, row.connection_id, activity.who_id or activity.what_id))
+                        person=person_of(session, row.connection_id, activity.who_id or activity.what_id))
     task = tasks_repo.get(session, row.item_id)
     if task is None:
         return None
-    return PushWork(row, task=task, person=_person(session, row.connection_id, task.who_id or task.what_id))
+    return PushWork(row, task=task, person=person_of(session, row.connection_id, task.who_id or task.what_id))
 
 
 def due(
@@ -248,11 +226,10 @@ def due(
         query = query.limit(limit)
     out: list[PushWork] = []
     for found in session.execute(query).all():
-        work = _work(session, _row(found))
+        work = _work(session, row_of(found))
         if work is not None:
             out.append(work)
     return out
-
 
 
 def clear_unknown(session: Session, outbox_id: int) -> None:
@@ -275,14 +252,14 @@ def settle_pushed(
         state="pushed", remote_id=remote_id, sent_at=None, sent_payload=None, next_try_at=None,
         last_error_code=None, last_error_message=None, last_error_hint=None, conflict=None,
         link_id=link_id or row.link_id, notice=notice if notice is not None else row.notice, updated_at=now))
-    item = _item(session, row.kind, row.item_id)
+    item = draft_of(session, row.kind, row.item_id)
     edited = edited or (built_from is not None and item.updated_at > built_from)
     extra: dict[str, Any] = {"remote_id": remote_id}
     if pushed_hash is not None:
         extra["last_pushed_hash"] = pushed_hash
     if is_note(row.kind):
         extra["remote_type"] = remote_type
-    _set_item_state(session, row.kind, row.item_id, "draft" if edited else "pushed", **extra)
+    set_draft_state(session, row.kind, row.item_id, "draft" if edited else "pushed", **extra)
 
 
 def settle_failed(
@@ -300,7 +277,7 @@ def settle_failed(
     if not keep_unknown:
         values.update(sent_at=None, sent_payload=None)
     session.execute(update(T).where(T.c.id == outbox_id).values(**values))
-    _set_item_state(session, row.kind, row.item_id, "needs_attention")
+    set_draft_state(session, row.kind, row.item_id, "needs_attention")
 
 
 def settle_waiting(
@@ -314,7 +291,7 @@ def settle_waiting(
         session.execute(update(T).where(T.c.id == outbox_id).values(
             state="waiting", last_error_code=code, last_error_message=reason, last_error_hint=None,
             next_try_at=next_try_at, updated_at=utcnow()))
-        _set_item_state(session, row.kind, row.item_id, "waiting")
+        set_draft_state(session, row.kind, row.item_id, "waiting")
 
 
 def set_notice(session: Session, outbox_id: int, notice: str | None) -> None:
@@ -325,7 +302,7 @@ def unknown_outcomes(session: Session, connection_id: int) -> list[OutboxRow]:
     rows = session.execute(select(*T.columns).where(
         T.c.connection_id == connection_id, T.c.sent_at.is_not(None), T.c.remote_id.is_(None),
         T.c.operation == "create", T.c.state.in_(ACTIVE_STATES))).all()
-    return [_row(r) for r in rows]
+    return [row_of(r) for r in rows]
 
 
 def claimed_remote_ids(session: Session, connection_id: int, remote_ids: Sequence[str]) -> set[str]:
@@ -343,100 +320,3 @@ def claimed_remote_ids(session: Session, connection_id: int, remote_ids: Sequenc
     found.update(r[0] for r in session.execute(select(T.c.remote_id).where(
         T.c.connection_id == connection_id, T.c.remote_id.in_(ids))).all())
     return found
-
-
-def next_due_at(session: Session, connection_id: int) -> datetime | None:
-    """When the earliest waiting item may be tried again (None: nothing waiting on a clock)."""
-    value = session.execute(select(func.min(T.c.next_try_at)).where(
-        T.c.connection_id == connection_id, T.c.state == "waiting")).scalar()
-    if value is None:
-        return None
-    # MIN() keeps the column type, so SQLAlchemy hands back an aware datetime; text is the stored form.
-    return value if isinstance(value, datetime) else parse_timestamp(str(value))
-
-
-def has_due(session: Session, connection_id: int, now: datetime) -> bool:
-    return bool(session.execute(select(func.count()).select_from(T).where(
-        T.c.connection_id == connection_id,
-        or_(T.c.state.in_(("queued", "sending")),
-            and_(T.c.state == "waiting", or_(T.c.next_try_at.is_(None), T.c.next_try_at <= now))),
-    )).scalar())
-
-
-def counts(session: Session, connection_id: int) -> OutboxCounts:
-    by_state = dict(session.execute(select(T.c.state, func.count()).where(
-        T.c.connection_id == connection_id, T.c.state.in_(ACTIVE_STATES)).group_by(T.c.state)).all())
-    drafts = 0
-    for model in DRAFT_MODELS.values():
-        drafts += int(session.execute(select(func.count()).select_from(model).where(
-            col(model.connection_id) == connection_id, col(model.state) == "draft")).scalar() or 0)
-    return OutboxCounts(queued=by_state.get("queued", 0), sending=by_state.get("sending", 0),
-                        waiting=by_state.get("waiting", 0), needs_attention=by_state.get("failed", 0),
-                        drafts=drafts)
-
-
-def entries(session: Session, connection_id: int, *, pushed_within: timedelta = timedelta(days=7),
-            limit: int = 1000) -> list[OutboxEntry]:
-    """The outbox page: everything still owed to Salesforce, then what was pushed recently."""
-    since = utcnow() - pushed_within
-    rows = session.execute(select(*T.columns).where(
-        T.c.connection_id == connection_id,
-        or_(T.c.state.in_(ACTIVE_STATES), and_(T.c.state == "pushed", T.c.updated_at >= since)),
-    ).order_by(T.c.id.desc()).limit(limit)).all()
-    out: list[OutboxEntry] = []
-    names: dict[str, str] = {}
-    for found in rows:
-        row = _row(found)
-        if is_note(row.kind):
-            note = session.get(Note, row.item_id)
-            if note is None:
-                continue
-            title, state, sf_id, remote_type = note.title or "(untitled note)", note.state, note.parent_sf_id, \
-                note.remote_type
-        elif draft_table(row.kind) == DraftTable.ACTIVITY:
-            activity = activities_repo.get(session, row.item_id)
-            if activity is None:
-                continue
-            title, state, sf_id, remote_type = activity.title, activity.state, \
-                activity.who_id or activity.what_id, None
-        elif row.kind == ItemKind.PERSON:  # a new person added in Notebridge (app.store.prospects)
-            person = session.get(Contact, row.item_id)
-            if person is None:
-                continue
-            title, state, sf_id, remote_type = f"New person: {person.name}", _ITEM_STATE.get(row.state, row.state), \
-                None, person.source_object
-        else:
-            task = session.get(Task, row.item_id)
-            if task is None:
-                continue
-            title, state, sf_id, remote_type = task.subject or "(untitled task)", task.state, \
-                task.who_id or task.what_id, "Task"
-        if sf_id and sf_id not in names:
-            who = _person(session, connection_id, sf_id)
-            names[sf_id] = who.name if who else sf_id
-        out.append(OutboxEntry(row, title, names.get(sf_id) if sf_id else None, state, remote_type))
-    state_order = {"failed": 0, "sending": 1, "waiting": 2, "queued": 3, "pushed": 4}
-    out.sort(key=lambda e: (state_order.get(e.outbox.state, 9), -e.outbox.id))
-    return out
-
-
-def connection_user(session: Session, connection_id: int) -> tuple[str, str, str] | None:
-    """(user_id, note_type, instance_url) of a connection, as the push engine needs them."""
-    from app.store.models import Connection
-
-    conn = session.get(Connection, connection_id)
-    return (conn.user_id, conn.note_type, conn.instance_url) if conn else None
-
-
-def idle_drafts(session: Session, connection_id: int, edited_before: datetime) -> list[NoteDraft | TaskDraft]:
-    """Drafts nobody has touched since ``edited_before`` (auto-push candidates)."""
-    out: list[NoteDraft | TaskDraft] = []
-    for note in session.execute(select(Note).where(
-            col(Note.connection_id) == connection_id, col(Note.state) == "draft",
-            col(Note.updated_at) <= edited_before)).scalars():
-        out.append(notes_repo.snapshot(note))
-    for task in session.execute(select(Task).where(
-            col(Task.connection_id) == connection_id, col(Task.state) == "draft",
-            col(Task.updated_at) <= edited_before)).scalars():
-        out.append(tasks_repo.snapshot(task))
-    return out

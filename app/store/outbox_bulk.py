@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.store import workspace_lock
 from app.store.draft_models import model_of
 from app.store.kinds import DRAFT_KINDS, ItemKind, is_note
-from app.store.outbox import OutboxRow, T, _row
+from app.store.outbox import OutboxRow, T, row_of
 from app.store.tables import table_of
 from app.store.types import utcnow
 
@@ -140,7 +140,7 @@ def _rows(session: Session, outbox_ids: Sequence[int]) -> list[OutboxRow]:
     ids = list(outbox_ids)
     out: list[OutboxRow] = []
     for start in range(0, len(ids), 500):
-        out += [_row(r) for r in session.execute(select(*T.columns).where(T.c.id.in_(ids[start:start + 500])))]
+        out += [row_of(r) for r in session.execute(select(*T.columns).where(T.c.id.in_(ids[start:start + 500])))]
     return out
 
 

@@ -12,7 +12,7 @@ from app.store import notes as notes_repo
 from app.store import tasks as tasks_repo
 from app.store.kinds import is_activity, is_note
 from app.store.models import ActivityDraft, Contact, Note, Task
-from app.store.outbox import OutboxRow, T, _item, _set_item_state, get
+from app.store.outbox import OutboxRow, T, draft_of, get, set_draft_state
 from app.store.types import utcnow
 
 
@@ -21,7 +21,7 @@ def resolve_keep_mine(session: Session, outbox_id: int, theirs_hash: str) -> Non
     row = get(session, outbox_id)
     if row is None:
         return
-    _set_item_state(session, row.kind, row.item_id, "queued", last_pushed_hash=theirs_hash)
+    set_draft_state(session, row.kind, row.item_id, "queued", last_pushed_hash=theirs_hash)
     session.execute(update(T).where(T.c.id == outbox_id).values(
         state="queued", conflict=None, last_error_code=None, last_error_message=None, last_error_hint=None,
         notice="Your version replaced the one edited in Salesforce.", updated_at=utcnow()))
@@ -40,7 +40,7 @@ def resolve_take_theirs(session: Session, outbox_id: int, changes: dict[str, Any
     session.execute(update(T).where(T.c.id == outbox_id).values(
         state="pushed", conflict=None, last_error_code=None, last_error_message=None, last_error_hint=None,
         notice="Took the version from Salesforce.", updated_at=now))
-    _set_item_state(session, row.kind, row.item_id, "pushed", last_pushed_hash=theirs_hash)
+    set_draft_state(session, row.kind, row.item_id, "pushed", last_pushed_hash=theirs_hash)
 
 
 def resolve_save_as_new(session: Session, outbox_id: int) -> OutboxRow | None:
@@ -51,7 +51,7 @@ def resolve_save_as_new(session: Session, outbox_id: int) -> OutboxRow | None:
     extra: dict[str, Any] = {"remote_id": None, "last_pushed_hash": None}
     if is_note(row.kind):
         extra["remote_type"] = None
-    _set_item_state(session, row.kind, row.item_id, "queued", **extra)
+    set_draft_state(session, row.kind, row.item_id, "queued", **extra)
     session.execute(update(T).where(T.c.id == outbox_id).values(
         state="queued", operation="create", remote_id=None, link_id=None, conflict=None, sent_at=None,
         sent_payload=None, last_error_code=None, last_error_message=None, last_error_hint=None,
@@ -70,7 +70,7 @@ def attach_to(session: Session, outbox_id: int, contact_id: int) -> OutboxRow | 
         activities_repo.set_client(session, row.item_id, contact_id)
     else:
         tasks_repo.save(session, row.item_id, contact_id=contact_id)
-    _set_item_state(session, row.kind, row.item_id, "queued")
+    set_draft_state(session, row.kind, row.item_id, "queued")
     session.execute(update(T).where(T.c.id == outbox_id).values(
         state="queued", conflict=None, last_error_code=None, last_error_message=None, last_error_hint=None,
         next_try_at=None, updated_at=utcnow()))
@@ -85,13 +85,13 @@ def retarget_converted(session: Session, outbox_id: int, contact_sf_id: str, acc
     contact = session.execute(select(Contact).where(
         col(Contact.connection_id) == row.connection_id, col(Contact.sf_id) == contact_sf_id)).scalars().first()
     if is_note(row.kind):
-        note = _item(session, row.kind, row.item_id)
+        note = draft_of(session, row.kind, row.item_id)
         assert isinstance(note, Note)
         note.parent_sf_id = contact_sf_id
         note.contact_id = contact.id if contact else note.contact_id
         session.add(note)
     else:
-        task = _item(session, row.kind, row.item_id)
+        task = draft_of(session, row.kind, row.item_id)
         assert isinstance(task, Task | ActivityDraft)  # both carry WhoId/WhatId
         task.who_id, task.what_id = contact_sf_id, account_sf_id or task.what_id
         task.contact_id = contact.id if contact else task.contact_id

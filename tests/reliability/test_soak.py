@@ -14,9 +14,8 @@ from sqlmodel import select
 
 from app.demo_org import DemoOrg
 from app.services.prospects import NewPerson, People
-from app.store import Database
+from app.store import Database, outbox_views
 from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
 from app.store.models import Contact
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.types import PullPreferences
@@ -91,7 +90,7 @@ async def test_soak_new_person_synced_in_before_its_lost_answer_is_looked_up(tmp
                 assert stored.state == "pushed" and stored.contact_id == contact_id
                 assert [link["LinkedEntityId"] for link in env.links_to(stored.remote_id or "")
                         if not link["LinkedEntityId"].startswith("005")] == [created[0]["Id"]]
-                counts = await db.run(lambda s: outbox_repo.counts(s, env.connection_id))
+                counts = await db.run(lambda s: outbox_views.counts(s, env.connection_id))
                 assert counts.pending == 0 and counts.needs_attention == 0
         finally:
             await db.close()

@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from app.demo_org import DemoOrg
-from app.store import Database
-from app.store import outbox as outbox_repo
+from app.store import Database, outbox_views
 from app.store.workspace_lock import holder_pid
 from tests.integration.push.conftest import PushEnv, make_env
 from tests.support.qt_loop import until
@@ -197,7 +196,7 @@ async def test_two_processes_push_engines_on_one_workspace_create_each_item_once
     assert subjects == Counter(f"Shared task {n}" for n in range(60))
     assert titles == Counter(f"Shared note {n}" for n in range(12))
     assert not [t for t in env.live("Task") if t["Subject"].startswith("Late task")]
-    counts = await env.db.run(lambda s: outbox_repo.counts(s, env.connection_id))
+    counts = await env.db.run(lambda s: outbox_views.counts(s, env.connection_id))
     assert counts.needs_attention == 0 and counts.pending == 3  # only the late tasks
 
 

@@ -100,7 +100,7 @@ async def test_push_status_reaches_the_status_bar(qtbot: QtBot, tmp_path: Path) 
     from app.context import AppContext
     from app.paths import AppPaths
     from app.store import Database
-    from app.store.outbox import OutboxCounts
+    from app.store.outbox_views import OutboxCounts
     from app.sync.connection import ConnectionManager
     from app.sync.push.loop import LoopStatus
     from app.ui.demo import EmbeddedDemo

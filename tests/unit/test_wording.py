@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from app.salesforce.oauth_errors import sign_in_timeout
 from app.services import sync_effects
 from app.services.sync_choices import SyncChoices
-from app.store.outbox import OutboxCounts
+from app.store.outbox_views import OutboxCounts
 from app.store.salvage import SalvageReport
 from app.sync.connection import NOT_CONNECTED
 from app.sync.pull.people import PeopleSpec

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from app.store import Database, activity_forms
+from app.store import Database, activity_forms, outbox_views
 from app.store import activities as activities_repo
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
@@ -67,7 +67,7 @@ async def queue_all_drafts(db: Database, connection_id: int) -> QueueResult:
     def ids(session: Any) -> tuple[list[int], list[int], list[int]]:
         notes = [n.id for n in notes_repo.list_for(session, connection_id, states=("draft",), limit=100_000)]
         tasks = [t.id for t in tasks_repo.list_for(session, connection_id, limit=100_000) if t.state == "draft"]
-        retry = [e.outbox.id for e in outbox_repo.entries(session, connection_id)
+        retry = [e.outbox.id for e in outbox_views.entries(session, connection_id)
                  if e.outbox.state == "waiting" or (e.outbox.state == "failed" and not e.outbox.conflict)]
         return notes, tasks, retry
 

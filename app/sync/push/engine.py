@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
-from app.store import Database
+from app.store import Database, outbox_views
 from app.store import outbox as outbox_repo
 from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
@@ -117,7 +117,7 @@ class PushEngine:
 
     async def _run(self, run: PushRun, placement: Placement, outbox_ids: Sequence[int] | None,
                    cancel: asyncio.Event | None) -> None:
-        conn = await self.db.run(lambda s: outbox_repo.connection_user(s, self.connection_id))
+        conn = await self.db.run(lambda s: outbox_views.connection_user(s, self.connection_id))
         if conn is None:
             raise ValueError(f"connection {self.connection_id} does not exist")
         run.user_id, note_type, _instance = conn

@@ -27,11 +27,11 @@ from datetime import datetime, timedelta
 from app.salesforce import urls
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import SalesforceError
-from app.store import Database, WorkspaceBusyError
+from app.store import Database, WorkspaceBusyError, outbox_views
 from app.store import outbox as outbox_repo
 from app.store.kinds import ItemKind
 from app.store.notes import NoteDraft
-from app.store.outbox import OutboxCounts
+from app.store.outbox_views import OutboxCounts
 from app.store.tasks import TaskDraft
 from app.store.types import utcnow
 from app.sync.progress import ProgressCallback, ignore_progress
@@ -153,7 +153,7 @@ class PushLoop:
         now = utcnow()
         if self.auto_push_idle:
             await self._auto_push(now - timedelta(seconds=self.auto_push_idle))
-        if not await self.db.run(lambda s: outbox_repo.has_due(s, self.connection_id, now)):
+        if not await self.db.run(lambda s: outbox_views.has_due(s, self.connection_id, now)):
             await self._publish(LoopState.IDLE)
             return await self._until_next_due(now)
         try:
@@ -182,7 +182,7 @@ class PushLoop:
     async def _auto_push(self, edited_before: datetime) -> None:
         """Queue drafts left alone long enough — only complete ones (a half-written note without a
         title is not pushed just because its author went for coffee)."""
-        drafts = await self.db.run(lambda s: outbox_repo.idle_drafts(s, self.connection_id, edited_before))
+        drafts = await self.db.run(lambda s: outbox_views.idle_drafts(s, self.connection_id, edited_before))
         ready = [d for d in drafts if not draft_problems(d)]
         # Kinds turned off in Settings are not queued by themselves (an explicit push still queues them).
         notes = [d.id for d in ready if isinstance(d, NoteDraft)] if self.settings.push_notes else []
@@ -213,7 +213,7 @@ class PushLoop:
             await self._signed_out(report.reason, state=LoopState.SESSION_POLICY, code=report.error_code)
             return None
         await self._publish(LoopState.IDLE)
-        return 0.0 if await self.db.run(lambda s: outbox_repo.has_due(s, self.connection_id, utcnow())) \
+        return 0.0 if await self.db.run(lambda s: outbox_views.has_due(s, self.connection_id, utcnow())) \
             else await self._until_next_due(utcnow())
 
     async def _probe(self, client: SalesforceClient) -> bool:
@@ -265,7 +265,7 @@ class PushLoop:
         await self._publish(state, reason)
 
     async def _until_next_due(self, now: datetime) -> float | None:
-        when = await self.db.run(lambda s: outbox_repo.next_due_at(s, self.connection_id))
+        when = await self.db.run(lambda s: outbox_views.next_due_at(s, self.connection_id))
         candidates = [_seconds_until(when, now)] if when else []
         if self.auto_push_idle:
             candidates.append(max(1.0, self.auto_push_idle / 2))
@@ -273,7 +273,7 @@ class PushLoop:
 
     async def _publish(self, state: LoopState, reason: str = "", next_try: datetime | None = None) -> None:
         self._state, self._reason, self._next_try = state, reason, next_try
-        counts = await self.db.run(lambda s: outbox_repo.counts(s, self.connection_id))
+        counts = await self.db.run(lambda s: outbox_views.counts(s, self.connection_id))
         sending = counts.queued + counts.sending + counts.waiting if state == LoopState.SENDING else 0
         self.on_status(LoopStatus(counts, sending, state, reason, next_try))
 

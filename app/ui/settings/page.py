@@ -2,7 +2,8 @@
 the org, what was synced, and how much of the org's API allowance is used.
 
 Four tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
-Sync log, and Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``).
+Sync log, and Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``); the
+tabs and their widgets are laid out in ``tabs.py``, and this page wires them to the use cases.
 Everything follows the one ``ConnectionManager``: its listeners update the card the moment the status
 changes (a failed push turning it to "Needs attention" shows here and in the status bar alike).
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.salesforce.errors import SalesforceError
 from app.salesforce.oauth_errors import OAuthError
@@ -46,30 +47,14 @@ from app.services.workspace import Database
 from app.sync.connection import ConnectionManager, ConnectionStatus, NotConnected, OrgConnection
 from app.ui import aio
 from app.ui.settings.confirm import disconnect_dialog, forget_dialog
-from app.ui.settings.connection_card import ConnectionCard
-from app.ui.settings.fields_panel import FieldsPanel
-from app.ui.settings.filter_rules_panel import FilterRulesPanel
-from app.ui.settings.history_form import HistoryForm
-from app.ui.settings.prospects import NewPersonDialog, ProspectsForm
-from app.ui.settings.push_form import PushSettingsForm
-from app.ui.settings.sync_form import SyncChoicesPanel
-from app.ui.settings.sync_log_view import SyncLogPanel
-from app.ui.settings.usage_panel import UsagePanel
+from app.ui.settings.prospects import NewPersonDialog
+from app.ui.settings.tabs import SettingsTabs
 from app.ui.wizard.preferences import content_note_support
 
 log = logging.getLogger(__name__)
 
 USAGE_SAMPLE_MS = 60_000
 OpenItem = Callable[[ItemKind, int], object]
-
-
-def _scrolled(widget: QWidget, name: str) -> QScrollArea:
-    area = QScrollArea()
-    area.setObjectName(name)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
 
 
 class SettingsPage(QWidget):
@@ -110,52 +95,19 @@ class SettingsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("settingsTabs")
+        self.tabs = SettingsTabs(db, connections, self.events)
         layout.addWidget(self.tabs)
-
-        connection_tab = QWidget()
-        connection_layout = QVBoxLayout(connection_tab)
-        connection_layout.setContentsMargins(0, 8, 8, 8)
-        self.card = ConnectionCard()
-        self.usage = UsagePanel()
-        self.history_form = HistoryForm()
+        self.card = self.tabs.card
+        self.usage = self.tabs.usage
+        self.push_form = self.tabs.push_form
+        self.prospects = self.tabs.prospects
+        self.log_panel = self.tabs.log_panel
+        self.sync_panel = self.tabs.sync_panel
+        self.history_form = self.tabs.history_form
+        self.filter_panel = self.tabs.filter_panel
+        self.fields_panel = self.tabs.fields_panel
         self.history = ClientHistory(db)
-        connection_layout.addWidget(self.card)
-        connection_layout.addWidget(self.usage)
-        connection_layout.addWidget(self.history_form)
-        connection_layout.addStretch(1)
-        self.tabs.addTab(_scrolled(connection_tab, "settingsConnectionTab"), "Connection")
-
-        sending_tab = QWidget()
-        sending_layout = QVBoxLayout(sending_tab)
-        sending_layout.setContentsMargins(0, 8, 8, 8)
-        self.push_form = PushSettingsForm()
-        self.prospects = ProspectsForm()
-        sending_layout.addWidget(self.push_form)
-        sending_layout.addWidget(self.prospects)
-        sending_layout.addStretch(1)
-        self.tabs.addTab(_scrolled(sending_tab, "settingsSendingTab"), "Sending")
-
-        self.log_panel = SyncLogPanel(db)
-        log_tab = QWidget()
-        log_layout = QVBoxLayout(log_tab)
-        log_layout.setContentsMargins(0, 8, 0, 0)
-        log_layout.addWidget(self.log_panel)
-        self.tabs.addTab(log_tab, "Sync log")
-
-        sync_tab = QWidget()
-        sync_layout = QVBoxLayout(sync_tab)
-        sync_layout.setContentsMargins(0, 8, 8, 8)
-        self.sync_panel = SyncChoicesPanel(db, connections, self.events)
         self.sync_panel.changed.connect(self._choices_changed)  # here or in the workspace's menu
-        sync_layout.addWidget(self.sync_panel)
-        self.filter_panel = FilterRulesPanel(db, connections, self.events)
-        self.fields_panel = FieldsPanel(db, connections, self.events)
-        sync_layout.addWidget(self.filter_panel)
-        sync_layout.addWidget(self.fields_panel)
-        sync_layout.addStretch(1)
-        self.tabs.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
 
         self.card.test_clicked.connect(aio.slot(self.test_connection))
         self.card.reconnect_clicked.connect(self.reconnect_requested)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
+from app.store import outbox_views
 from app.sync.push.markdown_html import markdown_to_html
 from tests.integration.push.conftest import PushEnv
 
@@ -119,7 +120,7 @@ async def test_one_bad_record_does_not_block_the_others(env: PushEnv) -> None:
     report = await env.push()
 
     assert report.pushed == 3 and report.needs_attention == 1
-    rows = await env.db.run(lambda s: __import__("app.store.outbox", fromlist=["x"]).entries(s, env.connection_id))
+    rows = await env.db.run(lambda s: outbox_views.entries(s, env.connection_id))
     failed = [e for e in rows if e.outbox.state == "failed"]
     assert len(failed) == 1 and failed[0].outbox.last_error_code == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
     assert "Not a real status" in (failed[0].outbox.last_error_message or "")

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.store import events as events_repo
 from app.store import notes as notes_repo
-from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.store import tasks as tasks_repo
 from app.sync.push import actions as push_actions
 from tests.integration.push.conftest import PushEnv
@@ -167,5 +167,5 @@ async def test_client_tagged_meeting_note_fills_our_section_of_the_event(env: Pu
     assert description.startswith("Agenda: allocations, RMDs.") and "Follow-up call booked." in description
     stored = await env.get_note(note.id)
     assert stored.remote_type == "Event" and stored.remote_id == event_sf_id and stored.state == "pushed"
-    rows = await env.db.run(lambda s: outbox_repo.entries(s, env.connection_id))
+    rows = await env.db.run(lambda s: outbox_views.entries(s, env.connection_id))
     assert all(r.outbox.state == "pushed" for r in rows)

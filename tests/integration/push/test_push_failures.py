@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.sync.push import actions as push_actions
 from app.sync.push.budget import ApiBudget
 from app.sync.push.engine import PushEngine, PushSettings
@@ -83,7 +83,7 @@ async def test_deleted_client_needs_attention_then_attach_to_another(env: PushEn
     failed = await env.outbox(row.id)
     assert failed.state == "failed" and failed.last_error_code == "ENTITY_IS_DELETED"
     assert "another client" in (failed.last_error_hint or "")
-    entries = await env.db.run(lambda s: outbox_repo.entries(s, env.connection_id))
+    entries = await env.db.run(lambda s: outbox_views.entries(s, env.connection_id))
     for entry in entries:
         await push_actions.attach_to_client(env.db, entry.outbox.id, other.id)
 

@@ -8,7 +8,7 @@ import asyncio
 from datetime import timedelta
 
 from app.salesforce.client import SalesforceClient
-from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.store.types import utcnow
 from app.sync.push import actions as push_actions
 from app.sync.push.budget import ApiBudget
@@ -80,7 +80,7 @@ async def test_concurrent_limit_loop_shows_busy_and_does_not_hammer(env: PushEnv
         assert loop.runs == runs  # waits for its minute, no retry loop
         env.org.faults.clear()
         await push_actions.retry_now(env.db, [w.outbox.id for w in await env.db.run(
-            lambda s: outbox_repo.entries(s, env.connection_id))])
+            lambda s: outbox_views.entries(s, env.connection_id))])
         loop.wake()
         await until(lambda: any(t["Subject"] == "concurrent_limit loop" for t in env.live("Task")))
     finally:
@@ -108,7 +108,7 @@ async def test_rest_session_policy_loop_waits_to_be_woken(env: PushEnv) -> None:
         assert (await env.get_note(note.id)).state == "waiting"
         env.org.refuse_rest_sessions(False)
         await push_actions.retry_now(env.db, [w.outbox.id for w in await env.db.run(
-            lambda s: outbox_repo.entries(s, env.connection_id))])
+            lambda s: outbox_views.entries(s, env.connection_id))])
         loop.wake()
         await until(lambda: any(n["Title"] == "rest_session_policy loop" for n in env.live("ContentNote")))
     finally:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from tests.integration.push.conftest import PushEnv
 
 CHILD = Path(__file__).with_name("push_child.py")
@@ -88,5 +89,5 @@ async def test_kill_9_during_push_leaves_every_item_exactly_once(env: PushEnv) -
     for kind, item_id in unknown_items:
         item = await (env.get_note(item_id) if kind == "note" else env.get_task(item_id))
         assert item.state == "pushed" and item.remote_id in live_ids, (kind, item_id)
-    counts = await env.db.run(lambda s: outbox_repo.counts(s, env.connection_id))
+    counts = await env.db.run(lambda s: outbox_views.counts(s, env.connection_id))
     assert counts.pending == 0 and counts.needs_attention == 0

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from app.salesforce.client import SalesforceClient
-from app.store import outbox as outbox_repo
-from app.store.outbox import OutboxCounts
+from app.store import outbox_views
+from app.store.outbox_views import OutboxCounts
 from app.sync.push.loop import LoopStatus, PushLoop, status_text
 from tests.integration.push.conftest import PushEnv
 from tests.support.qt_loop import until
@@ -23,7 +23,7 @@ def _loop(env: PushEnv, statuses: list[LoopStatus] | None = None, **options: obj
 
 
 async def _nothing_pending(env: PushEnv, loop: PushLoop, runs: int = 0) -> bool:
-    counts = await env.db.run(lambda s: outbox_repo.counts(s, env.connection_id))
+    counts = await env.db.run(lambda s: outbox_views.counts(s, env.connection_id))
     return counts.pending == 0 and loop.runs >= runs
 
 
@@ -52,7 +52,7 @@ async def test_offline_probes_with_backoff_and_resumes_by_itself(env: PushEnv) -
     loop.start()
     try:
         await until(lambda: any(s.state == "offline" for s in statuses))
-        waiting = await env.db.run(lambda s: outbox_repo.entries(s, env.connection_id))
+        waiting = await env.db.run(lambda s: outbox_views.entries(s, env.connection_id))
         assert waiting[0].outbox.state == "waiting"
         await until(lambda: _nothing_pending(env, loop))
         await until(lambda: statuses[-1].state == "idle")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QListWidget, QMainWindow
 
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.store import tasks as tasks_repo
 from app.store.types import utcnow
 from app.sync.push.loop import status_text
@@ -122,7 +123,7 @@ async def test_push_all_queues_ready_drafts_and_retries_waiting(workspace: Works
     await page.refresh()
     await page.push_everything()
     assert loop.wakes == 1
-    counts = await workspace.db.run(lambda s: outbox_repo.counts(s, workspace.connection_id))
+    counts = await workspace.db.run(lambda s: outbox_views.counts(s, workspace.connection_id))
     # the ready draft and the waiting note are queued; the rule breaker is retried; the conflict waits
     assert counts.queued == 3 and counts.needs_attention == 1 and counts.waiting == 0
     assert _row_text(page, ids["waiting"])[0] == "Queued"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from app.store import Database, draft_list
+from app.store import Database, draft_list, outbox_views
 from app.store import activities as activities_repo
 from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
@@ -76,7 +76,7 @@ async def test_store_activities_ride_the_outbox_and_are_not_edited_once_pushed(d
     assert (row.kind, row.operation) == (ItemKind.MEETING, "create")
     queued = await db.run(lambda s: activities_repo.get(s, meeting.id))
     assert queued is not None and queued.state == "queued"
-    [entry] = await db.run(lambda s: outbox_repo.entries(s, cid))
+    [entry] = await db.run(lambda s: outbox_views.entries(s, cid))
     assert (entry.title, entry.client_name) == ("Meeting", "Ana Reyes")
 
     await db.run(lambda s: outbox_repo.settle_pushed(s, row.id, remote_id="00U000000000001AAA",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlmodel import Session, SQLModel
 
-from app.store import Database, models
+from app.store import Database, models, outbox_views
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store.tables import table_of
@@ -32,9 +32,9 @@ async def test_types_next_due_at_is_the_earliest_waiting_time_as_aware_utc(db: D
             row = outbox_repo.enqueue(session, "note", note.id)
             outbox_repo.settle_waiting(session, [row.id], code="OFFLINE", reason="offline", next_try_at=when)
 
-    assert await db.run(lambda s: outbox_repo.next_due_at(s, cid)) is None  # nothing waiting yet
+    assert await db.run(lambda s: outbox_views.next_due_at(s, cid)) is None  # nothing waiting yet
     await db.run(wait_two)
-    due = await db.run(lambda s: outbox_repo.next_due_at(s, cid))
+    due = await db.run(lambda s: outbox_views.next_due_at(s, cid))
     assert due == soon
     assert due is not None and due.tzinfo is not None and due.utcoffset() == timedelta(0)
     assert due == datetime(2030, 5, 1, 9, 30, tzinfo=UTC)

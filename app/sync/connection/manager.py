@@ -5,16 +5,19 @@ keyring access and the connection's health are handled in one place: a revoked r
 the push engine turns the status badge to "Needs attention" everywhere, and a reconnect fixes it for
 everyone. Access tokens live only in memory; the refresh token and consumer secret only in the keyring
 (or, when no keyring works and the advisor accepted it, in memory for this session only).
+
+The status values and their rules are in :mod:`app.sync.connection.status`, the saved facts in
+:mod:`app.sync.connection.org`, the secrets' keyring-or-memory rule in
+:mod:`app.sync.connection.sign_in_secrets`; this module decides and owns the live client.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from app import secrets
 from app.salesforce.auth import SignInResult, TokenRefresher
@@ -23,7 +26,6 @@ from app.salesforce.errors import (
     SESSION_POLICY_FIX,
     SESSION_POLICY_REASON,
     ConcurrentLimitExceeded,
-    DeadlineExceeded,
     NetworkError,
     OutcomeUnknown,
     RequestLimitExceeded,
@@ -39,114 +41,18 @@ from app.store import Database
 from app.store import connections as connection_rows
 from app.store.models import Connection
 from app.sync import keyring_slot
+from app.sync.connection.org import OrgConnection, org_connection
+from app.sync.connection.sign_in_secrets import CONSUMER_SECRET, KINDS, REFRESH_TOKEN, ConnectionSecrets
+from app.sync.connection.status import (
+    DISCONNECTED,
+    NOT_CONNECTED,
+    ConnectionStatus,
+    NeedsAttention,
+    NotConnected,
+    offline_status,
+)
 
 log = logging.getLogger(__name__)
-
-State = Literal["connected", "needs_attention", "not_connected"]
-# Names of keyring entries (not secrets themselves).
-REFRESH_TOKEN = "refresh_token"  # noqa: S105
-CONSUMER_SECRET = "consumer_secret"  # noqa: S105
-
-
-@dataclass(frozen=True)
-class ConnectionStatus:
-    state: State
-    reason: str = ""
-    fix: str = ""
-    offline: bool = False
-    # Offline because a request got no answer within its deadline (Salesforce frozen, not unreachable).
-    not_answering: bool = False
-
-    @property
-    def label(self) -> str:
-        if self.state == "connected":
-            if self.offline:
-                return "Not answering" if self.not_answering else "Offline"
-            return "Connected"
-        return "Needs attention" if self.state == "needs_attention" else "Not connected"
-
-
-NOT_ANSWERING_REASON = "Salesforce isn't answering."
-NOT_ANSWERING_FIX = ("Your work is kept here. Notebridge waits, then tries again by itself, and checks before "
-                     "sending anything twice.")
-DEADLINE_CODE = "DEADLINE_EXCEEDED"
-
-
-def unanswered(exc: BaseException) -> bool:
-    """A request that got no answer within its deadline (``Deadlines`` in the Salesforce client):
-    it counts as "Salesforce isn't answering", not as a refusal."""
-    return isinstance(exc, DeadlineExceeded) or (
-        isinstance(exc, OutcomeUnknown | NetworkError) and exc.error_code == DEADLINE_CODE)
-
-
-def offline_status(current: ConnectionStatus, exc: BaseException) -> ConnectionStatus:
-    """The status after a transient failure ``exc``: still signed in, offline, and why."""
-    if unanswered(exc):
-        return ConnectionStatus("connected", NOT_ANSWERING_REASON, NOT_ANSWERING_FIX, True, True)
-    if current.state == "connected" and not current.not_answering:
-        return replace(current, offline=True)
-    return ConnectionStatus("connected", "Salesforce cannot be reached right now.", "Notebridge will retry by itself.",
-                            True)
-
-
-NOT_CONNECTED = ConnectionStatus("not_connected", "Salesforce is not connected yet.",
-                                 "Open Settings and choose Connect Salesforce.")
-
-
-@dataclass(frozen=True)
-class OrgConnection:
-    connection_id: int
-    org_id: str
-    org_name: str
-    instance_url: str
-    login_url: str
-    user_id: str
-    username: str
-    display_name: str
-    api_version: str
-    consumer_key: str
-    note_type: str
-    client_object: str
-    keyring_slot: str = ""  # this workspace connection's own keyring entry (see app/sync/keyring_slot.py)
-
-    @property
-    def secret_key(self) -> str:
-        """Where this connection's secrets are filed in the keyring (stable across reconnects).
-
-        Per workspace connection, never per org user: two data folders on the same org each keep
-        their own sign-in, so disconnecting one does not sign the other out.
-        """
-        if self.keyring_slot:
-            return keyring_slot.key_for(self.keyring_slot)
-        return keyring_slot.legacy_key(self.org_id, self.user_id)
-
-
-class NotConnected(RuntimeError):
-    def __init__(self, status: ConnectionStatus) -> None:
-        super().__init__(status.reason)
-        self.status = status
-
-
-class NeedsAttention(NotConnected):
-    """The connection exists but cannot be used until the advisor acts (e.g. signs in again)."""
-
-
-def _org_connection(row: Connection) -> OrgConnection:
-    assert row.id is not None  # a row read back from the workspace always has its id
-    return OrgConnection(
-        connection_id=row.id,
-        org_id=row.org_id,
-        org_name=row.org_name or "",
-        instance_url=row.instance_url,
-        login_url=row.login_url,
-        user_id=row.user_id,
-        username=row.username,
-        display_name=row.display_name,
-        api_version=row.api_version,
-        consumer_key=row.consumer_key,
-        note_type=row.note_type,
-        client_object=row.client_object,
-    )
 
 
 class ConnectionManager:
@@ -159,8 +65,7 @@ class ConnectionManager:
         self._listeners: list[Callable[[ConnectionStatus], None]] = []
         self._client: SalesforceClient | None = None
         self._access_token: str | None = None
-        self._session_secrets: dict[str, str] = {}  # used only when no keyring works
-        self.keyring_problem = ""  # why the sign-in is session-only, with what to install (advisor words)
+        self._secrets = ConnectionSecrets()  # keyring, or memory for this session only
         self._lock = asyncio.Lock()
 
     # -- status ----------------------------------------------------------------------------------
@@ -184,37 +89,12 @@ class ConnectionManager:
         self._set_status(status)
         return status
 
-    # -- secrets ---------------------------------------------------------------------------------
-    async def _save_secret(self, connection: OrgConnection, kind: str, value: str) -> None:
-        try:
-            await secrets.astore_secret(connection.secret_key, kind, value)
-        except secrets.SecretStoreUnavailable as exc:
-            self._session_secrets[f"{connection.secret_key}:{kind}"] = value  # this session only
-            self.keyring_problem = str(exc)
-            log.warning("no keyring: keeping the %s for this session only", kind)
-
-    async def _load_secret(self, connection: OrgConnection, kind: str) -> str | None:
-        session_value = self._session_secrets.get(f"{connection.secret_key}:{kind}")
-        if session_value is not None:
-            return session_value
-        try:
-            return await secrets.aload_secret(connection.secret_key, kind)
-        except secrets.SecretStoreUnavailable:
-            if self.session_only:  # no keyring this session: what was not kept in memory does not exist
-                return None
-            raise
-
-    async def _delete_secrets(self, connection: OrgConnection) -> None:
-        for kind in (REFRESH_TOKEN, CONSUMER_SECRET):
-            self._session_secrets.pop(f"{connection.secret_key}:{kind}", None)
-            with contextlib.suppress(secrets.SecretStoreUnavailable):
-                await secrets.adelete_secret(connection.secret_key, kind)
-
+    # -- secrets and facts ------------------------------------------------------------------------
     async def saved_consumer_secret(self) -> str | None:
         """The active connection's consumer secret (for signing in again with the same app)."""
         connection = self._require_active()
         try:
-            return await self._load_secret(connection, CONSUMER_SECRET)
+            return await self._secrets.load(connection, CONSUMER_SECRET)
         except secrets.SecretStoreUnavailable:
             return None
 
@@ -231,7 +111,12 @@ class ConnectionManager:
     @property
     def session_only(self) -> bool:
         """True when the sign-in is kept in memory only (no keyring): it ends when the app closes."""
-        return bool(self._session_secrets)
+        return self._secrets.session_only
+
+    @property
+    def keyring_problem(self) -> str:
+        """Why the sign-in is session-only, with what to install (advisor words); "" with a keyring."""
+        return self._secrets.keyring_problem
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def _with_slot(self, row: Connection, *, fresh_sign_in: bool = False) -> OrgConnection:
@@ -240,14 +125,14 @@ class ConnectionManager:
         A fresh sign-in brings its own secrets, so it never takes an old org:user entry: that entry may
         belong to another data folder on the same org user that has not been opened since.
         """
-        connection = _org_connection(row)
+        connection = org_connection(row)
         slot, needs_move = await keyring_slot.slot_of(self._db, connection.connection_id)
         connection = replace(connection, keyring_slot=slot)
         if needs_move and fresh_sign_in:
             await keyring_slot.mark_moved(self._db, connection.connection_id)
         elif needs_move:
             old_key = keyring_slot.legacy_key(connection.org_id, connection.user_id)
-            if await keyring_slot.move_legacy(old_key, connection.secret_key, (REFRESH_TOKEN, CONSUMER_SECRET)):
+            if await keyring_slot.move_legacy(old_key, connection.secret_key, KINDS):
                 await keyring_slot.mark_moved(self._db, connection.connection_id)
         return connection
 
@@ -258,14 +143,12 @@ class ConnectionManager:
             self._set_status(NOT_CONNECTED)
             return None
         try:
-            refresh_token = await self._load_secret(self.active, REFRESH_TOKEN)
+            refresh_token = await self._secrets.load(self.active, REFRESH_TOKEN)
         except secrets.SecretStoreUnavailable as exc:
             self._attention("Notebridge cannot reach the system keyring, where your sign-in is kept.", str(exc))
             return self.active
         if refresh_token is None and row.status == "disconnected":
-            self._set_status(ConnectionStatus(
-                "not_connected", "You disconnected Salesforce. Your clients and drafts are kept.",
-                "Choose Reconnect to sign in again."))
+            self._set_status(DISCONNECTED)
         elif refresh_token is None:  # the workspace says connected, but the keyring has no sign-in for it
             self._attention("Your Salesforce sign-in was not found in the system keyring. "
                             "Your clients and drafts are kept.", "Choose Reconnect to sign in again.")
@@ -287,9 +170,9 @@ class ConnectionManager:
         connection = await self._with_slot(row, fresh_sign_in=True)
         await self._close_client()
         if result.refresh_token:
-            await self._save_secret(connection, REFRESH_TOKEN, result.refresh_token)
+            await self._secrets.save(connection, REFRESH_TOKEN, result.refresh_token)
         if consumer_secret:
-            await self._save_secret(connection, CONSUMER_SECRET, consumer_secret)
+            await self._secrets.save(connection, CONSUMER_SECRET, consumer_secret)
         self.active = connection
         self._access_token = result.access_token
         self._set_status(ConnectionStatus("connected"))
@@ -300,7 +183,7 @@ class ConnectionManager:
         active = self._require_active()
         row = await self._db.run(
             lambda session: connection_rows.update(session, active.connection_id, **preferences))
-        self.active = replace(_org_connection(row), keyring_slot=active.keyring_slot)
+        self.active = replace(org_connection(row), keyring_slot=active.keyring_slot)
         return self.active
 
     def _require_active(self) -> OrgConnection:
@@ -317,8 +200,8 @@ class ConnectionManager:
             if self.status.state == "needs_attention":
                 raise NeedsAttention(self.status)
             try:
-                refresh_token = await self._load_secret(connection, REFRESH_TOKEN)
-                consumer_secret = await self._load_secret(connection, CONSUMER_SECRET)
+                refresh_token = await self._secrets.load(connection, REFRESH_TOKEN)
+                consumer_secret = await self._secrets.load(connection, CONSUMER_SECRET)
             except secrets.SecretStoreUnavailable as exc:
                 raise NeedsAttention(self._attention(
                     "Notebridge cannot reach the system keyring, where your sign-in is kept.", str(exc))) from exc
@@ -329,7 +212,7 @@ class ConnectionManager:
                 refresher = TokenRefresher(
                     connection.login_url, connection.consumer_key, refresh_token,
                     consumer_secret=consumer_secret, ca_file=self._ca_file,
-                    on_rotated=lambda new: self._save_secret(connection, REFRESH_TOKEN, new),
+                    on_rotated=lambda new: self._secrets.save(connection, REFRESH_TOKEN, new),
                 )
             access_token = self._access_token
             if access_token is None:
@@ -395,7 +278,7 @@ class ConnectionManager:
         """Revoke and forget the tokens; keep the workspace (contacts and drafts stay, stop updating)."""
         connection = self._require_active()
         try:
-            refresh_token = await self._load_secret(connection, REFRESH_TOKEN)
+            refresh_token = await self._secrets.load(connection, REFRESH_TOKEN)
         except secrets.SecretStoreUnavailable:
             refresh_token = None
         if refresh_token:
@@ -405,12 +288,10 @@ class ConnectionManager:
                 log.warning("could not revoke the refresh token: %s", exc)
         await self._close_client()
         self._access_token = None
-        await self._delete_secrets(connection)
+        await self._secrets.delete(connection)
         await self._db.run(lambda session: connection_rows.update(session, connection.connection_id,
                                                                   status="disconnected"))
-        self._set_status(ConnectionStatus(
-            "not_connected", "You disconnected Salesforce. Your clients and drafts are kept.",
-            "Choose Reconnect to sign in again."))
+        self._set_status(DISCONNECTED)
 
     async def _close_client(self) -> None:
         if self._client is not None:
