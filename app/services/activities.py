@@ -32,6 +32,7 @@ __all__ = [
     "activity_form",
     "activity_forms_offered",
     "activity_problems",
+    "activity_warnings",
     "parse_instant",
 ]
 
@@ -49,6 +50,11 @@ def activity_form(kind: ItemKind | str) -> ActivityForm | None:
 def activity_problems(kind: ItemKind, fields: dict[str, object]) -> list[LimitProblem]:
     """What keeps these fields from being pushed (lengths, a time left empty), in plain words."""
     return [LimitProblem(name, words) for name, words in activity_forms.problems(kind, fields)]
+
+
+def activity_warnings(kind: ItemKind, fields: dict[str, object]) -> list[LimitProblem]:
+    """What will be changed on the way to Salesforce (an email body cut to fit); Push stays on."""
+    return [LimitProblem(name, words) for name, words in activity_forms.warnings(kind, fields)]
 
 
 class Activities:
