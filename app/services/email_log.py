@@ -96,3 +96,9 @@ class EmailLog:
         draft, match = await self.db.run(create)
         self.events.publish(ItemStateChanged(connection_id, ItemKind.EMAIL, draft.id, draft.state))
         return draft, match
+
+    async def set_client(self, draft_id: int, contact_id: int) -> ActivityDraftValue:
+        """Log the email on another client (the one its address matched), before it is pushed."""
+        draft = await self.db.run(lambda s: activities_repo.set_client(s, draft_id, contact_id))
+        self.events.publish(ItemStateChanged(draft.connection_id, ItemKind.EMAIL, draft.id, draft.state))
+        return draft
