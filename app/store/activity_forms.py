@@ -135,8 +135,7 @@ EMAIL_FORM = ActivityForm(
                   placeholder="Paste the email here (or use “Paste an email”, or drop an .eml file on this window)"),
         FormField("attachments", "Attachments", FieldType.FILES, default=()),
     ), _email_title, warnings=_email_warnings, imports_email=True,
-    notice="Paste or drop an email to fill this in. Attachments are listed, not uploaded: uploading them from "
-           "Notebridge is not available yet, so add any you need in Salesforce after the email is pushed.")
+    notice="Paste an email, or drop an .eml file or an email's text on this window, to fill this in.")
 
 FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType({
     f.kind: f for f in (CALL_FORM, MEETING_FORM, EMAIL_FORM)})

@@ -110,7 +110,12 @@ def description(fields: Mapping[str, Any], limit: int = DESCRIPTION_MAX) -> Emai
     # The text with nothing of the body kept, its marker counting the whole body: the real marker
     # counts fewer characters, so it is never longer, and what is kept always fits.
     skeleton = join("\n\n" + _cut_line(len(body)))
-    kept = body[:max(0, limit - len(skeleton))].rstrip()
+    room = max(0, limit - len(skeleton))
+    kept = body[:room]
+    boundary = max(kept.rfind("\n"), kept.rfind(" "))
+    if boundary > room - 200:  # end on a whole word (or line) when one is near
+        kept = kept[:boundary]
+    kept = kept.rstrip()
     cut = len(body) - len(kept)
     text = join(f"{kept}\n\n{_cut_line(cut)}" if kept else _cut_line(cut))
     if len(text) > limit:  # the headers or the attachment list alone are over the limit: cut the end
@@ -126,7 +131,7 @@ def cut_notice(fields: Mapping[str, Any]) -> str:
     where = f" after “…{described.kept_until}”" if described.kept_until else ""
     return (f"This email is {described.body_length:,} characters long and Salesforce keeps {DESCRIPTION_MAX:,}: "
             f"the last {described.cut_chars:,} characters{where} will not be sent. "
-            "The note in Salesforce will say so.")
+            "The email in Salesforce ends with a line saying so.")
 
 
 __all__ = ["DESCRIPTION_MAX", "EmailDescription", "attachment_line", "attachments_of", "cut_notice", "description"]

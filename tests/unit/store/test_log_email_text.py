@@ -69,3 +69,23 @@ def test_log_email_task_record_is_a_completed_email_on_the_client() -> None:
     assert (record["WhoId"], record["WhatId"], record["TaskSubtype"]) == ("003A", "001A", "Email")
     lead = email_record(_fields("Hi"), status="Completed", owner_id=None, who_id="00QA", what_id="001A")
     assert lead["WhatId"] is None  # a Lead takes no WhatId
+
+
+def test_log_email_forgotten_unsent_is_exported_with_its_attachments_listed() -> None:
+    from datetime import UTC, datetime
+
+    from app.store.activities import ActivityDraftValue
+    from app.sync.connection import OrgConnection
+    from app.sync.forget import export_markdown
+
+    moment = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+    email = ActivityDraftValue(
+        id=1, uid="u", connection_id=1, kind=ItemKind.EMAIL, contact_id=None, who_id=None, what_id=None,
+        fields=_fields("Please call.", attachments=[{"name": "statement.pdf", "size": 2048}]), state="draft",
+        remote_id=None, last_pushed_hash=None, created_at=moment, updated_at=moment)
+    connection = OrgConnection(1, "00D", "Org", "https://x", "https://login", "005", "a@b.c", "A", "66.0", "k",
+                               "ContentNote", "Contact")
+    text = export_markdown(connection, [], [], {}, moment, activities=[email])
+    assert "## Calls, meetings and emails (1)" in text and "### Email: Rollover" in text
+    assert "- Attachments: statement.pdf (2 KB)" in text and "Please call." in text
+    assert "[{" not in text  # the list is written as words, not as data
