@@ -9,13 +9,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from app.store import contacts
 from app.store.contact_rows import ContactSummary
-from app.ui.editor.email_drop import NO_CLIENT_WORDS, log_dropped_email
+from app.ui.editor.email_drop import NO_CLIENT_WORDS, EmailDropTarget, log_dropped_email
 from app.ui.editor.email_editor import EmailEditor
 from tests.support.qt_loop import until
 from tests.ui.activities.conftest import ClientView, client_view
@@ -187,3 +188,30 @@ async def test_log_email_dropped_on_the_window_goes_to_the_matching_client_or_sa
         editor = view.launcher.windows[0].editor
         assert isinstance(editor, EmailEditor) and editor.person.text() == f"With {other.name}"
         assert _text(editor, "subject") == "From a client" and editor.draft.contact_id == other.id
+
+
+async def test_log_email_dropped_eml_on_the_client_view_is_taken_and_other_drops_are_not(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    async with client_view(tmp_path, qtbot) as view:
+        target = EmailDropTarget(view.detail)
+        dropped: list[QMimeData] = []
+        target.dropped.connect(dropped.append)
+        eml = tmp_path / "a.eml"
+        eml.write_bytes(_eml("someone@example.com", "Dropped", "Hi"))
+        picture = tmp_path / "photo.png"
+        picture.write_bytes(b"\x89PNG")
+        here = QPointF(10, 10)
+        actions = Qt.DropAction.CopyAction
+
+        def send(event: QEvent) -> None:
+            QApplication.sendEvent(view.detail, event)
+
+        for path, taken in ((picture, False), (eml, True)):
+            mime = _file_mime(path)
+            enter = QDragEnterEvent(here.toPoint(), actions, mime, Qt.MouseButton.LeftButton,
+                                    Qt.KeyboardModifier.NoModifier)
+            send(enter)
+            assert enter.isAccepted() is taken
+            send(QDropEvent(here, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        assert [Path(m.urls()[0].toLocalFile()) for m in dropped] == [eml]  # a copy that outlives the drop
+        assert view.detail.acceptDrops()
