@@ -110,6 +110,7 @@ class ActivityEditor(DraftEditor):
         layout.addWidget(self.notice)
         rows = QFormLayout()
         self.inputs: dict[str, QWidget] = {}
+        self._files_labels: tuple[QLabel, ...] = ()  # a FILES field's title and hint: shown with its files
         for field in form.fields:
             widget = self._input(field)
             widget.setObjectName(f"activity_{field.name}")
@@ -202,9 +203,7 @@ class ActivityEditor(DraftEditor):
         for field in self.form.fields:
             widget, value = self.inputs[field.name], draft.fields.get(field.name)
             if isinstance(widget, _Files):
-                widget.set_files(value)
-                for label in getattr(self, "_files_labels", ()):
-                    label.setVisible(bool(widget.files))
+                self._show_files(widget, value)
             elif isinstance(widget, QDateTimeEdit):
                 widget.setDateTime(_qt_datetime(value))
             elif isinstance(widget, QSpinBox):
@@ -215,6 +214,18 @@ class ActivityEditor(DraftEditor):
                 widget.setPlainText(str(value or ""))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value or ""))
+
+    def _show_files(self, widget: _Files, files: Any) -> None:
+        widget.set_files(files)
+        for label in self._files_labels:
+            label.setVisible(bool(widget.files))
+
+    def set_files(self, name: str, files: list[dict[str, Any]]) -> None:
+        """Put a list of files in the FILES field ``name`` (an email's attachments), saved like an edit."""
+        widget = self.inputs.get(name)
+        if isinstance(widget, _Files):
+            self._show_files(widget, files)
+            self._changed()
 
     def _value(self, widget: QWidget) -> Any:
         if isinstance(widget, _Files):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QMimeData
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.services.activities import ActivityDraftValue, ActivityForm
 from app.services.drafts import Drafts
@@ -124,14 +124,9 @@ class EmailEditor(ActivityEditor):
             elif isinstance(widget, QLineEdit):
                 widget.setText(value)
         sent = self.inputs.get("sent")
-        if parsed.sent is not None and sent is not None and hasattr(sent, "setDateTime"):
+        if parsed.sent is not None and isinstance(sent, QDateTimeEdit):
             sent.setDateTime(QDateTime.fromSecsSinceEpoch(int(parsed.sent.timestamp())))
-        files = self.inputs.get("attachments")
-        if files is not None and hasattr(files, "set_files"):
-            files.set_files([{"name": a.name, "size": a.size} for a in parsed.attachments])
-            for label in getattr(self, "_files_labels", ()):
-                label.setVisible(bool(parsed.attachments))
-            self._changed()
+        self.set_files("attachments", [{"name": a.name, "size": a.size} for a in parsed.attachments])
         self.email_message.show_message("ok", "Filled in from the email. Check it, then push.")
 
     async def _match(self, parsed: ParsedEmail) -> None:
