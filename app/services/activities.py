@@ -15,6 +15,7 @@ from app.store import activities as activities_repo
 from app.store import activity_forms
 from app.store.activities import ActivityContext, ActivityDraftValue, PushedActivityError
 from app.store.activity_forms import FORMS, ActivityForm, FieldType, FormField, parse_instant
+from app.store.email_text import attachment_line
 from app.store.kinds import ItemKind, is_activity
 from app.sync.push.limits import LimitProblem
 
@@ -32,6 +33,8 @@ __all__ = [
     "activity_form",
     "activity_forms_offered",
     "activity_problems",
+    "activity_warnings",
+    "attachment_line",
     "parse_instant",
 ]
 
@@ -49,6 +52,11 @@ def activity_form(kind: ItemKind | str) -> ActivityForm | None:
 def activity_problems(kind: ItemKind, fields: dict[str, object]) -> list[LimitProblem]:
     """What keeps these fields from being pushed (lengths, a time left empty), in plain words."""
     return [LimitProblem(name, words) for name, words in activity_forms.problems(kind, fields)]
+
+
+def activity_warnings(kind: ItemKind, fields: dict[str, object]) -> list[LimitProblem]:
+    """What will be changed on the way to Salesforce (an email body cut to fit); Push stays on."""
+    return [LimitProblem(name, words) for name, words in activity_forms.warnings(kind, fields)]
 
 
 class Activities:

@@ -27,6 +27,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from app.store import email_text
 from app.store.kinds import ItemKind
 
 DESCRIPTION_MAX = 32_000  # Task/Event Description: 32,000 characters
@@ -41,6 +42,7 @@ class FieldType(StrEnum):
     CHOICE = "choice"      # one of ``choices``
     LINE = "line"          # one line of text
     TEXT = "text"          # several lines of text
+    FILES = "files"        # a list of files, each {"name": str, "size": int | None} (listed, not sent)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class ActivityForm:
     title: Callable[[Mapping[str, Any]], str]
     shortcut: str | None = None  # a key sequence for the client on screen ("Ctrl+L")
     notice: str = ""             # plain words shown on the form (what it does not do yet)
+    # What will be changed on the way to Salesforce without stopping Push (an email body cut to fit),
+    # as (field, plain words); the editor shows it before Push.  None: nothing is ever changed.
+    warnings: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
+    imports_email: bool = False  # the editor takes a pasted or dropped email (.eml, text) to fill the form
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)
@@ -105,7 +111,34 @@ MEETING_FORM = ActivityForm(
     ), _meeting_title,
     notice="For now a meeting has one attendee: this client. Add anyone else in Salesforce after it is pushed.")
 
-FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType({f.kind: f for f in (CALL_FORM, MEETING_FORM)})
+
+
+def _email_title(values: Mapping[str, Any]) -> str:
+    return str(values.get("subject") or "").strip() or "Email"
+
+
+def _email_warnings(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    notice = email_text.cut_notice(values)
+    return [("body", notice)] if notice else []
+
+
+# A logged email: a completed Task with TaskSubtype=Email (app/sync/push/kinds/email.py).  The body has
+# no refusing limit: it is cut to fit the Description, and the editor says so first (app.store.email_text).
+EMAIL_FORM = ActivityForm(
+    ItemKind.EMAIL, "Log an email", "Email", (
+        FormField("subject", "Subject", FieldType.LINE, max_length=LINE_MAX, default=""),
+        FormField("sent", "Sent", FieldType.DATETIME),
+        FormField("sender", "From", FieldType.LINE, default="", placeholder="name@example.com"),
+        FormField("to", "To", FieldType.LINE, default=""),
+        FormField("cc", "Cc", FieldType.LINE, default=""),
+        FormField("body", "Email", FieldType.TEXT, default="",
+                  placeholder="Paste the email here (or use “Paste an email”, or drop an .eml file on this window)"),
+        FormField("attachments", "Attachments", FieldType.FILES, default=()),
+    ), _email_title, warnings=_email_warnings, imports_email=True,
+    notice="Paste an email, or drop an .eml file or an email's text on this window, to fill this in.")
+
+FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType({
+    f.kind: f for f in (CALL_FORM, MEETING_FORM, EMAIL_FORM)})
 
 
 def form_of(kind: ItemKind | str) -> ActivityForm:
@@ -160,9 +193,25 @@ def _clean_value(f: FormField, value: Any) -> Any:
         if value not in f.choices:
             raise ValueError(f"{f.label}: must be one of {', '.join(f.choices)}")
         return value
+    if f.type == FieldType.FILES:
+        return _clean_files(f, value)
     if not isinstance(value, str):
         raise ValueError(f"{f.label}: not text")
     return value
+
+
+def _clean_files(f: FormField, value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{f.label}: not a list of files")
+    out: list[dict[str, Any]] = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise ValueError(f"{f.label}: a file without a name")
+        size = item.get("size")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            raise ValueError(f"{f.label}: a file size that is not a number of bytes")
+        out.append({"name": item["name"], "size": size})
+    return out
 
 
 def clean(kind: ItemKind | str, values: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -179,6 +228,12 @@ def clean(kind: ItemKind | str, values: Mapping[str, Any], base: Mapping[str, An
     return {f.name: _clean_value(f, merged.get(f.name)) for f in form.fields}
 
 
+def warnings(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, plain words) for what will be changed on the way to Salesforce; Push stays on."""
+    form = form_of(kind)
+    return form.warnings(values) if form.warnings is not None else []
+
+
 def problems(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(field, plain words) for each length a field exceeds or a time left empty; empty: may be sent."""
     out: list[tuple[str, str]] = []
@@ -193,6 +248,6 @@ def problems(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str,
 
 
 __all__ = [
-    "CALL_FORM", "DESCRIPTION_MAX", "FORMS", "LINE_MAX", "MEETING_FORM", "ActivityForm", "FieldType", "FormField",
-    "clean", "form_of", "initial", "parse_instant", "problems",
+    "CALL_FORM", "DESCRIPTION_MAX", "EMAIL_FORM", "FORMS", "LINE_MAX", "MEETING_FORM", "ActivityForm", "FieldType",
+    "FormField", "clean", "form_of", "initial", "parse_instant", "problems", "warnings",
 ]

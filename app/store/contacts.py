@@ -262,6 +262,17 @@ def get_by_sf_id(session: Session, connection_id: int, sf_id: str) -> Contact | 
     return session.execute(stmt).scalars().first()
 
 
+def by_emails(session: Session, connection_id: int, emails: Sequence[str]) -> list[Contact]:
+    """Live people whose email is one of ``emails`` (compared as ``email_key``: case-insensitive),
+    for matching a logged email to its client.  Uses ``ix_contact_email_key``."""
+    keys = sorted({k for k in (search_text.email_key(e) for e in emails) if k})
+    if not keys:
+        return []
+    stmt = select(Contact).where(col(Contact.connection_id) == connection_id, col(Contact.email_key).in_(keys),
+                                 col(Contact.is_deleted).is_(False)).order_by(col(Contact.id))
+    return list(session.execute(stmt).scalars())
+
+
 def count(session: Session, connection_id: int, *, source_objects: Sequence[str] | None = None) -> int:
     """Number of live (not deleted) contacts — the lazy list's row count."""
     stmt = select(func.count()).select_from(_TABLE).where(

@@ -32,6 +32,7 @@ from app.store import notes as notes_repo
 from app.store import prospects as prospect_rows
 from app.store import tasks as tasks_repo
 from app.store.activities import ActivityDraftValue
+from app.store.email_text import attachment_line
 from app.store.forget import UNSENT_STATES, ForgetSummary
 from app.store.notes import NoteDraft
 from app.store.prospects import ProspectDraft
@@ -151,7 +152,7 @@ def export_markdown(connection: OrgConnection, notes: list[NoteDraft], tasks: li
         lines.append(f"- Last edited: {_local(task.updated_at)}")
         lines += ["", task.description.rstrip() or "(no description)", "", "---", ""]
     if activities:
-        lines += [f"## Calls and meetings ({len(activities)})", ""]
+        lines += [f"## Calls, meetings and emails ({len(activities)})", ""]
         for activity in activities:
             form = activity_forms.form_of(activity.kind)
             lines += [f"### {form.noun}: {activity.title}", ""]
@@ -165,6 +166,9 @@ def export_markdown(connection: OrgConnection, notes: list[NoteDraft], tasks: li
                 elif field.type == activity_forms.FieldType.DATETIME:
                     moment_of = activity_forms.parse_instant(value)
                     lines.append(f"- {field.label}: {_local(moment_of) if moment_of else '—'}")
+                elif field.type == activity_forms.FieldType.FILES:
+                    if value:  # listed, as in the email itself; the files were never uploaded
+                        lines.append(f"- {field.label}: {'; '.join(attachment_line(f) for f in value)}")
                 elif value not in (None, ""):
                     lines.append(f"- {field.label}: {value}")
             lines += ["", "\n\n".join(t for t in texts if t) or "(no note)", "", "---", ""]

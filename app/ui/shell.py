@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
@@ -24,6 +25,7 @@ from app.services.outbox_sync import LoopStatus, OutboxSync
 from app.sync.connection import ConnectionManager, OrgConnection
 from app.ui import aio
 from app.ui.demo import EmbeddedDemo
+from app.ui.editor.email_drop import EmailDropTarget, log_dropped_email
 from app.ui.editor.window import EditorLauncher
 from app.ui.main_window import MainWindow
 from app.ui.outbox import OutboxPage, flag_sidebar
@@ -64,6 +66,8 @@ class Shell:
         self._reconnect: ReconnectDialog | None = None
         self.open_url: Callable[[str], object] = open_in_browser  # the system browser; tests replace it
         bind_status_badge(connections, window.set_connection_status, self.events)
+        # An .eml dropped anywhere else on the window is logged on the client its addresses match.
+        EmailDropTarget(window).dropped.connect(lambda mime: self._email_dropped(mime, on_client=False))
         window.connect_requested.connect(self.open_wizard)
         self.events.subscribe(SyncProgressed, lambda e: self._on_sync_progress(e.progress))
         self.events.subscribe(SyncFinished, lambda _e: self._refresh_usage())
@@ -186,6 +190,8 @@ class Shell:
         self.workspace.detail.new_meeting_requested.connect(
             lambda contact_id: self._new_activity_for(ItemKind.MEETING, contact_id))
         self.workspace.new_task_requested.connect(aio.slot(self.editors.open_task_editor))
+        # An .eml dropped on the client view is logged on that client (on the window: see __init__).
+        EmailDropTarget(self.workspace.detail).dropped.connect(lambda mime: self._email_dropped(mime, on_client=True))
         self.workspace.meeting_note_requested.connect(self._meeting_note)
         self.workspace.open_note_requested.connect(aio.slot(self.editors.open_note))
         self.workspace.open_task_requested.connect(aio.slot(self.editors.open_task))
@@ -245,6 +251,16 @@ class Shell:
         if self.push is None or self.connections.active is None:
             return
         aio.start(self.push.apply_saved_preferences(), name="apply push preferences")
+
+    def _email_dropped(self, mime: object, *, on_client: bool) -> None:
+        workspace, editors = self.workspace, self.editors
+        if workspace is None or editors is None or not isinstance(mime, QMimeData):
+            return
+        shown = workspace.detail.data
+        contact_id = shown.contact.id if on_client and shown is not None and not shown.contact.read_only else None
+        aio.start(log_dropped_email(mime, editors, contact_id,
+                                    lambda words: self.window.statusBar().showMessage(words, 10_000)),
+                  name="log a dropped email")
 
     def _open_item(self, kind: ItemKind, item_id: int) -> None:
         if kind == ItemKind.PERSON:

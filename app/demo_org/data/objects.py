@@ -264,11 +264,11 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                   picklist=tuple(Picklist(v, d) for v, d, _ in TASK_PRIORITIES)),
             _readonly("IsClosed", "boolean", nillable=False, defaulted=True, calculated=True),
             _readonly("IsHighPriority", "boolean", nillable=False, defaulted=True, calculated=True),
-            Field("Description", "textarea", 32000),
-            # TaskSubtype is "Create, Filter, Group, Nillable, Restricted picklist, Sort" — no Update: it is
-            # set on create only (a Task logged as a call stays a call).  Call fields (CallType,
-            # CallDurationInSeconds, CallDisposition) come with Salesforce CRM Call Center; an org built
-            # with ``missing_fields=("Task.CallDisposition",)`` lacks one, as real orgs may.
+            Field("Description", "textarea", 32000),  # rule task-description-length (STRING_TOO_LONG past it)
+            # Rule task-subtype-create-only: TaskSubtype is "Create, Filter, Group, Nillable, Restricted
+            # picklist, Sort" — no Update: it is set on create only (a Task logged as a call stays a call).
+            # Call fields (CallType, CallDurationInSeconds, CallDisposition) come with Salesforce CRM Call
+            # Center; an org built with ``missing_fields=("Task.CallDisposition",)`` lacks one, as real orgs may.
             # https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
             Field("TaskSubtype", "picklist", 40, picklist=_pl("Task", "Email", "Call", default="Task"),
                   defaulted=True, updateable=False, restricted=True),

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -35,6 +37,8 @@ from app.services.activities import (
     FieldType,
     FormField,
     activity_problems,
+    activity_warnings,
+    attachment_line,
     parse_instant,
 )
 from app.services.drafts import Drafts, LimitProblem
@@ -43,6 +47,29 @@ from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 
 PUSHED_WORDS = "This is in Salesforce now. To change it, open it in Salesforce."
+NOT_UPLOADED_WORDS = ("Listed only: uploading attachments from Notebridge is not available yet, so these are not "
+                      "sent. Add any you need to the email in Salesforce after it is pushed.")
+
+
+class _Files(QListWidget):
+    """A FILES field: each file listed with a box that cannot be ticked yet (and says why)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[dict[str, Any]] = []
+        self.setMaximumHeight(90)
+        self.setToolTip(NOT_UPLOADED_WORDS)
+
+    def set_files(self, files: Any) -> None:
+        self.files = [dict(f) for f in files if isinstance(f, dict)] if isinstance(files, list | tuple) else []
+        self.clear()
+        for f in self.files:
+            item = QListWidgetItem(attachment_line(f))
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable)  # shown, not enabled: ticking does nothing yet
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(NOT_UPLOADED_WORDS)
+            self.addItem(item)
+        self.setVisible(bool(self.files))
 
 
 class _Text(QPlainTextEdit):
@@ -83,11 +110,23 @@ class ActivityEditor(DraftEditor):
         layout.addWidget(self.notice)
         rows = QFormLayout()
         self.inputs: dict[str, QWidget] = {}
+        self._files_labels: tuple[QLabel, ...] = ()  # a FILES field's title and hint: shown with its files
         for field in form.fields:
             widget = self._input(field)
             widget.setObjectName(f"activity_{field.name}")
             self.inputs[field.name] = widget
-            if field.type == FieldType.TEXT:
+            if field.type == FieldType.FILES:
+                layout.addLayout(rows)
+                rows = QFormLayout()
+                label = QLabel(field.label)
+                label.setObjectName(f"activity_{field.name}_label")
+                hint = QLabel(NOT_UPLOADED_WORDS)
+                hint.setObjectName(f"activity_{field.name}_hint")
+                hint.setWordWrap(True)
+                for shown in (label, widget, hint):
+                    layout.addWidget(shown)
+                self._files_labels = (label, hint)
+            elif field.type == FieldType.TEXT:
                 layout.addLayout(rows)
                 rows = QFormLayout()
                 layout.addWidget(QLabel(field.label))
@@ -130,6 +169,8 @@ class ActivityEditor(DraftEditor):
             for value in field.choices:
                 choice.addItem(value, value)
             return choice
+        if field.type == FieldType.FILES:
+            return _Files()
         if field.type == FieldType.TEXT:
             text = _Text()
             text.parent_editor = self
@@ -161,7 +202,9 @@ class ActivityEditor(DraftEditor):
     def _fill(self, draft: ActivityDraftValue) -> None:
         for field in self.form.fields:
             widget, value = self.inputs[field.name], draft.fields.get(field.name)
-            if isinstance(widget, QDateTimeEdit):
+            if isinstance(widget, _Files):
+                self._show_files(widget, value)
+            elif isinstance(widget, QDateTimeEdit):
                 widget.setDateTime(_qt_datetime(value))
             elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value or 0))
@@ -172,7 +215,21 @@ class ActivityEditor(DraftEditor):
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value or ""))
 
+    def _show_files(self, widget: _Files, files: Any) -> None:
+        widget.set_files(files)
+        for label in self._files_labels:
+            label.setVisible(bool(widget.files))
+
+    def set_files(self, name: str, files: list[dict[str, Any]]) -> None:
+        """Put a list of files in the FILES field ``name`` (an email's attachments), saved like an edit."""
+        widget = self.inputs.get(name)
+        if isinstance(widget, _Files):
+            self._show_files(widget, files)
+            self._changed()
+
     def _value(self, widget: QWidget) -> Any:
+        if isinstance(widget, _Files):
+            return list(widget.files)
         if isinstance(widget, QDateTimeEdit):
             return _instant(widget)
         if isinstance(widget, QSpinBox):
@@ -194,6 +251,8 @@ class ActivityEditor(DraftEditor):
             widget = self.inputs[field.name]
             shown = widget.text() if isinstance(widget, QDateTimeEdit | QSpinBox | QLineEdit) else \
                 widget.currentText() if isinstance(widget, QComboBox) else ""
+            if isinstance(widget, _Files):
+                shown = "; ".join(attachment_line(f) for f in widget.files)
             if field.type != FieldType.TEXT:
                 lines.append(f"{field.label}: {shown}")
         texts = [str(self._value(self.inputs[f.name])).strip() for f in self.form.fields if f.type == FieldType.TEXT]
@@ -225,6 +284,12 @@ class ActivityEditor(DraftEditor):
         super()._update_limits()
         if self.draft.remote_id:  # in Salesforce: nothing more to push from here
             self.push_button.setEnabled(False)
+            return
+        if self.problems.message or self.autosave.last_failure is not None:
+            return  # what stops Push is shown first
+        warnings = activity_warnings(self.KIND, self.values()["fields"])
+        if warnings:  # changed on the way (an email cut to fit): said before Push, and Push stays on
+            self.problems.show_message("warn", " ".join(w.message for w in warnings))
 
 
 __all__ = ["ActivityEditor"]

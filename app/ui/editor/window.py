@@ -28,11 +28,13 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.services.activities import Activities, activity_form
 from app.services.drafts import Drafts, ItemKind, WriteFailure
+from app.services.email_log import EmailLog, ParsedEmail
 from app.services.events import Events
 from app.services.task_choices import ClientFactory, TaskChoices, TaskChoicesLoad, complete
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.editor.activity_editor import ActivityEditor
+from app.ui.editor.email_editor import EmailEditor
 from app.ui.editor.note_editor import NoteEditor
 from app.ui.editor.task_editor import TaskEditor
 from app.ui.editor.unsaved_panel import UnsavedPanel
@@ -226,11 +228,18 @@ class EditorLauncher:
         if form is None:
             raise ValueError(f"{kind!r} is not an activity kind")
         context = await Activities(self.db, self.drafts.events).context(draft_id)
-        editor = ActivityEditor(self.db, context.draft, form=form, person_name=context.person_name,
-                                drafts=self.drafts)
+        editor_class = EmailEditor if form.imports_email else ActivityEditor  # the form says, not the kind
+        editor = editor_class(self.db, context.draft, form=form, person_name=context.person_name,
+                              drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
         name = context.person_name
         return self._show(editor, f"{form.noun} — {name}" if name else form.noun)
+
+    async def open_email(self, parsed: ParsedEmail, contact_id: int | None = None) -> EditorWindow:
+        """A dropped email: a new email draft filled from it, on ``contact_id`` or, with none, on the
+        client its address matches (none: the editor says so and the draft is on no one yet)."""
+        draft, _match = await EmailLog(self.db, self.drafts.events).log(self.connection_id, parsed, contact_id)
+        return await self.open_activity(draft.kind, draft.id)
 
     def _show(self, editor: NoteEditor | TaskEditor | ActivityEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)

@@ -25,8 +25,8 @@ def forget_lines(connection: OrgConnection, summary: ForgetSummary) -> list[str]
         lines.append(f"{counted(summary.unsent, 'note or task', 'notes and tasks')} not yet in Salesforce — "
                      "saved to a file for you first")
     if summary.unsent_activities:
-        lines.append(f"{counted(summary.unsent_activities, 'call or meeting', 'calls and meetings')} logged here and "
-                     "not yet in Salesforce — also saved to that file")
+        logged = counted(summary.unsent_activities, "call, meeting or email", "calls, meetings and emails")
+        lines.append(f"{logged} logged here and not yet in Salesforce — also saved to that file")
     if summary.new_people:
         lines.append(f"{counted(summary.new_people, 'person', 'people')} you added who are not yet in Salesforce — "
                      "also saved to that file")

@@ -186,7 +186,7 @@ class ContactDetail(QWidget):
         self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
         self.meetings_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.meetings_view.linkActivated.connect(self._meeting_link)
-        self.work_label = self._section_label("Notes, tasks, calls and meetings")
+        self.work_label = self._section_label("Notes, tasks, calls, meetings and emails")
         self.work_view = QLabel()
         self.work_view.setObjectName("detailWork")
         self.work_view.setWordWrap(True)

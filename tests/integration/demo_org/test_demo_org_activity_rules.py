@@ -53,3 +53,19 @@ def test_log_meeting_an_event_lasts_at_most_14_days(api: httpx.Client, errors_of
                                                     "StartDateTime": "2026-12-01T09:00:00.000+0000",
                                                     "DurationInMinutes": 14 * 24 * 60 + 1})
     assert errors_of(by_minutes) == ["FIELD_INTEGRITY_EXCEPTION"]
+
+
+def test_log_email_task_subtype_email_create_only_and_description_at_most_32000(
+        api: httpx.Client, errors_of: Errors) -> None:
+    who = _contact(api)
+    created = api.post("/sobjects/Task", json={"Subject": "Email: Rollover", "WhoId": who, "Status": "Completed",
+                                                "TaskSubtype": "Email", "Description": "D" * 32_000})
+    assert created.status_code == 201, created.text
+    task_id = created.json()["id"]
+    stored = api.get(f"/sobjects/Task/{task_id}").json()
+    assert stored["TaskSubtype"] == "Email" and len(stored["Description"]) == 32_000
+    assert errors_of(api.patch(f"/sobjects/Task/{task_id}", json={"TaskSubtype": "Call"})) == \
+        ["INVALID_FIELD_FOR_INSERT_UPDATE"]
+    too_long = api.post("/sobjects/Task", json={"Subject": "Email: x", "WhoId": who, "TaskSubtype": "Email",
+                                                 "Description": "D" * 32_001})
+    assert errors_of(too_long) == ["STRING_TOO_LONG"]

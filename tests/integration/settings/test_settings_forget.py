@@ -141,15 +141,15 @@ async def test_forget_exports_unsent_calls_and_meetings_then_deletes_them(
     assert summary.unsent_activities == 1 and summary.unsent == 0  # no note or task: named apart
     from app.ui.settings.confirm import forget_lines
     lines = forget_lines(connection, summary)
-    assert any(line.startswith("1 call or meeting logged here and not yet in Salesforce") for line in lines)
+    assert any(line.startswith("1 call, meeting or email logged here and not yet in Salesforce") for line in lines)
     assert not any("note or task not yet" in line for line in lines)
 
     result = await forget.forget(db, manager, exports_dir=tmp_path / "exports")
 
     assert result.export_path is not None
     text = result.export_path.read_text(encoding="utf-8")
-    for expected in ("## Calls and meetings (1)", "Call: Outbound call — Wants the rollover", "Call back Friday.",
-                     "- Duration (minutes): 5", person.name):
+    for expected in ("## Calls, meetings and emails (1)", "Call: Outbound call — Wants the rollover",
+                     "Call back Friday.", "- Duration (minutes): 5", person.name):
         assert expected in text
     assert _count(path, "SELECT count(*) FROM activity_draft") == 0
     assert _count(path, "SELECT count(*) FROM connection") == 0

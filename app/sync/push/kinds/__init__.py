@@ -1,7 +1,7 @@
 """The registry: one handler per :class:`~app.store.kinds.ItemKind`, in the order a run sends them.
 
 New people first (notes and tasks about them then reach the record Salesforce just created), then
-notes, then tasks, then logged calls and meetings.  The engine and the protocol look handlers up
+notes, then tasks, then logged calls, meetings and emails.  The engine and the protocol look handlers up
 here and never switch on a kind.
 """
 
@@ -13,6 +13,7 @@ from types import MappingProxyType
 from app.store.kinds import ItemKind
 from app.sync.push.kinds.base import DraftHandler, KindHandler
 from app.sync.push.kinds.call import CallHandler
+from app.sync.push.kinds.email import EmailHandler
 from app.sync.push.kinds.meeting import MeetingHandler
 from app.sync.push.kinds.note import NoteHandler
 from app.sync.push.kinds.person import PersonHandler
@@ -24,6 +25,7 @@ HANDLERS: Mapping[ItemKind, KindHandler] = MappingProxyType({
     ItemKind.TASK: TaskHandler(),
     ItemKind.CALL: CallHandler(),
     ItemKind.MEETING: MeetingHandler(),
+    ItemKind.EMAIL: EmailHandler(),
 })
 
 

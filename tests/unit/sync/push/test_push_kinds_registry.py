@@ -25,10 +25,10 @@ def test_push_registry_sends_new_people_first_then_groups_in_the_legacy_order() 
     assert next(iter(HANDLERS)) == ItemKind.PERSON
     drafts = draft_handlers()
     assert ItemKind.PERSON not in drafts and set(drafts) == {ItemKind.NOTE, ItemKind.TASK, ItemKind.CALL,
-                                                             ItemKind.MEETING}
-    # Logged calls and meetings go after everything that went before them.
+                                                             ItemKind.MEETING, ItemKind.EMAIL}
+    # Logged calls, meetings and emails go after everything that went before them.
     assert [g for handler in drafts.values() for g in handler.groups] == \
-        [*LEGACY_ORDER, "Task", "update:Task", "Event", "update:Event"]
+        [*LEGACY_ORDER, "Task", "update:Task", "Event", "update:Event", "Task", "update:Task"]
 
 
 def test_push_handlers_never_declare_two_lookups_for_one_object() -> None:
