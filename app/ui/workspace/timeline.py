@@ -192,6 +192,8 @@ class TimelineView(QWidget):
 
     async def show_client(self, connection_id: int, contact_id: int, *, refresh: bool = True) -> Timeline | None:
         """Show the stored timeline now; then, if online, refresh it in the background."""
+        if not shiboken6.isValid(self):  # started for a client view that closed before it ran
+            return None
         self._shown = (connection_id, contact_id)
         self.close_note()
         timeline = await self.history.timeline(connection_id, contact_id)
