@@ -64,7 +64,8 @@ class OrgCore:
         self.credentials = credentials_for(settings.seed)
         self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
                                    account_contact_relations=settings.contacts_to_multiple_accounts,
-                                   missing_fields=settings.missing_fields, classic_notes=settings.classic_notes)
+                                   missing_fields=settings.missing_fields, classic_notes=settings.classic_notes,
+                                   required_fields=settings.required_fields)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,

@@ -28,6 +28,7 @@ KEY_PREFIXES: dict[str, str] = {
     "Lead": "00Q",
     "Task": "00T",
     "Event": "00U",
+    "Opportunity": "006",
     "Note": "002",
     "ContentDocument": "069",
     "ContentNote": "069",  # a ContentNote *is* its ContentDocument: same Id

@@ -29,14 +29,15 @@ class DemoOrg:
                  callback_urls: list[str] | None = None, rotate_refresh_tokens: bool = False,
                  pre_authorized: bool = False, contacts_to_multiple_accounts: bool = False,
                  app_api_limit: int | None = None, missing_fields: tuple[str, ...] = (),
-                 classic_notes: bool = True) -> None:
+                 classic_notes: bool = True, required_fields: tuple[str, ...] = ()) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
                                app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
                                person_accounts=person_accounts, tls=tls, host=host, port=port,
                                rotate_refresh_tokens=rotate_refresh_tokens, pre_authorized=pre_authorized,
                                contacts_to_multiple_accounts=contacts_to_multiple_accounts,
-                               missing_fields=tuple(missing_fields), classic_notes=classic_notes)
+                               missing_fields=tuple(missing_fields), classic_notes=classic_notes,
+                               required_fields=tuple(required_fields))
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings

@@ -45,6 +45,8 @@ class OrgSettings:
     rotate_refresh_tokens: bool = False
     pre_authorized: bool = False  # the app's Permitted Users: "Admin approved users are pre-authorized"
     missing_fields: tuple[str, ...] = ()  # optional fields this org lacks, "Object.Field" (e.g. Task.CallDisposition)
+    # required custom text fields an admin added, "Object.Name__c" (e.g. Opportunity.Custodian__c): rule required-fields
+    required_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -56,7 +56,7 @@ def field_describe(field: Field, sobject: SObjectType) -> dict[str, Any]:
         "length": field.length if text_like else 0, "name": field.name, "nameField": field.name == "Name",
         "namePointing": field.polymorphic, "nillable": field.nillable, "permissionable": field.nillable,
         "picklistValues": [
-            {"active": True, "defaultValue": p.default, "label": p.label or p.value, "validFor": None,
+            {"active": p.active, "defaultValue": p.default, "label": p.label or p.value, "validFor": None,
              "value": p.value}
             for p in field.picklist
         ],
