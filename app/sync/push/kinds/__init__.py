@@ -1,7 +1,7 @@
 """The registry: one handler per :class:`~app.store.kinds.ItemKind`, in the order a run sends them.
 
 New people first (notes and tasks about them then reach the record Salesforce just created), then
-notes, then tasks, then logged calls and meetings.  The engine and the protocol look handlers up
+notes, then tasks, then logged calls, meetings and new opportunities.  The engine and the protocol look handlers up
 here and never switch on a kind.
 """
 
@@ -15,6 +15,7 @@ from app.sync.push.kinds.base import DraftHandler, KindHandler
 from app.sync.push.kinds.call import CallHandler
 from app.sync.push.kinds.meeting import MeetingHandler
 from app.sync.push.kinds.note import NoteHandler
+from app.sync.push.kinds.opportunity import OpportunityHandler
 from app.sync.push.kinds.person import PersonHandler
 from app.sync.push.kinds.task import TaskHandler
 
@@ -24,6 +25,7 @@ HANDLERS: Mapping[ItemKind, KindHandler] = MappingProxyType({
     ItemKind.TASK: TaskHandler(),
     ItemKind.CALL: CallHandler(),
     ItemKind.MEETING: MeetingHandler(),
+    ItemKind.OPPORTUNITY: OpportunityHandler(),
 })
 
 
