@@ -14,7 +14,7 @@ from app.services.events import Events, ItemStateChanged
 from app.store import activities as activities_repo
 from app.store import activity_forms
 from app.store.activities import ActivityContext, ActivityDraftValue, PushedActivityError
-from app.store.activity_forms import FORMS, ActivityForm, FieldType, FormField, parse_instant
+from app.store.activity_forms import FORMS, ActivityForm, FieldType, FormField, parse_day, parse_instant
 from app.store.kinds import ItemKind, is_activity
 from app.sync.push.limits import LimitProblem
 
@@ -32,6 +32,7 @@ __all__ = [
     "activity_form",
     "activity_forms_offered",
     "activity_problems",
+    "parse_day",
     "parse_instant",
 ]
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from app.store.activities import ActivityDraftValue
 from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
+from app.sync.org_picklists import PicklistFacts, picklist_facts
 from app.sync.push.kinds.activity import ActivityHandler, OrgFacts, activity_of
 from app.sync.push.limits import LimitProblem
 from app.sync.push.mapping import fingerprint
@@ -56,13 +57,9 @@ def _plausible(item: SentCreate, _text: str, candidate: Mapping[str, Any]) -> bo
 OPPORTUNITY_LOOKUP = LookupSpec(OPPORTUNITY, OPPORTUNITY_FIELDS, "Name", _bucket, _plausible)
 
 
-def stage_facts(describe: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
-    """(the active stages in the org's order, the default stage or None) from Opportunity's describe."""
-    field = next((f for f in describe.get("fields", []) if isinstance(f, dict) and f.get("name") == "StageName"), {})
-    values = [p for p in field.get("picklistValues") or [] if isinstance(p, dict) and p.get("active", True)]
-    active = tuple(str(p.get("value")) for p in values if p.get("value"))
-    default = next((str(p.get("value")) for p in values if p.get("defaultValue")), None)
-    return active, default or (active[0] if active else None)
+def stage_facts(describe: Mapping[str, Any]) -> PicklistFacts:
+    """The org's active stages (in its order) and its default stage, from Opportunity's describe."""
+    return picklist_facts(describe, "StageName")
 
 
 def opportunity_record(fields: Mapping[str, Any], *, name: str, account_id: str | None, owner_id: str | None,
@@ -98,8 +95,7 @@ class OpportunityHandler(ActivityHandler):
 
     async def org_facts(self, run: PushRun, fields: frozenset[str]) -> dict[str, Any]:
         describe = await run.gate.call(run.client.describe(OPPORTUNITY))  # cached: read with the fields
-        _active, default = stage_facts(describe)
-        return {"default_stage": default}
+        return {"default_stage": stage_facts(describe).default}
 
     def payload(self, w: PushWork, run: PushRun, org: OrgFacts) -> dict[str, Any]:
         deal = activity_of(w)
