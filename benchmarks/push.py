@@ -1,13 +1,15 @@
 """Push benchmark: the app's real push engine against the demo org, versus one request per record.
 
-    python -m benchmarks.push --notes 1000 --tasks 1000 --latency-ms 100 --json out.json
+    python -m benchmarks.push --notes 1000 --tasks 1000 --calls 1000 --meetings 1000 --opportunities 1000 \
+        --latency-ms 100 --json out.json
 
 Both runs lose the response of 5 % of their writes after Salesforce committed them (the demo org's
 drop-after-commit fault, on every 20th write), which is what makes duplicates possible.  Reported
 per run: ``items, api_calls, seconds, duplicates, max_stall_ms`` (the longest the asyncio loop was
 blocked, measured by a 5 ms ticker, after ``gc.freeze()`` as the app should do at start-up),
 plus ``writes`` and ``dropped``.  The engine run also reports
-``collections_minimum`` (⌈tasks/200⌉ + 2·⌈notes/200⌉: notes and their links) and the ratio to it.
+``collections_minimum`` (⌈tasks/200⌉ + 2·⌈notes/200⌉: notes and their links, + ⌈n/200⌉ per activity
+kind: calls, meetings, opportunities — :mod:`benchmarks.push_activities`) and the ratio to it.
 
 The baseline is what a simple client does: ``POST`` each record (and each note's link) on its own,
 16 in flight, and re-send a create whose answer was lost — so its duplicates show what
@@ -38,9 +40,11 @@ from app.store import contacts as contacts_repo
 from app.store import notes as notes_repo
 from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
+from app.store.kinds import ItemKind
 from app.store.models import Connection, Contact
 from app.sync.push import mapping as push_mapping
 from app.sync.push.engine import PushEngine, PushSettings
+from benchmarks import push_activities
 from benchmarks.workspace import OrgProcess
 
 DROP_EVERY = 20  # 5 % of writes
@@ -165,7 +169,9 @@ async def _workspace(org: RemoteOrg, path: Path) -> tuple[Database, int, list[Co
     return db, connection_id, people
 
 
-async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path) -> dict[str, Any]:
+async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path,
+                     activities: dict[ItemKind, int] | None = None) -> dict[str, Any]:
+    activities = activities or {}
     org = RemoteOrg(latency_ms)
     try:
         db, connection_id, people = await _workspace(org, workdir / "engine.db")
@@ -184,6 +190,7 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path) -
                                                   priority="Normal").id)
             outbox_repo.enqueue_many(session, "note", note_ids)
             outbox_repo.enqueue_many(session, "task", task_ids)
+            push_activities.make_drafts(session, connection_id, people, activities)
 
         await db.run(drafts)
         org.reset_stats()
@@ -208,12 +215,15 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path) -
         bench_docs = {r["Id"] for r in org.records("ContentNote") if str(r.get("Title")).startswith("Bench note ")}
         links = sum(1 for r in org.records("ContentDocumentLink") if not r.get("IsDeleted")
                     and r["ContentDocumentId"] in bench_docs and not str(r["LinkedEntityId"]).startswith("005"))
-        minimum = math.ceil(tasks / 200) + 2 * math.ceil(notes / 200)
+        minimum = math.ceil(tasks / 200) + 2 * math.ceil(notes / 200) + push_activities.minimum_calls(activities)
         api_calls = org.api_calls()
+        logged = push_activities.counted(org.records, activities)
         return {
-            "items": notes + tasks, "api_calls": api_calls, "seconds": round(seconds, 2),
-            "duplicates": dup_n + dup_t + max(0, links - notes), "max_stall_ms": round(stall.max_ms, 1),
-            "missing": (notes - present_n) + (tasks - present_t) + max(0, notes - links), "writes": faults.writes,
+            "items": notes + tasks + sum(activities.values()), "api_calls": api_calls, "seconds": round(seconds, 2),
+            "duplicates": dup_n + dup_t + max(0, links - notes) + logged["duplicates"],
+            "max_stall_ms": round(stall.max_ms, 1),
+            "missing": (notes - present_n) + (tasks - present_t) + max(0, notes - links) + logged["missing"],
+            "writes": faults.writes,
             "dropped": faults.dropped, "reconciled": report.reconciled, "collections_minimum": minimum,
             "calls_vs_minimum": round(api_calls / minimum, 2) if minimum else None,
         }
@@ -221,7 +231,9 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path) -
         org.close()
 
 
-async def run_baseline(notes: int, tasks: int, latency_ms: float, concurrency: int = 16) -> dict[str, Any]:
+async def run_baseline(notes: int, tasks: int, latency_ms: float, concurrency: int = 16,
+                       activities: dict[ItemKind, int] | None = None) -> dict[str, Any]:
+    activities = activities or {}
     org = RemoteOrg(latency_ms)
     try:
         people = [r for r in org.records("Contact") if not r.get("IsDeleted")]
@@ -259,8 +271,17 @@ async def run_baseline(notes: int, tasks: int, latency_ms: float, concurrency: i
                     await create("Task", {"Subject": f"Bench task {n}", "WhoId": person["Id"],
                                           "Status": "Not Started", "Priority": "Normal"})
 
+            with_account = [p for p in people if p.get("AccountId")]
+
+            async def one_activity(bench: push_activities.BenchKind, n: int) -> None:
+                async with gate:
+                    pool = with_account if bench.needs_account else people
+                    await create(bench.sobject, bench.baseline_record(n, pool[n % len(pool)]))
+
             jobs: list[Callable[[], Awaitable[None]]] = [lambda n=n: one_note(n) for n in range(notes)]
             jobs += [lambda n=n: one_task(n) for n in range(tasks)]
+            jobs += [lambda b=b, n=n: one_activity(b, n) for b in push_activities.KINDS
+                     for n in range(activities.get(b.kind, 0))]
             _settle_heap()
             with StallMeter() as stall:
                 start = time.perf_counter()
@@ -268,8 +289,10 @@ async def run_baseline(notes: int, tasks: int, latency_ms: float, concurrency: i
                 seconds = time.perf_counter() - start
         _present_n, dup_n = _duplicates(org, "ContentNote", "Title", "Bench note ")
         _present_t, dup_t = _duplicates(org, "Task", "Subject", "Bench task ")
-        return {"items": notes + tasks, "api_calls": org.api_calls(), "seconds": round(seconds, 2),
-                "duplicates": dup_n + dup_t, "max_stall_ms": round(stall.max_ms, 1), "writes": faults.writes,
+        logged = push_activities.counted(org.records, activities)
+        return {"items": notes + tasks + sum(activities.values()), "api_calls": org.api_calls(),
+                "seconds": round(seconds, 2), "duplicates": dup_n + dup_t + logged["duplicates"],
+                "max_stall_ms": round(stall.max_ms, 1), "writes": faults.writes,
                 "dropped": faults.dropped, "concurrency": concurrency}
     finally:
         org.close()
@@ -279,16 +302,22 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--calls", type=int, default=1000, help="logged calls (Tasks, TaskSubtype Call)")
+    parser.add_argument("--meetings", type=int, default=1000, help="meetings (Events)")
+    parser.add_argument("--opportunities", type=int, default=1000, help="new opportunities")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-request-per-record run")
     args = parser.parse_args(argv)
+    activities = {ItemKind.CALL: args.calls, ItemKind.MEETING: args.meetings, ItemKind.OPPORTUNITY: args.opportunities}
     with tempfile.TemporaryDirectory(prefix="notebridge-bench-") as tmp:
-        engine = await run_engine(args.notes, args.tasks, args.latency_ms, Path(tmp))
-    result: dict[str, Any] = {"notes": args.notes, "tasks": args.tasks, "latency_ms": args.latency_ms,
+        engine = await run_engine(args.notes, args.tasks, args.latency_ms, Path(tmp), activities)
+    result: dict[str, Any] = {"notes": args.notes, "tasks": args.tasks,
+                              "calls": args.calls, "meetings": args.meetings, "opportunities": args.opportunities,
+                              "latency_ms": args.latency_ms,
                               "drop_after_commit": f"every {DROP_EVERY}th write (5%)", "push": engine}
     if not args.no_baseline:
-        result["baseline"] = await run_baseline(args.notes, args.tasks, args.latency_ms)
+        result["baseline"] = await run_baseline(args.notes, args.tasks, args.latency_ms, activities=activities)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

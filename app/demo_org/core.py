@@ -65,7 +65,7 @@ class OrgCore:
         self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
                                    account_contact_relations=settings.contacts_to_multiple_accounts,
                                    missing_fields=settings.missing_fields, classic_notes=settings.classic_notes,
-                                   task_reminders=settings.task_reminders)
+                                   task_reminders=settings.task_reminders, required_fields=settings.required_fields)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,

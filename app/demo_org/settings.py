@@ -48,6 +48,8 @@ class OrgSettings:
     # Task's IsReminderSet/ReminderDateTime visible to the API user; False models an org whose
     # field-level security hides them (they are then absent from describe, SOQL and DML).
     task_reminders: bool = True
+    # required custom text fields an admin added, "Object.Name__c" (e.g. Opportunity.Custodian__c): rule required-fields
+    required_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -14,7 +14,7 @@ from app.services.events import Events, ItemStateChanged
 from app.store import activities as activities_repo
 from app.store import activity_forms
 from app.store.activities import ActivityContext, ActivityDraftValue, PushedActivityError
-from app.store.activity_forms import FORMS, ActivityForm, FieldType, FormField, parse_instant
+from app.store.activity_forms import FORMS, ActivityForm, FieldType, FormField, parse_day, parse_instant
 from app.store.email_text import attachment_line
 from app.store.kinds import ItemKind, is_activity
 from app.sync.push.limits import LimitProblem
@@ -35,6 +35,7 @@ __all__ = [
     "activity_problems",
     "activity_warnings",
     "attachment_line",
+    "parse_day",
     "parse_instant",
 ]
 

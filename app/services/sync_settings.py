@@ -23,6 +23,7 @@ from app.store.sync_state import PullSettings
 from app.sync.push import preferences as prefs_mod
 from app.sync.push import prepare as prepare_push
 from app.sync.push.preferences import (  # the forms' choices and rules, re-exported for the screens
+    ACTIVITY_KINDS,
     ATTACH_CHOICES,
     AUTO_PUSH_DELAYS,
     LEAD_SOURCE_MAX,
@@ -30,7 +31,9 @@ from app.sync.push.preferences import (  # the forms' choices and rules, re-expo
     RESERVE_RANGE,
     ProspectPreferences,
     PushPreferences,
+    activity_template,
     check_template,
+    default_template,
     explain,
     lead_source_problem,
     placeholders,
@@ -41,9 +44,25 @@ if TYPE_CHECKING:
     from app.sync.connection import ConnectionManager
 
 __all__ = [
-    "ATTACH_CHOICES", "AUTO_PUSH_DELAYS", "BUDGET_CODE", "HELD_CODE", "LEAD_SOURCE_MAX", "NOTE_TYPES", "RESERVE_RANGE",
-    "ProspectPreferences", "PullSettings", "PushPreferences", "SendingSettings", "SyncSettings", "check_template",
-    "explain", "lead_source_problem", "placeholders",
+    "ACTIVITY_KINDS",
+    "ATTACH_CHOICES",
+    "AUTO_PUSH_DELAYS",
+    "BUDGET_CODE",
+    "HELD_CODE",
+    "LEAD_SOURCE_MAX",
+    "NOTE_TYPES",
+    "RESERVE_RANGE",
+    "ProspectPreferences",
+    "PullSettings",
+    "PushPreferences",
+    "SendingSettings",
+    "SyncSettings",
+    "activity_template",
+    "check_template",
+    "default_template",
+    "explain",
+    "lead_source_problem",
+    "placeholders",
 ]
 
 BUDGET_CODE = "API_BUDGET"  # what the push engine records on items the API reserve held back
@@ -61,8 +80,10 @@ class SendingSettings:
 
 def items_to_release(before: PushPreferences, after: PushPreferences) -> tuple[tuple[ItemKind, ...], bool]:
     """Which held kinds go now (turned back on), and whether budget holds go (a smaller reserve)."""
-    kinds = tuple(kind for kind, was, now in ((ItemKind.NOTE, before.push_notes, after.push_notes),
-                                               (ItemKind.TASK, before.push_tasks, after.push_tasks)) if now and not was)
+    switches = [(ItemKind.NOTE, before.push_notes, after.push_notes),
+                (ItemKind.TASK, before.push_tasks, after.push_tasks),
+                *((kind, before.sends(kind), after.sends(kind)) for kind in ACTIVITY_KINDS)]
+    kinds = tuple(kind for kind, was, now in switches if now and not was)
     return kinds, after.api_reserve_percent < before.api_reserve_percent
 
 

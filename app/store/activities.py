@@ -46,6 +46,9 @@ class ActivityDraftValue:
     last_pushed_hash: str | None
     created_at: datetime
     updated_at: datetime
+    # The title the push sends (Subject, Name …) from the advisor's template in Settings → Sending; set
+    # only on the snapshot a push run prepares (app.sync.push.prepare), never stored.
+    sent_title: str | None = None
 
     @property
     def title(self) -> str:

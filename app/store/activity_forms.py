@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -32,6 +32,8 @@ from app.store.kinds import ItemKind
 
 DESCRIPTION_MAX = 32_000  # Task/Event Description: 32,000 characters
 LINE_MAX = 255            # Subject, Location, CallDisposition: 255 characters
+OPPORTUNITY_NAME_MAX = 120  # Opportunity.Name: 120 characters (object reference, Opportunity)
+AMOUNT_MAX = 10**16       # Opportunity.Amount: currency, precision 18 scale 2
 
 
 class FieldType(StrEnum):
@@ -43,6 +45,9 @@ class FieldType(StrEnum):
     LINE = "line"          # one line of text
     TEXT = "text"          # several lines of text
     FILES = "files"        # a list of files, each {"name": str, "size": int | None} (listed, not sent)
+    DATE = "date"          # a calendar date, ISO ("2027-01-31")
+    MONEY = "money"        # an amount, a non-negative number (None: not given)
+    PICKLIST = "picklist"  # one value of the org's picklist ``picklist`` (object, field); "" = the org's default
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,9 @@ class FormField:
     default: Any = None              # LINE/TEXT/CHOICE/MINUTES: the JSON value of a new draft
     after_minutes: int = 0           # DATETIME: a new draft's value is now (rounded) + this
     placeholder: str = ""
+    after_days: int = 0              # DATE: a new draft's value is today + this
+    picklist: tuple[str, str] | None = None  # PICKLIST: (sobject, field) whose active values are offered
+    required: bool = False           # LINE/TEXT: may not be left empty when pushed
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class ActivityForm:
     # as (field, plain words); the editor shows it before Push.  None: nothing is ever changed.
     warnings: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None
     imports_email: bool = False  # the editor takes a pasted or dropped email (.eml, text) to fill the form
+    needs_account: bool = False  # created on the client's household/account (not on the person)
 
     def field(self, name: str) -> FormField:
         return next(f for f in self.fields if f.name == name)
@@ -137,8 +146,28 @@ EMAIL_FORM = ActivityForm(
     ), _email_title, warnings=_email_warnings, imports_email=True,
     notice="Paste an email, or drop an .eml file or an email's text on this window, to fill this in.")
 
-FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType({
-    f.kind: f for f in (CALL_FORM, MEETING_FORM, EMAIL_FORM)})
+
+def _opportunity_title(values: Mapping[str, Any]) -> str:
+    return str(values.get("name") or "").strip() or "Opportunity"
+
+
+# Name, StageName and CloseDate are required by Salesforce; the stage is one of the org's active stages
+# ("" until chosen: the push takes the org's default, else its first active stage), the name goes
+# through the advisor's title template (Settings → Sending) before it is sent.
+OPPORTUNITY_FORM = ActivityForm(
+    ItemKind.OPPORTUNITY, "New opportunity", "Opportunity", (
+        FormField("name", "Name", FieldType.LINE, max_length=OPPORTUNITY_NAME_MAX, default="",
+                  placeholder="e.g. IRA rollover", required=True),
+        FormField("stage", "Stage", FieldType.PICKLIST, default="", picklist=("Opportunity", "StageName")),
+        FormField("close_date", "Close date", FieldType.DATE, after_days=30),
+        FormField("amount", "Amount", FieldType.MONEY, default=None),
+        FormField("note", "Description", FieldType.TEXT, max_length=DESCRIPTION_MAX, default="",
+                  placeholder="What the deal is about (optional)"),
+    ), _opportunity_title, needs_account=True,
+    notice="Created on the client's household or account in Salesforce.")
+
+FORMS: Mapping[ItemKind, ActivityForm] = MappingProxyType(
+    {f.kind: f for f in (CALL_FORM, MEETING_FORM, EMAIL_FORM, OPPORTUNITY_FORM)})
 
 
 def form_of(kind: ItemKind | str) -> ActivityForm:
@@ -156,9 +185,23 @@ def initial(kind: ItemKind | str, now: datetime | None = None) -> dict[str, Any]
     start = _rounded_now(now)
     out: dict[str, Any] = {}
     for f in form_of(kind).fields:
-        out[f.name] = (start + timedelta(minutes=f.after_minutes)).isoformat() \
-            if f.type == FieldType.DATETIME else f.default
+        if f.type == FieldType.DATETIME:
+            out[f.name] = (start + timedelta(minutes=f.after_minutes)).isoformat()
+        elif f.type == FieldType.DATE:
+            out[f.name] = (start.astimezone().date() + timedelta(days=f.after_days)).isoformat()
+        else:
+            out[f.name] = f.default
     return out
+
+
+def parse_day(value: Any) -> date | None:
+    """A stored DATE value (None when unset or unreadable)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def parse_instant(value: Any) -> datetime | None:
@@ -189,6 +232,17 @@ def _clean_value(f: FormField, value: Any) -> Any:
         if minutes < 0 or (f.maximum is not None and minutes > f.maximum):
             raise ValueError(f"{f.label}: must be between 0 and {f.maximum}")
         return minutes
+    if f.type == FieldType.DATE:
+        day = value if isinstance(value, date) and not isinstance(value, datetime) else parse_day(value)
+        if day is None:
+            raise ValueError(f"{f.label}: not a date")
+        return day.isoformat()
+    if f.type == FieldType.MONEY:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"{f.label}: not an amount")
+        if value < 0 or value >= AMOUNT_MAX:
+            raise ValueError(f"{f.label}: must be between 0 and {AMOUNT_MAX:,}")
+        return round(float(value), 2)
     if f.type == FieldType.CHOICE:
         if value not in f.choices:
             raise ValueError(f"{f.label}: must be one of {', '.join(f.choices)}")
@@ -241,6 +295,10 @@ def problems(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str,
         value = values.get(f.name)
         if f.type == FieldType.DATETIME and parse_instant(value) is None:
             out.append((f.name, f"Choose when: “{f.label}” is empty."))
+        elif f.type == FieldType.DATE and parse_day(value) is None:
+            out.append((f.name, f"Choose a date: “{f.label}” is empty."))
+        elif f.required and not str(value or "").strip():
+            out.append((f.name, f"Fill in “{f.label}”: Salesforce needs it."))
         elif f.max_length is not None and isinstance(value, str) and len(value) > f.max_length:
             out.append((f.name, f"“{f.label}” is {len(value):,} characters; Salesforce takes at most "
                                 f"{f.max_length:,}. Shorten it — nothing is cut off."))
@@ -248,6 +306,7 @@ def problems(kind: ItemKind | str, values: Mapping[str, Any]) -> list[tuple[str,
 
 
 __all__ = [
-    "CALL_FORM", "DESCRIPTION_MAX", "EMAIL_FORM", "FORMS", "LINE_MAX", "MEETING_FORM", "ActivityForm", "FieldType",
-    "FormField", "clean", "form_of", "initial", "parse_instant", "problems", "warnings",
+    "CALL_FORM", "DESCRIPTION_MAX", "EMAIL_FORM", "FORMS", "LINE_MAX", "MEETING_FORM", "OPPORTUNITY_FORM",
+    "OPPORTUNITY_NAME_MAX", "ActivityForm", "FieldType", "FormField", "clean", "form_of", "initial", "parse_day",
+    "parse_instant", "problems", "warnings",
 ]

@@ -1,4 +1,4 @@
-"""What an outbox item is: a note, a task, a logged call, a meeting, a logged email or a new person.
+"""What an outbox item is: a note, a task, a logged call, a meeting, a logged email, an opportunity or a new person.
 
 A ``StrEnum`` because the kind is stored as text in ``outbox_item.kind`` and ``sync_log.item_kind``:
 the members *are* the stored strings ("note", "task", "call", "meeting", "email", "person"), so rows
@@ -21,6 +21,7 @@ class ItemKind(StrEnum):
     CALL = "call"        # a logged call: a completed Task with TaskSubtype=Call (app.store.activity_forms)
     MEETING = "meeting"  # a meeting logged here: an Event on the client (app.store.activity_forms)
     EMAIL = "email"      # a logged email: a completed Task with TaskSubtype=Email (app.store.activity_forms)
+    OPPORTUNITY = "opportunity"  # a new deal: an Opportunity on the client's household/account
     PERSON = "person"  # a new person added in Notebridge (app.store.prospects), created before the others
 
     @property
@@ -46,6 +47,7 @@ DRAFT_TABLE: Mapping[ItemKind, DraftTable] = MappingProxyType({
     ItemKind.CALL: DraftTable.ACTIVITY,
     ItemKind.MEETING: DraftTable.ACTIVITY,
     ItemKind.EMAIL: DraftTable.ACTIVITY,
+    ItemKind.OPPORTUNITY: DraftTable.ACTIVITY,
 })
 DRAFT_KINDS: tuple[ItemKind, ...] = tuple(DRAFT_TABLE)
 

@@ -84,7 +84,7 @@ def coerce(field: Field, value: Any, store: Store) -> Any:
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
         raise _parser_error(field, value, "boolean")
-    if kind in ("int", "double", "currency"):
+    if kind in ("int", "double", "currency", "percent"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _parser_error(field, value, "int" if kind == "int" else "double")
         if kind == "int":

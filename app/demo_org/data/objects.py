@@ -31,9 +31,17 @@ LEAD_STATUSES = (
     "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted",
 )
 LEAD_CONVERTED_STATUS = "Closed - Converted"
-OPPORTUNITY_STAGES: tuple[tuple[str, str], ...] = (  # (stage, "open" / "won" / "lost"), the default sales process
-    ("Prospecting", "open"), ("Qualification", "open"), ("Needs Analysis", "open"), ("Proposal/Price Quote", "open"),
-    ("Negotiation/Review", "open"), ("Closed Won", "won"), ("Closed Lost", "lost"),
+# Opportunity stages of an advisor's pipeline: (value, active, closed, won).  "Qualification" was retired
+# by the admin: describe still lists it with "active": false, and a save with it is refused (rule
+# opportunity-stage-active).
+OPPORTUNITY_STAGES: tuple[tuple[str, bool, bool, bool], ...] = (
+    ("Prospecting", True, False, False),
+    ("Qualification", False, False, False),
+    ("Needs Analysis", True, False, False),
+    ("Proposal", True, False, False),
+    ("Paperwork", True, False, False),
+    ("Closed Won", True, True, True),
+    ("Closed Lost", True, True, False),
 )
 PARENTABLE = ("Account", "Contact", "Lead")  # what the demo org allows as a Note/What/link parent
 
@@ -166,12 +174,38 @@ def _task_reminder() -> list[Field]:
             Field("ReminderDateTime", "datetime")]
 
 
+def _opportunity() -> SObjectType:
+    """Opportunity: ``Name`` (120), ``StageName`` and ``CloseDate`` are required on create, and the stage
+    must be an active value of the org's stage list (OpportunityStage, ``IsActive``).  Object reference,
+    Opportunity and OpportunityStage:
+    https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunity.htm
+    https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-opportunitystage.html
+    Rule opportunity-stage-active: whether a real org refuses an inactive stage through the API is not
+    documented per org, so the demo is strict (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST naming StageName).
+    """
+    return _obj("Opportunity", "Opportunities", [
+        *_system(), _ref("AccountId", "Account", "Account"), _s("Name", 120, nillable=False),
+        Field("StageName", "picklist", 255, nillable=False, restricted=True, label="Stage",
+              picklist=tuple(Picklist(v, active=a) for v, a, _c, _w in OPPORTUNITY_STAGES)),
+        Field("CloseDate", "date", nillable=False, label="Close Date"), Field("Amount", "currency"),
+        Field("Probability", "percent"),
+        Field("Type", "picklist", 255, picklist=_pl("New Business", "Rollover", "Existing Business")),
+        Field("LeadSource", "picklist", 255, picklist=_SOURCES), Field("Description", "textarea", 32000),
+        _readonly("IsClosed", "boolean", nillable=False, defaulted=True, calculated=True),
+        _readonly("IsWon", "boolean", nillable=False, defaulted=True, calculated=True),
+        _owner(), _ext_id(),
+    ])
+
+
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                  account_contact_relations: bool = False, missing_fields: tuple[str, ...] = (),
-                 classic_notes: bool = True, task_reminders: bool = True) -> Schema:
+                 classic_notes: bool = True, task_reminders: bool = True,
+                 required_fields: tuple[str, ...] = ()) -> Schema:
     """The org's schema; person accounts, Enhanced Notes, Contacts to Multiple Accounts and the Task
-    reminder's field-level security change which fields/objects exist, and ``missing_fields``
-    ("Task.CallDisposition" …) leaves out optional fields an org may lack."""
+    reminder's field-level security change which fields/objects exist, ``missing_fields``
+    ("Task.CallDisposition" …) leaves out optional fields an org may lack, and ``required_fields``
+    ("Opportunity.Custodian__c" …) adds a required custom text field an admin made mandatory (rule
+    required-fields)."""
     account_person = [
         _s("FirstName", 40), _s("LastName", 80), Field("PersonEmail", "email", 80),
         Field("PersonMobilePhone", "phone", 40), Field("PersonBirthdate", "date"),
@@ -280,14 +314,6 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
             _ref("WhatId", "What", "Account", "Opportunity", label=WHAT_LABEL),
             _archived(), _owner(), _ext_id(),
         ]),
-        _obj("Opportunity", "Opportunities", [
-            *_system(), _ref("AccountId", "Account", "Account"), _s("Name", 120, nillable=False),
-            Field("StageName", "picklist", 255, nillable=False, picklist=_pl(*(s for s, _ in OPPORTUNITY_STAGES))),
-            Field("Amount", "currency"), Field("CloseDate", "date", nillable=False), Field("Probability", "double"),
-            _readonly("IsClosed", "boolean", nillable=False, defaulted=True, calculated=True),
-            _readonly("IsWon", "boolean", nillable=False, defaulted=True, calculated=True),
-            Field("Description", "textarea", 32000), _owner(),
-        ]),
         _obj("TaskStatus", "Task Status", [
             *_system(), _s("MasterLabel", 255), _s("ApiName", 255), Field("SortOrder", "int"),
             Field("IsDefault", "boolean", nillable=False), Field("IsClosed", "boolean", nillable=False),
@@ -337,9 +363,30 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                   picklist=_pl("AllUsers", "InternalUsers", "SharedUsers", default="AllUsers")),
         ], updateable=True),
     ]
+    types.append(_opportunity())
     if account_contact_relations:
         types.append(_account_contact_relation())
-    return Schema(_without(types, missing_fields))
+    return Schema(_without(_with_required(types, required_fields), missing_fields))
+
+
+def _with_required(types: list[SObjectType], required: tuple[str, ...]) -> list[SObjectType]:
+    """Each "Object.Name__c" in ``required`` added to its object as a required custom text field."""
+    wanted: dict[str, list[str]] = {}
+    for name in required:
+        sobject, _, field = name.partition(".")
+        if not field.endswith("__c"):
+            raise ValueError(f"a required custom field is named Object.Name__c, not {name!r}")
+        wanted.setdefault(sobject.lower(), []).append(field)
+    out = []
+    for t in types:
+        extra = [_s(f, 255, nillable=False, custom=True, label=f[:-3].replace("_", " "))
+                 for f in wanted.get(t.name.lower(), [])]
+        if extra:
+            t = SObjectType(t.name, t.label, t.label_plural, t.key_prefix, [*t.fields, *extra],
+                            createable=t.createable, updateable=t.updateable, deletable=t.deletable,
+                            queryable=t.queryable, replicateable=t.replicateable)
+        out.append(t)
+    return out
 
 
 def _without(types: list[SObjectType], missing: tuple[str, ...]) -> list[SObjectType]:

@@ -16,7 +16,8 @@ SOAP_TYPES = {
     "email": "xsd:string", "phone": "xsd:string", "url": "xsd:string", "picklist": "xsd:string",
     "multipicklist": "xsd:string",
     "combobox": "xsd:string", "boolean": "xsd:boolean", "date": "xsd:date", "datetime": "xsd:dateTime",
-    "double": "xsd:double", "int": "xsd:int", "currency": "xsd:double", "base64": "xsd:base64Binary",
+    "double": "xsd:double", "int": "xsd:int", "currency": "xsd:double", "percent": "xsd:double",
+    "base64": "xsd:base64Binary",
 }
 
 
@@ -25,6 +26,7 @@ class Picklist:
     value: str
     default: bool = False
     label: str | None = None
+    active: bool = True  # an admin can deactivate a value: describe still lists it, with "active": false
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class Field:
         return len(self.reference_to) > 1
 
     def picklist_values(self) -> set[str]:
-        return {p.value for p in self.picklist}
+        """The values a save may use: the active ones (rule opportunity-stage-active)."""
+        return {p.value for p in self.picklist if p.active}
 
     def default_value(self) -> str | None:
         for p in self.picklist:

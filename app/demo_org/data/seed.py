@@ -359,7 +359,8 @@ def _archive_and_pipeline(s: _Seeder, people: list[Record], archived: int, oppor
     names = ("Retirement rollover", "529 plan", "Annuity review", "Estate plan update", "Managed account")
     for _ in range(opportunities):
         contact = s.pick(people)
-        stage, kind = s.pick(OPPORTUNITY_STAGES)
+        stage, _active, closed, won = s.pick([st for st in OPPORTUNITY_STAGES if st[1]])  # active stages only
+        kind = ("won" if won else "lost") if closed else "open"
         close = today + (s.between(5, 120) if kind == "open" else -s.between(5, 200)) * DAY
         created = min(close, s.now) - s.between(10, 90) * DAY
         s.add("Opportunity", created, created + DAY, AccountId=contact["AccountId"], OwnerId=contact["OwnerId"],

@@ -51,19 +51,19 @@ def field_describe(field: Field, sobject: SObjectType) -> dict[str, Any]:
         "createable": createable, "custom": field.custom, "defaultValue": None,
         "defaultedOnCreate": field.defaulted, "dependentPicklist": False, "deprecatedAndHidden": False,
         "digits": 9 if field.type == "int" else 0, "externalId": field.external_id, "filterable": filterable,
-        "groupable": filterable and field.type not in ("double", "currency", "datetime"),
+        "groupable": filterable and field.type not in ("double", "currency", "percent", "datetime"),
         "htmlFormatted": False, "idLookup": field.name == "Id" or field.external_id, "label": label(field),
         "length": field.length if text_like else 0, "name": field.name, "nameField": field.name == "Name",
         "namePointing": field.polymorphic, "nillable": field.nillable, "permissionable": field.nillable,
         "picklistValues": [
-            {"active": True, "defaultValue": p.default, "label": p.label or p.value, "validFor": None,
+            {"active": p.active, "defaultValue": p.default, "label": p.label or p.value, "validFor": None,
              "value": p.value}
             for p in field.picklist
         ],
         "polymorphicForeignKey": field.polymorphic,
-        "precision": 18 if field.type in ("double", "currency") else 0,
+        "precision": 18 if field.type in ("double", "currency", "percent") else 0,
         "referenceTo": list(field.reference_to), "relationshipName": field.relationship,
-        "restrictedPicklist": field.restricted, "scale": 2 if field.type in ("double", "currency") else 0,
+        "restrictedPicklist": field.restricted, "scale": 2 if field.type in ("double", "currency", "percent") else 0,
         "soapType": SOAP_TYPES[field.type], "sortable": filterable, "type": field.type,
         "unique": field.unique, "updateable": updateable,
     }

@@ -27,7 +27,7 @@ from app.demo_org.soql.resolve import Resolved, Resolver
 Predicate = Callable[[Record], bool]
 MAX_OFFSET = 2000
 _SOAP_KIND = {"datetime": "dateTime", "date": "date", "boolean": "boolean", "int": "number",
-              "double": "number", "currency": "number"}
+              "double": "number", "currency": "number", "percent": "number"}
 
 
 @dataclass

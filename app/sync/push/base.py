@@ -8,6 +8,7 @@ handler per kind (:mod:`app.sync.push.kinds`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -44,6 +45,10 @@ class PushSettings:
     attach_to: str | None = None            # None = as drafted; "contact" | "account" | "both"
     note_title_template: str = "{title}"
     task_title_template: str = "{subject}"
+    # Activity kinds (calls, meetings, opportunities …) turned off: their items wait in the Outbox.
+    activities_off: frozenset[ItemKind] = frozenset()
+    # Activity kind → title template (app.sync.push.title_templates.ACTIVITY_TEMPLATES); absent: its default.
+    activity_title_templates: Mapping[ItemKind, str] = field(default_factory=dict)
     new_people_as: str = "Contact"          # people added in Notebridge: "Contact" (+ Account) or "Lead"
     lead_source: str = "Notebridge"
 

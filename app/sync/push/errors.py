@@ -64,6 +64,8 @@ def classify(errors: Sequence[ErrorDetail], *, what: ItemKind = ItemKind.NOTE) -
         return ItemOutcome(
             Action.NEEDS_ATTENTION, code, message,
             "Your Salesforce user is not allowed to do this. Ask your Salesforce admin for access.")
+    if code == "REQUIRED_FIELD_MISSING" and any(f.endswith("__c") for f in first.fields):
+        return ItemOutcome(Action.NEEDS_ATTENTION, code, message, _custom_required_hint(first, what))
     if code in ("STRING_TOO_LONG", "REQUIRED_FIELD_MISSING", "FIELD_INTEGRITY_EXCEPTION", "INVALID_EMAIL_ADDRESS",
                 "MALFORMED_ID"):
         return ItemOutcome(Action.NEEDS_ATTENTION, code, message, f"Edit the {what} to fix this, then push again.")
@@ -72,7 +74,7 @@ def classify(errors: Sequence[ErrorDetail], *, what: ItemKind = ItemKind.NOTE) -
 
 # Salesforce names the field by its API name in ``fields``; the words an advisor sees in the editor.
 _FIELD_WORDS = {"Status": "Status", "Priority": "Priority", "Subject": "Subject", "LeadSource": "Lead Source",
-                "ShareType": "sharing", "Visibility": "visibility"}
+                "ShareType": "sharing", "Visibility": "visibility", "StageName": "Stage"}
 
 
 def _picklist_hint(detail: ErrorDetail, what: ItemKind) -> str:
@@ -84,6 +86,15 @@ def _picklist_hint(detail: ErrorDetail, what: ItemKind) -> str:
     refused = f" '{value}'" if value else " this value"
     return (f"Your Salesforce org does not offer{refused} for {words} (your admin may have changed the list). "
             f"Open the {what}, choose a {words} from the list Notebridge shows, then push again.")
+
+
+def _custom_required_hint(detail: ErrorDetail, what: ItemKind) -> str:
+    """A custom field an admin made required (rule required-fields): Notebridge's form does not have it,
+    so editing the item cannot fix it — say which field and who can."""
+    names = ", ".join(f.removesuffix("__c").replace("_", " ") for f in detail.fields if f.endswith("__c"))
+    return (f"Your Salesforce admin made “{names}” required on every {what}, and Notebridge does not fill it "
+            f"in. Ask your admin to give it a default value (or make it optional), then push again; or create "
+            f"this {what} in Salesforce and discard it here. Nothing was sent.")
 
 
 def _note_type_hint(message: str) -> str:

@@ -29,11 +29,13 @@ from app.store.kinds import ItemKind
 from app.sync.push.base import PushSettings
 from app.sync.push.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
 from app.sync.push.title_templates import (
+    ACTIVITY_TEMPLATES,
     NOTE_PLACEHOLDERS,
     SAMPLE_VALUES,
     TASK_PLACEHOLDERS,
     TemplateCheck,
     check_template,
+    default_template,
     placeholders,
     render_template,
 )
@@ -42,10 +44,30 @@ if TYPE_CHECKING:
     from app.sync.connection import ConnectionManager
 
 __all__ = [
-    "ATTACH_CHOICES", "NOTE_PLACEHOLDERS", "NOTE_TYPES", "SAMPLE_VALUES", "TASK_PLACEHOLDERS", "ProspectPreferences",
-    "PushPreferences", "TemplateCheck", "apply_to_loop", "check_template", "explain", "load", "load_prospects",
+    "ACTIVITY_KINDS",
+    "ATTACH_CHOICES",
+    "NOTE_PLACEHOLDERS",
+    "NOTE_TYPES",
+    "SAMPLE_VALUES",
+    "TASK_PLACEHOLDERS",
+    "ProspectPreferences",
+    "PushPreferences",
+    "TemplateCheck",
+    "activity_template",
+    "apply_to_loop",
+    "check_template",
+    "default_template",
+    "explain",
+    "load",
+    "load_prospects",
     "loop_options",
-    "not_honoured", "placeholders", "render_template", "save", "save_prospects", "to_push_settings", "validate",
+    "not_honoured",
+    "placeholders",
+    "render_template",
+    "save",
+    "save_prospects",
+    "to_push_settings",
+    "validate",
 ]
 
 PUSH_KEY = "push.preferences"
@@ -59,6 +81,8 @@ RESERVE_RANGE = (0, 50)  # percent of the org's daily API allowance kept for oth
 LEAD_SOURCE_MAX = 40  # LeadSource is a picklist; Salesforce picklist values are at most 40 characters here
 
 AttachTo = Literal["contact", "account", "both"]
+# The activity kinds with a switch and a title template in Settings → Sending, in the order shown.
+ACTIVITY_KINDS: tuple[ItemKind, ...] = tuple(ACTIVITY_TEMPLATES)
 
 
 def _help(text: str, default: Any) -> Any:
@@ -89,6 +113,17 @@ class PushPreferences:
     api_reserve_percent: int = _help(
         "Share of your org's daily Salesforce API allowance Notebridge leaves for other apps.",
         round(DEFAULT_RESERVE_FRACTION * 100))
+    # On by default: an activity is sent only when you press Push on it, so a switch that starts off
+    # would only surprise (docs/sending.md says why).  Off keeps each one here, waiting, never dropped.
+    activities_off: tuple[ItemKind, ...] = _help(
+        "Turned off, what you log of this kind stays in Notebridge, waiting in the Outbox with the reason, "
+        "and goes when you turn it back on. Nothing is deleted.", ())
+    activity_title_templates: dict[ItemKind, str] = field(default_factory=dict, metadata={
+        "help": "The title each kind gets in Salesforce (a call's and a meeting's Subject, an opportunity's "
+                "Name). Empty: the kind's default."})
+
+    def sends(self, kind: ItemKind) -> bool:
+        return kind not in self.activities_off
 
     def to_json(self) -> dict[str, Any]:
         values = dataclasses.asdict(self)
@@ -120,6 +155,12 @@ class PushPreferences:
             return default
 
         attach = values.get("attach_to")
+        off = values.get("activities_off")
+        activities_off = tuple(k for k in ACTIVITY_KINDS if isinstance(off, list | tuple) and k.value in off)
+        chosen = values.get("activity_title_templates")
+        chosen = chosen if isinstance(chosen, Mapping) else {}
+        activity_templates = {k: str(chosen[k.value]) for k in ACTIVITY_KINDS if isinstance(chosen.get(k.value), str)
+                              and not check_template(chosen[k.value], k).problems}
         return cls(
             auto_push=flag("auto_push"),
             auto_push_delay_minutes=number("auto_push_delay_minutes", 1, 24 * 60),
@@ -131,6 +172,8 @@ class PushPreferences:
             note_title_template=template("note_title_template", ItemKind.NOTE),
             task_title_template=template("task_title_template", ItemKind.TASK),
             api_reserve_percent=number("api_reserve_percent", *RESERVE_RANGE),
+            activities_off=activities_off,
+            activity_title_templates=activity_templates,
         )
 
     @property
@@ -197,6 +240,8 @@ def to_push_settings(prefs: PushPreferences | None = None, base: PushSettings | 
             "push_notes": prefs.push_notes, "push_tasks": prefs.push_tasks,
             "meeting_summaries": prefs.meeting_summaries, "attach_to": prefs.attach_to,
             "note_title_template": prefs.note_title_template, "task_title_template": prefs.task_title_template,
+            "activities_off": frozenset(prefs.activities_off),
+            "activity_title_templates": dict(prefs.activity_title_templates),
         })
     if prospects is not None:
         wanted.update({"new_people_as": prospects.create_as, "lead_source": prospects.lead_source})
@@ -205,7 +250,12 @@ def to_push_settings(prefs: PushPreferences | None = None, base: PushSettings | 
 
 
 _ENGINE_FIELDS = {"push_notes", "push_tasks", "meeting_summaries", "attach_to", "note_title_template",
-                  "task_title_template", "new_people_as", "lead_source"}
+                  "task_title_template", "new_people_as", "lead_source", "activities_off", "activity_title_templates"}
+
+
+def activity_template(prefs: PushPreferences, kind: ItemKind) -> str:
+    """The title template in use for an activity kind (the advisor's, else the kind's default)."""
+    return prefs.activity_title_templates.get(kind) or default_template(kind)
 
 
 def not_honoured() -> list[str]:
@@ -261,6 +311,8 @@ def validate(prefs: PushPreferences) -> list[str]:
         problems.append("The auto-push delay must be between 1 minute and 24 hours.")
     problems += list(check_template(prefs.note_title_template, ItemKind.NOTE).problems)
     problems += list(check_template(prefs.task_title_template, ItemKind.TASK).problems)
+    for kind, template in prefs.activity_title_templates.items():
+        problems += list(check_template(template, kind).problems)
     return problems
 
 

@@ -16,18 +16,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.store import Database, push_context
+from app.store.activities import ActivityDraftValue
+from app.store.activity_forms import form_of
+from app.store.kinds import ItemKind
 from app.store.notes import NoteDraft
 from app.store.outbox import PushWork
 from app.store.prospects import is_provisional
 from app.store.push_context import ItemContext, PushContext
 from app.store.tasks import TaskDraft
-from app.sync.push.title_templates import render_template
+from app.sync.push.title_templates import ACTIVITY_TEMPLATES, render_template
 
 HELD_CODE = "TURNED_OFF"
 WAITING_FOR_PERSON = "WAITING_FOR_PERSON"
 NOTES_OFF = "Sending notes to Salesforce is turned off in Settings → Sending. This note waits here."
 TASKS_OFF = "Sending tasks to Salesforce is turned off in Settings → Sending. This task waits here."
 PERSON_FIRST = "Waiting for the new client to be created in Salesforce first."
+
+
+def activity_off_reason(kind: ItemKind) -> str:
+    """Plain words for an activity kind turned off: it stays here, nothing is lost."""
+    noun = form_of(kind).noun.lower()
+    return (f"Sending {noun}s to Salesforce is turned off in Settings → Sending. This {noun} stays here "
+            f"and goes when you turn it back on.")
 
 
 @dataclass
@@ -47,6 +57,8 @@ def held_reason(settings: Any, w: PushWork) -> str | None:
         return NOTES_OFF
     if w.task is not None and not _setting(settings, "push_tasks", True):
         return TASKS_OFF
+    if w.activity is not None and w.activity.kind in _setting(settings, "activities_off", frozenset()):
+        return activity_off_reason(w.activity.kind)
     return None
 
 
@@ -68,10 +80,12 @@ async def prepare(db: Database, connection_id: int, settings: Any, work: list[Pu
     note_template = _setting(settings, "note_title_template", "{title}")
     task_template = _setting(settings, "task_title_template", "{subject}")
     attach_to = _setting(settings, "attach_to", None)
-    person_ids = [w.note.parent_sf_id if w.note else (w.task.who_id or w.task.what_id) if w.task else None
-                  for w in work]
+    activity_templates = _activity_templates(settings)
+    person_ids = [w.note.parent_sf_id if w.note else (w.task.who_id or w.task.what_id) if w.task else
+                  (w.activity.who_id or w.activity.what_id) if w.activity else None for w in work]
     event_ids = [w.note.event_sf_id for w in work if w.note is not None]
-    needs_context = note_template != "{title}" or task_template != "{subject}" or attach_to in ("account", "both")
+    needs_context = note_template != "{title}" or task_template != "{subject}" or attach_to in ("account", "both") \
+        or any(w.activity is not None and w.activity.kind in activity_templates for w in work)
     ctx = (await db.run(lambda s: push_context.context(s, connection_id, person_ids, event_ids))
            if needs_context else PushContext("", {}, {}))
     for w in work:
@@ -86,8 +100,34 @@ async def prepare(db: Database, connection_id: int, settings: Any, work: list[Pu
             w = dataclasses.replace(w, note=note)
         elif w.task is not None:
             w = dataclasses.replace(w, task=_task(w.task, ctx, task_template, attach_to))
+        elif w.activity is not None and w.activity.kind in activity_templates:
+            w = dataclasses.replace(w, activity=_activity(w.activity, ctx, activity_templates[w.activity.kind]))
         result.work.append(w)
     return result
+
+
+def _activity_templates(settings: Any) -> dict[ItemKind, str]:
+    """The title template of each activity kind whose title is not simply its own (the advisor's template,
+    else the kind's default): a kind whose template is "{subject}" keeps the title its handler gives it."""
+    chosen = _setting(settings, "activity_title_templates", {}) or {}
+    templates = {kind: str(chosen.get(kind) or spec.default) for kind, spec in ACTIVITY_TEMPLATES.items()}
+    return {kind: t for kind, t in templates.items() if t.strip() != f"{{{ACTIVITY_TEMPLATES[kind].own}}}"}
+
+
+def activity_title_values(activity: ActivityDraftValue, person: ItemContext, advisor: str) -> dict[str, str]:
+    """What an activity's title template may use: its own fields, its title, the client and the day."""
+    values = {name: str(value) for name, value in activity.fields.items()
+              if isinstance(value, str | int | float) and not isinstance(value, bool)}
+    values[ACTIVITY_TEMPLATES[activity.kind].own] = activity.title
+    values.update(contact=person.contact_name, account=person.account_name, advisor=advisor,
+                  date=activity.created_at.astimezone().date().isoformat())
+    return values
+
+
+def _activity(activity: ActivityDraftValue, ctx: PushContext, template: str) -> ActivityDraftValue:
+    person = ctx.people.get(activity.who_id or activity.what_id or "", ItemContext())
+    title = render_template(template, activity_title_values(activity, person, ctx.advisor)) or activity.title
+    return dataclasses.replace(activity, sent_title=title)
 
 
 def _note(w: PushWork, note: NoteDraft, ctx: PushContext, template: str,

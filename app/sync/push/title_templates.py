@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from app.store.activity_forms import OPPORTUNITY_NAME_MAX
 from app.store.kinds import ItemKind
 from app.sync.push.limits import NOTE_TITLE_MAX, TASK_SUBJECT_MAX
 
@@ -34,10 +35,58 @@ TASK_PLACEHOLDERS: dict[str, str] = {
     "due_date": "when it is due",
     "advisor": "your name",
 }
+CALL_PLACEHOLDERS: dict[str, str] = {
+    "subject": "the call as Notebridge names it (e.g. Outbound call — Left a voicemail)",
+    "direction": "Inbound or Outbound", "outcome": "the outcome you typed",
+    "contact": "the client's name", "account": "their household or company", "date": "the call's date",
+    "advisor": "your name",
+}
+MEETING_PLACEHOLDERS: dict[str, str] = {
+    "subject": "the subject you typed", "location": "where it is", "contact": "the client's name",
+    "account": "their household or company", "date": "the meeting's date", "advisor": "your name",
+}
+OPPORTUNITY_PLACEHOLDERS: dict[str, str] = {
+    "name": "the name you typed", "stage": "the stage", "close_date": "the close date",
+    "contact": "the client's name", "account": "their household or company", "date": "the day you created it",
+    "advisor": "your name",
+}
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """One kind's title template: what it may use, its own field, its default and Salesforce's limit."""
+
+    placeholders: dict[str, str]
+    own: str            # the placeholder holding what the advisor typed
+    default: str
+    limit: int
+    what: str           # "task subjects" — for the limit's warning
+
+
+# Activity kinds (Settings → Sending): the title each gets in Salesforce.  A call's and a meeting's
+# Subject are at most 255 characters (Task/Event Subject), an opportunity's Name 120.  The opportunity's
+# default puts the household first, as a pipeline list reads ("Chen Household - IRA rollover").
+ACTIVITY_TEMPLATES: dict[ItemKind, TemplateSpec] = {
+    ItemKind.CALL: TemplateSpec(CALL_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX, "call subjects"),
+    ItemKind.MEETING: TemplateSpec(MEETING_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX,
+                                   "meeting subjects"),
+    ItemKind.OPPORTUNITY: TemplateSpec(OPPORTUNITY_PLACEHOLDERS, "name", "{account} - {name}",
+                                       OPPORTUNITY_NAME_MAX, "opportunity names"),
+}
+_SPECS: dict[ItemKind, TemplateSpec] = {
+    ItemKind.NOTE: TemplateSpec(NOTE_PLACEHOLDERS, "title", "{title}", NOTE_TITLE_MAX, "note titles"),
+    ItemKind.TASK: TemplateSpec(TASK_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX, "task subjects"),
+    **ACTIVITY_TEMPLATES,
+}
 SAMPLE_VALUES: dict[str, str] = {
     "title": "Annual review", "subject": "Send IRA transfer form", "contact": "Maria Chen",
     "account": "Chen Household", "meeting_type": "Meeting", "meeting": "Annual review with Maria",
-    "advisor": "Alex Morgan",
+    "advisor": "Alex Morgan", "direction": "Outbound", "outcome": "Left a voicemail", "location": "Office",
+    "name": "IRA rollover", "stage": "Prospecting",
+}
+# What {subject} is on the sample, per kind (a call's subject is built from its direction and outcome).
+_SAMPLE_OWN: dict[ItemKind, str] = {
+    ItemKind.CALL: "Outbound call — Left a voicemail", ItemKind.MEETING: "Annual review with Maria",
 }
 _TIDY = " -–—:·|,;/"
 
@@ -53,31 +102,50 @@ class TemplateCheck:
         return not self.problems
 
 
+def spec(kind: ItemKind) -> TemplateSpec:
+    try:
+        return _SPECS[kind]
+    except KeyError:
+        raise ValueError(f"unknown template kind {kind!r}") from None
+
+
 def placeholders(kind: ItemKind) -> dict[str, str]:
-    if kind not in (ItemKind.NOTE, ItemKind.TASK):
-        raise ValueError(f"unknown template kind {kind!r}")
-    return NOTE_PLACEHOLDERS if kind == ItemKind.NOTE else TASK_PLACEHOLDERS
+    return spec(kind).placeholders
+
+
+def default_template(kind: ItemKind) -> str:
+    return spec(kind).default
+
+
+def sample_values(kind: ItemKind) -> dict[str, str]:
+    today = date.today()
+    values = dict(SAMPLE_VALUES, date=today.isoformat(), due_date=today.isoformat(),
+                  close_date=date.fromordinal(today.toordinal() + 30).isoformat())
+    if kind in _SAMPLE_OWN:
+        values[spec(kind).own] = _SAMPLE_OWN[kind]
+    return values
 
 
 def check_template(template: str, kind: ItemKind, values: Mapping[str, str] | None = None) -> TemplateCheck:
     """Validate a title template and render it on ``values`` (sample values when None)."""
-    known = placeholders(kind)
+    kind_spec = spec(kind)
+    known = kind_spec.placeholders
+    own = kind_spec.own
     problems: list[str] = []
     if not template.strip():
-        problems.append("The template is empty. Use {title}" if kind == ItemKind.NOTE else
-                        "The template is empty. Use {subject}")
+        problems.append(f"The template is empty. Use {{{own}}}")
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
         parsed = []
         problems.append("A { or } has no partner. Write {{ or }} for a brace itself.")
     unknown: list[str] = []
-    for _literal, name, spec, conversion in parsed:
+    for _literal, name, format_spec, conversion in parsed:
         if name is None:
             continue
         if name not in known:
             unknown.append(name or "{}")
-        elif spec or conversion:
+        elif format_spec or conversion:
             problems.append(f"Write {{{name}}} without anything after the name.")
     if unknown:
         names = ", ".join(f"{{{n}}}" if n != "{}" else "{}" for n in dict.fromkeys(unknown))
@@ -85,15 +153,13 @@ def check_template(template: str, kind: ItemKind, values: Mapping[str, str] | No
         problems.append(f"Unknown placeholder {names}. You can use {allowed}.")
     if problems:
         return TemplateCheck("", tuple(problems))
-    sample = dict(SAMPLE_VALUES, date=date.today().isoformat(), due_date=date.today().isoformat())
-    text = render_template(template, values if values is not None else sample)
-    limit = NOTE_TITLE_MAX if kind == ItemKind.NOTE else TASK_SUBJECT_MAX
+    text = render_template(template, values if values is not None else sample_values(kind))
+    limit, what = kind_spec.limit, kind_spec.what
     warnings: list[str] = []
-    own = "title" if kind == ItemKind.NOTE else "subject"
     if not any(name == own for _l, name, _s, _c in parsed):
-        warnings.append(f"The {own} you type is not in this template, so it will not reach Salesforce.")
+        warnings.append(f"The {own.replace('_', ' ')} you type is not in this template, so it will not reach "
+                        "Salesforce.")
     if len(text) > limit:
-        what = "note titles" if kind == ItemKind.NOTE else "task subjects"
         warnings.append(f"Salesforce allows {limit} characters for {what}; this example has {len(text)}, so "
                         "such an item would wait until shortened.")
     return TemplateCheck(text, (), tuple(warnings))

@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -39,6 +41,7 @@ from app.services.activities import (
     activity_problems,
     activity_warnings,
     attachment_line,
+    parse_day,
     parse_instant,
 )
 from app.services.drafts import Drafts, LimitProblem
@@ -47,6 +50,10 @@ from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 
 PUSHED_WORDS = "This is in Salesforce now. To change it, open it in Salesforce."
+ORG_DEFAULT = "The org's default"
+AMOUNT_TOP = 9_999_999_999_999.0
+
+
 NOT_UPLOADED_WORDS = ("Listed only: uploading attachments from Notebridge is not available yet, so these are not "
                       "sent. Add any you need to the email in Salesforce after it is pushed.")
 
@@ -87,6 +94,45 @@ def _qt_datetime(value: Any) -> QDateTime:
 
 def _instant(widget: QDateTimeEdit) -> str:
     return datetime.fromtimestamp(widget.dateTime().toSecsSinceEpoch(), UTC).isoformat()
+
+
+class _Picklist(QComboBox):
+    """The org's values of a picklist field; the first entry leaves it to the org's default ("")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addItem(ORG_DEFAULT, "")
+
+    def set_values(self, values: tuple[str, ...], default: str | None) -> None:
+        """The org's active values; a value already chosen that the org no longer offers stays, marked."""
+        current = self.currentData()
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self.addItem(f"{ORG_DEFAULT} ({default})" if default else ORG_DEFAULT, "")
+            for value in values:
+                self.addItem(value, value)
+            if current and current not in values:
+                self.addItem(f"{current} (not offered by your org now)", current)
+            self.setCurrentIndex(max(0, self.findData(current)))
+        finally:
+            self.blockSignals(False)
+
+    def show_value(self, value: str) -> None:
+        if value and self.findData(value) < 0:
+            self.addItem(value, value)
+        self.setCurrentIndex(max(0, self.findData(value)))
+
+
+class _Amount(QDoubleSpinBox):
+    """An amount; 0 shows as empty and means "not given"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setRange(0, AMOUNT_TOP)
+        self.setDecimals(2)
+        self.setGroupSeparatorShown(True)
+        self.setSpecialValueText("—")
 
 
 class ActivityEditor(DraftEditor):
@@ -160,6 +206,15 @@ class ActivityEditor(DraftEditor):
             when.setCalendarPopup(True)
             when.setDisplayFormat("d MMM yyyy HH:mm")
             return when
+        if field.type == FieldType.DATE:
+            day = QDateEdit()
+            day.setCalendarPopup(True)
+            day.setDisplayFormat("d MMM yyyy")
+            return day
+        if field.type == FieldType.MONEY:
+            return _Amount()
+        if field.type == FieldType.PICKLIST:
+            return _Picklist()
         if field.type == FieldType.MINUTES:
             minutes = QSpinBox()
             minutes.setRange(0, field.maximum or 24 * 60)
@@ -183,7 +238,7 @@ class ActivityEditor(DraftEditor):
     def _watch(self, field: FormField, widget: QWidget) -> None:
         if isinstance(widget, QDateTimeEdit):
             widget.dateTimeChanged.connect(self._changed)
-        elif isinstance(widget, QSpinBox):
+        elif isinstance(widget, QSpinBox | QDoubleSpinBox):
             widget.valueChanged.connect(self._changed)
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(self._changed)
@@ -204,8 +259,15 @@ class ActivityEditor(DraftEditor):
             widget, value = self.inputs[field.name], draft.fields.get(field.name)
             if isinstance(widget, _Files):
                 self._show_files(widget, value)
+            if isinstance(widget, QDateEdit):
+                day = parse_day(value)
+                widget.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
             elif isinstance(widget, QDateTimeEdit):
                 widget.setDateTime(_qt_datetime(value))
+            elif isinstance(widget, _Amount):
+                widget.setValue(float(value or 0))
+            elif isinstance(widget, _Picklist):
+                widget.show_value(str(value or ""))
             elif isinstance(widget, QSpinBox):
                 widget.setValue(int(value or 0))
             elif isinstance(widget, QComboBox):
@@ -230,6 +292,10 @@ class ActivityEditor(DraftEditor):
     def _value(self, widget: QWidget) -> Any:
         if isinstance(widget, _Files):
             return list(widget.files)
+        if isinstance(widget, QDateEdit):
+            return widget.date().toString("yyyy-MM-dd")
+        if isinstance(widget, _Amount):
+            return round(widget.value(), 2) or None
         if isinstance(widget, QDateTimeEdit):
             return _instant(widget)
         if isinstance(widget, QSpinBox):
@@ -249,7 +315,7 @@ class ActivityEditor(DraftEditor):
         lines = [self.form.noun, self.person.text()]
         for field in self.form.fields:
             widget = self.inputs[field.name]
-            shown = widget.text() if isinstance(widget, QDateTimeEdit | QSpinBox | QLineEdit) else \
+            shown = widget.text() if isinstance(widget, QDateTimeEdit | QSpinBox | QDoubleSpinBox | QLineEdit) else \
                 widget.currentText() if isinstance(widget, QComboBox) else ""
             if isinstance(widget, _Files):
                 shown = "; ".join(attachment_line(f) for f in widget.files)
@@ -257,6 +323,13 @@ class ActivityEditor(DraftEditor):
                 lines.append(f"{field.label}: {shown}")
         texts = [str(self._value(self.inputs[f.name])).strip() for f in self.form.fields if f.type == FieldType.TEXT]
         return "\n".join(lines) + "".join(f"\n\n{t}" for t in texts if t) + "\n"
+
+    def set_picklist(self, name: str, values: tuple[str, ...], default: str | None, problem: str = "") -> None:
+        """The org's values for a PICKLIST field (read while the window is open); ``problem``: why not."""
+        widget = self.inputs.get(name)
+        if isinstance(widget, _Picklist):
+            widget.set_values(values, default)
+            widget.setToolTip(problem)
 
     def _sync_fields(self) -> None:
         pushed = bool(self.draft.remote_id)

@@ -30,6 +30,7 @@ from app.services.activities import Activities, activity_form
 from app.services.drafts import Drafts, ItemKind, WriteFailure
 from app.services.email_log import EmailLog, ParsedEmail
 from app.services.events import Events
+from app.services.picklist_choices import PicklistChoices
 from app.services.task_choices import ClientFactory, TaskChoices, TaskChoicesLoad, complete
 from app.services.workspace import Database
 from app.ui import aio
@@ -232,6 +233,9 @@ class EditorLauncher:
         editor = editor_class(self.db, context.draft, form=form, person_name=context.person_name,
                               drafts=self.drafts)
         editor.queued.connect(lambda _id: self.on_queued())
+        for field in form.fields:
+            if field.picklist is not None and not context.draft.remote_id:  # the org's values, asked now
+                aio.start(self._fill_picklist(editor, field.name, *field.picklist), name="picklist-choices")
         name = context.person_name
         return self._show(editor, f"{form.noun} — {name}" if name else form.noun)
 
@@ -240,6 +244,11 @@ class EditorLauncher:
         client its address matches (none: the editor says so and the draft is on no one yet)."""
         draft, _match = await EmailLog(self.db, self.drafts.events).log(self.connection_id, parsed, contact_id)
         return await self.open_activity(draft.kind, draft.id)
+
+    async def _fill_picklist(self, editor: ActivityEditor, name: str, sobject: str, field_name: str) -> None:
+        load = await PicklistChoices(self.choices.client).load(sobject, field_name)
+        if aio.alive(editor):
+            editor.set_picklist(name, load.values, load.default, load.problem)
 
     def _show(self, editor: NoteEditor | TaskEditor | ActivityEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)

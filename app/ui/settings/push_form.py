@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.services import sync_settings as prefs_mod
 from app.services.drafts import ItemKind
 from app.services.sync_settings import PushPreferences, explain
+from app.ui.settings.activity_sending import ActivitySending
 from app.ui.widgets.inline_message import InlineMessage
 from app.wording import counted
 
@@ -143,6 +144,9 @@ class PushSettingsForm(QGroupBox):
         form.addRow("Task subjects", self._template_box(self.task_template, self.task_preview,
                                                         self.task_template_message, ItemKind.TASK))
 
+        self.activities = ActivitySending()
+        form.addRow("Calls, meetings, opportunities", self.activities)
+
         self.reserve = QSpinBox()
         self.reserve.setObjectName("apiReserve")
         self.reserve.setRange(*prefs_mod.RESERVE_RANGE)
@@ -168,6 +172,8 @@ class PushSettingsForm(QGroupBox):
         self.reserve.valueChanged.connect(lambda _v: self._commit())
         self.note_template.textChanged.connect(lambda _t: self._template_edited())
         self.task_template.textChanged.connect(lambda _t: self._template_edited())
+        self.activities.toggled.connect(self._commit)
+        self.activities.edited.connect(self._template_edited)
         self.auto_push.toggled.connect(self.auto_delay.setEnabled)
 
     def _template_box(self, edit: QLineEdit, preview: QLabel, message: InlineMessage, kind: ItemKind) -> QWidget:
@@ -209,6 +215,7 @@ class PushSettingsForm(QGroupBox):
             self.note_template.setText(prefs.note_title_template)
             self.task_template.setText(prefs.task_title_template)
             self.reserve.setValue(prefs.api_reserve_percent)
+            self.activities.set_preferences(prefs)
             self._show_template_checks()
         finally:
             self._loading = False
@@ -234,6 +241,7 @@ class PushSettingsForm(QGroupBox):
             note_type=str(self.note_type.currentData()), attach_to=self.attach_to.currentData(),
             note_title_template=self.note_template.text(), task_title_template=self.task_template.text(),
             api_reserve_percent=self.reserve.value(),
+            activities_off=self.activities.activities_off(), activity_title_templates=self.activities.templates(),
         )
 
     # -- editing ----------------------------------------------------------------------------------------
@@ -259,7 +267,7 @@ class PushSettingsForm(QGroupBox):
                 message.show_message("warn", " ".join(check.warnings))
             else:
                 message.clear()
-        return ok
+        return self.activities.show_checks() and ok
 
     def _commit(self) -> None:
         if self._loading:

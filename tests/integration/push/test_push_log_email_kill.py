@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from app.store import activities as activities_repo
 from app.store import outbox as outbox_repo
+from app.store import outbox_views
 from app.store.kinds import ItemKind
 from tests.integration.push.conftest import PushEnv
 from tests.integration.push.test_push_kill import _run_child_and_kill
@@ -53,5 +54,5 @@ async def test_log_email_kill_9_during_push_leaves_each_once(env: PushEnv) -> No
     for item_id in unknown_items:
         stored = await env.db.run(lambda s, i=item_id: activities_repo.get(s, i))
         assert stored is not None and stored.state == "pushed" and stored.remote_id in live_ids
-    counts = await env.db.run(lambda s: outbox_repo.counts(s, env.connection_id))
+    counts = await env.db.run(lambda s: outbox_views.counts(s, env.connection_id))
     assert counts.pending == 0 and counts.needs_attention == 0

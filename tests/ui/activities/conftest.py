@@ -59,7 +59,7 @@ async def client_view(tmp_path: Path, qtbot: QtBot) -> AsyncIterator[ClientView]
         detail = ContactDetail(app.db, events=app.events)
         detail.set_connection(cid, app.org.base_url)
         assert await detail.show_contact(contact.id) is not None
-        launcher = EditorLauncher(app.db, cid, events=app.events)
+        launcher = EditorLauncher(app.db, cid, events=app.events, client=app.manager.client)  # as the shell
         detail.new_activity_requested.connect(aio.slot(launcher.open_activity_editor))
         detail.open_activity_requested.connect(aio.slot(launcher.open_activity))
         try:

@@ -16,8 +16,8 @@ NOW = datetime(2026, 12, 4, 9, 33, 20, tzinfo=UTC)
 
 
 def test_activity_forms_cover_every_activity_kind_and_nothing_else() -> None:
-    assert set(FORMS) == {k for k in DRAFT_KINDS if is_activity(k)} == {ItemKind.CALL, ItemKind.MEETING,
-                                                                            ItemKind.EMAIL}
+    assert set(FORMS) == {k for k in DRAFT_KINDS if is_activity(k)} == \
+        {ItemKind.CALL, ItemKind.MEETING, ItemKind.EMAIL, ItemKind.OPPORTUNITY}
     assert FORMS[ItemKind.CALL].action == "Log a call" and FORMS[ItemKind.CALL].shortcut == "Ctrl+L"
     assert FORMS[ItemKind.MEETING].action == "New meeting" and "one attendee" in FORMS[ItemKind.MEETING].notice
     with pytest.raises(KeyError):

@@ -1,8 +1,8 @@
 """The registry: one handler per :class:`~app.store.kinds.ItemKind`, in the order a run sends them.
 
 New people first (notes and tasks about them then reach the record Salesforce just created), then
-notes, then tasks, then logged calls, meetings and emails.  The engine and the protocol look handlers up
-here and never switch on a kind.
+notes, then tasks, then logged calls, meetings, emails and new opportunities.  The engine and the
+protocol look handlers up here and never switch on a kind.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.sync.push.kinds.call import CallHandler
 from app.sync.push.kinds.email import EmailHandler
 from app.sync.push.kinds.meeting import MeetingHandler
 from app.sync.push.kinds.note import NoteHandler
+from app.sync.push.kinds.opportunity import OpportunityHandler
 from app.sync.push.kinds.person import PersonHandler
 from app.sync.push.kinds.task import TaskHandler
 
@@ -26,6 +27,7 @@ HANDLERS: Mapping[ItemKind, KindHandler] = MappingProxyType({
     ItemKind.CALL: CallHandler(),
     ItemKind.MEETING: MeetingHandler(),
     ItemKind.EMAIL: EmailHandler(),
+    ItemKind.OPPORTUNITY: OpportunityHandler(),
 })
 
 

@@ -55,6 +55,7 @@ class ActivityHandler(DraftHandler):
 
     sobject: ClassVar[str]
     optional: ClassVar[frozenset[str]] = frozenset()  # fields sent only when the org has them
+    title_max: ClassVar[int | None] = 255  # Salesforce's length for the title sent (Subject 255, Name 120)
 
     @property
     def create_group(self) -> str:
@@ -82,6 +83,11 @@ class ActivityHandler(DraftHandler):
     def problems(self, w: PushWork) -> list[LimitProblem]:
         activity = activity_of(w)
         found = [LimitProblem(name, words) for name, words in activity_forms.problems(activity.kind, activity.fields)]
+        title = activity.sent_title
+        if title is not None and self.title_max is not None and len(title) > self.title_max:
+            found.append(LimitProblem("title", f"The title from your template in Settings → Sending is {len(title)} "
+                                               f"characters; Salesforce allows {self.title_max}. Shorten the "
+                                               "template or what you typed — nothing is cut off."))
         return found + self.rules(activity)
 
     def group_of(self, w: PushWork, run: PushRun) -> str:

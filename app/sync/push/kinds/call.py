@@ -38,14 +38,16 @@ def closed_status(lists: TaskPicklists) -> str:
 
 
 def call_record(fields: dict[str, Any], *, status: str, owner_id: str | None, who_id: str | None,
-                what_id: str | None, has_disposition: bool) -> dict[str, Any]:
+                what_id: str | None, has_disposition: bool, subject: str | None = None) -> dict[str, Any]:
     """The Task for a call's form fields (pure: the handler adds what the run knows)."""
     direction = str(fields.get("direction") or "Outbound")
     outcome = str(fields.get("outcome") or "").strip()
     note = str(fields.get("note") or "").strip()
+    chosen_subject = subject
     subject = f"{direction} call" + (f" — {outcome}" if outcome else "")
     if len(subject) > TASK_SUBJECT_MAX:  # the outcome is kept whole in CallDisposition / the description
         subject = f"{direction} call"
+    subject = chosen_subject or subject  # the advisor's template (Settings → Sending), when it changes it
     if outcome and not has_disposition:
         note = f"Outcome: {outcome}" + (f"\n\n{note}" if note else "")
     when = parse_instant(fields.get("when"))
@@ -83,7 +85,7 @@ class CallHandler(ActivityHandler):
         call = activity_of(w)
         record = call_record(call.fields, status=str(org.facts.get("status") or COMPLETED),
                              owner_id=run.user_id or None, who_id=call.who_id, what_id=call.what_id,
-                             has_disposition="CallDisposition" in org.fields)
+                             has_disposition="CallDisposition" in org.fields, subject=call.sent_title)
         if run.settings.task_key_field:  # the org's external-ID field for our key: an exact lookup
             record[run.settings.task_key_field] = w.outbox.key
         return {k: v for k, v in record.items() if v is not None}

@@ -72,11 +72,11 @@ def duration_problems(fields: Mapping[str, Any]) -> list[LimitProblem]:
 
 
 def meeting_record(fields: Mapping[str, Any], *, owner_id: str | None, who_id: str | None,
-                   what_id: str | None) -> dict[str, Any]:
+                   what_id: str | None, subject: str | None = None) -> dict[str, Any]:
     start, end = parse_instant(fields.get("start")), parse_instant(fields.get("end"))
     record: dict[str, Any] = {
         "attributes": {"type": EVENT},
-        "Subject": str(fields.get("subject") or "").strip() or "Meeting",
+        "Subject": subject or str(fields.get("subject") or "").strip() or "Meeting",
         "StartDateTime": sf_datetime(start) if start else None,
         "EndDateTime": sf_datetime(end) if end else None,
         "Location": str(fields.get("location") or "").strip() or None,
@@ -101,7 +101,7 @@ class MeetingHandler(ActivityHandler):
     def payload(self, w: PushWork, run: PushRun, org: OrgFacts) -> dict[str, Any]:
         meeting = activity_of(w)
         return meeting_record(meeting.fields, owner_id=run.user_id or None, who_id=meeting.who_id,
-                              what_id=meeting.what_id)
+                              what_id=meeting.what_id, subject=meeting.sent_title)
 
 
 __all__ = ["EVENT_LOOKUP", "MeetingHandler", "duration_problems", "meeting_record", "sf_datetime"]

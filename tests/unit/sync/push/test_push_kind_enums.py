@@ -11,14 +11,15 @@ from app.sync.push.status import LoopState, PushStatus, Settled
 
 
 def test_push_item_kinds_are_the_stored_strings() -> None:
-    assert [k.value for k in ItemKind] == ["note", "task", "call", "meeting", "email", "person"]
+    assert [k.value for k in ItemKind] == ["note", "task", "call", "meeting", "email", "opportunity", "person"]
     assert ItemKind("task") is ItemKind.TASK and ItemKind.NOTE == "note"
     assert f"Edit the {ItemKind.TASK}" == "Edit the task"
     assert json.dumps({ItemKind.PERSON: 1}) == '{"person": 1}'  # the sync log's counts column
 
 
 def test_push_draft_kinds_know_their_table() -> None:
-    assert DRAFT_KINDS == (ItemKind.NOTE, ItemKind.TASK, ItemKind.CALL, ItemKind.MEETING, ItemKind.EMAIL)
+    assert DRAFT_KINDS == (ItemKind.NOTE, ItemKind.TASK, ItemKind.CALL, ItemKind.MEETING, ItemKind.EMAIL,
+                           ItemKind.OPPORTUNITY)
     assert draft_table("note") == DraftTable.NOTE and draft_table(ItemKind.TASK) == DraftTable.TASK
     assert draft_table("call") == draft_table(ItemKind.MEETING) == DraftTable.ACTIVITY
     assert draft_table(ItemKind.PERSON) is None and draft_table("run") is None

@@ -25,10 +25,11 @@ def test_push_registry_sends_new_people_first_then_groups_in_the_legacy_order() 
     assert next(iter(HANDLERS)) == ItemKind.PERSON
     drafts = draft_handlers()
     assert ItemKind.PERSON not in drafts and set(drafts) == {ItemKind.NOTE, ItemKind.TASK, ItemKind.CALL,
-                                                             ItemKind.MEETING, ItemKind.EMAIL}
-    # Logged calls, meetings and emails go after everything that went before them.
+                                                             ItemKind.MEETING, ItemKind.EMAIL, ItemKind.OPPORTUNITY}
+    # Logged calls, meetings, emails and new opportunities go after everything that went before them.
     assert [g for handler in drafts.values() for g in handler.groups] == \
-        [*LEGACY_ORDER, "Task", "update:Task", "Event", "update:Event", "Task", "update:Task"]
+        [*LEGACY_ORDER, "Task", "update:Task", "Event", "update:Event", "Task", "update:Task", "Opportunity",
+         "update:Opportunity"]
 
 
 def test_push_handlers_never_declare_two_lookups_for_one_object() -> None:
@@ -37,7 +38,7 @@ def test_push_handlers_never_declare_two_lookups_for_one_object() -> None:
         for spec in handler.lookups:
             assert spec.sobject in handler.sobjects, (handler.kind, spec.sobject)
             assert seen.setdefault(spec.sobject, spec) is spec, f"two lookups for {spec.sobject}"
-    assert set(seen) == {"Task", "Note", "ContentNote", "Event"}
+    assert set(seen) == {"Task", "Note", "ContentNote", "Event", "Opportunity"}
 
 
 @pytest.mark.parametrize(("changes", "operation", "note_type", "settings", "group"), [
