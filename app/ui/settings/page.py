@@ -37,7 +37,7 @@ from app.salesforce.oauth_errors import OAuthError
 from app.services import forget as forget_org
 from app.services.connection_status import subscribe_status
 from app.services.drafts import ItemKind
-from app.services.events import Events
+from app.services.events import Events, PushFinished, SyncFinished
 from app.services.forget import ForgetResult
 from app.services.history import ClientHistory, PrefetchPreferences
 from app.services.sync_choices import SyncChoices
@@ -135,6 +135,16 @@ class SettingsPage(QWidget):
 
         self._unsubscribe_status = subscribe_status(connections, self.events, on_status)
 
+        def on_salesforce_answered(_event: object) -> None:
+            """A sync or push just heard Salesforce's usage header: chart it now, not at the next tick
+            (the chart said "not reported yet" for a minute while the status bar showed the figure)."""
+            target = page()
+            if target is not None and not target._closed and shiboken6.isValid(target):
+                aio.start(target.sample_usage(), name="usage sample")
+
+        self._unsubscribe_usage = [self.events.subscribe(kind, on_salesforce_answered)
+                                   for kind in (SyncFinished, PushFinished)]
+
     # -- lifecycle ----------------------------------------------------------------------------------------
     async def start(self) -> None:
         """Load everything for the active connection and start sampling API usage."""
@@ -180,6 +190,8 @@ class SettingsPage(QWidget):
     async def aclose(self) -> None:
         self._closed = True
         self._unsubscribe_status()
+        for unsubscribe in self._unsubscribe_usage:
+            unsubscribe()
         self.sync_panel.close_bus()
         self._usage_timer.stop()
 

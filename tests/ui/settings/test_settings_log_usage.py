@@ -159,3 +159,18 @@ async def test_sync_log_shows_titles_and_client_names_with_the_id_on_hover_and_c
     assert QGuiApplication.clipboard().text() == "069000000000011AAA"
     panel.table.setCurrentIndex(panel.proxy.index(shown['task', task_id], 0))
     assert not panel.copy_id.isEnabled(), "nothing to copy before Salesforce has the record"
+
+
+async def test_usage_panel_charts_the_usage_as_soon_as_a_sync_has_heard_it(env: Env) -> None:
+    """Seen walking the demo: the status bar said "API use: 0% of 100,000" while this panel still said
+    Salesforce had not reported usage, until its minute timer came round. A finished sync now redraws it."""
+    from app.services.client_sync import PullOutcome as Outcome
+    from app.services.client_sync import PullResult
+    from app.services.events import SyncFinished
+
+    env.org.set_api_usage(31_000)
+    client = await env.manager.client()
+    await client.limits()  # what a sync does: a call whose answer carries the usage header
+    assert "31,0" not in env.page.usage.headline.text()  # nothing has told the panel yet
+    env.page.events.publish(SyncFinished(PullResult(Outcome.OK, "Up to date.")))
+    await until(lambda: "31,0" in env.page.usage.headline.text(), "charted at once, not at the next tick")
