@@ -84,7 +84,7 @@ async def test_services_outbox_push_all_queues_ready_drafts_and_lists_them(env: 
     view = await outbox.view(env.cid)
     assert [e.outbox.item_id for e in view.entries if e.outbox.kind == "note"] == [ready.id]
     assert view.counts.queued >= 1
-    assert {e.kind for e in seen} == {"note", "task", "call", "meeting"}  # every kind with drafts
+    assert {e.kind for e in seen} == {"note", "task", "call", "meeting", "email", "opportunity"}  # every draft kind
     assert await outbox.my_version("note", ready.id) == {"Title": "Ready", "Body": "to go"}
     with pytest.raises(ValueError, match="no conflict"):
         await outbox.resolve_conflict(env.cid, view.entries[0].outbox.id, "keep_mine")
