@@ -197,7 +197,7 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         skipped = len(self._tally.skipped) - dropped
         if dropped:
             note = (note + " " if note else "") + (
-                f"{dropped} field{'s' if dropped != 1 else ''} you chose {'are' if dropped != 1 else 'is'} no "
+                f"{counted(dropped, 'field')} you chose {plural(dropped, 'is', 'are')} no "
                 "longer in Salesforce and left your field choices (see the sync log).")
         if skipped:
             note = (note + " " if note else "") + (

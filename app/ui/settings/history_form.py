@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from app.services.history import WINDOWS, PrefetchPreferences
+from app.wording import counted, plural
 
 
 class HistoryForm(QGroupBox):
@@ -43,8 +44,8 @@ class HistoryForm(QGroupBox):
 
     def set_count(self, clients: int) -> None:
         self.count_label.setText(
-            f"{clients:,} client{'s' if clients != 1 else ''} have their notes, tasks and meetings on this computer, "
-            "ready offline. The background sync keeps those of your coming meetings up to date.")
+            f"{counted(clients, 'client')} {plural(clients, 'has', 'have')} their notes, tasks and meetings on this "
+            "computer, ready offline. The background sync keeps those of your coming meetings up to date.")
 
     def preferences(self) -> PrefetchPreferences:
         return PrefetchPreferences(int(self.window_box.currentData()), self.owned.isChecked())
