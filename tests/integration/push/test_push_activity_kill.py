@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime, timedelta
 
 from app.store import activities as activities_repo
-from app.store import outbox as outbox_repo
 from app.store import outbox_views
 from app.store.kinds import ItemKind
 from tests.integration.push.conftest import PushEnv
-from tests.integration.push.test_push_kill import _run_child_and_kill
+from tests.integration.push.kills import kill_until_an_outcome_is_unknown
 
 START = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
 
@@ -31,24 +29,7 @@ async def test_log_call_and_log_meeting_kill_9_during_push_leave_each_once(env: 
                                                 "end": (START + timedelta(hours=1)).isoformat()}) for n in range(16)]
     await env.queue(ItemKind.CALL, *calls)
     await env.queue(ItemKind.MEETING, *meetings)
-    rng = random.Random(11)
-    killed_mid_push = unknown_seen = 0
-    unknown_items: set[tuple[str, int]] = set()
-    for attempt, after_lines in enumerate((2, 1, 3, 2, 1, 2, 1, 3, 1, 2, 1, 2)):
-        if attempt >= 4 and killed_mid_push >= 3 and unknown_seen >= 1:
-            break
-        last = await _run_child_and_kill(env, after_lines, rng.uniform(0.0, 0.1))
-        killed_mid_push += not last.startswith("done")
-        unknown = await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id))
-        unknown_seen += bool(unknown)
-        unknown_items |= {(row.kind, row.item_id) for row in unknown}
-
-    env.org.faults.set_latency(0)
-    report = await env.push()  # "after restart": the same workspace file, a new engine
-    assert report.status in ("done", "nothing"), report
-    assert killed_mid_push >= 3
-    assert unknown_seen >= 1 and unknown_items, "no kill left a create with an unknown outcome"
-    assert await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id)) == []
+    unknown_items = await kill_until_an_outcome_is_unknown(env, seed=11)
 
     live_calls = sorted(str(t["CallDisposition"]) for t in env.live("Task")
                         if str(t.get("CallDisposition") or "").startswith("Killed call"))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime
 
 from app.store import activities as activities_repo
-from app.store import outbox as outbox_repo
 from app.store import outbox_views
 from app.store.kinds import ItemKind
 from tests.integration.push.conftest import PushEnv
-from tests.integration.push.test_push_kill import _run_child_and_kill
+from tests.integration.push.kills import kill_until_an_outcome_is_unknown
 
 SENT = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
 
@@ -28,24 +26,7 @@ async def test_log_email_kill_9_during_push_leaves_each_once(env: PushEnv) -> No
 
     emails = [await add(n) for n in range(24)]
     await env.queue(ItemKind.EMAIL, *emails)
-    rng = random.Random(16)
-    killed_mid_push = unknown_seen = 0
-    unknown_items: set[int] = set()
-    for attempt, after_lines in enumerate((2, 1, 3, 2, 1, 2, 1, 3, 1, 2, 1, 2)):
-        if attempt >= 4 and killed_mid_push >= 3 and unknown_seen >= 1:
-            break
-        last = await _run_child_and_kill(env, after_lines, rng.uniform(0.0, 0.1))
-        killed_mid_push += not last.startswith("done")
-        unknown = await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id))
-        unknown_seen += bool(unknown)
-        unknown_items |= {row.item_id for row in unknown}
-
-    env.org.faults.set_latency(0)
-    report = await env.push()  # "after restart": the same workspace file, a new engine
-    assert report.status in ("done", "nothing"), report
-    assert killed_mid_push >= 3
-    assert unknown_seen >= 1 and unknown_items, "no kill left a create with an unknown outcome"
-    assert await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id)) == []
+    unknown_items = {item_id for _kind, item_id in await kill_until_an_outcome_is_unknown(env, seed=16)}
 
     live = sorted(str(t["Subject"]) for t in env.live("Task") if t.get("TaskSubtype") == "Email"
                   and str(t["Subject"]).startswith("Email: Killed email"))
