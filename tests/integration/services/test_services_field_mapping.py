@@ -21,22 +21,15 @@ from app.store.models import Contact
 from app.sync.connection import ConnectionManager
 from app.sync.pull.scheduler import PullScheduler
 from app.sync.pull.types import Outcome
-from tests.integration.settings.settings_env import connect, make_org, pull
+from tests.integration.settings.settings_env import pulled_workspace
 
 EXTRAS = ("AUM__c", "Next_Review__c", "Risk_Profile__c")
 
 
 @pytest.fixture
 async def signed_in_org(tmp_path: Path) -> AsyncIterator[tuple[DemoOrg, Database, ConnectionManager]]:
-    with make_org(contacts=40, seed=6) as org:
-        db = await Database.open(tmp_path / "ws.db")
-        manager, _connection = await connect(org, db)
-        try:
-            await pull(manager, db)
-            yield org, db, manager
-        finally:
-            await manager.aclose()
-            await db.close()
+    async with pulled_workspace(tmp_path / "ws.db", contacts=40, seed=6) as opened:
+        yield opened
 
 
 async def _row_id(db: Database, sf_id: str) -> int:

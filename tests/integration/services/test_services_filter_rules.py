@@ -26,20 +26,13 @@ from app.store import Database
 from app.store.models import Contact
 from app.sync.connection import ConnectionManager
 from app.sync.pull.scheduler import PullScheduler
-from tests.integration.settings.settings_env import connect, make_org, pull
+from tests.integration.settings.settings_env import pulled_workspace
 
 
 @pytest.fixture
 async def signed_in_org(tmp_path: Path) -> AsyncIterator[tuple[DemoOrg, Database, ConnectionManager]]:
-    with make_org(contacts=80, seed=4) as org:
-        db = await Database.open(tmp_path / "ws.db")
-        manager, _connection = await connect(org, db)
-        try:
-            await pull(manager, db)
-            yield org, db, manager
-        finally:
-            await manager.aclose()
-            await db.close()
+    async with pulled_workspace(tmp_path / "ws.db", contacts=80, seed=4) as opened:
+        yield opened
 
 
 def test_filter_rule_preview_words() -> None:

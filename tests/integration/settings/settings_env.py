@@ -8,7 +8,10 @@ into the workspace with the real pull engine.  ``drafts(...)`` writes notes and 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from app.demo_org import DemoOrg
@@ -25,7 +28,7 @@ from tests.integration.salesforce.sf_org import make_org, signed_in
 
 ORG_NAME = "Morgan Wealth Partners"
 
-__all__ = ["ORG_NAME", "Drafts", "connect", "drafts", "first_contacts", "make_org", "pull"]
+__all__ = ["ORG_NAME", "Drafts", "connect", "drafts", "first_contacts", "make_org", "pull", "pulled_workspace"]
 
 
 async def connect(org: DemoOrg, db: Database, **manager_options: Any) -> tuple[ConnectionManager, OrgConnection]:
@@ -42,6 +45,21 @@ async def pull(manager: ConnectionManager, db: Database, **prefs: Any) -> None:
     client = await manager.client()
     result = await PullEngine(client, db, active.connection_id, PullPreferences(**prefs)).run(full=True)
     assert result.ok, result.message
+
+
+@asynccontextmanager
+async def pulled_workspace(path: Path, **org_options: Any) -> AsyncIterator[tuple[DemoOrg, Database,
+                                                                                 ConnectionManager]]:
+    """A demo org, a workspace at ``path`` signed in to it and fully pulled; closed when the block ends."""
+    with make_org(**org_options) as org:
+        db = await Database.open(path)
+        manager, _connection = await connect(org, db)
+        try:
+            await pull(manager, db)
+            yield org, db, manager
+        finally:
+            await manager.aclose()
+            await db.close()
 
 
 async def first_contacts(db: Database, connection_id: int, n: int = 3) -> list[Contact]:
