@@ -21,13 +21,11 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -186,16 +184,7 @@ class ActivityEditor(DraftEditor):
         layout.addWidget(self.pushed_label)
         problems = InlineMessage(name="activityProblems")
         layout.addWidget(problems)
-        footer = QHBoxLayout()
-        state_label = QLabel()
-        state_label.setObjectName("activityState")
-        footer.addWidget(state_label, 1)
-        push_button = QPushButton("Push to Salesforce")
-        push_button.setObjectName("activityPush")
-        push_button.setToolTip("Push now (Ctrl+Enter)")
-        footer.addWidget(push_button)
-        layout.addLayout(footer)
-        self._start(state_label, problems, push_button)
+        self._finish(layout, problems, state_name="activityState", push_name="activityPush")
         for field in form.fields:
             self._watch(field, self.inputs[field.name])
 

@@ -13,7 +13,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.services.drafts import Drafts, ItemKind, LimitProblem, WriteFailure
 from app.services.events import ItemStateChanged
@@ -47,6 +47,23 @@ class DraftEditor(QWidget):
         self.drafts = drafts or Drafts(db)
         self.draft = draft
         self._loading = True
+
+    def _finish(self, layout: QBoxLayout, problems: InlineMessage, *, state_name: str, push_name: str,
+                beside_push: tuple[QWidget, ...] = ()) -> None:
+        """The footer every editor ends with — its state on the left, ``beside_push`` and Push on the
+        right — then autosave and the Push shortcut (``_start``)."""
+        footer = QHBoxLayout()
+        state_label = QLabel()
+        state_label.setObjectName(state_name)
+        footer.addWidget(state_label, 1)
+        for widget in beside_push:
+            footer.addWidget(widget)
+        push_button = QPushButton("Push to Salesforce")
+        push_button.setObjectName(push_name)
+        push_button.setToolTip("Push now (Ctrl+Enter)")
+        footer.addWidget(push_button)
+        layout.addLayout(footer)
+        self._start(state_label, problems, push_button)
 
     def _start(self, state_label: QLabel, problems: InlineMessage, push_button: QPushButton) -> None:
         self.state_label = state_label

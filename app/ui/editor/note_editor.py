@@ -126,21 +126,11 @@ class NoteEditor(DraftEditor):
         problems = InlineMessage(name="noteProblems")
         layout.addWidget(problems)
 
-        footer = QHBoxLayout()
-        state_label = QLabel()
-        state_label.setObjectName("noteStatus")
-        footer.addWidget(state_label, 1)
         self.make_task = QPushButton("Task from action item")
         self.make_task.setObjectName("noteMakeTask")
         self.make_task.setToolTip("Turn the list item under the cursor (or the selected text) into a task")
-        footer.addWidget(self.make_task)
-        push_button = QPushButton("Push to Salesforce")
-        push_button.setObjectName("notePush")
-        push_button.setToolTip("Push now (Ctrl+Enter)")
-        push_button.setDefault(True)
-        footer.addWidget(push_button)
-        layout.addLayout(footer)
-        self._start(state_label, problems, push_button)
+        self._finish(layout, problems, state_name="noteStatus", push_name="notePush", beside_push=(self.make_task,))
+        self.push_button.setDefault(True)
 
         for signal in (self.title.textChanged, self.body.textChanged, self.tags.textChanged):
             signal.connect(self._changed)
