@@ -139,7 +139,11 @@ class ContactDetail(QWidget):
         self.task_button.clicked.connect(self.new_task)
         buttons.addWidget(self.note_button)
         buttons.addWidget(self.task_button)
-        # One action per activity kind, beside "New note" (its form names it: "Log a call" …).
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        # One action per activity kind, on a row of their own under "New note" (its form names it: "Log a
+        # call" …): on one row with the rest they ran past the panel's edge and hid "Open in Salesforce".
+        activity_row = QHBoxLayout()
         self.activity_buttons: dict[str, QPushButton] = {}
         for form in activity_forms_offered():
             button = QPushButton(form.action)
@@ -147,10 +151,9 @@ class ContactDetail(QWidget):
             if form.shortcut:
                 button.setToolTip(f"{form.action} for this client ({form.shortcut})")
             button.clicked.connect(lambda _checked=False, kind=form.kind: self.new_activity(kind))
-            buttons.addWidget(button)
+            activity_row.addWidget(button)
             self.activity_buttons[form.kind.value] = button
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
+        activity_row.addStretch(1)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -203,6 +206,7 @@ class ContactDetail(QWidget):
         for widget in (self.name_label, self.subtitle_label, self.read_only_label):
             column.addWidget(widget)
         column.addLayout(buttons)
+        column.addLayout(activity_row)
         column.addLayout(grid)
         self.extras_view = QLabel()
         self.extras_view.setObjectName("detailExtras")
