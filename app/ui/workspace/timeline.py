@@ -211,7 +211,8 @@ class TimelineView(QWidget):
         """Closing the page: start no more refreshes, and let running ones finish (bounded) rather
         than cut them off mid-request."""
         self._closed = True
-        self._debounce.stop()
+        if shiboken6.isValid(self._debounce):  # a test's (or a window's) teardown may have deleted us first
+            self._debounce.stop()
         running = [t for t in self._refreshes if not t.done()]
         if running:
             await asyncio.wait(running, timeout=grace_seconds)
