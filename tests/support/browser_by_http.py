@@ -14,6 +14,7 @@ with plain HTML forms.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import ssl
@@ -218,5 +219,12 @@ async def approve_in_browser_async(authorize_url: str, username: str, password: 
             location: str = done.value
     if not follow:
         return location
-    async with httpx.AsyncClient(trust_env=False, timeout=timeout, verify=_verify(verify)) as client:
-        return (await client.get(location)).text
+
+    def follow_redirect() -> str:
+        # In a thread, with the blocking client: the callback receiver on this loop still answers, and
+        # no connection attempt is left on the loop ("localhost" races ::1 against 127.0.0.1, and the
+        # losing attempt finished after a test's loop had ended: "no running event loop").
+        with httpx.Client(trust_env=False, timeout=timeout, verify=_verify(verify)) as client:
+            return client.get(location).text
+
+    return await asyncio.to_thread(follow_redirect)

@@ -143,6 +143,9 @@ async def test_managed_config_secret_required_is_asked_for_on_the_sign_in_page(
         await until(lambda: page.state != "failed", "the second sign-in starts")
         await until(lambda: page.state in ("done", "failed"), "the second sign-in finishes")
         assert page.state == "done", page.result.plain_text()
+        # The firm's preferences are saved after the sign-in (asking the org what it supports): wait for
+        # that while the org still answers, or its request is cut off when the test's loop ends.
+        await until(lambda: wizard.controller.connection is not None, "the firm's preferences are saved")
 
 
 async def test_managed_config_wrong_key_offers_the_full_way(
