@@ -24,6 +24,7 @@ from app.ui.crash_dialog import show_crash_dialog
 from app.ui.resources import app_icon, stylesheet
 from app.ui.single_instance import Launch, SingleInstance
 from app.ui.theme import Theme, apply_theme
+from app.ui.widgets.wheel_guard import install_wheel_guard
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -65,6 +66,7 @@ def create_qapplication(theme: Theme = "system", argv: list[str] | None = None) 
     apply_theme(app, theme)
     app.setStyleSheet(stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the GUI coroutine decides when to quit, after clean-up
+    install_wheel_guard(app)  # scrolling a page never changes a choice under the pointer
     return app
 
 
