@@ -281,7 +281,8 @@ class PeoplePulls(FilteredPulls):
                 detect_new=True, batch=batch))
             hwm = max_key(hwm, result.last_key)
             self._tally.page(spec.sobject, result)
-            self._progress(spec.sobject, done, max(total, done), spec.counted(done, "changed"))
+            # Not "changed": the overlap re-reads the last minutes' records, changed or not.
+            self._progress(spec.sobject, done, max(total, done), f"Checked {spec.counted(done)} for changes")
             return result
 
         await self._walk_people(spec, page, write)

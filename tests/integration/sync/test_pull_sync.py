@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from app.demo_org import DemoOrg
 from app.salesforce.client import SalesforceClient
 from app.store import Database, accounts, contacts, events, people, sync_log, sync_state, users
+from app.sync.pull.engine import PullEngine
+from app.sync.pull.types import PullPreferences
 from tests.integration.sync.conftest import engine
 
 
@@ -187,3 +189,18 @@ async def test_a_full_resync_sweeps_out_records_salesforce_no_longer_has(
     row = await db.run(lambda s: contacts.get_by_sf_id(s, cid, victim["Id"]))
     assert row is not None and row.is_deleted
     assert await db.run(lambda s: people.live_count(s, cid, "Contact")) == len(live(org, "Contact"))
+
+
+async def test_incremental_progress_says_checked_not_changed(
+    org: DemoOrg, db: Database, client: SalesforceClient, connection_id: int
+) -> None:
+    """The overlap re-reads the last minutes' records whether or not they changed, so the status bar
+    must not call them "changed" (it said "1 changed contact" after every demo start)."""
+    await engine(client, db, connection_id).run()
+    messages: list[str] = []
+    second = PullEngine(client, db, connection_id, PullPreferences(), on_progress=lambda p: messages.append(p.message))
+    assert (await second.run()).outcome == "ok"
+    people_lines = [m for m in messages if "contact" in m]
+    assert people_lines, messages
+    assert all("changed" not in m for m in people_lines), people_lines
+    assert any(m.startswith("Checked ") and m.endswith(" for changes") for m in people_lines), people_lines
