@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.sync_filters import (
@@ -36,11 +37,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OBJECT_WORDS = {"Contact": "Contacts", "Lead": "Leads", "Account": "Accounts"}
+ADD_FIRST, ADD_ANOTHER = "Add a rule", "Add another group (or)"
+UNCHECKED = "Not saved yet. Press Check how many to see how many these rules keep, or Save."
 OFFLINE = "Salesforce can't be reached right now, so the count can't be checked. Try again when you're online."
 
 
+def group_title(number: int) -> str:
+    return "Keep when all of these match" if number == 0 else "… or when all of these match"
+
+
 class RuleGroupBox(QGroupBox):
-    """One group of rules, all of which must match."""
+    """One group of rules, all of which must match; ``changed`` whenever a rule is added, edited or
+    removed, so the panel never shows a count (or "No rules") that no longer fits what is on screen."""
+
+    changed = Signal()
 
     def __init__(self, title: str, sobject: str, choices: FilterChoices, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -61,8 +71,10 @@ class RuleGroupBox(QGroupBox):
     def add_row(self) -> FilterRuleRow:
         row = FilterRuleRow(self.sobject, self.choices)
         row.remove_clicked.connect(self._remove)
+        row.edited.connect(self.changed.emit)
         self.rows.append(row)
         self.rows_layout.addWidget(row)
+        self.changed.emit()
         return row
 
     def _remove(self, row: FilterRuleRow) -> None:
@@ -70,6 +82,7 @@ class RuleGroupBox(QGroupBox):
             self.rows.remove(row)
             row.setParent(None)
             row.deleteLater()
+            self.changed.emit()
 
     def group(self) -> RuleGroup:
         return RuleGroup(tuple(row.rule() for row in self.rows))
@@ -101,7 +114,7 @@ class FilterRulesPanel(QGroupBox):
         self.groups_layout = QVBoxLayout()
         layout.addLayout(self.groups_layout)
         buttons = QHBoxLayout()
-        self.add_group_button = QPushButton("Add another group (or)")
+        self.add_group_button = QPushButton(ADD_FIRST)
         self.add_group_button.setObjectName("filterAddGroup")
         self.check_button = QPushButton("Check how many")
         self.check_button.setObjectName("filterCheck")
@@ -158,16 +171,41 @@ class FilterRulesPanel(QGroupBox):
             box = self.add_group(choices)
             for rule in group.rules:
                 box.add_row().show_rule(rule)
-        if not self.groups:
-            self.preview.setText(f"No rules: every {OBJECT_WORDS[sobject].lower()[:-1]} you can see is synced.")
+        self._show_state(edited=False)
+
+    def _show_state(self, *, edited: bool) -> None:
+        """The line under the rules says what is on screen now: no rules, or rules not yet counted."""
+        self.add_group_button.setText(ADD_ANOTHER if self.groups else ADD_FIRST)
+        if self.current_filter().empty:
+            everyone = f"No rules: every {OBJECT_WORDS[self.current_sobject()].lower()[:-1]} you can see is synced."
+            self.preview.setText(everyone + (" (Not saved yet.)" if edited and not self._saved_now().empty else ""))
+        else:
+            self.preview.setText(UNCHECKED if edited else "")
+
+    def _saved_now(self) -> ObjectFilter:
+        sobject = self.current_sobject()
+        return self.saved.get(sobject, ObjectFilter(sobject))
+
+    def _rules_edited(self) -> None:
+        self.message.clear()
+        self._show_state(edited=True)
 
     def add_group(self, choices: FilterChoices | None = None) -> RuleGroupBox:
         sobject = self.current_sobject()
-        title = "Keep when all of these match" if not self.groups else "… or when all of these match"
-        box = RuleGroupBox(title, sobject, choices or self.choices.get(sobject, FilterChoices((), (), ())))
+        box = RuleGroupBox(group_title(len(self.groups)), sobject, choices or self.choices.get(sobject, FilterChoices((), (), ())))
+        box.changed.connect(lambda box=box: self._group_changed(box))
         self.groups.append(box)
         self.groups_layout.addWidget(box)
         return box
+
+    def _group_changed(self, box: RuleGroupBox) -> None:
+        if not box.rows and box in self.groups:  # its last rule went: the empty group goes too
+            self.groups.remove(box)
+            box.setParent(None)
+            box.deleteLater()
+            for number, group in enumerate(self.groups):
+                group.setTitle(group_title(number))
+        self._rules_edited()
 
     def current_filter(self) -> ObjectFilter:
         groups = tuple(g for g in (box.group() for box in self.groups) if g.rules)

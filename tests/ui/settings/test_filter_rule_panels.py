@@ -57,6 +57,33 @@ async def test_filter_rule_panel_checks_the_count_and_saves(env: Env, qtbot: Any
     assert (await SyncFilters(env.db, env.manager).load())["Contact"] == saved
 
 
+async def test_filter_rule_panel_never_shows_a_line_that_no_longer_fits_the_rules(env: Env, qtbot: Any) -> None:
+    """Seen walking the page: after "Add a rule" it still said "No rules: every contact … is synced",
+    and a count stayed on screen after the rules it counted were changed."""
+    env.page.tabs.setCurrentIndex(SYNC_TAB)
+    panel = env.page.filter_panel
+    await until(lambda: "Contact" in panel.choices, "the org's fields are offered")
+    assert panel.add_group_button.text() == "Add a rule"
+
+    panel.add_group_button.click()
+    assert panel.preview.text().startswith("Not saved yet"), panel.preview.text()
+    assert panel.add_group_button.text() == "Add another group (or)"
+    row = panel.groups[0].rows[0]
+    _choose(row.kind, RuleKind.PICKLIST)
+    _choose(row.field, "Risk_Profile__c")
+    panel.check_button.click()
+    await until(lambda: panel.preview.text().startswith("This keeps"), "the live count is shown")
+
+    _choose(row.value, row.value.itemData((row.value.currentIndex() + 1) % row.value.count()))
+    assert panel.preview.text().startswith("Not saved yet"), "the old count no longer fits"
+
+    # Removing the only rule removes its group: the panel is back to "no rules", and says so.
+    row.findChild(type(panel.check_button), "filterRuleRemove").click()
+    assert panel.groups == []
+    assert panel.preview.text() == "No rules: every contact you can see is synced."
+    assert panel.add_group_button.text() == "Add a rule"
+
+
 async def test_field_mapping_panel_saves_extra_fields(env: Env, qtbot: Any) -> None:
     env.page.tabs.setCurrentIndex(SYNC_TAB)
     panel = env.page.fields_panel
