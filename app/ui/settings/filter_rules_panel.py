@@ -192,7 +192,8 @@ class FilterRulesPanel(QGroupBox):
 
     def add_group(self, choices: FilterChoices | None = None) -> RuleGroupBox:
         sobject = self.current_sobject()
-        box = RuleGroupBox(group_title(len(self.groups)), sobject, choices or self.choices.get(sobject, FilterChoices((), (), ())))
+        offered = choices or self.choices.get(sobject, FilterChoices((), (), ()))
+        box = RuleGroupBox(group_title(len(self.groups)), sobject, offered)
         box.changed.connect(lambda box=box: self._group_changed(box))
         self.groups.append(box)
         self.groups_layout.addWidget(box)
