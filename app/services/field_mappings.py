@@ -38,7 +38,10 @@ __all__ = ["MAX_EXTRAS", "ExtraField", "FieldMapping", "FieldMappings", "FieldMa
            "ShownField", "shown"]
 
 PHONE_TYPES = ("phone",)
-UNSHOWABLE = ("base64", "address", "location", "anyType")
+# Not offered as extra fields: binary and compound values, and record ids ("id", "reference": an
+# advisor would see "0035g00000AbCdE" on the client's page), plus the bookkeeping every record has.
+UNSHOWABLE = ("base64", "address", "location", "anyType", "id", "reference")
+BOOKKEEPING = frozenset({"IsDeleted", "SystemModstamp", "MasterRecordId", "LastViewedDate", "LastReferencedDate"})
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ class FieldMappings:
         described = await client.describe(sobject)
         options = [FieldOption(str(f["name"]), str(f.get("label") or f["name"]), str(f.get("type") or "string"))
                    for f in described.get("fields") or () if isinstance(f, dict) and f.get("name")
-                   and f.get("type") not in UNSHOWABLE]
+                   and f.get("type") not in UNSHOWABLE and f["name"] not in BOOKKEEPING]
         return tuple(sorted(options, key=lambda o: o.label.lower()))
 
     async def save(self, sobject: str, *, phone: tuple[str, ...], extras: tuple[str, ...]) -> FieldMapping:

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -37,6 +39,11 @@ log = logging.getLogger(__name__)
 
 OBJECT_WORDS = {"Contact": "Contacts", "Lead": "Leads", "Account": "Accounts"}
 SAME_AS_BEFORE = "As before"
+# Salesforce's field types in words, for the tooltip that tells an admin what a field holds.
+TYPE_WORDS = {"string": "text", "textarea": "long text", "currency": "amount", "double": "number",
+              "int": "whole number", "percent": "percentage", "date": "date", "datetime": "date and time",
+              "boolean": "yes / no", "picklist": "list", "multipicklist": "list (several values)",
+              "email": "e-mail", "phone": "phone", "url": "web address"}
 
 
 class FieldsPanel(QGroupBox):
@@ -62,9 +69,18 @@ class FieldsPanel(QGroupBox):
         form.addRow("Phone, from:", self.phone_first)
         form.addRow("… and when that is empty:", self.phone_then)
         layout.addLayout(form)
+        self.find_field = QLineEdit()
+        self.find_field.setObjectName("fieldsFind")
+        self.find_field.setPlaceholderText("Find a field by its name…")
+        self.find_field.setClearButtonEnabled(True)
+        layout.addWidget(self.find_field)
         self.extras = QListWidget()
         self.extras.setObjectName("fieldsExtras")
+        self.extras.setMinimumHeight(220)  # a handful of rows at a time made a 60-field list a keyhole
         layout.addWidget(self.extras)
+        self.chosen_count = QLabel("")
+        self.chosen_count.setObjectName("fieldsChosenCount")
+        layout.addWidget(self.chosen_count)
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("fieldsSave")
         layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -72,6 +88,8 @@ class FieldsPanel(QGroupBox):
         layout.addWidget(self.message)
         self.sobject.currentIndexChanged.connect(lambda _i: aio.start(self.load(), name="fields object"))
         self.save_button.clicked.connect(aio.slot(self.save))
+        self.find_field.textChanged.connect(self._show_matching)
+        self.extras.itemChanged.connect(lambda _item: self._count_chosen())
 
     def current_sobject(self) -> str:
         return str(self.sobject.currentData() or "Contact")
@@ -108,7 +126,22 @@ class FieldsPanel(QGroupBox):
             item.setData(Qt.ItemDataRole.UserRole, option.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if option.name.lower() in chosen else Qt.CheckState.Unchecked)
+            item.setToolTip(f"{option.name} · {TYPE_WORDS.get(option.type, option.type)}")
             self.extras.addItem(item)
+        self._show_matching(self.find_field.text())
+        self._count_chosen()
+
+    def _show_matching(self, words: str) -> None:
+        """Hide the fields whose label (or API name, for admins) does not contain what was typed."""
+        wanted = words.strip().lower()
+        for index in range(self.extras.count()):
+            item = self.extras.item(index)
+            if item is not None:
+                name = str(item.data(Qt.ItemDataRole.UserRole)).lower()
+                item.setHidden(bool(wanted) and wanted not in item.text().lower() and wanted not in name)
+
+    def _count_chosen(self) -> None:
+        self.chosen_count.setText(f"{len(self.chosen_extras())} of at most {MAX_EXTRAS} chosen")
 
     def chosen_extras(self) -> tuple[str, ...]:
         items = (self.extras.item(i) for i in range(self.extras.count()))

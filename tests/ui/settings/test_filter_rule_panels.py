@@ -98,3 +98,29 @@ async def test_field_mapping_panel_saves_extra_fields(env: Env, qtbot: Any) -> N
     mapping = await FieldMappings(env.db, env.manager).load("Contact")
     assert mapping.phone == ("MobilePhone", "Phone")
     assert {e.name for e in mapping.extras} == {"AUM__c", "Next_Review__c", "Risk_Profile__c"}
+
+
+async def test_field_mapping_list_finds_fields_counts_choices_and_hides_record_ids(env: Env, qtbot: Any) -> None:
+    """Seen walking it: 60 fields in a keyhole of a list, with Id, Created By ID and Is Deleted among
+    them (an id on a client's page means nothing to an advisor)."""
+    env.page.tabs.setCurrentIndex(SYNC_TAB)
+    panel = env.page.fields_panel
+    await until(lambda: panel.extras.count() > 0, "the org's fields are listed")
+    items = [panel.extras.item(i) for i in range(panel.extras.count())]
+    names = {str(item.data(Qt.ItemDataRole.UserRole)) for item in items}
+    assert {"Id", "OwnerId", "AccountId", "CreatedById", "IsDeleted", "SystemModstamp"}.isdisjoint(names)
+    assert "AUM__c" in names
+    assert panel.chosen_count.text() == "0 of at most 20 chosen"
+
+    panel.find_field.setText("review")
+    shown = [item.text() for item in items if not item.isHidden()]
+    assert shown == ["Next Review"]
+    panel.find_field.setText("aum__")  # admins know the API name
+    assert [item.text() for item in items if not item.isHidden()] == ["Assets Under Management"]
+    aum = next(item for item in items if not item.isHidden())
+    assert aum.toolTip() == "AUM__c · amount"
+    aum.setCheckState(Qt.CheckState.Checked)
+    assert panel.chosen_count.text() == "1 of at most 20 chosen"
+    panel.find_field.clear()
+    assert not any(item.isHidden() for item in items)
+    assert panel.chosen_extras() == ("AUM__c",), "finding never unticks what was chosen"
