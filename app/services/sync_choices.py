@@ -156,9 +156,10 @@ class SyncChoicesService:
         row_changes: dict[str, object] = {"client_object": after.client_object, "include_leads": after.include_leads}
         if note_type is not None:
             row_changes["note_type"] = note_type
-        connection = await self.connections.update_preferences(**row_changes)
         user_id = connection.user_id
-        await self.db.run(lambda s: _write(s, cid, user_id, before, after))
+        # One transaction: where clients live (the connection row) and the pull settings change together.
+        await self.connections.update_preferences(along=lambda s: _write(s, cid, user_id, before, after),
+                                                  **row_changes)
         saved = await self.load(cid)
         self.events.publish(SyncChoicesChanged(cid, before, saved))
         return saved

@@ -178,11 +178,19 @@ class ConnectionManager:
         self._set_status(ConnectionStatus("connected"))
         return connection
 
-    async def update_preferences(self, **preferences: object) -> OrgConnection:
-        """Change note type, where clients live, … on the active connection."""
+    async def update_preferences(self, *, along: Callable[[Any], None] | None = None,
+                                 **preferences: object) -> OrgConnection:
+        """Change note type, where clients live, … on the active connection.  ``along`` writes the
+        settings that go with the change in the same transaction, so a crash never keeps half of it."""
         active = self._require_active()
-        row = await self._db.run(
-            lambda session: connection_rows.update(session, active.connection_id, **preferences))
+
+        def write(session: Any) -> Any:
+            row = connection_rows.update(session, active.connection_id, **preferences)
+            if along is not None:
+                along(session)
+            return row
+
+        row = await self._db.run(write)
         self.active = replace(org_connection(row), keyring_slot=active.keyring_slot)
         return self.active
 
