@@ -71,6 +71,7 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
 # https://www.w3.org/WAI/WCAG21/Understanding/non-text-contrast.html — a little over, for rounding.
 INDICATOR_CONTRAST = 3.2
 _INDICATOR_CLASSES = ("QRadioButton", "QCheckBox")
+_LIST_CLASS = "QListView"
 
 
 def _luminance(colour: QColor) -> float:
@@ -92,7 +93,7 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
                   round(a.blue() + (b.blue() - a.blue()) * t))
 
 
-def indicator_palette(palette: QPalette) -> QPalette:
+def indicator_palette(palette: QPalette, behind: QPalette.ColorRole = QPalette.ColorRole.Window) -> QPalette:
     """``palette`` for radio buttons and check boxes, with their ring visible.
 
     Fusion draws the indicator's ring in the widget's Window colour made 40% darker
@@ -100,8 +101,9 @@ def indicator_palette(palette: QPalette) -> QPalette:
     background — on a dark window that ring is darker than the dark window (contrast 1.1:1: the
     "invisible radio buttons"), and on the light one it is 2:1.  A radio button paints no background of
     its own, so giving it a Window colour moved towards the text colour only moves the ring to 3:1 or
-    more, nothing else."""
-    window, text = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText)
+    more, nothing else.  ``behind`` is what the indicator sits on: the window for check boxes, the
+    list's Base colour for the check boxes inside a list (the Fields panel's extra fields)."""
+    window, text = palette.color(behind), palette.color(QPalette.ColorRole.WindowText)
     tuned = QPalette(palette)
     for step in range(1, 21):
         candidate = _mix(window, text, step / 20)
@@ -122,6 +124,8 @@ def tune_indicators(app: QApplication) -> None:
     for name in _INDICATOR_CLASSES:
         # PySide6's stub types className as bytes, but the binding only accepts str (bytes: ValueError).
         app.setPalette(tuned, cast("bytes", name))
+    # Check boxes inside lists are drawn with the list's palette, on its Base colour.
+    app.setPalette(indicator_palette(app.palette(), QPalette.ColorRole.Base), cast("bytes", _LIST_CLASS))
 
 
 def is_dark(palette: QPalette) -> bool:

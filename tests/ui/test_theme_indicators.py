@@ -9,8 +9,18 @@ from contextlib import contextmanager
 from typing import Any, cast
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QStyle, QStyleOptionButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 from app.ui.settings.prospects import ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
@@ -27,7 +37,7 @@ def _theme(app: QApplication, dark: bool) -> Iterator[QPalette]:
         yield palette
     finally:
         app.setPalette(before)
-        for name in ("QRadioButton", "QCheckBox"):
+        for name in ("QRadioButton", "QCheckBox", "QListView"):
             app.setPalette(before, cast("bytes", name))  # the binding takes str, its stub says bytes
 
 
@@ -81,3 +91,27 @@ def test_theme_indicators_plain_fusion_dark_ring_is_what_was_invisible(qapp: Any
     host.show()
     qtbot.waitExposed(host)
     assert _ring_contrast(radio, dark.color(QPalette.ColorRole.Window)) < 2.0
+
+
+@pytest.mark.parametrize("dark", [True, False], ids=["dark", "light"])
+def test_theme_indicators_are_visible_in_lists(qapp: Any, qtbot: Any, dark: bool) -> None:
+    """The Fields panel's extra fields are check boxes inside a list: in the dark theme their boxes
+    were invisible (seen walking Settings → Sync)."""
+    if qapp.style().name().lower() != "fusion":
+        pytest.skip("the tuning is for Fusion; native styles draw their own indicators")
+    with _theme(qapp, dark):
+        fields = QListWidget()
+        qtbot.addWidget(fields)
+        item = QListWidgetItem("Assets Under Management")
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        fields.addItem(item)
+        fields.show()
+        qtbot.waitExposed(fields)
+        background = fields.palette().color(QPalette.ColorRole.Base)
+        rect = fields.visualItemRect(item)
+        image = fields.viewport().grab().toImage()
+        box = [QColor(image.pixel(x, y)) for x in range(rect.left(), rect.left() + 22)
+               for y in range(rect.top(), rect.bottom() + 1)]
+        ring = max(contrast_ratio(colour, background) for colour in box)
+        assert ring >= 3.0, f"the unticked box's ring contrast is {ring:.2f}"
