@@ -19,29 +19,16 @@ import asyncio
 import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.services.activities import activity_forms_offered
 from app.services.clients import ClientDetail, ClientDirectory
 from app.services.drafts import ItemKind
 from app.services.events import Events, ItemStateChanged
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.widgets.empty_state import EmptyState
-from app.ui.workspace.detail_html import e as _e
-from app.ui.workspace.detail_html import extras_html, meetings_html, phone_href, when, work_html
-from app.ui.workspace.household import HouseholdView, households_html
-from app.ui.workspace.timeline import TimelineView
+from app.ui.workspace.detail_card import ClientCard
+from app.ui.workspace.household import HouseholdView
 
 
 class ContactDetail(QWidget):
@@ -86,7 +73,15 @@ class ContactDetail(QWidget):
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.loading)
         self.stack.addWidget(self.error)
-        self.stack.addWidget(self._build_card())
+        self.card = ClientCard(db)  # the client shown (index 3): its widgets, built and rendered there
+        card = self.card  # its widgets keep the names the shell and tests know them by
+        self.name_label, self.read_only_label, self.fields = card.name_label, card.read_only_label, card.fields
+        self.open_button, self.note_button, self.task_button = card.open_button, card.note_button, card.task_button
+        self.activity_buttons, self.timeline = card.activity_buttons, card.timeline
+        self.household_view, self.meetings_view = card.household_view, card.meetings_view
+        self.work_view = card.work_view
+        self._wire_card()
+        self.stack.addWidget(self.card)
         self.household = HouseholdView(db)  # a household opened from the client view (index 4)
         self.household.open_contact.connect(self.open_contact)
         self.household.open_note_requested.connect(self.open_note_requested)
@@ -97,140 +92,19 @@ class ContactDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-    # -------------------------------------------------------------------------------- building
-    def _build_card(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setObjectName("detailCard")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.setContentsMargins(20, 16, 20, 16)
-        column.setSpacing(10)
-
-        self.name_label = QLabel()
-        self.name_label.setObjectName("detailName")
-        font = self.name_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.name_label.setFont(font)
-        self.name_label.setWordWrap(True)
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.subtitle_label = QLabel()
-        self.subtitle_label.setObjectName("detailSubtitle")
-        self.subtitle_label.setWordWrap(True)
-        self.read_only_label = QLabel()
-        self.read_only_label.setObjectName("detailReadOnly")
-        self.read_only_label.setWordWrap(True)
-        self.read_only_label.setTextFormat(Qt.TextFormat.RichText)
+    def _wire_card(self) -> None:
+        """The card's buttons and links to what they do (the card only shows; this panel acts)."""
         self.read_only_label.linkActivated.connect(self._converted_link)
-
-        buttons = QHBoxLayout()
-        self.open_button = QPushButton("Open in Salesforce")
-        self.open_button.setObjectName("openInSalesforce")
         self.open_button.clicked.connect(self.open_in_salesforce)
-        self.note_button = QPushButton("New note")
-        self.note_button.setObjectName("newNote")
-        self.note_button.setProperty("class", "primary")
         self.note_button.clicked.connect(self._new_note)
-        self.task_button = QPushButton("New task")
-        self.task_button.setObjectName("newTask")
-        self.task_button.setToolTip("A follow-up for this client, sent to Salesforce as a Task (Ctrl+T)")
         self.task_button.clicked.connect(self.new_task)
-        buttons.addWidget(self.note_button)
-        buttons.addWidget(self.task_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        # One action per activity kind, on a row of their own under "New note" (its form names it: "Log a
-        # call" …): on one row with the rest they ran past the panel's edge and hid "Open in Salesforce".
-        activity_row = QHBoxLayout()
-        self.activity_buttons: dict[str, QPushButton] = {}
-        for form in activity_forms_offered():
-            button = QPushButton(form.action)
-            button.setObjectName(f"new_{form.kind.value}")
-            if form.shortcut:
-                button.setToolTip(f"{form.action} for this client ({form.shortcut})")
-            button.clicked.connect(lambda _checked=False, kind=form.kind: self.new_activity(kind))
-            activity_row.addWidget(button)
-            self.activity_buttons[form.kind.value] = button
-        activity_row.addStretch(1)
-
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(6)
-        self.fields: dict[str, QLabel] = {}
-        for row, (key, label) in enumerate((
-            ("email", "E-mail"), ("phone", "Phone"), ("mobile", "Mobile"), ("address", "Address"),
-            ("owner", "Owner"), ("modified", "Last modified"),
-        )):
-            caption = QLabel(label)
-            caption.setObjectName(f"detailCaption_{key}")
-            value = QLabel()
-            value.setObjectName(f"detail_{key}")
-            value.setWordWrap(True)
-            value.setTextFormat(Qt.TextFormat.RichText)
-            value.setOpenExternalLinks(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, 1)
-            self.fields[key] = value
-        grid.setColumnStretch(1, 1)
-
-        self.household_label = self._section_label("Household")
-        self.household_view = QLabel()
-        self.household_view.setObjectName("detailHousehold")
-        self.household_view.setWordWrap(True)
-        self.household_view.setTextFormat(Qt.TextFormat.RichText)
+        for kind, button in self.activity_buttons.items():
+            button.clicked.connect(lambda _checked=False, kind=kind: self.new_activity(kind))
         self.household_view.linkActivated.connect(self._household_link)
-        self.meetings_label = self._section_label("Meetings")
-        self.meetings_view = QLabel()
-        self.meetings_view.setObjectName("detailMeetings")
-        self.meetings_view.setWordWrap(True)
-        self.meetings_view.setTextFormat(Qt.TextFormat.RichText)
-        self.meetings_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.meetings_view.linkActivated.connect(self._meeting_link)
-        self.work_label = self._section_label("Notes, tasks, calls, meetings and emails")
-        self.work_view = QLabel()
-        self.work_view.setObjectName("detailWork")
-        self.work_view.setWordWrap(True)
-        self.work_view.setTextFormat(Qt.TextFormat.RichText)
         self.work_view.linkActivated.connect(self._work_link)
-
-        # The Salesforce history (its own module); once a client's history is on this computer it
-        # includes the meetings and Notebridge's own notes and tasks, so the two lists below step aside.
-        self.timeline = TimelineView(self.db)
         self.timeline.open_note_requested.connect(self.open_note_requested)
         self.timeline.open_task_requested.connect(self.open_task_requested)
-        self.timeline.history_shown.connect(self._history_shown)
-
-        for widget in (self.name_label, self.subtitle_label, self.read_only_label):
-            column.addWidget(widget)
-        column.addLayout(buttons)
-        column.addLayout(activity_row)
-        column.addLayout(grid)
-        self.extras_view = QLabel()
-        self.extras_view.setObjectName("detailExtras")
-        self.extras_view.setWordWrap(True)
-        self.extras_view.setTextFormat(Qt.TextFormat.RichText)
-        self.extras_view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.extras_view)
-        shown_in_order: tuple[QWidget, ...] = (self.household_label, self.household_view, self.timeline,
-                                               self.meetings_label, self.meetings_view, self.work_label,
-                                               self.work_view)
-        for section in shown_in_order:
-            column.addWidget(section)
-        column.addStretch(1)
-        scroll.setWidget(body)
-        return scroll
-
-    @staticmethod
-    def _section_label(text: str) -> QLabel:
-        label = QLabel(text)
-        font = label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        label.setFont(font)
-        return label
 
     # --------------------------------------------------------------------------------- showing
     def set_connection(self, connection_id: int | None, instance_url: str | None) -> None:
@@ -243,10 +117,6 @@ class ContactDetail(QWidget):
         self.data = None
         self.timeline.clear()
         self.stack.setCurrentWidget(self.placeholder)
-
-    def _history_shown(self, shown: bool) -> None:
-        for widget in (self.meetings_label, self.meetings_view, self.work_label, self.work_view):
-            widget.setVisible(not shown)
 
     async def show_contact(self, contact_id: int) -> ClientDetail | None:
         cid = self.connection_id
@@ -270,7 +140,7 @@ class ContactDetail(QWidget):
             self.stack.setCurrentWidget(self.error)
             return None
         self.data = data
-        self._render(data)
+        self.card.show_client(data, self.salesforce_url)
         self.stack.setCurrentIndex(3)
         aio.start(self.timeline.show_client(cid, contact_id), name="client-timeline")
         return data
@@ -292,46 +162,10 @@ class ContactDetail(QWidget):
             data = await self.clients.open(cid, contact_id)
             if request == self._request and data is not None and shiboken6.isValid(self):
                 self.data = data
-                self._render(data)
+                self.card.show_client(data, self.salesforce_url)
                 await self.timeline.show_client(cid, contact_id, refresh=False)
             if not self._refresh_again:
                 return
-
-    def _render(self, data: ClientDetail) -> None:
-        c = data.contact
-        self.name_label.setText(c.name or "(no name)")
-        kind = {"Lead": "Lead", "Account": "Household / account"}.get(c.source_object)
-        outside = "Outside your filter — kept for your drafts" if data.outside_filter else None
-        self.subtitle_label.setText(" · ".join(p for p in (kind, c.title, c.account_name, outside) if p))
-        if c.read_only:
-            target = data.converted_to
-            link = (f' It became <a href="contact:{target.id}">{_e(target.name)}</a>.' if target
-                    else "")
-            self.read_only_label.setText(
-                "<b>Converted lead — read-only.</b> Salesforce no longer accepts changes to it." + link)
-            self.read_only_label.show()
-        else:
-            self.read_only_label.hide()
-        self.fields["email"].setText(
-            f'<a href="mailto:{_e(c.email)}">{_e(c.email)}</a>' if c.email else "—")
-        for key, number in (("phone", c.phone), ("mobile", c.mobile_phone)):
-            self.fields[key].setText(f'<a href="{_e(phone_href(number))}">{_e(number)}</a>' if number else "—")
-        address_lines = [c.mailing_street, " ".join(p for p in (c.mailing_city, c.mailing_state,
-                                                                c.mailing_postal_code) if p), c.mailing_country]
-        self.fields["address"].setText("<br>".join(_e(p) for p in address_lines if p) or "—")
-        self.fields["owner"].setText(_e(data.owner_name or c.owner_id or "—"))
-        self.fields["modified"].setText(_e(when(c.last_modified)) if c.last_modified else "—")
-        self.open_button.setEnabled(self._can_open())
-        self.open_button.setToolTip(self.salesforce_url or "Connect Salesforce to open records there")
-        self.note_button.setEnabled(not c.read_only)
-        self.task_button.setEnabled(not c.read_only)
-        for button in self.activity_buttons.values():
-            button.setEnabled(not c.read_only)
-        self.extras_view.setText(extras_html(data))
-        self.extras_view.setVisible(bool(data.extras))
-        self.household_view.setText(households_html(data.households))
-        self.meetings_view.setText(meetings_html(data))
-        self.work_view.setText(work_html(data))
 
     # --------------------------------------------------------------------------------- actions
     @property

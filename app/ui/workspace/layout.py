@@ -1,10 +1,11 @@
 """The workspace page's widgets, how they are arranged, and how a decided ``PageView`` is shown.
 
 Split from ``page.py`` along its seam: this module builds the search row, the list/detail splitter,
-the empty and loading states and the status line, and applies what ``states.decide`` chose;
-``WorkspacePage`` (page.py) wires them to the use cases.  Object names here are what tests, the
-screenshot script and the remembered layout (app/ui/window_layout.py: "workspaceSplitter") find
-them by.
+the empty and loading states and the status line into the page's widget, and applies what
+``states.decide`` chose.  ``WorkspacePage`` (page.py) owns one ``WorkspaceLayout`` (composition, not
+a base class: the layout holds widgets and no state, so nothing private is shared between the files)
+and its helpers wire the widgets to the use cases.  Object names here are what tests, the screenshot
+script and the remembered layout (app/ui/window_layout.py: "workspaceSplitter") find them by.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ from app.ui.workspace.states import Body, PageView
 ADD_PERSON_KEYS = "Ctrl+Shift+N"
 
 
-class WorkspaceLayout(QWidget):
-    """Builds the page's widgets as attributes (``search``, ``list_view``, ``detail`` …)."""
+class WorkspaceLayout:
+    """``WorkspaceLayout(host, db, model, events)`` builds the page's widgets into ``host`` and keeps
+    them as attributes (``search``, ``list_view``, ``detail`` …); ``show_view`` applies a decision."""
 
-    def _build(self, db: Database, model: ContactListModel, events: Events) -> None:
+    def __init__(self, host: QWidget, db: Database, model: ContactListModel, events: Events) -> None:
+        self.host = host  # the page: the widgets' parent, and the parent of the dialogs its helpers open
         self.search = SearchBox()
         self.add_person_button = QPushButton("Add a person…")
         self.add_person_button.setObjectName("workspaceAddPerson")
@@ -119,7 +122,7 @@ class WorkspaceLayout(QWidget):
         self.body.addWidget(self.empty)
         self.body.addWidget(self.loading)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(host)
         layout.setContentsMargins(12, 12, 12, 6)
         layout.setSpacing(8)
         layout.addLayout(top)
@@ -174,6 +177,6 @@ class WorkspaceLayout(QWidget):
                 "banner": self.banner.plain_text(), "status": self.status_label.text()}
 
     def _shortcut(self, keys: str) -> QShortcut:
-        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut = QShortcut(QKeySequence(keys), self.host)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         return shortcut
