@@ -374,9 +374,14 @@ class SettingsPage(QWidget):
                 client = await self.connections.client()
             except (NotConnected, SalesforceError, OAuthError):
                 client = None
+            if self._closed:
+                return
             await recorder.observe(client)
+        if self._closed:  # closed while the client was fetched: the workspace may be closed too
+            return
         summary = await recorder.summary(self.push_prefs.reserve_fraction)
-        self.usage.show_summary(summary, _now())
+        if not self._closed:
+            self.usage.show_summary(summary, _now())
 
     # -- helpers ------------------------------------------------------------------------------------------
     def _open_item(self, kind: ItemKind, item_id: int) -> None:
