@@ -39,10 +39,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import (
     SESSION_POLICY_FIX,
     SESSION_POLICY_REASON,
@@ -55,16 +56,19 @@ from app.salesforce.errors import (
     SessionExpired,
 )
 from app.salesforce.oauth_errors import OAuthError
-from app.store import sync_state
+from app.store import Database, sync_state
+from app.store.types import utcnow
 from app.sync import picklists
-from app.sync.pull.base import OVERLAP, Tally
+from app.sync.progress import ProgressCallback, ignore_progress
+from app.sync.pull.base import OVERLAP, PullContext, Tally
+from app.sync.pull.filtered import FilteredPulls
 from app.sync.pull.filters import FilterError
 from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.households import HouseholdPulls
-from app.sync.pull.pages import PAGE_SIZE, PullCancelled
+from app.sync.pull.pages import FETCH_AHEAD, PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
 from app.sync.pull.related import RelatedPulls
-from app.sync.pull.types import Outcome, PullResult
+from app.sync.pull.types import Outcome, PullPreferences, PullResult
 from app.wording import counted, plural
 
 __all__ = ["OVERLAP", "PAGE_SIZE", "PeopleSpec", "PullCancelled", "PullEngine"]
@@ -80,11 +84,37 @@ class _ApiExhausted(RequestLimitExceeded):
     pass
 
 
-class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
+class PullEngine:
     """One org's pull: ``PullEngine(client, db, connection_id, preferences, on_progress=, cancel=)``.
 
     Build it per run or keep it; ``run()`` is not re-entrant (the scheduler makes sure only one
-    pull runs at a time)."""
+    pull runs at a time).  Composed, not inherited: one ``PullContext`` (what every part shares)
+    and one part per job — filters, people, related records (users, meetings), households."""
+
+    def __init__(
+        self,
+        client: SalesforceClient,
+        db: Database,
+        connection_id: int,
+        preferences: PullPreferences,
+        *,
+        on_progress: ProgressCallback = ignore_progress,
+        cancel: asyncio.Event | None = None,
+        now: Callable[[], datetime] = utcnow,
+        overlap: timedelta = OVERLAP,
+        fetch_ahead: int = FETCH_AHEAD,
+    ) -> None:
+        ctx = PullContext(client, db, connection_id, preferences, on_progress=on_progress, cancel=cancel,
+                          now=now, overlap=overlap, fetch_ahead=fetch_ahead)
+        self.ctx = ctx
+        # The engine's own names for what it shares with its parts (the same objects as ``ctx``'s).
+        self.client, self.db, self.connection_id, self.prefs = ctx.client, ctx.db, ctx.connection_id, ctx.prefs
+        self.on_progress, self.cancel, self.now = ctx.on_progress, ctx.cancel, ctx.now
+        self.overlap, self.fetch_ahead = ctx.overlap, ctx.fetch_ahead
+        self._filters = FilteredPulls(ctx)
+        self._people = PeoplePulls(ctx, self._filters)
+        self._related = RelatedPulls(ctx)
+        self._households = HouseholdPulls(ctx)
 
     # ------------------------------------------------------------------------------ entry point
     async def run(self, *, full: bool = False) -> PullResult:
@@ -97,8 +127,20 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         their meetings, and remember them so later pulls keep exactly these up to date."""
         return await self._logged(self._import(list(dict.fromkeys(i for i in sf_ids if i))), "pick")
 
+    async def _import(self, sf_ids: list[str]) -> str:
+        self._check_budget()
+        imported = await self._people.import_records(sf_ids)
+        if imported and self.prefs.include_events:
+            now = self.now()
+            await self._related.events_for(imported, now - timedelta(days=self.prefs.event_window_days),
+                                           now + timedelta(days=self.prefs.event_window_days))
+        missing = len(sf_ids) - len(imported)
+        if missing > 0:
+            return f"{missing} of the chosen records could not be found in Salesforce any more."
+        return f"Added {counted(len(imported), 'record')} to your workspace."
+
     async def _logged(self, work: Awaitable[str], what: str) -> PullResult:
-        self._tally = Tally()
+        self.ctx.tally = Tally()
         cid = self.connection_id
 
         def begin(session: Any) -> int:
@@ -113,7 +155,7 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         except BaseException as exc:  # a bug or a broken disk: still close the log entry
             crashed = PullResult(Outcome.FAILED, f"The sync failed unexpectedly ({type(exc).__name__}).",
                                  api_calls=self.client.api_calls - calls_before,
-                                 counts=dict(self._tally.counts), error_code="INTERNAL")
+                                 counts=dict(self.ctx.tally.counts), error_code="INTERNAL")
             try:
                 await self._finish_log(log_id, crashed)
             except Exception:
@@ -121,7 +163,7 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
             raise
         result = PullResult(
             outcome=result.outcome, message=result.message, api_calls=self.client.api_calls - calls_before,
-            counts=dict(self._tally.counts), skipped=tuple(self._tally.skipped), retry_at=result.retry_at,
+            counts=dict(self.ctx.tally.counts), skipped=tuple(self.ctx.tally.skipped), retry_at=result.retry_at,
             error_code=result.error_code, log_id=log_id, api_usage=self.client.api_usage,
         )
         await self._finish_log(log_id, result)
@@ -132,15 +174,15 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         self._check_budget()
         if self.prefs.contacts_enabled:
             if not self.prefs.pick_mode:
-                await self._prepare_filters()
-            for spec in await self._people_specs():
-                await self._pull_people_mapped(spec, full=full)
+                await self._filters.prepare()
+            for spec in await self._people.people_specs():
+                await self._people.pull_people_mapped(spec, full=full)
             if self.prefs.include_households:  # where the org has AccountContactRelation
-                await self._pull_account_relations(full=full)
+                await self._households.pull_account_relations(full=full)
         if self.prefs.include_users:
-            await self._pull_users(force=full)
+            await self._related.pull_users(force=full)
         if self.prefs.include_events:
-            await self._pull_events(full=full)
+            await self._related.pull_events(full=full)
         if self.prefs.include_task_picklists:
             await self._pull_task_picklists()
         if not self.prefs.contacts_enabled:
@@ -193,8 +235,8 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
                     f"user). Everything synced so far is kept; the sync continues at {_local_time(retry)}.",
                     retry_at=retry, error_code=exc.error_code)
             return PullResult(Outcome.FAILED, f"Salesforce refused the sync: {exc.message}", error_code=exc.error_code)
-        dropped = self._tally.counts.get("fields_dropped", 0)
-        skipped = len(self._tally.skipped) - dropped
+        dropped = self.ctx.tally.counts.get("fields_dropped", 0)
+        skipped = len(self.ctx.tally.skipped) - dropped
         if dropped:
             note = (note + " " if note else "") + (
                 f"{counted(dropped, 'field')} you chose {plural(dropped, 'is', 'are')} no "
@@ -236,7 +278,7 @@ class PullEngine(PeoplePulls, RelatedPulls, HouseholdPulls):
         except SalesforceError as exc:
             log.warning("task picklists not refreshed: %s", exc.error_code)
             return
-        self._tally.add("TaskPicklist.values", len(lists.statuses) + len(lists.priorities))
+        self.ctx.tally.add("TaskPicklist.values", len(lists.statuses) + len(lists.priorities))
 
     def _check_budget(self) -> None:
         usage = self.client.api_usage

@@ -22,9 +22,8 @@ from app.salesforce.results import QueryPage
 from app.store import filter_scope, settings
 from app.sync.pull import filters as flt_mod
 from app.sync.pull import queries as q
-from app.sync.pull.base import PullBase
+from app.sync.pull.base import PullContext
 from app.sync.pull.estimate import filter_context
-from app.sync.pull.filters import FilterContext
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.records import RowMapper
 from app.sync.pull.writes import CursorPlan, PageResult, people_page
@@ -48,37 +47,42 @@ APPLIED_KEY = "sync.filter_applied.{}"
 UNSET = "\0unset"  # no filter was ever applied to this cursor
 
 
-class FilteredPulls(PullBase):
-    _filter_ctx: FilterContext | None = None
-    _wheres: dict[str, str | None]
+class FilteredPulls:
+    """The WHERE each people query carries this run, and bringing the workspace to a changed filter."""
 
-    async def _prepare_filters(self) -> None:
+    def __init__(self, ctx: PullContext) -> None:
+        self.ctx = ctx
+        self._wheres: dict[str, str | None] = {}
+
+    async def prepare(self) -> None:
         """Resolve the rules about "me" once per run (a role query, a meetings query) and compile."""
         self._wheres = {}
-        filters = [f for f in self.prefs.filters if not f.empty]
+        filters = [f for f in self.ctx.prefs.filters if not f.empty]
         if not filters:
             return
-        user_id = self.prefs.user_id or self.prefs.owner_id
+        user_id = self.ctx.prefs.user_id or self.ctx.prefs.owner_id
         if not user_id:
             raise flt_mod.FilterError("Filter rules need the signed-in Salesforce user.")
-        ctx = await filter_context(self.client, user_id, filters, now=self.now())
+        context = await filter_context(self.ctx.client, user_id, filters, now=self.ctx.now())
         for flt in filters:
-            self._wheres[flt.sobject] = flt_mod.compile_where(flt, ctx)
+            self._wheres[flt.sobject] = flt_mod.compile_where(flt, context)
 
-    def _where_for(self, sobject: str) -> str | None:
-        return getattr(self, "_wheres", {}).get(sobject)
+    def where_for(self, sobject: str) -> str | None:
+        return self._wheres.get(sobject)
 
-    async def _applied(self, key: str) -> str | None:
-        value = await self.db.run(lambda s: settings.get(s, self.connection_id, APPLIED_KEY.format(key), UNSET))
+    async def applied(self, key: str) -> str | None:
+        cid = self.ctx.connection_id
+        value = await self.ctx.db.run(lambda s: settings.get(s, cid, APPLIED_KEY.format(key), UNSET))
         return value if isinstance(value, str) or value is None else UNSET
 
-    async def _save_applied(self, key: str, where: str | None) -> None:
-        await self.db.run(lambda s: settings.put(s, self.connection_id, APPLIED_KEY.format(key), where))
+    async def save_applied(self, key: str, where: str | None) -> None:
+        cid = self.ctx.connection_id
+        await self.ctx.db.run(lambda s: settings.put(s, cid, APPLIED_KEY.format(key), where))
 
-    async def _apply_filter_change(self, spec: PeopleSpec, key: str) -> None:
+    async def apply_change(self, spec: PeopleSpec, key: str) -> None:
         """Bring the workspace from the filter applied last to this run's, in proportion to the change."""
-        where = self._where_for(spec.sobject)
-        old = await self._applied(key)
+        where = self.where_for(spec.sobject)
+        old = await self.applied(key)
         if old == UNSET:
             old = None  # a workspace synced before filters existed kept everything
         if old == where:
@@ -88,40 +92,40 @@ class FilteredPulls(PullBase):
             await self._fetch_added(spec, added)
         removed = flt_mod.difference(old, where)
         if removed:
-            await self._drop(spec, removed)
-        await self._save_applied(key, where)
+            await self.drop(spec, removed)
+        await self.save_applied(key, where)
 
     async def _fetch_added(self, spec: PeopleSpec, where: str) -> None:
-        cid = self.connection_id
+        cid = self.ctx.connection_id
         soql_text = soql.select(spec.fields, spec.sobject, where=where, order_by=q.ORDER)
-        page = await self.client.query_page(soql_text, batch_size=PAGE_SIZE)
+        page = await self.ctx.client.query_page(soql_text, batch_size=PAGE_SIZE)
 
         async def write(page: QueryPage, last: bool) -> PageResult:
-            result = await self.db.run(people_page(cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
-                                                   mirror_accounts=spec.mirror_accounts, detect_new=True))
+            result = await self.ctx.db.run(people_page(cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
+                                                       mirror_accounts=spec.mirror_accounts, detect_new=True))
             seen = result.seen_ids
-            await self.db.run(lambda s: filter_scope.back_in_filter(s, cid, seen))
-            self._tally.page(spec.sobject, result)
-            self._tally.add("filter_added", len(page.records))
+            await self.ctx.db.run(lambda s: filter_scope.back_in_filter(s, cid, seen))
+            self.ctx.tally.page(spec.sobject, result)
+            self.ctx.tally.add("filter_added", len(page.records))
             return result
 
-        await self._walk(page, write)
+        await self.ctx.walk(page, write)
 
-    async def _drop(self, spec: PeopleSpec, where: str, *, since: datetime | None = None) -> None:
+    async def drop(self, spec: PeopleSpec, where: str, *, since: datetime | None = None) -> None:
         """Records matching ``where`` (changed since ``since``) leave the workspace, or stay marked."""
-        cid = self.connection_id
+        cid = self.ctx.connection_id
         condition = q._and(q.changed_since(since), where)
-        records = await self.client.query_list(soql.select(("Id",), spec.sobject, where=condition))
+        records = await self.ctx.client.query_list(soql.select(("Id",), spec.sobject, where=condition))
         ids = [r["Id"] for r in records if isinstance(r.get("Id"), str)]
         if not ids:
             return
-        left: Any = await self.db.run(lambda s: filter_scope.leave_filter(s, cid, ids))
-        self._tally.add("filter_removed", left.removed)
-        self._tally.add("filter_kept", left.kept)
+        left: Any = await self.ctx.db.run(lambda s: filter_scope.leave_filter(s, cid, ids))
+        self.ctx.tally.add("filter_removed", left.removed)
+        self.ctx.tally.add("filter_kept", left.kept)
         log.info("%s: %d left the filter, %d kept for local work", spec.sobject, left.removed, left.kept)
 
-    async def _drop_changed_out(self, spec: PeopleSpec, since: datetime | None) -> None:
+    async def drop_changed_out(self, spec: PeopleSpec, since: datetime | None) -> None:
         """Incremental: records changed since ``since`` that the filter no longer keeps."""
-        where = self._where_for(spec.sobject)
+        where = self.where_for(spec.sobject)
         if where is not None:
-            await self._drop(spec, f"NOT {where}", since=since)
+            await self.drop(spec, f"NOT {where}", since=since)

@@ -15,7 +15,7 @@ from app.salesforce.results import QueryPage
 from app.store import settings as settings_rows
 from app.store import sync_state
 from app.sync.pull import queries as q
-from app.sync.pull.base import PullBase, key_of
+from app.sync.pull.base import PullContext, key_of
 from app.sync.pull.pages import PAGE_SIZE
 from app.sync.pull.writes import CursorPlan, PageResult, max_key, relations_page
 
@@ -31,36 +31,41 @@ def lists_relations(described: dict[str, object]) -> bool:
         for entry in sobjects)
 
 
-class HouseholdPulls(PullBase):
+class HouseholdPulls:
+    """AccountContactRelation rows, where the org has the object."""
+
+    def __init__(self, ctx: PullContext) -> None:
+        self.ctx = ctx
+
     async def _has_account_relations(self, *, full: bool) -> bool:
-        cid = self.connection_id
-        described = self.client.cached_global_describe
+        cid = self.ctx.connection_id
+        described = self.ctx.client.cached_global_describe
         if described is None:
-            known = await self.db.run(lambda s: settings_rows.get(s, cid, HAS_RELATIONS_SETTING))
+            known = await self.ctx.db.run(lambda s: settings_rows.get(s, cid, HAS_RELATIONS_SETTING))
             if isinstance(known, bool):
                 return known
             if not full:
                 return False  # not known yet: the next describe anyone reads (or a full re-sync) tells
-            described = await self.client.describe_global()
+            described = await self.ctx.client.describe_global()
         has = lists_relations(described)
-        await self.db.run(lambda s: settings_rows.put(s, cid, HAS_RELATIONS_SETTING, has))
+        await self.ctx.db.run(lambda s: settings_rows.put(s, cid, HAS_RELATIONS_SETTING, has))
         return has
 
-    async def _pull_account_relations(self, *, full: bool) -> None:
+    async def pull_account_relations(self, *, full: bool) -> None:
         if not await self._has_account_relations(full=full):
             return
-        cid = self.connection_id
-        cursor = None if full else await self.db.run(lambda s: sync_state.get_cursor(s, cid, RELATION_CURSOR))
-        since = (cursor.last_modstamp - self.overlap) if cursor is not None and cursor.last_modstamp else None
+        cid = self.ctx.connection_id
+        cursor = None if full else await self.ctx.db.run(lambda s: sync_state.get_cursor(s, cid, RELATION_CURSOR))
+        since = (cursor.last_modstamp - self.ctx.overlap) if cursor is not None and cursor.last_modstamp else None
         hwm = key_of(cursor) if cursor is not None else None
-        page = await self.client.query_page(q.account_relations(since=since), include_deleted=since is not None,
-                                            batch_size=PAGE_SIZE)
+        page = await self.ctx.client.query_page(q.account_relations(since=since), include_deleted=since is not None,
+                                                batch_size=PAGE_SIZE)
 
         async def write(page: QueryPage, last: bool) -> PageResult:
             nonlocal hwm
-            result = await self.db.run(relations_page(cid, page.records, CursorPlan(RELATION_CURSOR, floor=hwm)))
+            result = await self.ctx.db.run(relations_page(cid, page.records, CursorPlan(RELATION_CURSOR, floor=hwm)))
             hwm = max_key(hwm, result.last_key)
-            self._tally.page(RELATION_OBJECT, result)
+            self.ctx.tally.page(RELATION_OBJECT, result)
             return result
 
-        await self._walk(page, write)
+        await self.ctx.walk(page, write)

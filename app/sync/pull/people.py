@@ -20,7 +20,7 @@ from app.store.sync_state import CursorState
 from app.sync.pull import field_map
 from app.sync.pull import queries as q
 from app.sync.pull import records as rec
-from app.sync.pull.base import is_type, key_of
+from app.sync.pull.base import PullContext, is_type, key_of
 from app.sync.pull.field_map import FieldMapping
 from app.sync.pull.filtered import UNSET, FilteredPulls
 from app.sync.pull.pages import PAGE_SIZE
@@ -55,18 +55,28 @@ class PeopleSpec:
         return f"{self.sobject}:mine:{owner_id}" if owner_id else self.sobject
 
 
-class PeoplePulls(FilteredPulls):
-    async def _people_specs(self, *, all_objects: bool = False) -> list[PeopleSpec]:
+class PeoplePulls:
+    """Contacts or Accounts (and Leads) into the workspace: full, incremental, pick mode and imports.
+
+    ``filters`` is the run's filter part: the WHERE of each query and the work a filter change costs."""
+
+    def __init__(self, ctx: PullContext, filters: FilteredPulls) -> None:
+        self.ctx = ctx
+        self.filters = filters
+        self._person_accounts: bool | None = None  # the org's answer, asked once per engine
+        self._dropped_fields: dict[str, list[str]] = {}  # mapped fields the org no longer has
+
+    async def people_specs(self, *, all_objects: bool = False) -> list[PeopleSpec]:
         """The objects to pull (``all_objects``: every kind pick mode can import)."""
         specs = []
-        if self.prefs.client_object == "Account":
+        if self.ctx.prefs.client_object == "Account":
             fields: tuple[str, ...] = q.ACCOUNT_FIELDS
             if await self._has_person_accounts():
                 fields = (*fields, *q.PERSON_ACCOUNT_FIELDS)
             specs.append(PeopleSpec("Account", "households", fields, rec.account_person_row, mirror_accounts=True))
         else:
             specs.append(PeopleSpec("Contact", "contacts", q.CONTACT_FIELDS, rec.contact_row))
-        if self.prefs.include_leads or all_objects:
+        if self.ctx.prefs.include_leads or all_objects:
             specs.append(PeopleSpec("Lead", "leads", q.LEAD_FIELDS, rec.lead_row))
         return [self._mapped(spec) for spec in specs]
 
@@ -80,29 +90,28 @@ class PeoplePulls(FilteredPulls):
         return replace(spec, fields=(*spec.fields, *more), mapper=field_map.mapped(spec.mapper, mapping))
 
     def _mapping_for(self, sobject: str) -> FieldMapping | None:
-        dropped = getattr(self, "_dropped_fields", {})
-        for mapping in self.prefs.field_mappings:
+        for mapping in self.ctx.prefs.field_mappings:
             if mapping.sobject == sobject:
-                for name in dropped.get(sobject, ()):
+                for name in self._dropped_fields.get(sobject, ()):
                     mapping = mapping.without(name)
                 return mapping
         return None
 
-    async def _pull_people_mapped(self, spec: PeopleSpec, *, full: bool) -> None:
+    async def pull_people_mapped(self, spec: PeopleSpec, *, full: bool) -> None:
         """``_pull_people``, dropping a mapped field the org no longer has (deleted, or hidden from this
         user): Salesforce refuses the whole query for it, so the field goes, the sync log says so, and
         the pull goes on without it."""
         mapping = self._mapping_for(spec.sobject)
         wanted = sorted(f.lower() for f in mapping.source_fields()) if mapping else []
-        applied_key = f"sync.fields_applied.{spec.cursor_key(False, self.prefs.owner_id)}"
-        if not self.prefs.pick_mode and wanted:
-            applied = await self.db.run(lambda s: settings.get(s, self.connection_id, applied_key, []))
+        applied_key = f"sync.fields_applied.{spec.cursor_key(False, self.ctx.prefs.owner_id)}"
+        if not self.ctx.prefs.pick_mode and wanted:
+            applied = await self.ctx.db.run(lambda s: settings.get(s, self.ctx.connection_id, applied_key, []))
             # New fields: every record is read once more to fill them (later pulls are incremental again).
             full = full or not set(wanted) <= set(applied if isinstance(applied, list) else [])
         while True:
             try:
                 await self._pull_people(spec, full=full)
-                if not self.prefs.pick_mode:
+                if not self.ctx.prefs.pick_mode:
                     await self._save_fields_applied(spec.sobject, applied_key)
                 return
             except InvalidQuery as exc:
@@ -117,18 +126,17 @@ class PeoplePulls(FilteredPulls):
     async def _save_fields_applied(self, sobject: str, key: str) -> None:
         mapping = self._mapping_for(sobject)
         fields = sorted(f.lower() for f in mapping.source_fields()) if mapping else []
-        await self.db.run(lambda s: settings.put(s, self.connection_id, key, fields))
+        await self.ctx.db.run(lambda s: settings.put(s, self.ctx.connection_id, key, fields))
 
     async def _drop_field(self, sobject: str, mapping: FieldMapping, name: str) -> None:
-        self._dropped_fields = getattr(self, "_dropped_fields", {})
         self._dropped_fields.setdefault(sobject, []).append(name)
         label = next((e.label for e in mapping.extras if e.name.lower() == name.lower()), name)
         reason = (f"The field \"{label}\" ({name}) is no longer in Salesforce or no longer visible to you; "
                   "it was dropped from your field choices and the sync went on without it.")
-        self._tally.skipped.append(SkippedRecord(sobject, None, reason))
-        self._tally.add("fields_dropped", 1)
+        self.ctx.tally.skipped.append(SkippedRecord(sobject, None, reason))
+        self.ctx.tally.add("fields_dropped", 1)
         log.warning("%s.%s is gone from the org; dropped from the field mapping", sobject, name)
-        cid = self.connection_id
+        cid = self.ctx.connection_id
 
         def forget(session: Any) -> None:
             saved = settings.get(session, cid, field_map.MAPPINGS_KEY)
@@ -136,44 +144,44 @@ class PeoplePulls(FilteredPulls):
             value[sobject] = mapping.without(name).to_json()
             settings.put(session, cid, field_map.MAPPINGS_KEY, value)
 
-        await self.db.run(forget)
+        await self.ctx.db.run(forget)
 
     async def _has_person_accounts(self) -> bool:
         if self._person_accounts is None:
-            describe = await self.client.describe("Account")  # cached by the client
+            describe = await self.ctx.client.describe("Account")  # cached by the client
             names = {f.get("name") for f in describe.get("fields", []) if isinstance(f, dict)}
             self._person_accounts = "IsPersonAccount" in names
         return self._person_accounts
 
     async def _pull_people(self, spec: PeopleSpec, *, full: bool) -> None:
-        if self.prefs.pick_mode:
+        if self.ctx.prefs.pick_mode:
             await self._pull_picked(spec, full=full)
             return
-        key = spec.cursor_key(False, self.prefs.owner_id)
-        cursor = await self.db.run(lambda s: sync_state.get_cursor(s, self.connection_id, key))
+        key = spec.cursor_key(False, self.ctx.prefs.owner_id)
+        cursor = await self.ctx.db.run(lambda s: sync_state.get_cursor(s, self.ctx.connection_id, key))
         stale = (
             cursor is not None and cursor.phase == "incremental" and cursor.last_modstamp is not None
-            and self.now() - cursor.updated_at > STALE_AFTER
+            and self.ctx.now() - cursor.updated_at > STALE_AFTER
         )
         if cursor is not None and cursor.phase == "full" and not full:
-            applied = await self._applied(key)
-            if applied != UNSET and applied != self._where_for(spec.sobject):
+            applied = await self.filters.applied(key)
+            if applied != UNSET and applied != self.filters.where_for(spec.sobject):
                 cursor = None  # a full pull begun under another filter: start it again under this one
         if cursor is not None and cursor.phase == "full" and not full:
             await self._full_people(spec, resume=cursor)
         elif full or cursor is None or stale:
             # A first pull into an empty workspace has nothing to sweep: skip a pass over the table.
-            have = await self.db.run(lambda s: people.live_count(s, self.connection_id, spec.sobject))
+            have = await self.ctx.db.run(lambda s: people.live_count(s, self.ctx.connection_id, spec.sobject))
             await self._full_people(spec, resume=None, sweep=have > 0)
         else:
-            await self._apply_filter_change(spec, key)
+            await self.filters.apply_change(spec, key)
             await self._incremental_people(spec, cursor)
 
     async def _full_people(self, spec: PeopleSpec, *, resume: CursorState | None, sweep: bool = True) -> None:
-        cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
+        cid, key = self.ctx.connection_id, spec.cursor_key(False, self.ctx.prefs.owner_id)
         started_key = f"{key}#started"
         if resume is None:
-            now = self.now()
+            now = self.ctx.now()
             started = now if sweep else None
 
             def mark(session: Any) -> None:
@@ -181,19 +189,20 @@ class PeoplePulls(FilteredPulls):
                                        last_id="sweep" if sweep else None)
                 sync_state.save_cursor(session, cid, key, phase="full", last_modstamp=None, last_id=None)
 
-            await self.db.run(mark)
-            if sweep and self._where_for(spec.sobject) is not None:
+            await self.ctx.db.run(mark)
+            if sweep and self.filters.where_for(spec.sobject) is not None:
                 # Under a filter the sweep would drop everyone outside it, people with drafts too: mark
                 # those first (a write after ``started``, which the sweep spares), let the rest go.
-                await self._drop(spec, f"NOT {self._where_for(spec.sobject)}")
+                await self.filters.drop(spec, f"NOT {self.filters.where_for(spec.sobject)}")
             position, done = None, 0
-            where = self._where_for(spec.sobject)
-            await self._save_applied(key, where)
-            page = await self.client.query_page(q.people(spec.sobject, spec.fields, owner_id=self.prefs.owner_id,
-                                                         where=where), batch_size=PAGE_SIZE)
+            where = self.filters.where_for(spec.sobject)
+            await self.filters.save_applied(key, where)
+            page = await self.ctx.client.query_page(q.people(spec.sobject, spec.fields,
+                                                             owner_id=self.ctx.prefs.owner_id, where=where),
+                                                    batch_size=PAGE_SIZE)
             total = page.total_size
         else:
-            marker = await self.db.run(lambda s: sync_state.get_cursor(s, cid, started_key))
+            marker = await self.ctx.db.run(lambda s: sync_state.get_cursor(s, cid, started_key))
             started = marker.last_modstamp if marker and marker.last_id == "sweep" else None
             position = key_of(resume)
             done = resume.record_offset or 0
@@ -210,15 +219,15 @@ class PeoplePulls(FilteredPulls):
                 sweep_source=spec.sobject if last and started else None, sweep_since=started if last else None,
                 drop_keys=(started_key,) if last else (),
             )
-            result = await self.db.run(people_page(
+            result = await self.ctx.db.run(people_page(
                 cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
                 batch=batch))
             position = result.last_key or position
-            self._tally.page(spec.sobject, result)
-            self._progress(spec.sobject, done, max(total, done), f"{done:,} of {max(total, done):,} {spec.label}")
+            self.ctx.tally.page(spec.sobject, result)
+            self.ctx.progress(spec.sobject, done, max(total, done), f"{done:,} of {max(total, done):,} {spec.label}")
             return result
 
-        self._progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
+        self.ctx.progress(spec.sobject, done, total or None, f"Fetching {spec.label}…")
         relocated_at = -1
         while True:
             try:
@@ -232,18 +241,18 @@ class PeoplePulls(FilteredPulls):
                     raise
                 relocated_at = done
                 log.info("query locator released after %d %s; continuing by position", done, spec.sobject)
-                page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                             owner_id=self.prefs.owner_id,
-                                                             where=self._where_for(spec.sobject)),
-                                                    batch_size=PAGE_SIZE)
+                page = await self.ctx.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
+                                                                 owner_id=self.ctx.prefs.owner_id,
+                                                                 where=self.filters.where_for(spec.sobject)),
+                                                        batch_size=PAGE_SIZE)
                 total = done + page.total_size
 
     async def _walk_people(
         self, spec: PeopleSpec, page: QueryPage, write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]]
     ) -> None:
         """Pages of people are mapped in a worker thread as they arrive (see ``prepare_people``)."""
-        cid = self.connection_id
-        await self._walk_prepared(page, lambda page: prepare_people(
+        cid = self.ctx.connection_id
+        await self.ctx.walk_prepared(page, lambda page: prepare_people(
             cid, spec.sobject, page.records, spec.mapper, mirror_accounts=spec.mirror_accounts), write)
 
     async def _resume_page(
@@ -253,103 +262,96 @@ class PeoplePulls(FilteredPulls):
         query for the records after the last committed one."""
         if cursor.next_records_url:
             try:
-                page = await self.client.query_more(cursor.next_records_url, batch_size=PAGE_SIZE)
+                page = await self.ctx.client.query_more(cursor.next_records_url, batch_size=PAGE_SIZE)
                 return page, page.total_size
             except (InvalidQuery, NotFound, ValueError) as exc:
                 log.info("query locator expired (%s); resuming by position", getattr(exc, "error_code", exc))
-        page = await self.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
-                                                     owner_id=self.prefs.owner_id,
-                                                     where=self._where_for(spec.sobject)),
-                                            batch_size=PAGE_SIZE)
+        page = await self.ctx.client.query_page(q.people(spec.sobject, spec.fields, resume=position,
+                                                         owner_id=self.ctx.prefs.owner_id,
+                                                         where=self.filters.where_for(spec.sobject)),
+                                                batch_size=PAGE_SIZE)
         return page, done + page.total_size
 
     async def _incremental_people(self, spec: PeopleSpec, cursor: CursorState) -> None:
-        cid, key = self.connection_id, spec.cursor_key(False, self.prefs.owner_id)
+        cid, key = self.ctx.connection_id, spec.cursor_key(False, self.ctx.prefs.owner_id)
         hwm = key_of(cursor)
-        since = cursor.last_modstamp - self.overlap if cursor.last_modstamp else None
-        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.prefs.owner_id,
-                        where=self._where_for(spec.sobject))
-        page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
+        since = cursor.last_modstamp - self.ctx.overlap if cursor.last_modstamp else None
+        soql = q.people(spec.sobject, spec.fields, since=since, owner_id=self.ctx.prefs.owner_id,
+                        where=self.filters.where_for(spec.sobject))
+        page = await self.ctx.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
         total, done = page.total_size, 0
 
         async def write(page: QueryPage, last: bool, batch: PeopleBatch | None) -> PageResult:
             nonlocal hwm, done
             done += len(page.records)
             plan = CursorPlan(key, phase="incremental", floor=hwm)
-            result = await self.db.run(people_page(
+            result = await self.ctx.db.run(people_page(
                 cid, spec.sobject, page.records, spec.mapper, plan, mirror_accounts=spec.mirror_accounts,
                 detect_new=True, batch=batch))
             hwm = max_key(hwm, result.last_key)
-            self._tally.page(spec.sobject, result)
+            self.ctx.tally.page(spec.sobject, result)
             # Not "changed": the overlap re-reads the last minutes' records, changed or not.
-            self._progress(spec.sobject, done, max(total, done), f"Checked {spec.counted(done)} for changes")
+            self.ctx.progress(spec.sobject, done, max(total, done), f"Checked {spec.counted(done)} for changes")
             return result
 
         await self._walk_people(spec, page, write)
-        await self._drop_changed_out(spec, since)
+        await self.filters.drop_changed_out(spec, since)
 
     async def _pull_picked(self, spec: PeopleSpec, *, full: bool) -> None:
         """Pick mode: only the imported records, by Id.  ``queryAll`` so deletions show up."""
-        cid, key = self.connection_id, spec.cursor_key(True)
+        cid, key = self.ctx.connection_id, spec.cursor_key(True)
 
         def read(session: Any) -> tuple[CursorState | None, list[str]]:
             return sync_state.get_cursor(session, cid, key), sync_state.picked_ids(session, cid)
 
-        cursor, picked = await self.db.run(read)
+        cursor, picked = await self.ctx.db.run(read)
         wanted = [i for i in picked if is_type(i, spec.sobject)]
         if not wanted:
             return
         hwm = key_of(cursor) if cursor else None
-        since = None if full or cursor is None or cursor.last_modstamp is None else cursor.last_modstamp - self.overlap
+        since = (None if full or cursor is None or cursor.last_modstamp is None
+                 else cursor.last_modstamp - self.ctx.overlap)
         newest = hwm
         for start in range(0, len(wanted), q.IDS_PER_QUERY):
             chunk = wanted[start : start + q.IDS_PER_QUERY]
             soql = q.people(spec.sobject, spec.fields, since=since, sf_ids=chunk)
-            page = await self.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
+            page = await self.ctx.client.query_page(soql, include_deleted=True, batch_size=PAGE_SIZE)
 
             async def write(page: QueryPage, last: bool) -> PageResult:
                 nonlocal newest
-                result = await self.db.run(people_page(
+                result = await self.ctx.db.run(people_page(
                     cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
                     mirror_accounts=spec.mirror_accounts))
                 newest = max_key(newest, result.last_key)
-                self._tally.page(spec.sobject, result)
+                self.ctx.tally.page(spec.sobject, result)
                 return result
 
-            await self._walk(page, write)
+            await self.ctx.walk(page, write)
         # The position moves only once every chunk is in: chunks interleave in time.
-        await self.db.run(lambda s: sync_state.save_cursor(
+        await self.ctx.db.run(lambda s: sync_state.save_cursor(
             s, cid, key, phase="incremental", last_modstamp=newest.modstamp if newest else None,
             last_id=newest.sf_id if newest else None))
 
-    async def _import(self, sf_ids: list[str]) -> str:
-        self._check_budget()
-        cid = self.connection_id
-        specs = {spec.sobject: spec for spec in await self._people_specs(all_objects=True)}
+    async def import_records(self, sf_ids: list[str]) -> list[str]:
+        """Pick mode's import: the chosen records by Id, remembered as picked; returns the Ids found."""
+        cid = self.ctx.connection_id
+        specs = {spec.sobject: spec for spec in await self.people_specs(all_objects=True)}
         imported: list[str] = []
         for sobject, spec in specs.items():
             wanted = [i for i in sf_ids if is_type(i, sobject)]
             for start in range(0, len(wanted), q.IDS_PER_QUERY):
                 chunk = wanted[start : start + q.IDS_PER_QUERY]
-                page = await self.client.query_page(q.people(sobject, spec.fields, sf_ids=chunk),
-                                                    batch_size=PAGE_SIZE)
+                page = await self.ctx.client.query_page(q.people(sobject, spec.fields, sf_ids=chunk),
+                                                        batch_size=PAGE_SIZE)
 
                 async def write(page: QueryPage, last: bool, spec: PeopleSpec = spec) -> PageResult:
-                    result = await self.db.run(people_page(
+                    result = await self.ctx.db.run(people_page(
                         cid, spec.sobject, page.records, spec.mapper, CursorPlan(None),
                         mirror_accounts=spec.mirror_accounts, picked=[r["Id"] for r in page.records
                                                                       if isinstance(r.get("Id"), str)]))
                     imported.extend(result.seen_ids)
-                    self._tally.page(spec.sobject, result)
+                    self.ctx.tally.page(spec.sobject, result)
                     return result
 
-                await self._walk(page, write)
-        if imported and self.prefs.include_events:
-            now = self.now()
-            await self._events_for(imported, now - timedelta(days=self.prefs.event_window_days),
-                                   now + timedelta(days=self.prefs.event_window_days))
-        missing = len(sf_ids) - len(imported)
-        if missing > 0:
-            return f"{missing} of the chosen records could not be found in Salesforce any more."
-        return f"Added {counted(len(imported), 'record')} to your workspace."
-
+                await self.ctx.walk(page, write)
+        return imported
