@@ -108,18 +108,6 @@ class PullContext:
             log.exception("progress listener failed")
 
 
-class PullBase(PullContext):
-    """The context under the name it had while the pull's parts were mixins on it, with that era's
-    spelling of ``walk_prepared``: kept for code written against it
-    (``tests/integration/sync/test_pull_pages.py``)."""
-
-    async def _walk_prepared(
-        self, page: QueryPage, prepare: Callable[[QueryPage], Any],
-        write: Callable[[QueryPage, bool, Any], Awaitable[PageResult]],
-    ) -> None:
-        await self.walk_prepared(page, prepare, write)
-
-
 def key_of(cursor: CursorState | None) -> RecordKey | None:
     if cursor is None or cursor.last_modstamp is None or not cursor.last_id:
         return None

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from app.demo_org import DemoOrg
 from app.salesforce.results import QueryPage
 from app.store import Database, contacts
-from app.sync.pull.base import PullBase
+from app.sync.pull.base import PullContext
 from app.sync.pull.engine import PullEngine
 from app.sync.pull.pages import PageWalker, _Plan
 from app.sync.pull.types import PullPreferences
@@ -113,8 +113,8 @@ async def test_a_pull_lets_its_worker_free_the_last_page_before_it_stops() -> No
         client, _ = client_for(org)
         async with client:
             first = await client.query_page("SELECT Id FROM Contact ORDER BY Id", batch_size=2000)
-            pull = PullBase(client, None, 1, PullPreferences())  # type: ignore[arg-type]  # no database needed
-            await pull._walk_prepared(first, lambda p: Prepared(len(p.records)), write)
+            pull = PullContext(client, None, 1, PullPreferences())  # type: ignore[arg-type]  # no database needed
+            await pull.walk_prepared(first, lambda p: Prepared(len(p.records)), write)
     for _ in range(100):  # the worker finishes on its own time; the loop never waits for it
         if len(freed_on) == 3000:
             break
