@@ -126,7 +126,7 @@ def entries(
     if step is not None:
         query = query.where(T.c.step == step.value)
     query = query.order_by(T.c.started_at.desc(), T.c.id.desc()).limit(limit)
-    return [_row(r) for r in session.execute(query).all()]
+    return [row_of(r) for r in session.execute(query).all()]
 
 
 def choices(session: Session, connection_id: int) -> tuple[list[str], list[str]]:
@@ -149,9 +149,10 @@ def calls_since(session: Session, connection_id: int, since: datetime) -> int:
         T.c.connection_id == connection_id, T.c.started_at >= since)).scalar_one())
 
 
-def _row(r: Row[*tuple[Any, ...]]) -> LogRow:
+def row_of(r: Row[*tuple[Any, ...]]) -> LogRow:
     m = r._mapping
     counts = m["counts"] if isinstance(m["counts"], dict) else {}
+    """A detached copy of one selected ``sync_log`` row."""
     return LogRow(
         id=int(m["id"]), started_at=m["started_at"], finished_at=m["finished_at"], direction=m["direction"],
         object=m["object"], outcome=m["outcome"], error_code=m["error_code"], error_message=m["error_message"],
