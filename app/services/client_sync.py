@@ -1,9 +1,9 @@
 """"Sync now", "pause", "change sync settings" and "pick clients" for the pull, reported on the event bus.
 
 The pull scheduler (``app.sync.pull.scheduler``) keeps its own listener lists; ``ClientSync`` is the
-one subscriber that turns them into ``SyncProgressed``/``SyncFinished``/``HistoryFetched`` on :class:`Events`, so a screen
-subscribes to the bus and never to the engine.  Whoever builds the ``ClientSync`` owns the scheduler
-(starts and closes it); ``detach()`` only stops the reporting.
+one subscriber that turns them into ``SyncProgressed``/``SyncFinished``/``HistoryFetched`` on
+:class:`Events`, so a screen subscribes to the bus and never to the engine.  Whoever builds the
+``ClientSync`` owns the scheduler (starts and closes it); ``detach()`` only stops the reporting.
 """
 
 from __future__ import annotations
