@@ -97,6 +97,9 @@ class SyncLogModel(QAbstractTableModel):
         if column == 4:
             return log_export.outcome_words(row.outcome)
         if column == 5:
+            if row.step is SyncStep.PULL_HISTORY and not row.error_message:
+                records = row.counts.get("written", 0) + row.counts.get("deleted", 0)
+                return f"{counted(row.counts.get('clients', 0), 'client')}, {counted(records, 'record')}"
             if row.direction == "pull" and not row.error_message:
                 done = sum(v for k, v in row.counts.items() if not k.startswith("skipped"))
                 return counted(done, "record") if row.counts else ""

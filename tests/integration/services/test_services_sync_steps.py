@@ -11,6 +11,7 @@ from app.services.sync_settings import SyncSettings
 from app.services.sync_steps import StepRow, SyncStep, SyncSteps
 from app.store import sync_log as log_rows
 from app.store.kinds import ItemKind
+from app.sync.pull.history_prefetch import prefetch_after_pull
 from app.sync.pull.scheduler import PullScheduler
 from app.sync.push.engine import PushEngine
 from tests.integration.services.conftest import Env
@@ -108,3 +109,21 @@ async def test_sync_steps_schedule_follows_the_settings(env: Env) -> None:
     assert not rows[SyncStep.PUSH_TASKS].on and rows[SyncStep.PUSH_TASKS].schedule.startswith("Off")
     assert not rows[SyncStep.PUSH_CALLS].on and rows[SyncStep.PUSH_MEETINGS].on
     assert rows[SyncStep.PUSH_NOTES].schedule == "When you send, or by itself 10 minutes after you stop editing"
+
+
+async def test_sync_steps_history_step_says_why_it_stopped_in_plain_words(env: Env) -> None:
+    client = await env.manager.client()
+    assert (await prefetch_after_pull(client, env.db, env.cid)).clients > 0  # a good run first
+    env.org.expire_access_tokens()
+    env.org.revoke_refresh_tokens()  # signed out in Salesforce: the next run cannot fetch
+
+    stopped = await prefetch_after_pull(client, env.db, env.cid)  # never raises
+
+    assert stopped.clients == 0 and stopped.paused
+    row = _by_step(await SyncSteps(env.db).overview(env.cid))[SyncStep.PULL_HISTORY]
+    assert row.last_outcome == "needs_attention" and row.errors_24h == 1 and row.done == 0
+    assert row.last_error == ("The history of upcoming meetings could not be fetched this time: "
+                              "Salesforce needs you to sign in again.")
+    entries = await env.db.run(lambda s: log_rows.entries(s, env.cid, step=SyncStep.PULL_HISTORY))
+    assert [e.outcome for e in entries] == ["needs_attention", "ok"] and entries[0].object == "history"
+    assert entries[0].error_code  # the code stays in the log for support

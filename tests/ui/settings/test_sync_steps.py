@@ -65,18 +65,27 @@ async def test_sync_steps_tab_lists_every_step_and_follows_a_real_push(env: Env)
 
 
 async def test_sync_steps_show_in_log_filters_the_log_by_step(env: Env, qtbot: Any) -> None:
-    await _queue_notes_and_a_task(env, Drafts(env.db, env.page.events))
+    drafts = Drafts(env.db, env.page.events)
+    await _queue_notes_and_a_task(env, drafts)
+    gone = (await first_contacts(env.db, env.cid, 3))[2]
+    doomed = await drafts.new_task(env.cid, gone.id)
+    await drafts.save(ItemKind.TASK, doomed.id, {"subject": "Call about the trust"})
+    assert (await drafts.queue_for_push(ItemKind.TASK, [doomed.id])).queued
+    env.org.delete_record(gone.sf_id or "")  # deleted in Salesforce: its task needs attention
     client = await env.manager.client()
     report = await PushEngine(client, env.db, env.cid).push()
-    assert report.pushed == 3
+    assert (report.pushed, report.needs_attention) == (3, 1)
     panel, log = env.page.steps_panel, env.page.log_panel
     env.page.tabs.setCurrentWidget(env.page.tabs.steps_tab)
     await until(lambda: _cell(env, SyncStep.PUSH_NOTES, COUNTS) == "2 sent", "the steps tab reads the push")
+    assert _cell(env, SyncStep.PUSH_TASKS, COUNTS) == "1 sent, 1 needing attention"
+    assert _cell(env, SyncStep.PUSH_TASKS, COLUMNS.index("Errors")).startswith(
+        "1 error in the last 24 hours. Latest: The client was deleted in Salesforce.")
 
     qtbot.mouseClick(panel.log_button(SyncStep.PUSH_NOTES), Qt.MouseButton.LeftButton)
     assert env.page.tabs.currentWidget() is env.page.tabs.log_tab
     assert log.step.currentText() == STEP_NAMES[SyncStep.PUSH_NOTES]
-    await until(lambda: log.model.rowCount() >= 5, "the log reads the pull, the notes, the task and the run")
+    await until(lambda: log.model.rowCount() >= 6, "the log reads the pull, the notes, the tasks and the run")
     shown = log.proxy.visible_rows()
     assert len(shown) == 2 and {r.step for r in shown} == {SyncStep.PUSH_NOTES}
     assert {r.item_kind for r in shown} == {"note"} and log.count.text() == f"2 of {log.model.rowCount()} entries"
@@ -90,4 +99,4 @@ async def test_sync_steps_show_in_log_filters_the_log_by_step(env: Env, qtbot: A
     qtbot.mouseClick(panel.log_button(SyncStep.PUSH_CALLS), Qt.MouseButton.LeftButton)
     assert log.proxy.rowCount() == 0 and log.step.currentText() == STEP_NAMES[SyncStep.PUSH_CALLS]
     await until(lambda: aio.running_tasks() == 0, "the tabs' reads finish before the page goes")
-    assert log.proxy.rowCount() == 0 and log.model.rowCount() >= 5  # the re-read kept the step filter
+    assert log.proxy.rowCount() == 0 and log.model.rowCount() >= 6  # the re-read kept the step filter

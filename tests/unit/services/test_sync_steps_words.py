@@ -45,7 +45,8 @@ def test_sync_steps_schedule_is_off_where_sending_is_off() -> None:
     assert schedule_of(SyncStep.PUSH_MEETINGS, pull, off)[1] is False
     assert schedule_of(SyncStep.PUSH_CALLS, pull, off) == ("When you send", True)
     auto = replace(push, auto_push=True, auto_push_delay_minutes=5)
-    assert schedule_of(SyncStep.PUSH_TASKS, pull, auto)[0] == "When you send, or by itself 5 minutes after you stop editing"
+    assert schedule_of(SyncStep.PUSH_TASKS, pull, auto)[0] == (
+        "When you send, or by itself 5 minutes after you stop editing")
     assert schedule_of(SyncStep.PUSH_CALLS, pull, auto)[0] == "When you send"  # activities go only when you send
     assert schedule_of(SyncStep.PULL_HISTORY, pull, push, history_on=False) == ("Off: meetings are not synced", False)
     assert "contact sync is off" in schedule_of(SyncStep.PULL_CLIENTS, replace(pull, contacts_enabled=False), push)[0]
