@@ -347,7 +347,7 @@ class SettingsPage(QWidget):
         elif self.tabs.widget(index) is self.log_panel.parentWidget():
             aio.start(self.log_panel.refresh(), name="sync log refresh")
         elif tab is self.tabs.steps_tab:
-            aio.start(self.steps_panel.refresh(), name="sync steps refresh")
+            self.steps_panel.changed_elsewhere()  # shown: its last-run times are read afresh
 
     async def check_note_types(self) -> tuple[bool, str] | None:
         """Ask the org once (one API call) whether Enhanced Notes can be created, to explain the choice."""

@@ -3,7 +3,8 @@
 One row per step from the use case ``app.services.sync_steps`` (``SyncSteps.overview``), in plain
 words; a step that never ran says "Not run yet".  The table follows the event bus: when a pull, the
 meeting-prep history or a push ends, or the settings that decide when a step runs change, it reads
-again.  Each row's "Show in log" asks the page to open the Sync log on that step (``show_in_log``).
+again — at once when on screen, else when it is next shown.  Each row's "Show in log" asks for the
+Sync log on that step (``show_in_log``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 
 import shiboken6
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -75,6 +77,7 @@ class SyncStepsPanel(QWidget):
         self.rows: list[StepRow] = []
         self._reading = False
         self._again = False
+        self._stale = True  # read when first shown (the page's start reads it too)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         intro = QLabel("What Notebridge copies from Salesforce and sends to it, when each step runs, and "
@@ -108,7 +111,7 @@ class SyncStepsPanel(QWidget):
         def heard(_event: object) -> None:
             target = page()
             if target is not None and shiboken6.isValid(target):
-                aio.start(target.refresh(), name="sync steps refresh")
+                target.changed_elsewhere()
 
         self._unsubscribe: list[Callable[[], None]] = [events.subscribe(kind, heard) for kind in REFRESH_ON]
         self._show()
@@ -123,6 +126,7 @@ class SyncStepsPanel(QWidget):
             self._again = True
             return
         self._reading = True
+        self._stale = False
         try:
             while True:
                 self._again = False
@@ -136,6 +140,21 @@ class SyncStepsPanel(QWidget):
                     return
         finally:
             self._reading = False
+
+    def changed_elsewhere(self) -> None:
+        """A run ended or a setting changed: read now if the table is on screen, else when it is shown
+        (no reads for a tab nobody looks at, after every push)."""
+        if self.isVisible():
+            aio.start(self.refresh(), name="sync steps refresh")
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown (its tab chosen, or the Settings page opened on it): read what changed meanwhile."""
+        super().showEvent(event)
+        if self._stale and self.connection_id is not None:
+            self._stale = False
+            aio.start(self.refresh(), name="sync steps refresh")
 
     def close_bus(self) -> None:
         for unsubscribe in self._unsubscribe:
