@@ -1,9 +1,9 @@
 """"Sync now", "pause", "change sync settings" and "pick clients" for the pull, reported on the event bus.
 
 The pull scheduler (``app.sync.pull.scheduler``) keeps its own listener lists; ``ClientSync`` is the
-one subscriber that turns them into ``SyncProgressed``/``SyncFinished`` on :class:`Events`, so a screen
-subscribes to the bus and never to the engine.  Whoever builds the ``ClientSync`` owns the scheduler
-(starts and closes it); ``detach()`` only stops the reporting.
+one subscriber that turns them into ``SyncProgressed``/``SyncFinished``/``HistoryFetched`` on
+:class:`Events`, so a screen subscribes to the bus and never to the engine.  Whoever builds the
+``ClientSync`` owns the scheduler (starts and closes it); ``detach()`` only stops the reporting.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.services.events import Events, SyncFinished, SyncProgressed
+from app.services.events import Events, HistoryFetched, SyncFinished, SyncProgressed
 from app.services.field_mappings import FieldMappingsChanged
 from app.services.sync_choices import SyncChoicesChanged
 from app.services.sync_filters import SyncFiltersChanged
 from app.store.sync_state import PullSettings
 from app.sync.progress import SyncProgress
+from app.sync.pull.history import HistoryReport
 from app.sync.pull.scheduler import PullScheduler
 from app.sync.pull.types import Outcome as PullOutcome
 from app.sync.pull.types import PullResult, RemoteMatch
@@ -35,8 +36,10 @@ class ClientSync:
         self.scheduler = scheduler if scheduler is not None else PullScheduler(db, connections)
         self._progress: Callable[[SyncProgress], None] = lambda p: events.publish(SyncProgressed(p))
         self._result: Callable[[PullResult], None] = lambda r: events.publish(SyncFinished(r))
+        self._history: Callable[[HistoryReport], None] = lambda r: events.publish(HistoryFetched(r))
         self.scheduler.progress_listeners.append(self._progress)
         self.scheduler.result_listeners.append(self._result)
+        self.scheduler.history_listeners.append(self._history)
         # Settings → Sync (or the wizard, or the workspace's menu) changed what syncs: pull now with it.
         self._unsubscribe_choices = events.subscribe(SyncChoicesChanged, lambda _e: self.scheduler.wake())
         self._unsubscribe_filters = events.subscribe(SyncFiltersChanged, lambda _e: self.scheduler.wake())
@@ -53,7 +56,8 @@ class ClientSync:
         self._unsubscribe_filters()
         self._unsubscribe_fields()
         for listeners, mine in ((self.scheduler.progress_listeners, self._progress),
-                                (self.scheduler.result_listeners, self._result)):
+                                (self.scheduler.result_listeners, self._result),
+                                (self.scheduler.history_listeners, self._history)):
             if mine in listeners:
                 listeners.remove(mine)  # type: ignore[arg-type]
 

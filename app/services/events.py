@@ -22,6 +22,7 @@ from app.store.kinds import ItemKind
 if TYPE_CHECKING:
     from app.sync.connection import ConnectionStatus, OrgConnection
     from app.sync.progress import SyncProgress
+    from app.sync.pull.history import HistoryReport
     from app.sync.pull.types import PullResult
     from app.sync.push.engine import PushReport
     from app.sync.push.loop import LoopStatus
@@ -73,6 +74,13 @@ class SyncProgressed:
 @dataclass(frozen=True)
 class SyncFinished:
     result: PullResult
+
+
+@dataclass(frozen=True)
+class HistoryFetched:
+    """The meeting-prep history step after a pull ended (its sync-log entry is written)."""
+
+    report: HistoryReport
 
 
 @dataclass(frozen=True)

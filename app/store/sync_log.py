@@ -21,6 +21,7 @@ from sqlalchemy import Row, delete, func, select
 from sqlmodel import Session
 
 from app.store.models import SyncLogEntry
+from app.store.sync_steps import SyncStep, step_for_kind
 from app.store.tables import table_of
 from app.store.types import utcnow
 
@@ -46,6 +47,7 @@ class LogRow:
     counts: dict[str, int]
     item_kind: str | None
     item_id: int | None
+    step: SyncStep | None  # the step of the sync the entry was part of (None: a push run's own row)
     # Read at display time from the local rows (never stored in the log): the note's title or task's
     # subject, and the client's name — what an advisor recognises, where the Ids mean nothing.
     title: str | None = None
@@ -86,7 +88,7 @@ def record_push(session: Session, connection_id: int, items: Iterable[PushLogIte
             "error_code": item.error_code,
             "error_message": (item.error_message or None) and item.error_message[:_MAX_MESSAGE],
             "api_calls": int(item.api_calls), "counts": {item.kind: 1}, "item_kind": item.kind,
-            "item_id": item.item_id,
+            "item_id": item.item_id, "step": step_for_kind(item.kind),
         })
     if rows:
         session.execute(T.insert(), rows)
@@ -101,15 +103,15 @@ def record_run(session: Session, connection_id: int, run: PushLogItem, counts: d
         record_ids=[], outcome=run.outcome, error_code=run.error_code,
         error_message=(run.error_message or None) and run.error_message[:_MAX_MESSAGE],
         api_calls=int(run.api_calls), counts={k: int(v) for k, v in counts.items() if v}, item_kind=None,
-        item_id=None))
+        item_id=None, step=None))  # the run spans every kind: its items carry their steps
 
 
 def entries(
     session: Session, connection_id: int, *, since: datetime | None = None, until: datetime | None = None,
     outcome: str | None = None, object_: str | None = None, direction: str | None = None,
-    limit: int = MAX_ROWS,
+    step: SyncStep | None = None, limit: int = MAX_ROWS,
 ) -> list[LogRow]:
-    """Newest first.  ``outcome``/``object_``/``direction`` match exactly; dates bound ``started_at``."""
+    """Newest first.  ``outcome``/``object_``/``direction``/``step`` match exactly; dates bound ``started_at``."""
     query = select(*T.columns).where(T.c.connection_id == connection_id)
     if since is not None:
         query = query.where(T.c.started_at >= since)
@@ -121,8 +123,10 @@ def entries(
         query = query.where(T.c.object == object_)
     if direction:
         query = query.where(T.c.direction == direction)
+    if step is not None:
+        query = query.where(T.c.step == step.value)
     query = query.order_by(T.c.started_at.desc(), T.c.id.desc()).limit(limit)
-    return [_row(r) for r in session.execute(query).all()]
+    return [row_of(r) for r in session.execute(query).all()]
 
 
 def choices(session: Session, connection_id: int) -> tuple[list[str], list[str]]:
@@ -145,13 +149,22 @@ def calls_since(session: Session, connection_id: int, since: datetime) -> int:
         T.c.connection_id == connection_id, T.c.started_at >= since)).scalar_one())
 
 
-def _row(r: Row[*tuple[Any, ...]]) -> LogRow:
+def row_of(r: Row[*tuple[Any, ...]]) -> LogRow:
     m = r._mapping
     counts = m["counts"] if isinstance(m["counts"], dict) else {}
+    """A detached copy of one selected ``sync_log`` row."""
     return LogRow(
         id=int(m["id"]), started_at=m["started_at"], finished_at=m["finished_at"], direction=m["direction"],
         object=m["object"], outcome=m["outcome"], error_code=m["error_code"], error_message=m["error_message"],
         api_calls=int(m["api_calls"] or 0), record_ids=tuple(str(i) for i in (m["record_ids"] or ())),
         counts={str(k): int(v) for k, v in counts.items()}, item_kind=m["item_kind"],
-        item_id=int(m["item_id"]) if m["item_id"] is not None else None,
+        item_id=int(m["item_id"]) if m["item_id"] is not None else None, step=_step(m["step"]),
     )
+
+
+def _step(value: object) -> SyncStep | None:
+    """A stored step, or None (a run's own row, or a value this version does not know)."""
+    try:
+        return SyncStep(str(value)) if value is not None else None
+    except ValueError:
+        return None

@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from app.store import settings
 from app.store.models import Connection, SyncCursor, SyncLogEntry
+from app.store.sync_steps import SyncStep
 from app.store.types import utcnow
 
 PICKED_KEY = "sync.picked_sf_ids"
@@ -96,8 +97,11 @@ def _state(row: SyncCursor) -> CursorState:
 
 
 # ------------------------------------------------------------------------------------- sync log
-def start_log(session: Session, connection_id: int, direction: str, object_: str | None = None) -> int:
-    entry = SyncLogEntry(connection_id=connection_id, direction=direction, object=object_, outcome="running")
+def start_log(session: Session, connection_id: int, direction: str, object_: str | None = None,
+              step: SyncStep | None = None) -> int:
+    """Open a run's entry ("running"); ``step``: which step of the sync it is (the log filters by it)."""
+    entry = SyncLogEntry(connection_id=connection_id, direction=direction, object=object_, outcome="running",
+                         step=step.value if step is not None else None)
     session.add(entry)
     session.flush()
     assert entry.id is not None

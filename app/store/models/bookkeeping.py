@@ -31,7 +31,8 @@ class SyncLogEntry(SQLModel, table=True):
     """One pull or push run, for the sync log screen and for support."""
 
     __tablename__ = "sync_log"
-    __table_args__ = (Index("ix_sync_log_connection_started", "connection_id", "started_at"),)
+    __table_args__ = (Index("ix_sync_log_connection_started", "connection_id", "started_at"),
+                      Index("ix_sync_log_connection_step_started", "connection_id", "step", "started_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     connection_id: int = Field(foreign_key="connection.id", ondelete="CASCADE")
@@ -48,6 +49,9 @@ class SyncLogEntry(SQLModel, table=True):
     # 0004_settings: a push writes one row per item and names the local note/task/person it was about.
     item_kind: str | None = None
     item_id: int | None = None
+    # 0012_sync_log_step: which step of the sync the entry was part of (``app.store.sync_steps.SyncStep``);
+    # NULL for a push run's own summary row, which spans every kind.
+    step: str | None = None
 
 
 class ApiUsageSample(SQLModel, table=True):

@@ -32,7 +32,8 @@ How a pull stays correct and cheap:
 * **Preferences** — the contact sync toggle (off: people stay, stop updating) and pick mode (only
   records the advisor imported from a Salesforce search are kept up to date; see ``pull_pick``).
 
-Every run writes one sync-log entry (start, end, counts, API calls, errors).
+Every run writes one sync-log entry (start, end, counts, API calls, errors), the step
+``SyncStep.PULL_CLIENTS``.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from app.salesforce.errors import (
 )
 from app.salesforce.oauth_errors import OAuthError
 from app.store import Database, sync_state
+from app.store.sync_steps import SyncStep
 from app.store.types import utcnow
 from app.sync import picklists
 from app.sync.progress import ProgressCallback, ignore_progress
@@ -145,7 +147,7 @@ class PullEngine:
 
         def begin(session: Any) -> int:
             sync_state.close_abandoned_logs(session, cid)
-            return sync_state.start_log(session, cid, "pull", what)
+            return sync_state.start_log(session, cid, "pull", what, SyncStep.PULL_CLIENTS)
 
         log_id = await self.db.run(begin)
         calls_before = self.client.api_calls

@@ -37,6 +37,7 @@ MAX_OFFLINE_BACKOFF = timedelta(hours=1)
 FIRST_RUN_DELAY = timedelta(seconds=2)
 
 ResultCallback = Callable[[PullResult], None]
+HistoryCallback = Callable[[HistoryReport], None]
 
 
 def preferences_from(settings: sync_state.PullSettings) -> PullPreferences:
@@ -72,6 +73,7 @@ class PullScheduler:
         self._tidy: asyncio.Task[int] | None = None  # the search index's tidy-up after a big sync
         # Meeting prep after a good sync: history of clients meeting soon / owned (history_prefetch.py).
         self.last_history: HistoryReport | None = None
+        self.history_listeners: list[HistoryCallback] = []  # told when that step ends (its log entry is written)
         self._offline_streak = 0
         self._first_delay = first_delay
 
@@ -215,6 +217,11 @@ class PullScheduler:
             # Part of the run (so stopping the sync stops it too), after the result is out: the list is
             # already up to date while the history of the coming meetings is fetched.
             self.last_history = await prefetch_after_pull(client, self.db, cid)
+            for listener in list(self.history_listeners):
+                try:
+                    listener(self.last_history)
+                except Exception:
+                    log.exception("history listener failed")
         return result
 
     def _publish(self, result: PullResult) -> None:

@@ -28,7 +28,7 @@ OUTCOME_KIND = {
 }
 OBJECT_WORDS = {"ContentNote": "Note", "Note": "Note (classic)", "Event": "Meeting", "Task": "Task",
                 "Contact": "Contact", "Lead": "Lead", "Account": "Account", "ContentDocumentLink": "Note link",
-                "pick": "Picked clients"}
+                "pick": "Picked clients", "history": "Client history"}
 DIRECTION_WORDS = {"pull": "From Salesforce", "push": "To Salesforce"}
 CSV_HEADER = ("time_utc", "direction", "object", "record_id", "record_url", "local_item", "outcome",
               "error_code", "error_message", "api_calls")

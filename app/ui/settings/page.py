@@ -1,9 +1,10 @@
 """The Settings page: is Salesforce working (and if not, why and what to do), how Notebridge writes to
 the org, what was synced, and how much of the org's API allowance is used.
 
-Four tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
-Sync log, and Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``); the
-tabs and their widgets are laid out in ``tabs.py``, and this page wires them to the use cases.
+Five tabs — Connection (status, actions, org facts, API use), Sending (push settings, new people),
+Sync log, Sync (what is copied from Salesforce: every choice the wizard made, ``sync_form``) and Sync
+steps (each step's schedule and last run; "Show in log" opens the log on that step); the tabs and
+their widgets are laid out in ``tabs.py``, and this page wires them to the use cases.
 Everything follows the one ``ConnectionManager``: its listeners update the card the moment the status
 changes (a failed push turning it to "Needs attention" shows here and in the status bar alike).
 
@@ -106,6 +107,7 @@ class SettingsPage(QWidget):
         self.history_form = self.tabs.history_form
         self.filter_panel = self.tabs.filter_panel
         self.fields_panel = self.tabs.fields_panel
+        self.steps_panel = self.tabs.steps_panel
         self.history = ClientHistory(db)
         self.sync_panel.changed.connect(self._choices_changed)  # here or in the workspace's menu
 
@@ -180,6 +182,8 @@ class SettingsPage(QWidget):
         self.log_panel.set_connection(connection.connection_id if connection else None,
                                       connection.instance_url if connection else "")
         await self.log_panel.refresh()
+        self.steps_panel.set_connection(connection.connection_id if connection else None)
+        await self.steps_panel.refresh()
         await self.sample_usage()
 
     async def save_history_preferences(self, prefs: PrefetchPreferences) -> None:
@@ -193,6 +197,7 @@ class SettingsPage(QWidget):
         for unsubscribe in self._unsubscribe_usage:
             unsubscribe()
         self.sync_panel.close_bus()
+        self.steps_panel.close_bus()
         self._usage_timer.stop()
 
     # -- status -------------------------------------------------------------------------------------------
@@ -332,7 +337,7 @@ class SettingsPage(QWidget):
     # -- note type availability -----------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
-        if tab is None:  # -1: the last tab went away (the page is being torn down)
+        if tab is None or self._closed:  # -1, or closed: the tabs go one by one as the page is torn down
             return
         if tab.objectName() == "settingsSendingTab":
             aio.start(self.check_note_types(), name="note type check")
@@ -341,6 +346,8 @@ class SettingsPage(QWidget):
             aio.start(self.fields_panel.load(), name="field choices")
         elif self.tabs.widget(index) is self.log_panel.parentWidget():
             aio.start(self.log_panel.refresh(), name="sync log refresh")
+        elif tab is self.tabs.steps_tab:
+            self.steps_panel.changed_elsewhere()  # shown: its last-run times are read afresh
 
     async def check_note_types(self) -> tuple[bool, str] | None:
         """Ask the org once (one API call) whether Enhanced Notes can be created, to explain the choice."""

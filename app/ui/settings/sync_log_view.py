@@ -1,26 +1,18 @@
 """The sync log: a filterable, sortable table of every pull and push, each row linking to its item.
 
-``SyncLogModel`` holds the rows of the chosen period (read from ``app.store.sync_log``); the proxy
-filters by outcome, object and direction as the menus change, without another query; headers sort.
+``SyncLogModel`` holds the rows of the chosen period (read through ``app.services.sync_log``); the proxy
+(``sync_log_model``) filters by outcome, object, direction and sync step as the menus change, without
+another query; headers sort.  Settings → Sync steps' "Show in log" opens it on one step (``show_step``).
 A row opens the local note/task (through the page's ``open_item`` callback) or the record in
 Salesforce (``<instance>/<Id>``).  "Export CSV…" writes exactly the rows shown, in the order shown.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,127 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.sync_log import KEEP_DAYS, LogRow, SyncLog
+from app.services.sync_log import LogRow, SyncLog
+from app.services.sync_steps import STEP_NAMES, SyncStep
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.settings import log_export
-from app.ui.theme import status_colors
+from app.ui.settings.sync_log_model import COLUMNS, PERIODS, ROW_ROLE, SORT_ROLE, SyncLogFilter, SyncLogModel
 from app.wording import counted
 
-COLUMNS = ("When", "Direction", "Record type", "Record", "Outcome", "Details", "API calls")
-PERIODS: tuple[tuple[str, timedelta], ...] = (
-    ("Last 24 hours", timedelta(hours=24)), ("Last 7 days", timedelta(days=7)),
-    ("Last 30 days", timedelta(days=30)), ("Last 90 days", timedelta(days=KEEP_DAYS)),
-)
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-Index = QModelIndex | QPersistentModelIndex
-
-
-class SyncLogModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[LogRow] = []
-
-    def set_rows(self, rows: list[LogRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 5:
-                return log_export.error_words(row) or None
-            if column == 3:
-                return log_export.id_words(row) or None
-        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and column == 4:
-            parent = self.parent()
-            palette = parent.palette() if isinstance(parent, QWidget) else None
-            if palette is None:
-                return None
-            background, foreground = status_colors(palette, log_export.OUTCOME_KIND.get(row.outcome, "idle"))
-            return QColor(background if role == Qt.ItemDataRole.BackgroundRole else foreground)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _display(row: LogRow, column: int) -> str:
-        if column == 0:
-            return row.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if column == 1:
-            return log_export.direction_words(row.direction)
-        if column == 2:
-            return log_export.object_words(row)
-        if column == 3:
-            return log_export.record_words(row)
-        if column == 4:
-            return log_export.outcome_words(row.outcome)
-        if column == 5:
-            if row.direction == "pull" and not row.error_message:
-                done = sum(v for k, v in row.counts.items() if not k.startswith("skipped"))
-                return counted(done, "record") if row.counts else ""
-            if row.direction == "push" and row.item_kind is None and not row.error_message:
-                parts = [f"{n:,} {log_export.outcome_words(k).lower()}" for k, n in row.counts.items() if n]
-                return ", ".join(parts)
-            return log_export.error_words(row)
-        return f"{row.api_calls:,}"
-
-    @staticmethod
-    def _sort_key(row: LogRow, column: int) -> Any:
-        if column == 0:
-            return row.started_at.timestamp()
-        if column == 6:
-            return row.api_calls
-        return SyncLogModel._display(row, column).casefold()
-
-
-class SyncLogFilter(QSortFilterProxyModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.outcome: str | None = None
-        self.object: str | None = None
-        self.direction: str | None = None
-        self.setSortRole(SORT_ROLE)
-
-    def set_filters(self, *, outcome: str | None, object_: str | None, direction: str | None) -> None:
-        self.beginFilterChange()  # Qt ≥ 6.9: announce, change, then re-filter (invalidateFilter is deprecated)
-        self.outcome, self.object, self.direction = outcome, object_, direction
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        row: LogRow = model.data(model.index(source_row, 0, source_parent), ROW_ROLE)
-        if self.outcome and row.outcome != self.outcome:
-            return False
-        if self.direction and row.direction != self.direction:
-            return False
-        return not (self.object and self.object not in (row.object or "").split(","))
-
-    def visible_rows(self) -> list[LogRow]:
-        return [self.data(self.index(r, 0), ROW_ROLE) for r in range(self.rowCount())]
+__all__ = ["COLUMNS", "PERIODS", "ROW_ROLE", "SORT_ROLE", "SyncLogFilter", "SyncLogModel", "SyncLogPanel"]
 
 
 class SyncLogPanel(QWidget):
@@ -197,9 +77,16 @@ class SyncLogPanel(QWidget):
         self.object.setObjectName("syncLogObject")
         self.object.setAccessibleName("Record type")
         self._fill_choices([], [])
+        self.step = QComboBox()
+        self.step.setObjectName("syncLogStep")
+        self.step.setAccessibleName("Sync step")
+        self.step.addItem("All steps", None)
+        for step in SyncStep:
+            self.step.addItem(STEP_NAMES[step], step)
         # Two short rows rather than one long one: at the window's smallest size every menu stays readable.
         second = QHBoxLayout()
         for row, caption, combo in ((filters, "Show", self.period), (filters, None, self.direction),
+                                    (filters, "Step", self.step),
                                     (second, "Outcome", self.outcome), (second, "Type", self.object)):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             if caption:
@@ -263,7 +150,7 @@ class SyncLogPanel(QWidget):
 
         self.period.currentIndexChanged.connect(lambda _i: aio.start(self.refresh()))
         self.refresh_button.clicked.connect(lambda: aio.start(self.refresh()))
-        for combo in (self.direction, self.outcome, self.object):
+        for combo in (self.direction, self.step, self.outcome, self.object):
             combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.table.doubleClicked.connect(lambda _index: self.open_current())
@@ -305,9 +192,22 @@ class SyncLogPanel(QWidget):
             combo.setCurrentIndex(max(0, found))
             combo.blockSignals(False)
 
+    def current_step(self) -> SyncStep | None:
+        value = self.step.currentData()
+        return SyncStep(value) if value else None
+
+    def show_step(self, step: SyncStep | None) -> None:
+        """Only ``step``'s entries (None: every step), in either direction, whatever their outcome or type."""
+        for combo in (self.direction, self.outcome, self.object):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.step.setCurrentIndex(max(0, self.step.findData(step)))
+        self._apply_filters()
+
     def _apply_filters(self) -> None:
         self.proxy.set_filters(outcome=self.outcome.currentData(), object_=self.object.currentData(),
-                               direction=self.direction.currentData())
+                               direction=self.direction.currentData(), step=self.current_step())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(f"{shown:,} of {counted(total, 'entry', 'entries')}" if shown != total
                            else counted(total, "entry", "entries"))

@@ -1,7 +1,9 @@
-"""The Settings page's four tabs and the widgets on them, laid out; ``page.py`` wires them up.
+"""The Settings page's five tabs and the widgets on them, laid out; ``page.py`` wires them up.
 
 Connection (the status card, API use, client history kept offline), Sending (push settings, new
-people), Sync log, and Sync (what is copied from Salesforce: the choices, filter rules and fields).
+people), Sync log, Sync (what is copied from Salesforce: the choices, filter rules and fields), and
+Sync steps (what runs in which direction and when, with each step's last run; last, so the other
+tabs keep their places).
 The object names are what tests and the page look tabs up by.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from app.services.events import Events
+from app.services.sync_steps import SyncStep
 from app.services.workspace import Database
 from app.sync.connection import ConnectionManager
 from app.ui.settings.connection_card import ConnectionCard
@@ -20,6 +23,7 @@ from app.ui.settings.prospects import ProspectsForm
 from app.ui.settings.push_form import PushSettingsForm
 from app.ui.settings.sync_form import SyncChoicesPanel
 from app.ui.settings.sync_log_view import SyncLogPanel
+from app.ui.settings.sync_steps_view import SyncStepsPanel
 from app.ui.settings.usage_panel import UsagePanel
 
 
@@ -63,9 +67,9 @@ class SettingsTabs(QTabWidget):
         self.addTab(_scrolled(sending_tab, "settingsSendingTab"), "Sending")
 
         self.log_panel = SyncLogPanel(db)
-        log_tab = QWidget()
-        _column(log_tab, self.log_panel, right=0, bottom=0, stretch=False)
-        self.addTab(log_tab, "Sync log")
+        self.log_tab = QWidget()
+        _column(self.log_tab, self.log_panel, right=0, bottom=0, stretch=False)
+        self.addTab(self.log_tab, "Sync log")
 
         self.sync_panel = SyncChoicesPanel(db, connections, events)
         self.filter_panel = FilterRulesPanel(db, connections, events)
@@ -73,3 +77,15 @@ class SettingsTabs(QTabWidget):
         sync_tab = QWidget()
         _column(sync_tab, self.sync_panel, self.filter_panel, self.fields_panel)
         self.addTab(_scrolled(sync_tab, "settingsSyncTab"), "Sync")
+
+        self.steps_panel = SyncStepsPanel(db, events)
+        self.steps_tab = QWidget()
+        self.steps_tab.setObjectName("settingsStepsTab")
+        _column(self.steps_tab, self.steps_panel, right=0, bottom=0, stretch=False)
+        self.addTab(self.steps_tab, "Sync steps")
+        self.steps_panel.show_in_log.connect(self.show_step_in_log)
+
+    def show_step_in_log(self, step: SyncStep) -> None:
+        """Sync steps' "Show in log": the Sync log tab, on that step's entries."""
+        self.log_panel.show_step(step)
+        self.setCurrentWidget(self.log_tab)

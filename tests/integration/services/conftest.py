@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.demo_org import DemoOrg
 from app.store import Database
 from app.sync.connection import ConnectionManager
 from tests.integration.settings.settings_env import connect, make_org, pull
@@ -18,6 +19,7 @@ class Env:
     db: Database
     manager: ConnectionManager
     cid: int
+    org: DemoOrg
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
         manager, connection = await connect(org, db)
         try:
             await pull(manager, db)
-            yield Env(db, manager, connection.connection_id)
+            yield Env(db, manager, connection.connection_id, org)
         finally:
             await manager.aclose()
             await db.close()
