@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import shiboken6
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,7 @@ from app.wording import counted
 
 COLUMNS = ("Step", "Direction", "When it runs", "Last run", "What it did", "Errors", "")
 NOT_RUN = "Not run yet"
+WORDY_COLUMNS = (2, 4, 5)  # when it runs, what it did, errors: these wrap
 # A run ending, or a setting that decides when a step runs: the table reads again.
 REFRESH_ON: tuple[type, ...] = (SyncFinished, HistoryFetched, PushFinished, PushSettingsChanged, SyncChoicesChanged)
 
@@ -97,12 +98,18 @@ class SyncStepsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # Short columns take their text's width; the three wordy ones share the rest and wrap, so the
+        # whole table fits the page (with every column sized to its text, the errors and "Show in log"
+        # sat off screen behind a horizontal scroll bar: seen walking it).
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+            wordy = column in WORDY_COLUMNS
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if wordy
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.doubleClicked.connect(lambda index: self._open_log(index.row()))
         layout.addWidget(self.table, 1)
 
