@@ -107,6 +107,9 @@ class SyncLogModel(QAbstractTableModel):
                 parts = [f"{n:,} {log_export.outcome_words(k).lower()}" for k, n in row.counts.items() if n]
                 return ", ".join(parts)
             return log_export.error_words(row)
+        if row.item_kind is not None and not row.api_calls:
+            # One call sends up to 200 items: the calls are on the push run's own row, not "0" here.
+            return "—"
         return f"{row.api_calls:,}"
 
     @staticmethod

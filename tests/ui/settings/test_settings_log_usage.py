@@ -58,6 +58,9 @@ async def test_the_log_filters_sorts_and_links_each_row(env: Env, qtbot: Any, tm
     panel.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
     calls = [panel.proxy.index(r, 6).data(SORT_ROLE) for r in range(panel.proxy.rowCount())]
     assert calls == sorted(calls, reverse=True)
+    shown = {panel.proxy.visible_rows()[r].item_id: panel.proxy.index(r, 6).data()
+             for r in range(panel.proxy.rowCount())}
+    assert shown[11] == "2" and shown[13] == "—", "an item sent in a shared call says —, not 0 calls"
     panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert panel.proxy.visible_rows()[0].item_id == 13
 
