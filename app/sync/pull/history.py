@@ -1,8 +1,9 @@
 """Fetching clients' history — notes, tasks, meetings, open opportunities — for a *set* of clients.
 
 Clients go in batches of ``IDS_PER_QUERY``; each batch costs one query per object (Task, Event,
-Note, ContentDocumentLink, ContentNote, Opportunity) plus paging, so history for 2,000 clients is
-a few dozen calls, not 2,000.  A batch asks only for what changed since its clients' last refresh
+Note, ContentDocumentLink, ContentNote — a semi-join on the same links, not one query per few hundred
+documents — and Opportunity) plus paging, so history for 2,000 clients is about fifty calls, not
+2,000.  A batch asks only for what changed since its clients' last refresh
 (``SystemModstamp`` minus the same overlap the contact pull uses); clients never fetched go in
 batches of their own, from the beginning.  Everything comes through ``queryAll``: deleted rows
 leave the timeline, archived activities (older than a year) are kept and marked.  Before each
@@ -209,13 +210,12 @@ class HistoryPuller:
         live = {(doc, client) for doc, clients in by_document.items() for client in clients}
         cid, clients = self.connection_id, [t.client_sf_id for t in batch.targets]
         report.deleted += await self.db.run(lambda s: store.sweep_unlinked_notes(s, cid, clients, live))
-        documents = sorted(by_document)
-        step = self.batch_size
-        for start in range(0, len(documents), step):
-            chunk = documents[start : start + step]
-            records = await self._records(q.content_notes(chunk, batch.since))
-            await self._write(records, content_note_row, batch, report,
-                              lambda r: by_document.get(str(r.get("Id")), []))
+        if not by_document:
+            return
+        # One query for the batch's notes (a semi-join on the same links): with ~5 notes a client,
+        # asking by document Id cost three queries a batch of 300 people.
+        records = await self._records(q.content_notes_linked_to(batch.people, batch.since))
+        await self._write(records, content_note_row, batch, report, lambda r: by_document.get(str(r.get("Id")), []))
 
 
 def _owners(record: Mapping[str, Any], link_field: str, batch: _Batch,
