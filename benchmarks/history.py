@@ -35,6 +35,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -294,6 +295,7 @@ def run(contacts: int, meeting_clients: int, latency_ms: float, seed: int, opens
             ours = loop.run_until_complete(measure(org, folder, opens=opens, searches=searches))
     finally:
         org.close()
+        shutil.rmtree(folder, ignore_errors=True)
     rounded: Callable[[Any], Any] = lambda v: round(v, 3) if isinstance(v, float) else v  # noqa: E731
     keys = ("history_clients", "history_api_calls", "history_seconds", "open_client_ms_p95",
             "search_notes_p95_ms", "fuzzy_search_p95_ms", "max_stall_ms")
