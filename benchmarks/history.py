@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -120,13 +121,28 @@ async def _prefetch(org: OrgProcess, tokens: dict[str, Any], db: Any, cid: int, 
         await history.save_prefetch_preferences(cid, PrefetchPreferences(window_days=14, owned_clients=False))
         note("meeting-prep prefetch")
         probe = StallProbe()
+        collections: list[float] = []  # full (generation 2) collections during the prefetch, ms
+        began: list[float] = []
+
+        def collected(phase: str, info: dict[str, int]) -> None:
+            if info.get("generation") == 2:
+                if phase == "start":
+                    began[:] = [time.perf_counter()]
+                elif began:
+                    collections.append((time.perf_counter() - began[0]) * 1000)
+
         await asyncio.sleep(0.2)
         org.command("reset_stats")
+        gc.callbacks.append(collected)
         probe.start()
         started = time.perf_counter()
-        report = await history.prefetch(cid)
+        try:
+            report = await history.prefetch(cid)
+        finally:
+            gc.callbacks.remove(collected)
         out["history_seconds"] = time.perf_counter() - started
         out["max_stall_ms"], out["stall_p99_ms"] = probe.stop()
+        out["full_collections"], out["longest_collection_ms"] = len(collections), max(collections, default=0.0)
         out["history_api_calls"] = org.api_calls()
         out["history_clients"] = report.clients
         out["history_written"] = report.written
@@ -170,14 +186,19 @@ async def _open_clients(page: Any, db: Any, cid: int, ids: list[int], out: dict[
     timeline.history_shown.disconnect(shown)
     service = ClientHistory(db)
     read: list[float] = []
+    detail: list[float] = []  # the rest of the client view: "open client" (contact, households, drafts)
     for contact_id in ids:
         started = time.perf_counter()
         await service.timeline(cid, contact_id)
         read.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        await page.detail.clients.open(cid, contact_id)
+        detail.append((time.perf_counter() - started) * 1000)
     out.update(open_client_ms_p50=statistics.median(painted), open_client_ms_p95=p95(painted),
                open_client_ms_max=max(painted), opens=len(ids), open_mean_entries=entries / len(ids),
                opened_with_history=with_history, timeline_read_ms_p50=statistics.median(read),
-               timeline_read_ms_p95=p95(read))
+               timeline_read_ms_p95=p95(read), detail_read_ms_p50=statistics.median(detail),
+               detail_read_ms_p95=p95(detail))
 
 
 async def _search_notes(page: Any, db: Any, cid: int, digits: list[str], count: int, rng: random.Random,

@@ -25,6 +25,7 @@ from app.store import Database
 from app.store import history as store
 from app.store.types import utcnow
 from app.sync.pull import history_queries as q
+from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.history_records import (
     classic_note_row,
     content_note_row,
@@ -93,7 +94,14 @@ class HistoryPuller:
 
     # ----------------------------------------------------------------------------------- public
     async def fetch(self, client_sf_ids: Sequence[str]) -> HistoryReport:
-        """Bring these clients' history up to date (only what changed since each was last fetched)."""
+        """Bring these clients' history up to date (only what changed since each was last fetched).
+
+        With the cyclic collector paused, as for the contact pull (``gc_pause``): 35,000 records of
+        2,000 clients set off full collections that stop the loop (one took 0.55 s in the benchmark)."""
+        with collector_paused():
+            return await self._fetch(client_sf_ids)
+
+    async def _fetch(self, client_sf_ids: Sequence[str]) -> HistoryReport:
         cid = self.connection_id
         report = HistoryReport()
         calls_before = self.client.api_calls
