@@ -14,8 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, column, func, select, tuple_, update
-from sqlalchemy import text as sql_text
+from sqlalchemy import and_, case, func, select, tuple_, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
@@ -266,55 +265,3 @@ def pushed_ids(session: Session, connection_id: int) -> set[str]:
         found |= {r[0] for r in session.execute(select(table.c.remote_id).where(
             table.c.connection_id == connection_id, table.c.remote_id.is_not(None)))}
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryHit:
-    """A history row whose words matched a search, with the client it opens."""
-
-    history_id: int
-    contact_id: int
-    client_name: str
-    kind: HistoryKind
-    title: str
-    preview: str
-
-
-def search(session: Session, connection_id: int, text: str, limit: int = 20) -> list[HistoryHit]:
-    """Notes and tasks whose title, first lines or whole text contain ``text`` (case-insensitive),
-    newest first.
-
-    The ``LIKE`` below decides what matches.  From three characters on, the trigram index
-    ``history_fts`` (migration 0012) first finds the rows holding every three letters of ``text`` in
-    a row — a superset of the ``LIKE``'s matches (it folds case at least as widely), so the results
-    are the same as a scan's, without reading 30,000 rows per keystroke.  Few such rows ("4821",
-    "Pershing"): only those are read and sorted.  Many ("rollover"): the rows are walked newest first
-    (``ix_history_item_recent``) and the walk stops at ``limit``, soon.  Two letters are below what
-    a trigram can look up: those walk the same way."""
-    words = text.encode("utf-8", "replace").decode("utf-8").strip()  # a lone surrogate cannot reach SQLite
-    if len(words) < 2:
-        return []
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    c, p = _ITEMS.c, _CONTACTS.c
-    matches = (c.title.ilike(pattern, escape="\\") | c.preview.ilike(pattern, escape="\\")
-               | c.body.ilike(pattern, escape="\\"))
-    query = (
-        select(c.id, p.id, p.name, c.kind, c.title, c.preview)
-        .join(_CONTACTS, and_(p.connection_id == c.connection_id, p.sf_id == c.client_sf_id))
-        .where(c.connection_id == connection_id, ~c.is_deleted, ~p.is_deleted, matches,
-               c.kind.in_([HistoryKind.CONTENT_NOTE, HistoryKind.NOTE, HistoryKind.TASK]))
-        .order_by(c.occurs_at.desc()).limit(limit))
-    if len(words) >= _TRIGRAM:
-        phrase = '"' + words.replace('"', '""') + '"'  # an FTS5 phrase: quoted, quotes doubled
-        few = [r[0] for r in session.execute(_CANDIDATES, {"phrase": phrase, "limit": _FEW})]
-        if not few:
-            return []
-        query = query.where(c.id.in_(few) if len(few) < _FEW else c.id.in_(
-            sql_text(_CANDIDATES_SQL).bindparams(phrase=phrase, limit=-1).columns(column("rowid"))))
-    return [HistoryHit(r[0], r[1], r[2] or "", HistoryKind(r[3]), r[4], r[5]) for r in session.execute(query)]
-
-
-_TRIGRAM = 3  # the trigram index looks up three characters or more
-_FEW = 400  # up to this many candidates are read by rowid and sorted; more are walked newest first
-_CANDIDATES_SQL = "SELECT rowid FROM history_fts WHERE history_fts MATCH :phrase LIMIT :limit"
-_CANDIDATES = sql_text(_CANDIDATES_SQL)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
-from app.store import Database
+from app.store import Database, history_search
 from app.store import history as store
 from app.store.models import Contact
 from tests.unit.store.store_helpers import add_connection
@@ -40,7 +40,7 @@ async def _client(db: Database, cid: int, sf_id: str = "003000000000001AAA") -> 
 
 
 async def _search(db: Database, cid: int, words: str, limit: int = 50) -> list[int]:
-    return [h.history_id for h in await db.run(lambda s: store.search(s, cid, words, limit))]
+    return [h.history_id for h in await db.read(lambda c: history_search.search(c, cid, words, limit))]
 
 
 def _like_scan(session: Session, cid: int, words: str, limit: int) -> list[int]:
@@ -149,7 +149,7 @@ def test_history_search_answers_exactly_as_the_like_scan(migrated: tuple[Path, i
         with Session(engine) as session:
             session.connection().execute(text("DELETE FROM history_item"))
             store.upsert(session, cid, rows)
-            found = [h.history_id for h in store.search(session, cid, query, 50)]
+            found = [h.history_id for h in history_search.search(session, cid, query, 50)]
             assert found == _like_scan(session, cid, query, 50)
             session.commit()
     finally:
