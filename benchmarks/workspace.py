@@ -56,11 +56,12 @@ TARGETS = {"api_calls": 55, "sync_seconds": 15.0, "ratio": 1.0, "incremental_api
 class OrgProcess:
     """``python -m app.demo_org`` in a child process, driven through its ``/__demo__`` controls."""
 
-    def __init__(self, contacts: int, latency_ms: float, seed: int) -> None:
+    def __init__(self, contacts: int, latency_ms: float, seed: int, extra_args: tuple[str, ...] = ()) -> None:
+        """``extra_args``: more ``python -m app.demo_org`` options (the history benchmark's book shape)."""
         started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app.demo_org", "--contacts", str(contacts), "--latency-ms", str(latency_ms),
-             "--seed", str(seed), "--tls", "--api-limit", "1000000"],
+             "--seed", str(seed), "--tls", "--api-limit", "1000000", *extra_args],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )
         assert self.proc.stdout is not None

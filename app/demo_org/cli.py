@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="give the org AccountContactRelation: people who belong to several households")
     parser.add_argument("--no-task-reminders", action="store_true",
                         help="hide Task's IsReminderSet/ReminderDateTime, as field-level security can")
+    parser.add_argument("--meeting-clients", type=int, default=0, metavar="N",
+                        help="a meeting-prep book: N clients meet in the next 14 days, each with ~5 notes and "
+                             "~10 tasks (the client-history benchmark)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS on localhost with a throwaway CA")
     return parser
 
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                       rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized,
                       contacts_to_multiple_accounts=args.contacts_to_multiple_accounts,
                       task_reminders=not args.no_task_reminders,
-                      app_api_limit=args.app_api_limit)
+                      app_api_limit=args.app_api_limit, meeting_clients=args.meeting_clients)
         org.start()
     except (OSError, ValueError) as error:
         print(f"demo org: cannot start: {error}", file=sys.stderr)

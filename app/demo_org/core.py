@@ -71,7 +71,7 @@ class OrgCore:
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,
                            person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
                            account_contact_relations=settings.contacts_to_multiple_accounts,
-                           username=self.credentials.username)
+                           username=self.credentials.username, meeting_clients=settings.meeting_clients)
         self.dml = Dml(self.store, self.schema, self.ids, person_accounts=settings.person_accounts)
         if settings.contacts >= FREEZE_FROM_CONTACTS:
             # A big seed is ~10^6 long-lived dicts and strings; without this every full collection of the

@@ -50,10 +50,15 @@ class OrgSettings:
     task_reminders: bool = True
     # required custom text fields an admin added, "Object.Name__c" (e.g. Opportunity.Custodian__c): rule required-fields
     required_fields: tuple[str, ...] = ()
+    # A meeting-prep book (the client-history benchmark): this many clients meet in the next 14 days,
+    # each with ~5 notes and ~10 tasks; no one else has an upcoming meeting (data/seed_history.py).
+    meeting_clients: int = 0
 
     def __post_init__(self) -> None:
         if self.contacts < 0:
             raise ValueError("contacts must be >= 0")
+        if self.meeting_clients < 0:
+            raise ValueError("meeting_clients must be >= 0")
         if self.api_limit < 0:
             raise ValueError("api_limit must be >= 0")
         if self.app_api_limit is not None and self.app_api_limit < 0:

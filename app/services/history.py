@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.salesforce.errors import SalesforceError
 from app.services.timeline import EntryKind, Timeline, TimelineEntry, build
-from app.store import contacts, notes, tasks, users
+from app.store import contacts, history_search, notes, tasks, users
 from app.store import history as store
+from app.store.history_search import HistoryHit
 from app.store.types import utcnow
 from app.sync.connection import NotConnected
 from app.sync.pull import history_prefetch
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from app.salesforce.client import SalesforceClient
     from app.store.db import Database
 
-__all__ = ["WINDOWS", "ClientHistory", "EntryKind", "HistoryReport", "NoteText", "PrefetchPreferences",
+__all__ = ["WINDOWS", "ClientHistory", "EntryKind", "HistoryHit", "HistoryReport", "NoteText", "PrefetchPreferences",
            "RefreshOutcome", "Timeline", "TimelineEntry"]
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,10 @@ class ClientHistory:
                 pass
         return NoteText(title, text)
 
-    async def search(self, connection_id: int, text: str, limit: int = 20) -> list[store.HistoryHit]:
-        """Synced notes and tasks containing ``text`` ("RMD", "beneficiary"), each with its client."""
-        return await self.db.run(lambda s: store.search(s, connection_id, text, limit))
+    async def search(self, connection_id: int, text: str, limit: int = 20) -> list[HistoryHit]:
+        """Synced notes and tasks containing ``text`` ("RMD", "beneficiary"), each with its client.
+        A read (no session, no write lock): it runs on every keystroke."""
+        return await self.db.read(lambda c: history_search.search(c, connection_id, text, limit))
 
     async def clients_with_history(self, connection_id: int) -> int:
         return await self.db.run(lambda s: store.count_clients(s, connection_id))

@@ -265,35 +265,3 @@ def pushed_ids(session: Session, connection_id: int) -> set[str]:
         found |= {r[0] for r in session.execute(select(table.c.remote_id).where(
             table.c.connection_id == connection_id, table.c.remote_id.is_not(None)))}
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryHit:
-    """A history row whose words matched a search, with the client it opens."""
-
-    history_id: int
-    contact_id: int
-    client_name: str
-    kind: HistoryKind
-    title: str
-    preview: str
-
-
-def search(session: Session, connection_id: int, text: str, limit: int = 20) -> list[HistoryHit]:
-    """Notes and tasks whose title, first lines or whole text contain ``text`` (case-insensitive),
-    newest first.  A plain ``LIKE`` scan of this connection's rows: fine for tens of thousands of
-    notes; an FTS index is the next step if it is not."""
-    words = text.encode("utf-8", "replace").decode("utf-8").strip()  # a lone surrogate cannot reach SQLite
-    if len(words) < 2:
-        return []
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    c, p = _ITEMS.c, _CONTACTS.c
-    matches = (c.title.ilike(pattern, escape="\\") | c.preview.ilike(pattern, escape="\\")
-               | c.body.ilike(pattern, escape="\\"))
-    rows = session.execute(
-        select(c.id, p.id, p.name, c.kind, c.title, c.preview)
-        .join(_CONTACTS, and_(p.connection_id == c.connection_id, p.sf_id == c.client_sf_id))
-        .where(c.connection_id == connection_id, ~c.is_deleted, ~p.is_deleted, matches,
-               c.kind.in_([HistoryKind.CONTENT_NOTE, HistoryKind.NOTE, HistoryKind.TASK]))
-        .order_by(c.occurs_at.desc()).limit(limit))
-    return [HistoryHit(r[0], r[1], r[2] or "", HistoryKind(r[3]), r[4], r[5]) for r in rows]

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 # FTS5 virtual tables (and their shadow tables): created by raw SQL in migrations, not in the models.
-FTS_TABLES = ("contact_fts", "contact_phone_fts")
+FTS_TABLES = ("contact_fts", "contact_phone_fts", "history_fts")
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

@@ -29,14 +29,17 @@ from app.demo_org.data.pools import (
     MEETING_SUBJECTS,
     NOTE_TITLES,
     TASK_SUBJECTS,
-    Pools,
     build_pools,
 )
 from app.demo_org.data.rules import full_name
+from app.demo_org.data.seed_history import meeting_book
+from app.demo_org.data.seeder import DAY
+from app.demo_org.data.seeder import Seeder as _Seeder
+from app.demo_org.data.seeder import date_of as _date
+from app.demo_org.data.seeder import stamp as _stamp
 from app.demo_org.data.store import Record, Store
 from app.demo_org.ids import IdFactory
 
-DAY = 86_400
 ADVISOR = {"FirstName": "Jordan", "LastName": "Reyes", "Alias": "jreyes", "Title": "Financial Advisor"}
 
 
@@ -47,71 +50,12 @@ class SeedResult:
     user_ids: list[str] = field(default_factory=list)
 
 
-_DAYS: dict[int, str] = {}
-
-
-def _date(epoch: int) -> str:
-    """UTC date of an epoch second; cached per day because seeding formats ~500,000 timestamps."""
-    day = epoch // DAY
-    text = _DAYS.get(day)
-    if text is None:
-        text = _DAYS[day] = time.strftime("%Y-%m-%d", time.gmtime(day * DAY))
-    return text
-
-
-def _stamp(epoch: int) -> str:
-    seconds = epoch % DAY
-    return f"{_date(epoch)}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000+0000"
-
-
-class _Seeder:
-    def __init__(self, store: Store, ids: IdFactory, rng: random.Random, pools: Pools, now: int) -> None:
-        self.store, self.ids, self.rng, self.pools = store, ids, rng, pools
-        self.now = now
-        self.templates = {t.name: t.blank_record() for t in store.schema.ordered}
-        for name in ("Task", "Event"):
-            self.templates[name]["IsArchived"] = False
-        self.prefixes = {t.name: t.key_prefix for t in store.schema.ordered}
-        self.advisor = ""
-        self.users: list[str] = []
-
-    def add(self, sobject: str, created: int, modified: int | None = None, **values: Any) -> Record:
-        """Insert one record with audit fields; ``modified`` defaults to a time after ``created``."""
-        record = self.templates[sobject].copy()
-        prefix = self.prefixes[sobject]
-        if modified is None:
-            modified = created + int(self.rng.random() * max(0, self.now - 60 - created))
-        created_s, modified_s = _stamp(created), _stamp(min(modified, self.now - 60))
-        record.update(Id=self.ids.new(prefix), IsDeleted=False, SystemModstamp=modified_s)
-        if "CreatedDate" in record:
-            owner = values.get("OwnerId") or self.advisor
-            record.update(CreatedDate=created_s, CreatedById=owner, LastModifiedDate=modified_s,
-                          LastModifiedById=owner)
-        record.update(values)
-        self.store.tables[sobject][record["Id"]] = record
-        return record
-
-    def past(self, low_days: float, high_days: float) -> int:
-        return self.now - int(self.rng.uniform(low_days, high_days) * DAY)
-
-    def owner(self) -> str:
-        return self.advisor if self.rng.random() < 0.85 else self.rng.choice(self.users[1:])
-
-    def phone(self) -> str:
-        number = int(self.rng.random() * 1e10)
-        return f"({201 + number % 789}) {200 + number // 1000 % 799}-{number // 1000000 % 10000:04d}"
-
-    def between(self, low: int, high: int) -> int:
-        """``rng.randrange(low, high)``, several times cheaper."""
-        return low + int(self.rng.random() * (high - low))
-
-    def pick(self, values: tuple[Any, ...] | list[Any]) -> Any:
-        """``rng.choice`` without its overhead (called a million times for a big org)."""
-        return values[int(self.rng.random() * len(values))]
-
-
 def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accounts: bool,
-         enhanced_notes: bool, username: str, account_contact_relations: bool = False) -> SeedResult:
+         enhanced_notes: bool, username: str, account_contact_relations: bool = False,
+         meeting_clients: int = 0) -> SeedResult:
+    """``meeting_clients``: lay the activities and notes out as a meeting-prep book instead (see
+    ``seed_history.meeting_book``): that many clients meet in the next two weeks, each with a
+    history; nobody else has an upcoming meeting."""
     rng = random.Random(seed)
     pools = build_pools(seed)
     now = int(time.time())
@@ -130,9 +74,12 @@ def seed(store: Store, ids: IdFactory, *, contacts: int, seed: int, person_accou
               IsDefault=default, IsHighPriority=high)
     people = _households(s, contacts, person_accounts)
     _leads(s, max(5, contacts // 10), people)
-    if people:  # an org with no contacts has no activities or notes either
+    if people and meeting_clients > 0:
+        meeting_book(s, people, meeting_clients, enhanced_notes=enhanced_notes)
+    elif people:  # an org with no contacts has no activities or notes either
         _activities(s, people, max(5, contacts // 4), max(5, contacts // 8))
         _notes(s, people, max(3, contacts // 20), max(3, contacts // 25) if enhanced_notes else 0)
+    if people:
         # Seeded last, from a random stream of their own, so every record above keeps its Id and values.
         _archive_and_pipeline(_Seeder(store, ids, random.Random(seed * 7919 + 14), pools, now), people,
                               max(2, contacts // 100), max(3, contacts // 40))

@@ -5,6 +5,7 @@ opportunities meets in a real org (ContentDocumentLink filter, semi-joins, archi
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -88,3 +89,27 @@ def test_history_opportunities_on_an_account(api: httpx.Client) -> None:
     account = rows[0]["AccountId"]
     mine = _records(api, f"SELECT Id FROM Opportunity WHERE AccountId = '{account}' AND IsClosed = false")
     assert all(r["Id"] in {x["Id"] for x in rows if x["AccountId"] == account} for r in mine)
+
+
+def test_history_meeting_book_seeds_exactly_the_clients_meeting_soon() -> None:
+    """``meeting_clients``: the benchmark's book — N clients meet in the next 14 days, each with
+    notes of both kinds and about ten tasks; nobody else has a meeting ahead.  Over HTTP, a
+    semi-join on ContentDocumentLink finds one client's ContentNotes, as the history pull asks."""
+    with DemoOrg(contacts=400, seed=2, meeting_clients=40) as org:
+        now, end = datetime.now(UTC), datetime.now(UTC) + timedelta(days=14)
+        starts = [(e["WhoId"], datetime.fromisoformat(e["StartDateTime"].replace("+0000", "+00:00")))
+                  for e in org.records("Event")]
+        soon = {who for who, start in starts if start > now}
+        assert len(soon) == 40 and all(start <= end for who, start in starts if start > now)
+        tasks = [t["WhoId"] for t in org.records("Task") if t["WhoId"] in soon]
+        classic = [n["ParentId"] for n in org.records("Note") if n["ParentId"] in soon]
+        links = [link for link in org.records("ContentDocumentLink") if link["LinkedEntityId"] in soon]
+        assert 8 * 40 <= len(tasks) <= 13 * 40 and {*tasks} == soon
+        assert 4 * 40 <= len(classic) + len(links) <= 7 * 40 and classic and links
+        client = links[0]["LinkedEntityId"]
+        token = org.mint_tokens()["access_token"]
+        with httpx.Client(base_url=f"{org.base_url}/services/data/v62.0", trust_env=False,
+                          headers={"Authorization": f"Bearer {token}"}) as api:
+            found = _records(api, "SELECT Id FROM ContentNote WHERE Id IN (SELECT ContentDocumentId FROM "
+                                  f"ContentDocumentLink WHERE LinkedEntityId IN ('{client}'))")
+        assert {r["Id"] for r in found} == {x["ContentDocumentId"] for x in links if x["LinkedEntityId"] == client}

@@ -12,10 +12,10 @@ from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.store import history as store
 from app.store.models import Connection
-from app.sync.pull.history import HistoryReport
+from app.sync.pull.history import HistoryPuller, HistoryReport
 from app.sync.pull.history_prefetch import PrefetchPreferences, clients_to_prefetch, prefetch, save
 from app.sync.pull.scheduler import PullScheduler
-from tests.integration.sync.conftest import engine, signed_in_workspace
+from tests.integration.sync.conftest import add_connection, client_for, engine, signed_in_workspace
 
 
 async def _be_the_advisor(db: Database, cid: int, org: DemoOrg) -> str:
@@ -86,3 +86,46 @@ async def test_history_prefetch_runs_after_a_background_sync(tmp_path: Path) -> 
             assert await db.run(lambda s: store.count_clients(s, cid)) == report.clients
         finally:
             await scheduler.aclose()
+
+
+class _Recording(HistoryPuller):
+    """The real puller, noting which object each query asked for (to count them per batch)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objects: list[str] = []
+
+    async def _records(self, soql: str, *, include_deleted: bool = True) -> list[dict[str, Any]]:
+        self.objects.append(soql.split(" FROM ", 1)[1].split()[0])  # the outer query's object
+        return await super()._records(soql, include_deleted=include_deleted)
+
+
+async def test_history_prefetch_of_a_meeting_book_asks_for_content_notes_once_a_batch(tmp_path: Path) -> None:
+    """600 clients meeting soon, ~5 notes and ~10 tasks each (the benchmark's shape, scaled down):
+    the ContentNotes of a batch come in one semi-join query, not one per 300 documents, so the
+    calls stay at about seven a batch (tasks take two pages of 2,000)."""
+    with DemoOrg(contacts=1500, seed=3, meeting_clients=600) as org:
+        db = await Database.open(tmp_path / "workspace.db")
+        cid = await add_connection(db, org)
+        sf, _refresher = client_for(org)
+        try:
+            async with sf as client:
+                await engine(client, db, cid).run()
+                wanted = await clients_to_prefetch(db, cid, PrefetchPreferences(window_days=14, owned_clients=False))
+                assert set(wanted) == _meeting_clients(org, 14) and len(wanted) == 600
+                people = set(wanted)
+                notes = sum(1 for link in org.records("ContentDocumentLink") if link["LinkedEntityId"] in people)
+                assert notes > 2 * 300  # more documents than one Id list holds, in each batch
+                org.reset_stats()
+                puller = _Recording(client, db, cid, reserve_fraction=0.1)
+                report = await puller.fetch(wanted)
+        finally:
+            stored = await db.read(lambda c: c.execute(
+                "SELECT count(*) FROM history_item WHERE kind = 'content_note' AND NOT is_deleted").fetchone()[0])
+            await db.close()
+        batches = 2
+        assert report.clients == 600 and report.api_calls == org.stats()["api_calls"]
+        assert puller.objects.count("ContentNote") == batches
+        assert puller.objects.count("ContentDocumentLink") == batches
+        assert report.api_calls <= 7 * batches, puller.objects
+        assert stored == notes
