@@ -21,7 +21,7 @@ class HistoryItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("connection_id", "sf_id", "client_sf_id", name="uq_history_item_connection_sf_id_client"),
         Index("ix_history_item_client", "connection_id", "client_sf_id", "occurs_at"),
-        Index("ix_history_item_recent", "connection_id", "occurs_at"),  # search: newest first (0012)
+        Index("ix_history_item_recent", "connection_id", "occurs_at"),  # search: newest first (0013)
     )
 
     id: int | None = Field(default=None, primary_key=True)

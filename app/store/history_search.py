@@ -2,7 +2,7 @@
 
 The ``LIKE`` below decides what matches: the title, the first lines or the whole text contain what
 was typed, in any case (ASCII), wildcards taken as characters.  From three characters on, the
-trigram index ``history_fts`` (migration 0012) first finds the rows holding every three letters of
+trigram index ``history_fts`` (migration 0013) first finds the rows holding every three letters of
 the text in a row — a superset of the ``LIKE``'s matches (it folds case at least as widely), so the
 answers are a scan's without reading 30,000 rows per keystroke.  Few such rows ("4821",
 "Pershing"): only those are read and sorted.  Many ("rollover"): the rows are walked newest first

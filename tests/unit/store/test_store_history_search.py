@@ -1,4 +1,4 @@
-"""Searching synced notes and tasks through the trigram index (migration 0012): the same answers as
+"""Searching synced notes and tasks through the trigram index (migration 0013): the same answers as
 the ``LIKE`` scan it replaced — mid-word, any case, wildcards as characters, two letters too — and
 the index follows every write (insert, changed title, body fetched later, row deleted)."""
 
@@ -91,22 +91,22 @@ async def test_history_search_index_follows_changes_bodies_and_deletions(db: Dat
 
 
 async def test_history_search_migration_indexes_rows_already_in_the_workspace(tmp_path: Path) -> None:
-    """A workspace synced before 0012 finds its notes at once after the upgrade."""
+    """A workspace synced before 0013 finds its notes at once after the upgrade."""
     path = tmp_path / "notebridge.db"
     db = await Database.open(path)
     cid = await add_connection(db)
     client = await _client(db, cid)
     await db.run(lambda s: store.upsert(s, cid, [_row("0021", client, store.HistoryKind.NOTE, "Estate plan")]))
 
-    def back_to_0011(session: Session) -> None:
+    def back_to_0012(session: Session) -> None:
         connection = session.connection()
         for statement in ("DROP TRIGGER history_fts_insert", "DROP TRIGGER history_fts_delete",
                           "DROP TRIGGER history_fts_update", "DROP TABLE history_fts",
                           "DROP INDEX ix_history_item_recent",
-                          "UPDATE alembic_version SET version_num = '0011_fuzzy_names'"):
+                          "UPDATE alembic_version SET version_num = '0012_sync_log_step'"):
             connection.execute(text(statement))
 
-    await db.run(back_to_0011)
+    await db.run(back_to_0012)
     await db.close()
     db = await Database.open(path)
     try:

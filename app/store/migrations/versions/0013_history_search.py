@@ -8,8 +8,8 @@ https://www.sqlite.org/fts5.html#the_trigram_tokenizer.  It is an external-conte
 rows already in the workspace.  ``ix_history_item_recent`` lets the search walk a connection's rows
 newest first and stop at its limit when the index cannot help (two letters).
 
-Revision ID: 0012_history_search
-Revises: 0011_fuzzy_names
+Revision ID: 0013_history_search
+Revises: 0012_sync_log_step
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0012_history_search"
-down_revision: str | None = "0011_fuzzy_names"
+revision: str = "0013_history_search"
+down_revision: str | None = "0012_sync_log_step"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
