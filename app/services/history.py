@@ -71,7 +71,7 @@ class ClientHistory:
             own_notes = notes.list_for(session, connection_id, contact_id=contact_id, limit=100)
             own_tasks = tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)
             logged = activities.list_for(session, connection_id, contact_id=contact_id, limit=100)
-            pushed = [i.remote_id for i in (*own_notes, *own_tasks, *logged) if i.remote_id]
+            pushed = [i.remote_id for group in (own_notes, own_tasks, logged) for i in group if i.remote_id]
             return build(rows, own_notes, own_tasks, names, moment, state[0] if state else None, logged,
                          store.deleted_ids(session, connection_id, pushed))
 

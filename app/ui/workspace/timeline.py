@@ -50,8 +50,8 @@ def as_of_words(moment: datetime | None, now: datetime | None = None) -> str:
 
 
 _LABELS = {EntryKind.NOTE: "Note", EntryKind.TASK: "Task", EntryKind.CALL: "Call", EntryKind.EMAIL: "Email",
-           EntryKind.MEETING: "Meeting", EntryKind.OPPORTUNITY: "Opportunity", EntryKind.LOCAL_NOTE: "Note in Notebridge",
-           EntryKind.LOCAL_TASK: "Task in Notebridge"}
+           EntryKind.MEETING: "Meeting", EntryKind.OPPORTUNITY: "Opportunity",
+           EntryKind.LOCAL_NOTE: "Note in Notebridge", EntryKind.LOCAL_TASK: "Task in Notebridge"}
 _TASK_LIKE = (EntryKind.TASK, EntryKind.CALL, EntryKind.EMAIL)
 
 
