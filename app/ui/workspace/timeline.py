@@ -125,7 +125,7 @@ def deleted_html(timeline: Timeline) -> str:
         return ""
     names = ", ".join(f"“{_e(e.title)}”" for e in gone[:10]) + (" …" if len(gone) > 10 else "")
     return (f"<p><i>Deleted in Salesforce since you sent {'it' if len(gone) == 1 else 'them'}: {names}. "
-            "Your copy is kept in Notebridge, in this client's list of what you wrote.</i></p>")
+            "Your copy is kept in Notebridge, in this client's list of what you wrote, marked so.</i></p>")
 
 
 def timeline_html(timeline: Timeline) -> str:

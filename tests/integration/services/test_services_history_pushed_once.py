@@ -23,6 +23,7 @@ import pytest
 
 from app.demo_org import DemoOrg
 from app.services.activities import Activities
+from app.services.clients import ClientDirectory
 from app.services.drafts import Drafts, ItemKind
 from app.services.events import Events, PushFinished
 from app.services.history import ClientHistory, EntryKind, RefreshOutcome, Timeline, TimelineEntry
@@ -30,6 +31,7 @@ from app.services.outbox_sync import OutboxSync
 from app.store import Database
 from app.store.models import Contact
 from app.sync.connection import ConnectionManager
+from app.ui.workspace.detail_html import work_html
 from app.ui.workspace.timeline import timeline_html
 from tests.integration.settings.settings_env import connect, first_contacts, make_org, pull
 
@@ -97,11 +99,15 @@ def _activity(kind: ItemKind, fields: dict[str, Any]) -> Draft:
     return draft
 
 
-async def _note(env: OrgEnv, drafts: Drafts, contact_id: int) -> int:
-    note = await drafts.new_note(env.cid, contact_id)
-    await drafts.save(ItemKind.NOTE, note.id, {"title": "Classic note on the trust",
-                                               "body_markdown": "The trust deed is signed."})
-    return note.id
+def _note_titled(title: str) -> Draft:
+    async def draft(env: OrgEnv, drafts: Drafts, contact_id: int) -> int:
+        note = await drafts.new_note(env.cid, contact_id)
+        await drafts.save(ItemKind.NOTE, note.id, {"title": title, "body_markdown": "The trust deed is signed."})
+        return note.id
+    return draft
+
+
+_note = _note_titled("Classic note on the trust")
 
 
 async def _push(env: OrgEnv, kind: ItemKind, draft: Draft, contact_id: int) -> tuple[int, str]:
@@ -126,7 +132,8 @@ async def _push(env: OrgEnv, kind: ItemKind, draft: Draft, contact_id: int) -> t
 
 
 def _salesforce_title(env: OrgEnv, remote_id: str) -> str:
-    for sobject, field in (("Task", "Subject"), ("Event", "Subject"), ("Opportunity", "Name"), ("Note", "Title")):
+    for sobject, field in (("Task", "Subject"), ("Event", "Subject"), ("Opportunity", "Name"), ("Note", "Title"),
+                           ("ContentNote", "Title")):
         for record in env.org.records(sobject):
             if record["Id"] == remote_id:
                 return str(record[field])
@@ -172,6 +179,10 @@ def _email(entry: TimelineEntry) -> None:
     assert entry.status == "Completed" and "beneficiary" in entry.preview
 
 
+def _content_note(entry: TimelineEntry) -> None:
+    assert "trust deed is signed" in entry.preview
+
+
 def _meeting(entry: TimelineEntry) -> None:
     assert entry.when == YESTERDAY and entry.location == "Office" and entry.preview == "Annual review."
 
@@ -186,6 +197,8 @@ def _open_task(entry: TimelineEntry) -> None:
 
 
 CASES = [
+    Case(ItemKind.NOTE, _note_titled("Enhanced note on the trust"), "Enhanced note on the trust", EntryKind.NOTE,
+         "past", "past", _content_note),
     Case(ItemKind.TASK, _task, "Send the RMD schedule", EntryKind.TASK, "upcoming", "upcoming", _open_task),
     Case(ItemKind.CALL, _activity(ItemKind.CALL, {"when": YESTERDAY.isoformat(), "outcome": "Spoke to Helen",
                                                   "note": "Went through the RMD dates."}),
@@ -285,7 +298,10 @@ async def test_services_history_pushed_once_edited_in_salesforce(env: OrgEnv, ki
         assert entry.preview == "Edited in Salesforce."
 
 
-@pytest.mark.parametrize("kind", [ItemKind.MEETING, ItemKind.OPPORTUNITY], ids=["meeting", "opportunity"])
+DELETED = {ItemKind.NOTE: "ContentNote", ItemKind.MEETING: "Event", ItemKind.OPPORTUNITY: "Opportunity"}
+
+
+@pytest.mark.parametrize("kind", list(DELETED), ids=[k.value for k in DELETED])
 async def test_services_history_pushed_once_deleted_in_salesforce(env: OrgEnv, kind: ItemKind) -> None:
     case = next(c for c in CASES if c.kind is kind)
     person = await _client(env)
@@ -296,7 +312,7 @@ async def test_services_history_pushed_once_deleted_in_salesforce(env: OrgEnv, k
     assert len(_about(await _shown(history, env, person), remote_id, kind, local_id, case.title)) == 1
 
     client = await env.manager.client()
-    await client.delete({ItemKind.MEETING: "Event", ItemKind.OPPORTUNITY: "Opportunity"}[kind], remote_id)
+    await client.delete(DELETED[kind], remote_id)
     assert await history.refresh(env.cid, person.id) is RefreshOutcome.REFRESHED
 
     timeline = await _shown(history, env, person)
@@ -306,3 +322,6 @@ async def test_services_history_pushed_once_deleted_in_salesforce(env: OrgEnv, k
     assert kept is not None and kept.remote_id == remote_id
     words = timeline_html(timeline)
     assert "Deleted in Salesforce" in words and case.title in words and "Your copy is kept" in words
+    detail = await ClientDirectory(env.db).open(env.cid, person.id)  # the client's list of what was written
+    assert detail is not None and detail.deleted_in_salesforce == {remote_id}
+    assert "since deleted in Salesforce (this copy is kept)" in work_html(detail)
