@@ -225,15 +225,20 @@ async def test_services_history_pushed_once_each_kind(env: OrgEnv, case: Case) -
     assert person.id is not None
     local_id, remote_id = await _push(env, case.kind, case.draft, person.id)
 
-    before = _about(await _shown(history, env, person), remote_id, case.kind, local_id, case.title)
+    shown = await _shown(history, env, person)
+    before = _about(shown, remote_id, case.kind, local_id, case.title)
     assert len(before) == 1, before  # not pulled yet: the local item, "Pushed"
     section, local = before[0]
     assert local.local_id == local_id and local.item_kind == case.kind and local.sf_id == remote_id
     assert local.status == "Pushed" and section == case.local_section
     assert not local.from_notebridge and local.history_id is None
+    noun = case.kind.value.capitalize()
+    assert f"<b>{noun} in Notebridge</b> · <a href=\"{case.kind.value}:{local_id}\">" in timeline_html(shown)
 
     assert await history.refresh(env.cid, person.id) is RefreshOutcome.REFRESHED
-    after = _about(await _shown(history, env, person), remote_id, case.kind, local_id, case.title)
+    shown = await _shown(history, env, person)
+    assert f"<b>{noun}</b> · " in timeline_html(shown) and "written in Notebridge" in timeline_html(shown)
+    after = _about(shown, remote_id, case.kind, local_id, case.title)
     assert len(after) == 1, after  # once: the Salesforce record, linked to the local item
     section, entry = after[0]
     assert (entry.kind, section) == (case.pulled, case.section) and case.title in entry.title
