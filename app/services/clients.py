@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.services.field_mappings import ShownField, mapping_for, shown
 from app.services.households import HouseholdSummary, households_for
-from app.store import activities, contacts, events, notes, tasks, users
+from app.store import activities, contacts, events, history, notes, tasks, users
 from app.store.activities import ActivityDraftValue
 from app.store.contacts import ContactSummary, MatchTier, SearchHit
 from app.store.events import EventSummary
@@ -87,6 +87,9 @@ class ClientDetail:
     activities: tuple[ActivityDraftValue, ...] = ()  # calls, meetings … logged here
     extras: tuple[ShownField, ...] = ()  # the advisor's extra fields, typed (Settings → Sync → Fields)
     outside_filter: bool = False  # kept for drafts or queued items though the filter no longer keeps them
+    # Salesforce Ids of items pushed from here that were since deleted in Salesforce (the history pull
+    # saw it): the local copies stay, and the list says so.
+    deleted_in_salesforce: frozenset[str] = frozenset()
 
 
 def read_detail(session: Any, connection_id: int, contact_id: int,
@@ -106,18 +109,23 @@ def read_detail(session: Any, connection_id: int, contact_id: int,
     upcoming = sorted((e for e in meetings if e.start_at and e.start_at >= moment),
                       key=lambda e: e.start_at or moment)
     past = [e for e in meetings if not e.start_at or e.start_at < moment]
+    own_notes = notes.list_for(session, connection_id, contact_id=contact_id, limit=100)
+    own_tasks = tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)
+    logged = activities.list_for(session, connection_id, contact_id=contact_id, limit=100)
+    pushed = [i.remote_id for group in (own_notes, own_tasks, logged) for i in group if i.remote_id]
     return ClientDetail(
         contact=ClientRecord.of(contact),
         owner_name=owner,
         converted_to=ClientRef(converted.id, converted.name) if converted and converted.id else None,
         upcoming=tuple(upcoming),
         past=tuple(past),
-        notes=tuple(notes.list_for(session, connection_id, contact_id=contact_id, limit=100)),
-        tasks=tuple(tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        notes=tuple(own_notes),
+        tasks=tuple(own_tasks),
         households=households_for(session, connection_id, contact),
-        activities=tuple(activities.list_for(session, connection_id, contact_id=contact_id, limit=100)),
+        activities=tuple(logged),
         extras=shown(mapping_for(session, connection_id, contact.source_object), contact.extra_fields),
         outside_filter=contact.outside_filter,
+        deleted_in_salesforce=frozenset(history.deleted_ids(session, connection_id, pushed)),
     )
 
 

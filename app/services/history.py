@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.salesforce.errors import SalesforceError
 from app.services.timeline import EntryKind, Timeline, TimelineEntry, build
-from app.store import contacts, history_search, notes, tasks, users
+from app.store import activities, contacts, history_search, notes, tasks, users
 from app.store import history as store
 from app.store.history_search import HistoryHit
 from app.store.types import utcnow
@@ -69,9 +69,12 @@ class ClientHistory:
             owners = sorted({r.owner_id for r in rows if r.owner_id})
             names = users.names(session, connection_id, owners) if owners else {}
             state = store.states(session, connection_id, [contact.sf_id]).get(contact.sf_id)
-            return build(rows, notes.list_for(session, connection_id, contact_id=contact_id, limit=100),
-                         tasks.list_for(session, connection_id, contact_id=contact_id, limit=100),
-                         names, moment, state[0] if state else None)
+            own_notes = notes.list_for(session, connection_id, contact_id=contact_id, limit=100)
+            own_tasks = tasks.list_for(session, connection_id, contact_id=contact_id, limit=100)
+            logged = activities.list_for(session, connection_id, contact_id=contact_id, limit=100)
+            pushed = [i.remote_id for group in (own_notes, own_tasks, logged) for i in group if i.remote_id]
+            return build(rows, own_notes, own_tasks, names, moment, state[0] if state else None, logged,
+                         store.deleted_ids(session, connection_id, pushed))
 
         return await self.db.run(read)
 

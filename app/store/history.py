@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from app.store.history_models import HistoryItem, HistoryState
-from app.store.models import Contact, Event, Note, Task
+from app.store.models import ActivityDraft, Contact, Event, Note, Task
 from app.store.tables import table_of
 from app.store.types import utcnow
 
@@ -35,6 +35,8 @@ class HistoryKind(StrEnum):
     CONTENT_NOTE = "content_note"
     NOTE = "note"
     TASK = "task"
+    CALL = "call"  # a Task with TaskSubtype "Call" (a logged call)
+    EMAIL = "email"  # a Task with TaskSubtype "Email" (a logged email)
     EVENT = "event"
     OPPORTUNITY = "opportunity"
 
@@ -234,6 +236,19 @@ def for_clients(session: Session, connection_id: int, sf_ids: Sequence[str]) -> 
     return list(rows.values())
 
 
+def deleted_ids(session: Session, connection_id: int, sf_ids: Iterable[str]) -> set[str]:
+    """Of these Salesforce Ids, the records the history pull saw deleted (no live row left under any
+    client): what Notebridge pushed and someone then deleted in Salesforce."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted({i for i in sf_ids if i})):
+        live: dict[str, bool] = {}
+        for sf_id, deleted in session.execute(select(_ITEMS.c.sf_id, _ITEMS.c.is_deleted).where(
+                _ITEMS.c.connection_id == connection_id, _ITEMS.c.sf_id.in_(chunk))):
+            live[sf_id] = live.get(sf_id, False) or not deleted
+        found |= {sf_id for sf_id, alive in live.items() if not alive}
+    return found
+
+
 def body_of(session: Session, connection_id: int, row_id: int
             ) -> tuple[HistoryKind, str, str | None, str] | None:
     """(kind, sf_id, whole text or None when not fetched yet, title) of one row."""
@@ -258,9 +273,9 @@ def notes_without_body(session: Session, connection_id: int, client_sf_ids: Sequ
 
 
 def pushed_ids(session: Session, connection_id: int) -> set[str]:
-    """Salesforce Ids of the notes and tasks Notebridge itself pushed (their ``remote_id``)."""
+    """Salesforce Ids of the notes, tasks and activities Notebridge itself pushed (their ``remote_id``)."""
     found: set[str] = set()
-    for model in (Note, Task):
+    for model in (Note, Task, ActivityDraft):
         table = table_of(model)
         found |= {r[0] for r in session.execute(select(table.c.remote_id).where(
             table.c.connection_id == connection_id, table.c.remote_id.is_not(None)))}

@@ -27,7 +27,8 @@ TRIGRAM = 3  # the trigram index looks up three characters or more
 FEW = 400  # up to this many candidates are read by rowid and sorted; more are walked newest first
 
 _CANDIDATES = "SELECT rowid FROM history_fts WHERE history_fts MATCH ? LIMIT ?"
-_KINDS = (HistoryKind.CONTENT_NOTE.value, HistoryKind.NOTE.value, HistoryKind.TASK.value)
+_KINDS = (HistoryKind.CONTENT_NOTE.value, HistoryKind.NOTE.value, HistoryKind.TASK.value, HistoryKind.CALL.value,
+          HistoryKind.EMAIL.value)
 
 # The only text spliced into it is one of the two fixed "narrowed" clauses in ``search``.
 _SELECT = """

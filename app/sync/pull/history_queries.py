@@ -25,7 +25,9 @@ from app.sync.pull.queries import IDS_PER_QUERY, ORDER
 __all__ = ["IDS_PER_QUERY", "content_notes_linked_to", "events", "links", "notes", "opportunities", "tasks"]
 
 _AUDIT = ("OwnerId", "CreatedDate", "SystemModstamp", "IsDeleted")
-TASK_FIELDS = ("Id", "WhoId", "Subject", "ActivityDate", "Status", "IsClosed", "IsArchived", "Description", *_AUDIT)
+# TaskSubtype (Task, Email, Call …; API 37.0 and later) tells a logged call or email from a plain task.
+TASK_FIELDS = ("Id", "WhoId", "Subject", "ActivityDate", "Status", "IsClosed", "IsArchived", "Description",
+               "TaskSubtype", *_AUDIT)
 EVENT_FIELDS = ("Id", "WhoId", "Subject", "StartDateTime", "Location", "IsArchived", "Description", *_AUDIT)
 NOTE_FIELDS = ("Id", "ParentId", "Title", "Body", *_AUDIT)
 CONTENT_NOTE_FIELDS = ("Id", "Title", "TextPreview", *_AUDIT)

@@ -102,8 +102,13 @@ def _base(record: Mapping[str, Any], client: str, kind: HistoryKind) -> dict[str
     }
 
 
+# A Task's TaskSubtype says what it records: a logged call or email shows as one, not as a to-do.
+# https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
+_TASK_SUBTYPES = {"Call": HistoryKind.CALL, "Email": HistoryKind.EMAIL}
+
+
 def task_row(record: Mapping[str, Any], client: str) -> dict[str, Any]:
-    row = _base(record, client, HistoryKind.TASK)
+    row = _base(record, client, _TASK_SUBTYPES.get(_str(record, "TaskSubtype") or "", HistoryKind.TASK))
     row.update(title=_str(record, "Subject") or "Task", due_date=_date(record, "ActivityDate"),
                status=_str(record, "Status"), is_closed=_bool(record, "IsClosed"),
                is_archived=_bool(record, "IsArchived"), occurs_at=timestamp(record, "CreatedDate"),

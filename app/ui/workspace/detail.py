@@ -105,6 +105,7 @@ class ContactDetail(QWidget):
         self.work_view.linkActivated.connect(self._work_link)
         self.timeline.open_note_requested.connect(self.open_note_requested)
         self.timeline.open_task_requested.connect(self.open_task_requested)
+        self.timeline.open_activity_requested.connect(self.open_activity_requested)
 
     # --------------------------------------------------------------------------------- showing
     def set_connection(self, connection_id: int | None, instance_url: str | None) -> None:

@@ -73,17 +73,23 @@ def work_html(data: ClientDetail) -> str:
             return f"<i>No notes or tasks for this lead.</i>{where}"
         return "<i>No notes or tasks for this client yet. Choose “New note” or “New task” to start one.</i>"
     rows = []
+    gone = data.deleted_in_salesforce
+
+    def state_of(state: str, remote_id: str | None) -> str:
+        words = _STATE_WORDS.get(state, state)
+        return f"{words}, since deleted in Salesforce (this copy is kept)" if remote_id in gone else words
+
     for note in data.notes:
-        state = _STATE_WORDS.get(note.state, note.state)
+        state = state_of(note.state, note.remote_id)
         rows.append((note.updated_at, f'<li><a href="note:{note.id}">{e(note.title or "Untitled note")}</a>'
                                       f" — note, {e(state)}, {e(when(note.updated_at))}</li>"))
     for task in data.tasks:
-        state = _STATE_WORDS.get(task.state, task.state)
+        state = state_of(task.state, task.remote_id)
         due = f", due {task.due_date:%d %b %Y}" if task.due_date else ""
         rows.append((task.updated_at, f'<li><a href="task:{task.id}">{e(task.subject or "Untitled task")}</a>'
                                       f" — task{e(due)}, {e(state)}</li>"))
     for activity in data.activities:  # calls, meetings … logged here: "kind:id" opens the kind's editor
-        state = _STATE_WORDS.get(activity.state, activity.state)
+        state = state_of(activity.state, activity.remote_id)
         noun = activity.kind.value
         rows.append((activity.updated_at, f'<li><a href="{e(noun)}:{activity.id}">{e(activity.title)}</a>'
                                           f" — {e(noun)}, {e(state)}</li>"))

@@ -49,8 +49,26 @@ def as_of_words(moment: datetime | None, now: datetime | None = None) -> str:
     return f"as of {local.day} {local:%b %Y}, {clock}"
 
 
+_LABELS = {EntryKind.NOTE: "Note", EntryKind.TASK: "Task", EntryKind.CALL: "Call", EntryKind.EMAIL: "Email",
+           EntryKind.MEETING: "Meeting", EntryKind.OPPORTUNITY: "Opportunity",
+           EntryKind.LOCAL_NOTE: "Note in Notebridge", EntryKind.LOCAL_TASK: "Task in Notebridge"}
+_TASK_LIKE = (EntryKind.TASK, EntryKind.CALL, EntryKind.EMAIL)
+
+
+def _label(entry: TimelineEntry) -> str:
+    if entry.kind is EntryKind.LOCAL_ACTIVITY:
+        noun = (entry.item_kind.value if entry.item_kind else "item").capitalize()
+        return f"{noun} in Notebridge"
+    return _LABELS[entry.kind]
+
+
+def _is_deal(entry: TimelineEntry) -> bool:
+    return entry.kind is EntryKind.OPPORTUNITY or (entry.kind is EntryKind.LOCAL_ACTIVITY
+                                                   and entry.item_kind is not None and entry.item_kind == "opportunity")
+
+
 def _day(entry: TimelineEntry) -> str:
-    if entry.kind in (EntryKind.TASK, EntryKind.LOCAL_TASK, EntryKind.OPPORTUNITY) and entry.due:
+    if (entry.kind in (*_TASK_LIKE, EntryKind.LOCAL_TASK) or _is_deal(entry)) and entry.due:
         return f"{entry.due.day} {entry.due:%b %Y}"
     if entry.when is None:
         return ""
@@ -70,21 +88,18 @@ def entry_html(entry: TimelineEntry) -> str:
     title = _e(entry.title)
     if entry.history_id is not None and entry.kind is EntryKind.NOTE:
         title = f'<a href="hist:{entry.history_id}">{title}</a>'
-    elif entry.local_id is not None and entry.kind in (EntryKind.LOCAL_NOTE, EntryKind.LOCAL_TASK):
-        target = "note" if entry.kind is EntryKind.LOCAL_NOTE else "task"
-        title = f'<a href="{target}:{entry.local_id}">{title}</a>'
-    label = {EntryKind.NOTE: "Note", EntryKind.TASK: "Task", EntryKind.MEETING: "Meeting",
-             EntryKind.OPPORTUNITY: "Opportunity", EntryKind.LOCAL_NOTE: "Note in Notebridge",
-             EntryKind.LOCAL_TASK: "Task in Notebridge"}[entry.kind]
+    elif entry.local_id is not None and entry.item_kind is not None and entry.kind in _LOCAL:
+        title = f'<a href="{_e(entry.item_kind.value)}:{entry.local_id}">{title}</a>'
+    label = _label(entry)
     facts: list[str] = []
-    if entry.kind is EntryKind.TASK:
+    if entry.kind in _TASK_LIKE:
         facts += [entry.status or "", f"due {day}" if entry.due else "no due date",
                   f"assigned to {entry.person}" if entry.person else ""]
-    elif entry.kind is EntryKind.OPPORTUNITY:
+    elif _is_deal(entry):
         facts += [entry.status or "", _money(entry.amount), f"closes {day}" if day else ""]
     else:
         facts += [day, entry.location or "", f"by {entry.person}" if entry.person else ""]
-        if entry.kind in (EntryKind.LOCAL_NOTE, EntryKind.LOCAL_TASK):
+        if entry.kind in _LOCAL:
             facts.append(entry.status or "")
     marks = []
     if entry.is_overdue:
@@ -100,14 +115,28 @@ def entry_html(entry: TimelineEntry) -> str:
     return f"<li>{line}{' — ' + details if details else ''}{' · ' + extra if extra else ''}{preview}</li>"
 
 
+_LOCAL = (EntryKind.LOCAL_NOTE, EntryKind.LOCAL_TASK, EntryKind.LOCAL_ACTIVITY)
+
+
+def deleted_html(timeline: Timeline) -> str:
+    """Items pushed from here that someone deleted in Salesforce: not on the timeline, copy kept."""
+    gone = timeline.deleted_in_salesforce
+    if not gone:
+        return ""
+    names = ", ".join(f"“{_e(e.title)}”" for e in gone[:10]) + (" …" if len(gone) > 10 else "")
+    return (f"<p><i>Deleted in Salesforce since you sent {'it' if len(gone) == 1 else 'them'}: {names}. "
+            "Your copy is kept in Notebridge, in this client's list of what you wrote, marked so.</i></p>")
+
+
 def timeline_html(timeline: Timeline) -> str:
     if timeline.empty:
-        return "<i>No notes, tasks, meetings or opportunities for this client yet.</i>"
+        return "<i>No notes, tasks, meetings or opportunities for this client yet.</i>" + deleted_html(timeline)
     parts = []
     for title, entries in (("Open tasks", timeline.open_tasks), ("Upcoming", timeline.upcoming),
                            ("Open opportunities", timeline.opportunities), ("Past", timeline.past)):
         if entries:
             parts.append(f"<b>{_e(title)}</b><ul>{''.join(entry_html(e) for e in entries[:100])}</ul>")
+    parts.append(deleted_html(timeline))
     if any(e.is_archived for e in timeline.past):
         parts.append("<p><i>Activities older than a year are archived in Salesforce; they are shown here "
                      "as Notebridge fetched them, marked “archived”.</i></p>")
@@ -119,6 +148,7 @@ class TimelineView(QWidget):
 
     open_note_requested = Signal(int)
     open_task_requested = Signal(int)
+    open_activity_requested = Signal(str, int)  # (ItemKind, draft id): a call, meeting … logged here
     history_shown = Signal(bool)  # True when the client has Salesforce history on this computer
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -289,3 +319,5 @@ class TimelineView(QWidget):
             self.open_note_requested.emit(int(number))
         elif kind == "task":
             self.open_task_requested.emit(int(number))
+        else:
+            self.open_activity_requested.emit(kind, int(number))
