@@ -30,12 +30,13 @@ _CANDIDATES = "SELECT rowid FROM history_fts WHERE history_fts MATCH ? LIMIT ?"
 _KINDS = (HistoryKind.CONTENT_NOTE.value, HistoryKind.NOTE.value, HistoryKind.TASK.value, HistoryKind.CALL.value,
           HistoryKind.EMAIL.value)
 
-# The only text spliced into it is one of the two fixed "narrowed" clauses in ``search``.
+# The only text spliced into it: placeholders for the kinds, and one of the two fixed "narrowed" clauses
+# in ``search``.
 _SELECT = """
 SELECT h.id, c.id, c.name, h.kind, h.title, h.preview
 FROM history_item AS h
 JOIN contact AS c ON c.connection_id = h.connection_id AND c.sf_id = h.client_sf_id
-WHERE h.connection_id = ? AND h.is_deleted = 0 AND c.is_deleted = 0 AND h.kind IN (?, ?, ?)
+WHERE h.connection_id = ? AND h.is_deleted = 0 AND c.is_deleted = 0 AND h.kind IN ({kinds})
   AND (lower(h.title) LIKE lower(?) ESCAPE '\\' OR lower(h.preview) LIKE lower(?) ESCAPE '\\'
        OR lower(h.body) LIKE lower(?) ESCAPE '\\')
   {narrowed}
@@ -76,5 +77,6 @@ def search(source: Session | sqlite3.Connection, connection_id: int, text: str, 
         else:
             narrowed = "AND h.id IN (SELECT rowid FROM history_fts WHERE history_fts MATCH ?)"
             params.append(phrase)
-    rows = raw.execute(_SELECT.format(narrowed=narrowed), [*params, limit]).fetchall()
+    statement = _SELECT.format(kinds=", ".join("?" * len(_KINDS)), narrowed=narrowed)
+    rows = raw.execute(statement, [*params, limit]).fetchall()
     return [HistoryHit(r[0], r[1], r[2] or "", HistoryKind(r[3]), r[4], r[5]) for r in rows]

@@ -52,7 +52,8 @@ def _like_scan(session: Session, cid: int, words: str, limit: int) -> list[int]:
     return [r[0] for r in session.connection().execute(text(
         "SELECT h.id FROM history_item h JOIN contact c ON c.connection_id = h.connection_id "
         "AND c.sf_id = h.client_sf_id WHERE h.connection_id = :cid AND NOT h.is_deleted AND NOT c.is_deleted "
-        "AND h.kind IN ('content_note', 'note', 'task') AND (lower(h.title) LIKE lower(:p) ESCAPE '\\' "
+        "AND h.kind IN ('content_note', 'note', 'task', 'call', 'email') "
+        "AND (lower(h.title) LIKE lower(:p) ESCAPE '\\' "
         "OR lower(h.preview) LIKE lower(:p) ESCAPE '\\' OR lower(h.body) LIKE lower(:p) ESCAPE '\\') "
         "ORDER BY h.occurs_at DESC LIMIT :limit"), {"cid": cid, "p": pattern, "limit": limit})]
 
@@ -62,12 +63,14 @@ async def test_history_search_finds_letters_mid_word_in_any_case_newest_first(db
     rows = [_row("0691", client, store.HistoryKind.CONTENT_NOTE, "Call notes", "Talked about the ROLLOVER", day=1),
             _row("00T1", client, store.HistoryKind.TASK, "Send rollover paperwork", day=3),
             _row("00U1", client, store.HistoryKind.EVENT, "Rollover meeting", day=4),  # meetings are not searched
-            _row("0021", client, store.HistoryKind.NOTE, "Family update", "Nothing to do", day=2)]
+            _row("0021", client, store.HistoryKind.NOTE, "Family update", "Nothing to do", day=2),
+            _row("00T2", client, store.HistoryKind.CALL, "Call: rollover questions", day=-1),  # calls and emails
+            _row("00T3", client, store.HistoryKind.EMAIL, "Email: Rollover forms", day=-2)]  # are searched too
     await db.run(lambda s: store.upsert(s, cid, rows))
     ids = {r[1]: r[0] for r in await db.read(lambda c: c.execute("SELECT id, sf_id FROM history_item").fetchall())}
-    assert await _search(db, cid, "ollove") == [ids["00T1"], ids["0691"]]
+    assert await _search(db, cid, "ollove") == [ids["00T1"], ids["0691"], ids["00T2"], ids["00T3"]]
     assert await _search(db, cid, "rOlLoVeR pap") == [ids["00T1"]]
-    assert await _search(db, cid, "ro") == [ids["00T1"], ids["0691"]]  # two letters: walked, not looked up
+    assert await _search(db, cid, "ro") == [ids["00T1"], ids["0691"], ids["00T2"], ids["00T3"]]  # walked, not looked up
     assert await _search(db, cid, "zebra") == []
 
 
