@@ -50,6 +50,9 @@ class OrgSettings:
     task_reminders: bool = True
     # required custom text fields an admin added, "Object.Name__c" (e.g. Opportunity.Custodian__c): rule required-fields
     required_fields: tuple[str, ...] = ()
+    # Setup → Activity Settings → "Allow users to relate multiple contacts to events and tasks" (Shared
+    # Activities): EventRelation then relates up to 50 contacts or one lead (app/demo_org/data/event_relations.py).
+    shared_activities: bool = False
 
     def __post_init__(self) -> None:
         if self.contacts < 0:
