@@ -30,7 +30,7 @@ class DemoOrg:
                  pre_authorized: bool = False, contacts_to_multiple_accounts: bool = False,
                  app_api_limit: int | None = None, missing_fields: tuple[str, ...] = (),
                  classic_notes: bool = True, task_reminders: bool = True,
-                 required_fields: tuple[str, ...] = ()) -> None:
+                 required_fields: tuple[str, ...] = (), shared_activities: bool = False) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
                                app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
@@ -38,7 +38,8 @@ class DemoOrg:
                                rotate_refresh_tokens=rotate_refresh_tokens, pre_authorized=pre_authorized,
                                contacts_to_multiple_accounts=contacts_to_multiple_accounts,
                                missing_fields=tuple(missing_fields), classic_notes=classic_notes,
-                               task_reminders=task_reminders, required_fields=tuple(required_fields))
+                               task_reminders=task_reminders, required_fields=tuple(required_fields),
+                               shared_activities=shared_activities)
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings

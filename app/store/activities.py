@@ -148,6 +148,25 @@ def list_for(session: Session, connection_id: int, *, contact_id: int | None = N
     return [snapshot(r) for r in session.execute(query).scalars()]
 
 
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """A meeting's other attendee as the workspace knows them now (a person added in Notebridge has
+    their Salesforce Id once created, so the push reads it here, not from the draft's snapshot)."""
+
+    contact_id: int
+    sf_id: str
+    source_object: str
+    name: str
+
+
+def attendees(session: Session, contact_ids: list[int]) -> dict[int, Attendee]:
+    """The workspace's people among ``contact_ids`` (one query)."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(select(Contact).where(col(Contact.id).in_(contact_ids))).scalars()
+    return {r.id: Attendee(r.id, r.sf_id or "", r.source_object or "", r.name or "") for r in rows if r.id is not None}
+
+
 def editor_context(session: Session, draft_id: int) -> ActivityContext:
     draft = get(session, draft_id)
     if draft is None:
@@ -157,6 +176,7 @@ def editor_context(session: Session, draft_id: int) -> ActivityContext:
 
 
 __all__ = [
-    "ActivityContext", "ActivityDraftValue", "PushedActivityError", "create", "editor_context", "get", "list_for",
+    "ActivityContext", "ActivityDraftValue", "Attendee", "PushedActivityError", "attendees", "create",
+    "editor_context", "get", "list_for",
     "save", "set_client", "snapshot",
 ]

@@ -33,17 +33,19 @@ def _ref(name: str, relationship: str, *to: str, **kw: Any) -> Field:
     return Field(name, "reference", 18, reference_to=to, relationship=relationship, **kw)
 
 
+def _ro(name: str, type_: str, length: int = 0) -> Field:
+    return Field(name, type_, length, nillable=False, defaulted=True, createable=False, updateable=False)
+
+
 def event_relation(*, shared_activities: bool) -> SObjectType:
     """The object as this org describes it (``IsParent``/``IsWhat``/``AccountId`` only when shared)."""
-    ro = {"createable": False, "updateable": False}
     fields = [
-        Field("Id", "id", 18, nillable=False, defaulted=True, **ro),
-        Field("IsDeleted", "boolean", nillable=False, defaulted=True, **ro),
-        Field("CreatedDate", "datetime", nillable=False, defaulted=True, **ro),
-        _ref("CreatedById", "CreatedBy", "User", nillable=False, defaulted=True, **ro),
-        Field("LastModifiedDate", "datetime", nillable=False, defaulted=True, **ro),
-        _ref("LastModifiedById", "LastModifiedBy", "User", nillable=False, defaulted=True, **ro),
-        Field("SystemModstamp", "datetime", nillable=False, defaulted=True, **ro),
+        _ro("Id", "id", 18), _ro("IsDeleted", "boolean"), _ro("CreatedDate", "datetime"),
+        _ref("CreatedById", "CreatedBy", "User", nillable=False, defaulted=True, createable=False, updateable=False),
+        _ro("LastModifiedDate", "datetime"),
+        _ref("LastModifiedById", "LastModifiedBy", "User", nillable=False, defaulted=True, createable=False,
+             updateable=False),
+        _ro("SystemModstamp", "datetime"),
         _ref("EventId", "Event", "Event", nillable=False, updateable=False),
         _ref("RelationId", "Relation", "Contact", "Lead", "User", nillable=False, updateable=False),
         Field("IsInvitee", "boolean", nillable=False, defaulted=True),
@@ -54,7 +56,7 @@ def event_relation(*, shared_activities: bool) -> SObjectType:
     if shared_activities:
         fields += [Field("IsParent", "boolean", nillable=False, defaulted=True),
                    Field("IsWhat", "boolean", nillable=False, defaulted=True),
-                   _ref("AccountId", "Account", "Account", **ro)]
+                   _ref("AccountId", "Account", "Account", createable=False, updateable=False)]
     return SObjectType("EventRelation", "Event Relation", "Event Relations", KEY_PREFIXES["EventRelation"], fields)
 
 
@@ -81,7 +83,7 @@ def check(record: Record, store: Store, *, shared_activities: bool) -> None:
                             ["RelationId"])
         parents = [store.type_of_id(r["RelationId"]) for r in others if r.get("IsParent")]
         if record.get("IsParent"):
-            if kind == "Lead" and parents or kind == "Contact" and "Lead" in parents:
+            if (kind == "Lead" and parents) or (kind == "Contact" and "Lead" in parents):
                 raise SaveError("FIELD_INTEGRITY_EXCEPTION", "Relation ID: an event can be related to up to "
                                 "50 contacts or one lead, not both", 400, ["RelationId"])
             if kind == "Contact" and parents.count("Contact") >= MAX_CONTACTS:

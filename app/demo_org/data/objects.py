@@ -203,8 +203,8 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                  classic_notes: bool = True, task_reminders: bool = True,
                  required_fields: tuple[str, ...] = (), shared_activities: bool = False) -> Schema:
     """The org's schema (``shared_activities``: the org relates several people to an event, see
-    :mod:`app.demo_org.data.event_relations`); person accounts, Enhanced Notes, Contacts to Multiple Accounts and the Task
-    reminder's field-level security change which fields/objects exist, ``missing_fields``
+    :mod:`app.demo_org.data.event_relations`); person accounts, Enhanced Notes, Contacts to Multiple
+    Accounts and the Task reminder's field-level security change which fields/objects exist, ``missing_fields``
     ("Task.CallDisposition" …) leaves out optional fields an org may lack, and ``required_fields``
     ("Opportunity.Custodian__c" …) adds a required custom text field an admin made mandatory (rule
     required-fields)."""
