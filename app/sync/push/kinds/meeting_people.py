@@ -84,14 +84,18 @@ def description(note: str | None, named: Sequence[str]) -> str | None:
     return text or None
 
 
+def shared_in(described: Mapping[str, Any]) -> bool:
+    """Does EventRelation's describe say the org shares activities?  (``IsParent``; see above.)"""
+    return any(isinstance(f, dict) and f.get("name") == SHARED_FIELD for f in described.get("fields", []))
+
+
 async def shares_activities(run: PushRun) -> bool:
-    """Does this org relate several people to an event?  (``IsParent`` on EventRelation; see above.)"""
+    """Does this org relate several people to an event?"""
     try:
         described = await run.gate.call(run.client.describe(EVENT_RELATION))
-    except SalesforceError as exc:
-        run.gate.stop_if_fatal(exc)
+    except SalesforceError:
         return False  # no EventRelation for this user: one person per event
-    return any(isinstance(f, dict) and f.get("name") == SHARED_FIELD for f in described.get("fields", []))
+    return shared_in(described)
 
 
 async def people_of(run: PushRun, chunk: Sequence[PushWork]) -> dict[int, Attendee]:
@@ -147,4 +151,4 @@ async def _existing(run: PushRun, events: list[str]) -> set[tuple[str, str]]:
 
 
 __all__ = ["ALSO", "EVENT_RELATION", "MAX_CONTACTS", "Plan", "attendee_ids", "description", "people",
-           "people_of", "plan", "relate", "shares_activities"]
+           "people_of", "plan", "relate", "shared_in", "shares_activities"]
