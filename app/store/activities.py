@@ -23,7 +23,8 @@ from sqlmodel import Session, col
 
 from app.store import activity_forms
 from app.store.kinds import ItemKind, is_activity
-from app.store.models import ActivityDraft, Contact
+from app.store.models import ActivityDraft, Contact, OutboxItem
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 
@@ -167,6 +168,33 @@ def attendees(session: Session, contact_ids: list[int]) -> dict[int, Attendee]:
     return {r.id: Attendee(r.id, r.sf_id or "", r.source_object or "", r.name or "") for r in rows if r.id is not None}
 
 
+OUTBOX = table_of(OutboxItem)
+
+
+def emails_without_client(session: Session, connection_id: int) -> list[ActivityDraftValue]:
+    """Queued or waiting emails about no one yet (no person, no account), oldest first."""
+    queued = select(OUTBOX.c.item_id).where(OUTBOX.c.connection_id == connection_id,
+                                            OUTBOX.c.kind == ItemKind.EMAIL.value,
+                                            OUTBOX.c.state.in_(("queued", "waiting")))
+    query = select(ActivityDraft).where(
+        col(ActivityDraft.connection_id) == connection_id, col(ActivityDraft.kind) == ItemKind.EMAIL.value,
+        col(ActivityDraft.who_id).is_(None), col(ActivityDraft.what_id).is_(None),
+        col(ActivityDraft.remote_id).is_(None), col(ActivityDraft.id).in_(queued)).order_by(col(ActivityDraft.id))
+    return [snapshot(r) for r in session.execute(query).scalars()]
+
+
+def set_person_ids(session: Session, draft_id: int, who_id: str, what_id: str | None) -> ActivityDraftValue:
+    """Tie a draft to a person Salesforce has but the workspace does not hold (an email's address
+    matched there): the Ids it is sent with; no workspace client."""
+    row = session.get(ActivityDraft, draft_id)
+    if row is None:
+        raise LookupError(f"activity {draft_id} does not exist")
+    row.who_id = who_id
+    row.what_id = None if who_id.startswith("00Q") else what_id
+    session.add(row)
+    return snapshot(row)
+
+
 def editor_context(session: Session, draft_id: int) -> ActivityContext:
     draft = get(session, draft_id)
     if draft is None:
@@ -176,7 +204,18 @@ def editor_context(session: Session, draft_id: int) -> ActivityContext:
 
 
 __all__ = [
-    "ActivityContext", "ActivityDraftValue", "Attendee", "PushedActivityError", "attendees", "create",
-    "editor_context", "get", "list_for",
-    "save", "set_client", "snapshot",
+    "ActivityContext",
+    "ActivityDraftValue",
+    "Attendee",
+    "PushedActivityError",
+    "attendees",
+    "create",
+    "editor_context",
+    "emails_without_client",
+    "get",
+    "list_for",
+    "save",
+    "set_client",
+    "set_person_ids",
+    "snapshot",
 ]
