@@ -181,7 +181,8 @@ class PushPreferences:
             api_reserve_percent=number("api_reserve_percent", *RESERVE_RANGE),
             activities_off=activities_off,
             activity_title_templates=activity_templates,
-            unmatched_email=UnmatchedEmail(unmatched) if unmatched in set(UnmatchedEmail) else d.unmatched_email,
+            unmatched_email=(UnmatchedEmail(unmatched) if isinstance(unmatched, str)
+                             and unmatched in {u.value for u in UnmatchedEmail} else d.unmatched_email),
         )
 
     @property
