@@ -11,7 +11,7 @@ https://developer.salesforce.com/docs/platform/object-reference/references/stand
 Field reference (an org without Shared Activities):
 https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_EventRelation.htm
 
-Rules here (docs/salesforce-fidelity.md): event-relation-duplicate, event-relation-people.
+Rules here (docs/salesforce-fidelity.md): rule event-relation-duplicate and rule event-relation-people.
 What error text a real org gives for a second relation or a 51st contact is not documented, so the
 demo is strict: DUPLICATE_VALUE and FIELD_INTEGRITY_EXCEPTION naming RelationId.
 """
