@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
 from app.store import activity_forms
@@ -171,11 +171,13 @@ def attendees(session: Session, contact_ids: list[int]) -> dict[int, Attendee]:
 OUTBOX = table_of(OutboxItem)
 
 
-def emails_without_client(session: Session, connection_id: int) -> list[ActivityDraftValue]:
-    """Queued or waiting emails about no one yet (no person, no account), oldest first."""
-    queued = select(OUTBOX.c.item_id).where(OUTBOX.c.connection_id == connection_id,
-                                            OUTBOX.c.kind == ItemKind.EMAIL.value,
-                                            OUTBOX.c.state.in_(("queued", "waiting")))
+def emails_without_client(session: Session, connection_id: int, now: datetime) -> list[ActivityDraftValue]:
+    """Emails about no one yet (no person, no account) that a push would take now, oldest first: a
+    held one is looked at again only when its time comes (or it is released)."""
+    queued = select(OUTBOX.c.item_id).where(
+        OUTBOX.c.connection_id == connection_id, OUTBOX.c.kind == ItemKind.EMAIL.value,
+        or_(OUTBOX.c.state == "queued", and_(OUTBOX.c.state == "waiting",
+                                             or_(OUTBOX.c.next_try_at.is_(None), OUTBOX.c.next_try_at <= now))))
     query = select(ActivityDraft).where(
         col(ActivityDraft.connection_id) == connection_id, col(ActivityDraft.kind) == ItemKind.EMAIL.value,
         col(ActivityDraft.who_id).is_(None), col(ActivityDraft.what_id).is_(None),

@@ -59,6 +59,8 @@ async def test_log_email_matching_no_client_waits_in_the_outbox_saying_what_to_d
     assert "matches no client in Salesforce" in (row.last_error_message or "")
     assert "also create a Lead" in (row.last_error_message or "") and "choose the client" in \
         (row.last_error_message or "")
+    again = await env.push()  # held: not looked up again on every run, so it costs nothing until its time
+    assert again.status == PushStatus.NOTHING and again.api_calls == 0, again
 
 
 async def test_log_email_matching_a_client_only_salesforce_has_goes_on_them(env: PushEnv) -> None:

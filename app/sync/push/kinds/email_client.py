@@ -35,6 +35,7 @@ from app.store import contacts as contacts_repo
 from app.store import prospects as prospect_rows
 from app.store.activities import ActivityDraftValue
 from app.store.prospects import NewPerson
+from app.store.types import utcnow
 from app.sync.push.base import UnmatchedEmail
 from app.sync.push.run import PushRun
 
@@ -93,7 +94,8 @@ async def _advisor_email(run: PushRun) -> str:
 async def match_unmatched(run: PushRun) -> bool:
     """Tie the run's emails about no one to their client in Salesforce, or to a new Lead when the
     advisor asked for one.  True when a Lead was added (the person push must run again)."""
-    emails = await run.db.run(lambda s: activities_repo.emails_without_client(s, run.connection_id))
+    now = utcnow()
+    emails = await run.db.run(lambda s: activities_repo.emails_without_client(s, run.connection_id, now))
     if not emails:
         return False
     mine = await _advisor_email(run)
