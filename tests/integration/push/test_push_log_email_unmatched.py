@@ -13,6 +13,7 @@ from app.store import activities as activities_repo
 from app.store import outbox_holds
 from app.store.activities import ActivityDraftValue
 from app.store.kinds import ItemKind
+from app.sync.push import actions as push_actions
 from app.sync.push.base import UnmatchedEmail
 from app.sync.push.kinds.email_client import NO_CLIENT_CODE
 from app.sync.push.status import PushStatus
@@ -117,3 +118,17 @@ async def test_log_email_held_then_turned_to_create_a_lead_goes_on_the_new_lead(
     [lead] = _leads(env)
     assert [t["WhoId"] for t in _tasks(env)] == [lead["Id"]]
 
+
+
+async def test_log_email_held_then_attached_to_a_client_goes_on_them(env: PushEnv) -> None:
+    """The Outbox's "Attach to another client…" on a held email: it goes on the client chosen."""
+    _draft, outbox_id = await _logged(env)
+    assert (await env.push()).waiting == 1
+    chosen = env.person(n=2)
+    await push_actions.attach_to_client(env.db, outbox_id, chosen.id)
+
+    report = await env.push()
+
+    assert report.pushed == 1, report
+    [task] = _tasks(env)
+    assert task["WhoId"] == chosen.sf_id and _leads(env) == []
