@@ -175,7 +175,7 @@ class ActivityEditor(DraftEditor):
                 layout.addLayout(rows)
                 rows = QFormLayout()
                 layout.addWidget(QLabel(field.label))
-                layout.addWidget(widget, 1)
+                layout.addWidget(widget, 1 if field.type == FieldType.TEXT else 0)  # the text takes the room
             else:
                 rows.addRow(field.label, widget)
         layout.addLayout(rows)
