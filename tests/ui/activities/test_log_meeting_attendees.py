@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.services.meeting_attendees import NOT_SHARED_WORDS, SHARED_WORDS
+from app.store import activities as activities_repo
 from app.store import contacts
 from app.ui.editor.activity_editor import ActivityEditor
 from app.ui.editor.attendees_field import ALREADY, AttendeesField
@@ -83,3 +84,31 @@ async def test_log_meeting_attendees_without_shared_activities_are_named(qtbot: 
         assert event["WhoId"] == view.contact_sf_id
         assert event["Description"] == f"Also attending: {others[0].name}, {others[1].name}"
         assert not [r for r in view.live("EventRelation") if r["EventId"] == event["Id"]]
+
+
+async def test_log_meeting_attendees_while_salesforce_does_not_answer_wait_then_go_once(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    async with client_view(tmp_path, qtbot, shared_activities=True) as view:
+        editor, others = await _meeting_with_two_others(view, qtbot, SHARED_WORDS)
+        view.app.org.faults.fail_next(10, status=503)  # Salesforce (or the network) is down for a while
+        assert await editor.push()
+
+        await until(lambda: editor.state_label.text() == "Pushed · saved", "pushed once it answers again")
+        [event] = [r for r in view.live("Event") if r["Subject"] == "Family review"]
+        related = sorted(r["RelationId"] for r in view.live("EventRelation") if r["EventId"] == event["Id"])
+        assert related == sorted([view.contact_sf_id, *(p.sf_id for p in others)])
+        kept = await view.app.db.run(lambda s: activities_repo.get(s, editor.draft.id))
+        assert kept is not None and [p["id"] for p in kept.fields["attendees"]] == [p.id for p in others]
+
+
+async def test_log_meeting_attendees_lost_answers_relate_each_once(qtbot: QtBot, tmp_path: Path) -> None:
+    async with client_view(tmp_path, qtbot, shared_activities=True) as view:
+        editor, others = await _meeting_with_two_others(view, qtbot, SHARED_WORDS)
+        view.app.org.faults.drop_after_commit(2)  # the Event's answer and the relations' answer are lost
+        assert await editor.push()
+
+        await until(lambda: editor.state_label.text() == "Pushed · saved", "found, not sent again")
+        [event] = [r for r in view.live("Event") if r["Subject"] == "Family review"]
+        related = sorted(r["RelationId"] for r in view.live("EventRelation") if r["EventId"] == event["Id"])
+        assert related == sorted([view.contact_sf_id, *(p.sf_id for p in others)])
+        assert view.app.org.faults.pending["drops"] == 0
