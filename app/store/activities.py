@@ -165,7 +165,9 @@ def attendees(session: Session, contact_ids: list[int]) -> dict[int, Attendee]:
     if not contact_ids:
         return {}
     rows = session.execute(select(Contact).where(col(Contact.id).in_(contact_ids))).scalars()
-    return {r.id: Attendee(r.id, r.sf_id or "", r.source_object or "", r.name or "") for r in rows if r.id is not None}
+    # A person deleted in Salesforce keeps their name (named in the description) but no Id to relate.
+    return {r.id: Attendee(r.id, "" if r.is_deleted else r.sf_id or "", r.source_object or "", r.name or "")
+            for r in rows if r.id is not None}
 
 
 OUTBOX = table_of(OutboxItem)

@@ -24,12 +24,14 @@ The address used is the email's first one that is not the advisor's own (their U
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from email.utils import getaddresses
 from functools import partial
 from typing import Any
 
 from app.salesforce import soql
+from app.salesforce.errors import SalesforceError
 from app.store import activities as activities_repo
 from app.store import contacts as contacts_repo
 from app.store import prospects as prospect_rows
@@ -38,6 +40,8 @@ from app.store.prospects import NewPerson
 from app.store.types import utcnow
 from app.sync.push.base import UnmatchedEmail
 from app.sync.push.run import PushRun
+
+log = logging.getLogger(__name__)
 
 NO_CLIENT_CODE = "EMAIL_NO_CLIENT"
 NO_CLIENT_REASON = "This email's address matches no client in Salesforce."
@@ -76,7 +80,12 @@ async def _in_salesforce(run: PushRun, wanted: Sequence[str]) -> dict[str, tuple
         await run.gate.spend(1)
         query = soql.select(fields, sobject, where=soql.fmt("Email IN {}", rest) + extra,
                             order_by=["CreatedDate", "Id"])
-        for record in await run.gate.call(run.client.query_list(query)):
+        try:
+            records = await run.gate.call(run.client.query_list(query))
+        except SalesforceError as exc:  # this user may not read Leads: then no one is found there
+            log.info("could not look emails up in %s: %s", sobject, exc.error_code)
+            continue
+        for record in records:
             key = str(record.get("Email") or "").casefold()
             found.setdefault(key, (str(record["Id"]), record.get("AccountId")))
     return found
@@ -86,8 +95,11 @@ async def _advisor_email(run: PushRun) -> str:
     if not run.user_id:
         return ""
     await run.gate.spend(1)
-    rows = await run.gate.call(run.client.query_list(
-        soql.select(["Email"], "User", where=soql.fmt("Id = {}", run.user_id), limit=1)))
+    try:
+        rows = await run.gate.call(run.client.query_list(
+            soql.select(["Email"], "User", where=soql.fmt("Id = {}", run.user_id), limit=1)))
+    except SalesforceError:
+        return ""
     return str(rows[0].get("Email") or "").casefold() if rows else ""
 
 
