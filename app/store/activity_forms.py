@@ -219,7 +219,7 @@ def parse_instant(value: Any) -> datetime | None:
 
 def _clean_value(f: FormField, value: Any) -> Any:
     if value is None:
-        return None
+        return [] if f.type == FieldType.PEOPLE else None  # no one else: always a list
     if f.type == FieldType.DATETIME:
         moment = value if isinstance(value, datetime) else parse_instant(value)
         if moment is None:
