@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the app's users are admin-approved: sign-in skips the login and Allow pages")
     parser.add_argument("--contacts-to-multiple-accounts", action="store_true",
                         help="give the org AccountContactRelation: people who belong to several households")
+    parser.add_argument("--shared-activities", action="store_true",
+                        help="turn on Shared Activities: an event is related to up to 50 contacts (EventRelation)")
     parser.add_argument("--no-task-reminders", action="store_true",
                         help="hide Task's IsReminderSet/ReminderDateTime, as field-level security can")
     parser.add_argument("--meeting-clients", type=int, default=0, metavar="N",
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                       tls=args.tls, host=args.host, port=args.port,
                       rotate_refresh_tokens=args.rotate_refresh_tokens, pre_authorized=args.pre_authorized,
                       contacts_to_multiple_accounts=args.contacts_to_multiple_accounts,
-                      task_reminders=not args.no_task_reminders,
+                      task_reminders=not args.no_task_reminders, shared_activities=args.shared_activities,
                       app_api_limit=args.app_api_limit, meeting_clients=args.meeting_clients)
         org.start()
     except (OSError, ValueError) as error:

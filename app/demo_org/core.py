@@ -65,14 +65,16 @@ class OrgCore:
         self.schema = build_schema(person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
                                    account_contact_relations=settings.contacts_to_multiple_accounts,
                                    missing_fields=settings.missing_fields, classic_notes=settings.classic_notes,
-                                   task_reminders=settings.task_reminders, required_fields=settings.required_fields)
+                                   task_reminders=settings.task_reminders, required_fields=settings.required_fields,
+                                   shared_activities=settings.shared_activities)
         self.store = Store(self.schema)
         self.ids = ids.IdFactory()
         self.seeded = seed(self.store, self.ids, contacts=settings.contacts, seed=settings.seed,
                            person_accounts=settings.person_accounts, enhanced_notes=settings.enhanced_notes,
                            account_contact_relations=settings.contacts_to_multiple_accounts,
                            username=self.credentials.username, meeting_clients=settings.meeting_clients)
-        self.dml = Dml(self.store, self.schema, self.ids, person_accounts=settings.person_accounts)
+        self.dml = Dml(self.store, self.schema, self.ids, person_accounts=settings.person_accounts,
+                       shared_activities=settings.shared_activities)
         if settings.contacts >= FREEZE_FROM_CONTACTS:
             # A big seed is ~10^6 long-lived dicts and strings; without this every full collection of the
             # cyclic GC walks all of them (~0.1 s pauses in the middle of serving pages). Records hold no

@@ -35,6 +35,7 @@ KEY_PREFIXES: dict[str, str] = {
     "ContentVersion": "068",
     "ContentDocumentLink": "06A",
     "AccountContactRelation": "07k",
+    "EventRelation": "0RE",
     "TaskStatus": "01J",
     "TaskPriority": "01K",
     "RecordType": "012",

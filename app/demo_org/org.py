@@ -30,7 +30,8 @@ class DemoOrg:
                  pre_authorized: bool = False, contacts_to_multiple_accounts: bool = False,
                  app_api_limit: int | None = None, missing_fields: tuple[str, ...] = (),
                  classic_notes: bool = True, task_reminders: bool = True,
-                 required_fields: tuple[str, ...] = (), meeting_clients: int = 0) -> None:
+                 required_fields: tuple[str, ...] = (), meeting_clients: int = 0,
+                 shared_activities: bool = False) -> None:
         settings = OrgSettings(contacts=contacts, seed=seed, latency_ms=latency_ms, api_limit=api_limit,
                                app_api_limit=app_api_limit,
                                token_ttl=token_ttl, require_secret=require_secret, enhanced_notes=enhanced_notes,
@@ -39,7 +40,7 @@ class DemoOrg:
                                contacts_to_multiple_accounts=contacts_to_multiple_accounts,
                                missing_fields=tuple(missing_fields), classic_notes=classic_notes,
                                task_reminders=task_reminders, required_fields=tuple(required_fields),
-                               meeting_clients=meeting_clients)
+                               meeting_clients=meeting_clients, shared_activities=shared_activities)
         if callback_urls is not None:
             settings.callback_urls = list(callback_urls)
         self.settings = settings

@@ -53,6 +53,9 @@ class OrgSettings:
     # A meeting-prep book (the client-history benchmark): this many clients meet in the next 14 days,
     # each with ~5 notes and ~10 tasks; no one else has an upcoming meeting (data/seed_history.py).
     meeting_clients: int = 0
+    # Setup → Activity Settings → "Allow users to relate multiple contacts to events and tasks" (Shared
+    # Activities): EventRelation then relates up to 50 contacts or one lead (app/demo_org/data/event_relations.py).
+    shared_activities: bool = False
 
     def __post_init__(self) -> None:
         if self.contacts < 0:

@@ -22,6 +22,8 @@ from app.store.kinds import ItemKind
 from app.store.sync_state import PullSettings
 from app.sync.push import preferences as prefs_mod
 from app.sync.push import prepare as prepare_push
+from app.sync.push.base import UnmatchedEmail
+from app.sync.push.kinds.email_client import NO_CLIENT_CODE
 from app.sync.push.preferences import (  # the forms' choices and rules, re-exported for the screens
     ACTIVITY_KINDS,
     ATTACH_CHOICES,
@@ -51,12 +53,14 @@ __all__ = [
     "HELD_CODE",
     "LEAD_SOURCE_MAX",
     "NOTE_TYPES",
+    "NO_CLIENT_CODE",
     "RESERVE_RANGE",
     "ProspectPreferences",
     "PullSettings",
     "PushPreferences",
     "SendingSettings",
     "SyncSettings",
+    "UnmatchedEmail",
     "activity_template",
     "check_template",
     "default_template",
@@ -122,6 +126,8 @@ class SyncSettings:
                 await self.release_held(active.connection_id, HELD_CODE, kinds)
             if budget:  # a smaller reserve: try again now
                 await self.release_held(active.connection_id, BUDGET_CODE)
+            if prefs.unmatched_email != before.unmatched_email:  # emails about no one: a Lead may be made now
+                await self.release_held(active.connection_id, NO_CLIENT_CODE, (ItemKind.EMAIL,))
             self.events.publish(PushSettingsChanged(active.connection_id, saved))
         return saved
 

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
 from app.store import activity_forms
 from app.store.kinds import ItemKind, is_activity
-from app.store.models import ActivityDraft, Contact
+from app.store.models import ActivityDraft, Contact, OutboxItem
+from app.store.tables import table_of
 from app.store.types import utcnow
 
 
@@ -148,6 +149,56 @@ def list_for(session: Session, connection_id: int, *, contact_id: int | None = N
     return [snapshot(r) for r in session.execute(query).scalars()]
 
 
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """A meeting's other attendee as the workspace knows them now (a person added in Notebridge has
+    their Salesforce Id once created, so the push reads it here, not from the draft's snapshot)."""
+
+    contact_id: int
+    sf_id: str
+    source_object: str
+    name: str
+
+
+def attendees(session: Session, contact_ids: list[int]) -> dict[int, Attendee]:
+    """The workspace's people among ``contact_ids`` (one query)."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(select(Contact).where(col(Contact.id).in_(contact_ids))).scalars()
+    # A person deleted in Salesforce keeps their name (named in the description) but no Id to relate.
+    return {r.id: Attendee(r.id, "" if r.is_deleted else r.sf_id or "", r.source_object or "", r.name or "")
+            for r in rows if r.id is not None}
+
+
+OUTBOX = table_of(OutboxItem)
+
+
+def emails_without_client(session: Session, connection_id: int, now: datetime) -> list[ActivityDraftValue]:
+    """Emails about no one yet (no person, no account) that a push would take now, oldest first: a
+    held one is looked at again only when its time comes (or it is released)."""
+    queued = select(OUTBOX.c.item_id).where(
+        OUTBOX.c.connection_id == connection_id, OUTBOX.c.kind == ItemKind.EMAIL.value,
+        or_(OUTBOX.c.state == "queued", and_(OUTBOX.c.state == "waiting",
+                                             or_(OUTBOX.c.next_try_at.is_(None), OUTBOX.c.next_try_at <= now))))
+    query = select(ActivityDraft).where(
+        col(ActivityDraft.connection_id) == connection_id, col(ActivityDraft.kind) == ItemKind.EMAIL.value,
+        col(ActivityDraft.who_id).is_(None), col(ActivityDraft.what_id).is_(None),
+        col(ActivityDraft.remote_id).is_(None), col(ActivityDraft.id).in_(queued)).order_by(col(ActivityDraft.id))
+    return [snapshot(r) for r in session.execute(query).scalars()]
+
+
+def set_person_ids(session: Session, draft_id: int, who_id: str, what_id: str | None) -> ActivityDraftValue:
+    """Tie a draft to a person Salesforce has but the workspace does not hold (an email's address
+    matched there): the Ids it is sent with; no workspace client."""
+    row = session.get(ActivityDraft, draft_id)
+    if row is None:
+        raise LookupError(f"activity {draft_id} does not exist")
+    row.who_id = who_id
+    row.what_id = None if who_id.startswith("00Q") else what_id
+    session.add(row)
+    return snapshot(row)
+
+
 def editor_context(session: Session, draft_id: int) -> ActivityContext:
     draft = get(session, draft_id)
     if draft is None:
@@ -157,6 +208,18 @@ def editor_context(session: Session, draft_id: int) -> ActivityContext:
 
 
 __all__ = [
-    "ActivityContext", "ActivityDraftValue", "PushedActivityError", "create", "editor_context", "get", "list_for",
-    "save", "set_client", "snapshot",
+    "ActivityContext",
+    "ActivityDraftValue",
+    "Attendee",
+    "PushedActivityError",
+    "attendees",
+    "create",
+    "editor_context",
+    "emails_without_client",
+    "get",
+    "list_for",
+    "save",
+    "set_client",
+    "set_person_ids",
+    "snapshot",
 ]

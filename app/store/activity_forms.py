@@ -48,6 +48,7 @@ class FieldType(StrEnum):
     DATE = "date"          # a calendar date, ISO ("2027-01-31")
     MONEY = "money"        # an amount, a non-negative number (None: not given)
     PICKLIST = "picklist"  # one value of the org's picklist ``picklist`` (object, field); "" = the org's default
+    PEOPLE = "people"      # workspace people, each {"id": contact id, "sf_id": str, "name": str} (a meeting's others)
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,11 @@ MEETING_FORM = ActivityForm(
         FormField("end", "Ends", FieldType.DATETIME, after_minutes=60),
         FormField("location", "Location", FieldType.LINE, max_length=LINE_MAX, default="",
                   placeholder="e.g. Office, or a video link"),
+        FormField("attendees", "Also attending", FieldType.PEOPLE, default=()),
         FormField("note", "Note", FieldType.TEXT, max_length=DESCRIPTION_MAX, default="",
                   placeholder="Agenda or notes (optional)"),
     ), _meeting_title,
-    notice="For now a meeting has one attendee: this client. Add anyone else in Salesforce after it is pushed.")
+    notice="This client is the meeting's main attendee. Add anyone else from your workspace below.")
 
 
 
@@ -217,7 +219,7 @@ def parse_instant(value: Any) -> datetime | None:
 
 def _clean_value(f: FormField, value: Any) -> Any:
     if value is None:
-        return None
+        return [] if f.type == FieldType.PEOPLE else None  # no one else: always a list
     if f.type == FieldType.DATETIME:
         moment = value if isinstance(value, datetime) else parse_instant(value)
         if moment is None:
@@ -249,6 +251,8 @@ def _clean_value(f: FormField, value: Any) -> Any:
         return value
     if f.type == FieldType.FILES:
         return _clean_files(f, value)
+    if f.type == FieldType.PEOPLE:
+        return _clean_people(f, value)
     if not isinstance(value, str):
         raise ValueError(f"{f.label}: not text")
     return value
@@ -265,6 +269,23 @@ def _clean_files(f: FormField, value: Any) -> list[dict[str, Any]]:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise ValueError(f"{f.label}: a file size that is not a number of bytes")
         out.append({"name": item["name"], "size": size})
+    return out
+
+
+def _clean_people(f: FormField, value: Any) -> list[dict[str, Any]]:
+    """Each person once, in the order added; the name and Id are a snapshot for the description."""
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{f.label}: not a list of people")
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for item in value:
+        if not isinstance(item, dict) or isinstance(item.get("id"), bool) or not isinstance(item.get("id"), int):
+            raise ValueError(f"{f.label}: a person without a workspace id")
+        if not isinstance(item.get("name"), str) or not isinstance(item.get("sf_id"), str | None):
+            raise ValueError(f"{f.label}: a person without a name")
+        if item["id"] not in seen:
+            seen.add(item["id"])
+            out.append({"id": item["id"], "sf_id": item.get("sf_id") or "", "name": item["name"]})
     return out
 
 

@@ -25,7 +25,7 @@ from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
 from app.store import search_text, workspace_lock
 from app.store.kinds import ItemKind
-from app.store.models import Account, Contact, Note, Task
+from app.store.models import Account, ActivityDraft, Contact, Note, Task
 from app.store.outbox import OutboxRow
 from app.store.outbox import T as OUTBOX
 from app.store.types import utcnow
@@ -192,10 +192,17 @@ def settle_created(session: Session, contact_id: int, sf_id: str, account_sf_id:
                     .values(parent_sf_id=sf_id))
     session.execute(update(Task).where(col(Task.connection_id) == cid, col(Task.who_id) == old)
                     .values(who_id=sf_id))
+    # Calls, meetings and emails logged on the new person (an email's new Lead) follow them too.
+    session.execute(update(ActivityDraft).where(col(ActivityDraft.connection_id) == cid,
+                                                col(ActivityDraft.who_id) == old).values(who_id=sf_id))
     if row.source_object == "Contact" and account_sf_id:
         # A task about the new contact relates to the new household, as tasks for pulled contacts do.
         session.execute(update(Task).where(col(Task.connection_id) == cid, col(Task.who_id) == sf_id,
                                            col(Task.what_id).is_(None)).values(what_id=account_sf_id))
+        session.execute(update(ActivityDraft).where(col(ActivityDraft.connection_id) == cid,
+                                                    col(ActivityDraft.who_id) == sf_id,
+                                                    col(ActivityDraft.what_id).is_(None))
+                        .values(what_id=account_sf_id))
     return old
 
 

@@ -169,6 +169,9 @@ def export_markdown(connection: OrgConnection, notes: list[NoteDraft], tasks: li
                 elif field.type == activity_forms.FieldType.FILES:
                     if value:  # listed, as in the email itself; the files were never uploaded
                         lines.append(f"- {field.label}: {'; '.join(attachment_line(f) for f in value)}")
+                elif field.type == activity_forms.FieldType.PEOPLE:
+                    if value:
+                        lines.append(f"- {field.label}: {', '.join(str(p.get('name') or '') for p in value)}")
                 elif value not in (None, ""):
                     lines.append(f"- {field.label}: {value}")
             lines += ["", "\n\n".join(t for t in texts if t) or "(no note)", "", "---", ""]

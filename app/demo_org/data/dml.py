@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.demo_org import timefmt
-from app.demo_org.data import rules
+from app.demo_org.data import event_relations, rules
 from app.demo_org.data.coerce import canonical_fields, coerce, label
 from app.demo_org.data.objects import LEAD_CONVERTED_STATUS
 from app.demo_org.data.schema import Schema, SObjectType
@@ -25,8 +25,10 @@ _FLS_MESSAGE = ("Unable to create/update fields: {names}. Please check the secur
 
 
 class Dml:
-    def __init__(self, store: Store, schema: Schema, id_factory: IdFactory, *, person_accounts: bool) -> None:
+    def __init__(self, store: Store, schema: Schema, id_factory: IdFactory, *, person_accounts: bool,
+                 shared_activities: bool = False) -> None:
         self.store = store
+        self.shared_activities = shared_activities
         self.schema = schema
         self.ids = id_factory
         self.person_accounts = person_accounts
@@ -128,6 +130,8 @@ class Dml:
     def _object_rules(self, sobject: str, record: Record, *, create: bool) -> None:
         if sobject == "Task":
             rules.check_task_who_what(record, self.store)
+        elif sobject == "EventRelation" and create:
+            event_relations.check(record, self.store, shared_activities=self.shared_activities)
         elif sobject == "ContentNote" and (create or "Content" in record):
             record["Content"], record["TextPreview"], record["ContentSize"] = \
                 rules.sanitize_note_content(record.get("Content"))
@@ -144,6 +148,14 @@ class Dml:
                                   f"the entity with ID: {record['LinkedEntityId']}", 400, ["LinkedEntityId"])
 
     def _after_create(self, sobject: str, record: Record, user_id: str) -> None:
+        if sobject == "Event" and self.shared_activities:
+            # With Shared Activities the event's WhoId is one of its EventRelation rows (IsParent).
+            relation = event_relations.who_relation(record, self.store)
+            if relation is not None:
+                row = {**self.schema.require("EventRelation").blank_record(), **relation, "IsDeleted": False,
+                       "Id": self.ids.new(self.schema.require("EventRelation").key_prefix)}
+                self._stamp(row, user_id, created=True)
+                self.store.insert("EventRelation", row)
         if sobject == "Contact" and record.get("AccountId") and "AccountContactRelation" in self.schema:
             # With Contacts to Multiple Accounts on, a Contact's own Account is its direct relation,
             # created by Salesforce with the Contact ("IsDirect" is read-only).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.demo_org.data.event_relations import event_relation
 from app.demo_org.data.schema import Field, Picklist, Schema, SObjectType
 from app.demo_org.ids import KEY_PREFIXES
 
@@ -200,9 +201,10 @@ def _opportunity() -> SObjectType:
 def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
                  account_contact_relations: bool = False, missing_fields: tuple[str, ...] = (),
                  classic_notes: bool = True, task_reminders: bool = True,
-                 required_fields: tuple[str, ...] = ()) -> Schema:
-    """The org's schema; person accounts, Enhanced Notes, Contacts to Multiple Accounts and the Task
-    reminder's field-level security change which fields/objects exist, ``missing_fields``
+                 required_fields: tuple[str, ...] = (), shared_activities: bool = False) -> Schema:
+    """The org's schema (``shared_activities``: the org relates several people to an event, see
+    :mod:`app.demo_org.data.event_relations`); person accounts, Enhanced Notes, Contacts to Multiple
+    Accounts and the Task reminder's field-level security change which fields/objects exist, ``missing_fields``
     ("Task.CallDisposition" …) leaves out optional fields an org may lack, and ``required_fields``
     ("Opportunity.Custodian__c" …) adds a required custom text field an admin made mandatory (rule
     required-fields)."""
@@ -364,6 +366,7 @@ def build_schema(*, person_accounts: bool = False, enhanced_notes: bool = True,
         ], updateable=True),
     ]
     types.append(_opportunity())
+    types.append(event_relation(shared_activities=shared_activities))
     if account_contact_relations:
         types.append(_account_contact_relation())
     return Schema(_without(_with_required(types, required_fields), missing_fields))

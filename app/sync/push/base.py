@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from app.store.kinds import ItemKind
 from app.sync.push.budget import DEFAULT_RESERVE_FRACTION
@@ -25,6 +26,13 @@ BUSY_REASON = ("Salesforce is busy: too many long requests are running in your o
                "daily API allowance. Notebridge sends these by itself in a minute.")
 UNREADABLE_REASON = ("Salesforce's answer could not be read ({what}). Nothing is lost or sent twice; "
                      "Notebridge tries again by itself.")
+
+
+class UnmatchedEmail(StrEnum):
+    """A logged email whose addresses match no client in Salesforce (Settings → Sending)."""
+
+    HOLD = "hold"                # only when the client exists: it waits in the Outbox, saying how to fix it
+    CREATE_LEAD = "create_lead"  # also create a Lead for the address, once, and log the email on it
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class PushSettings:
     # Activity kind → title template (app.sync.push.title_templates.ACTIVITY_TEMPLATES); absent: its default.
     activity_title_templates: Mapping[ItemKind, str] = field(default_factory=dict)
     new_people_as: str = "Contact"          # people added in Notebridge: "Contact" (+ Account) or "Lead"
+    unmatched_email: UnmatchedEmail = UnmatchedEmail.HOLD
     lead_source: str = "Notebridge"
 
 
@@ -81,4 +90,4 @@ class StopRun(Exception):
 
 
 __all__ = ["BATCH", "BUSY_REASON", "NOT_ANSWERING_REASON", "OFFLINE_REASON", "SIGNED_OUT_REASON",
-           "UNREADABLE_REASON", "PushReport", "PushSettings", "StopRun"]
+           "UNREADABLE_REASON", "PushReport", "PushSettings", "StopRun", "UnmatchedEmail"]

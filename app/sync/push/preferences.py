@@ -26,7 +26,7 @@ from app.store import Database
 from app.store import connections as connection_rows
 from app.store import settings as settings_repo
 from app.store.kinds import ItemKind
-from app.sync.push.base import PushSettings
+from app.sync.push.base import PushSettings, UnmatchedEmail
 from app.sync.push.budget import DEFAULT_RESERVE_FRACTION, ApiBudget
 from app.sync.push.title_templates import (
     ACTIVITY_TEMPLATES,
@@ -121,6 +121,12 @@ class PushPreferences:
     activity_title_templates: dict[ItemKind, str] = field(default_factory=dict, metadata={
         "help": "The title each kind gets in Salesforce (a call's and a meeting's Subject, an opportunity's "
                 "Name). Empty: the kind's default."})
+    # Hold by default: a Lead is a new record in the firm's pipeline, which the advisor did not ask for
+    # by logging an email (docs/sending.md says why).
+    unmatched_email: UnmatchedEmail = _help(  # noqa: RUF009 - a field() with its explanation
+        "An email whose addresses match no client in Salesforce: send it only when the client exists (it "
+        "waits in the Outbox until you choose the client), or also create a Lead for its address and log "
+        "it there.", UnmatchedEmail.HOLD)
 
     def sends(self, kind: ItemKind) -> bool:
         return kind not in self.activities_off
@@ -159,6 +165,7 @@ class PushPreferences:
         activities_off = tuple(k for k in ACTIVITY_KINDS if isinstance(off, list | tuple) and k.value in off)
         chosen = values.get("activity_title_templates")
         chosen = chosen if isinstance(chosen, Mapping) else {}
+        unmatched = values.get("unmatched_email")
         activity_templates = {k: str(chosen[k.value]) for k in ACTIVITY_KINDS if isinstance(chosen.get(k.value), str)
                               and not check_template(chosen[k.value], k).problems}
         return cls(
@@ -174,6 +181,8 @@ class PushPreferences:
             api_reserve_percent=number("api_reserve_percent", *RESERVE_RANGE),
             activities_off=activities_off,
             activity_title_templates=activity_templates,
+            unmatched_email=(UnmatchedEmail(unmatched) if isinstance(unmatched, str)
+                             and unmatched in {u.value for u in UnmatchedEmail} else d.unmatched_email),
         )
 
     @property
@@ -242,6 +251,7 @@ def to_push_settings(prefs: PushPreferences | None = None, base: PushSettings | 
             "note_title_template": prefs.note_title_template, "task_title_template": prefs.task_title_template,
             "activities_off": frozenset(prefs.activities_off),
             "activity_title_templates": dict(prefs.activity_title_templates),
+            "unmatched_email": prefs.unmatched_email,
         })
     if prospects is not None:
         wanted.update({"new_people_as": prospects.create_as, "lead_source": prospects.lead_source})
@@ -250,7 +260,8 @@ def to_push_settings(prefs: PushPreferences | None = None, base: PushSettings | 
 
 
 _ENGINE_FIELDS = {"push_notes", "push_tasks", "meeting_summaries", "attach_to", "note_title_template",
-                  "task_title_template", "new_people_as", "lead_source", "activities_off", "activity_title_templates"}
+                  "task_title_template", "new_people_as", "lead_source", "activities_off", "activity_title_templates",
+                  "unmatched_email"}
 
 
 def activity_template(prefs: PushPreferences, kind: ItemKind) -> str:

@@ -44,6 +44,7 @@ from app.services.activities import (
 )
 from app.services.drafts import Drafts, LimitProblem
 from app.services.workspace import Database
+from app.ui.editor.attendees_field import AttendeesField
 from app.ui.editor.draft_editor import DraftEditor
 from app.ui.widgets.inline_message import InlineMessage
 
@@ -170,11 +171,11 @@ class ActivityEditor(DraftEditor):
                 for shown in (label, widget, hint):
                     layout.addWidget(shown)
                 self._files_labels = (label, hint)
-            elif field.type == FieldType.TEXT:
+            elif field.type in (FieldType.TEXT, FieldType.PEOPLE):
                 layout.addLayout(rows)
                 rows = QFormLayout()
                 layout.addWidget(QLabel(field.label))
-                layout.addWidget(widget, 1)
+                layout.addWidget(widget, 1 if field.type == FieldType.TEXT else 0)  # the text takes the room
             else:
                 rows.addRow(field.label, widget)
         layout.addLayout(rows)
@@ -215,6 +216,8 @@ class ActivityEditor(DraftEditor):
             return choice
         if field.type == FieldType.FILES:
             return _Files()
+        if field.type == FieldType.PEOPLE:
+            return AttendeesField(self.db, self.draft.connection_id, self.draft.contact_id)
         if field.type == FieldType.TEXT:
             text = _Text()
             text.parent_editor = self
@@ -225,7 +228,9 @@ class ActivityEditor(DraftEditor):
         return line
 
     def _watch(self, field: FormField, widget: QWidget) -> None:
-        if isinstance(widget, QDateTimeEdit):
+        if isinstance(widget, AttendeesField):
+            widget.changed.connect(self._changed)
+        elif isinstance(widget, QDateTimeEdit):
             widget.dateTimeChanged.connect(self._changed)
         elif isinstance(widget, QSpinBox | QDoubleSpinBox):
             widget.valueChanged.connect(self._changed)
@@ -248,7 +253,9 @@ class ActivityEditor(DraftEditor):
             widget, value = self.inputs[field.name], draft.fields.get(field.name)
             if isinstance(widget, _Files):
                 self._show_files(widget, value)
-            if isinstance(widget, QDateEdit):
+            if isinstance(widget, AttendeesField):
+                widget.set_people(value)
+            elif isinstance(widget, QDateEdit):
                 day = parse_day(value)
                 widget.setDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
             elif isinstance(widget, QDateTimeEdit):
@@ -281,6 +288,8 @@ class ActivityEditor(DraftEditor):
     def _value(self, widget: QWidget) -> Any:
         if isinstance(widget, _Files):
             return list(widget.files)
+        if isinstance(widget, AttendeesField):
+            return widget.people()
         if isinstance(widget, QDateEdit):
             return widget.date().toString("yyyy-MM-dd")
         if isinstance(widget, _Amount):
@@ -308,6 +317,8 @@ class ActivityEditor(DraftEditor):
                 widget.currentText() if isinstance(widget, QComboBox) else ""
             if isinstance(widget, _Files):
                 shown = "; ".join(attachment_line(f) for f in widget.files)
+            if isinstance(widget, AttendeesField):
+                shown = ", ".join(str(p.get("name") or "") for p in widget.people()) or "—"
             if field.type != FieldType.TEXT:
                 lines.append(f"{field.label}: {shown}")
         texts = [str(self._value(self.inputs[f.name])).strip() for f in self.form.fields if f.type == FieldType.TEXT]
@@ -319,6 +330,12 @@ class ActivityEditor(DraftEditor):
         if isinstance(widget, _Picklist):
             widget.set_values(values, default)
             widget.setToolTip(problem)
+
+    def set_sharing(self, words: str) -> None:
+        """What becomes of a meeting's other attendees in this org (read while the window is open)."""
+        for widget in self.inputs.values():
+            if isinstance(widget, AttendeesField):
+                widget.set_sharing(words)
 
     def _sync_fields(self) -> None:
         pushed = bool(self.draft.remote_id)

@@ -38,17 +38,19 @@ def describe(person: ContactSummary) -> str:
 class ClientChooser(QDialog):
     """``await aio.run_dialog(chooser)``; then ``chosen`` is the person picked (None: cancelled)."""
 
-    def __init__(self, db: Database, connection_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, connection_id: int, parent: QWidget | None = None, *,
+                 intro: str = "Who is this task about? Type part of a name, e-mail or phone number.",
+                 title: str = "Choose a client") -> None:
         super().__init__(parent)
         self.setObjectName("clientChooser")
-        self.setWindowTitle("Choose a client")
+        self.setWindowTitle(title)
         self.resize(480, 420)
         self.directory = ClientDirectory(db)
         self.connection_id = connection_id
         self.chosen: ContactSummary | None = None
         self._request = 0
-        intro = QLabel("Who is this task about? Type part of a name, e-mail or phone number.")
-        intro.setWordWrap(True)
+        words = QLabel(intro)
+        words.setWordWrap(True)
         self.query = QLineEdit()
         self.query.setObjectName("clientChooserQuery")
         self.query.setPlaceholderText("e.g. Garcia")
@@ -64,7 +66,7 @@ class ClientChooser(QDialog):
         self.choose_button.setObjectName("clientChooserChoose")
         self.choose_button.setEnabled(False)
         layout = QVBoxLayout(self)
-        for widget in (intro, self.query, self.results, self.empty, self.buttons):
+        for widget in (words, self.query, self.results, self.empty, self.buttons):
             layout.addWidget(widget)
         self.query.textChanged.connect(lambda text: aio.start(self.search(text), name="choose-client"))
         self.query.returnPressed.connect(self._accept_current)

@@ -3,8 +3,9 @@
 :class:`EmailDropTarget` makes a widget take dropped email files (``.eml``; ``.msg`` and ``.txt`` are
 taken too, so that a ``.msg`` gets its explanation rather than nothing).  :func:`log_dropped_email`
 reads the email and opens a filled email draft: on the client on screen when it was dropped on the
-client view, otherwise on the client whose address is on the email; with no such client it says what
-to do instead, and nothing is created.
+client view, otherwise on the client whose address is on the email; with no such client it opens on no
+one and says what Push will do (look the address up in Salesforce; then wait in the Outbox, or go on a
+new Lead where Settings → Sending says so: ``app/sync/push/kinds/email_client.py``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from app.services.email_log import EmailLog, EmailUnreadable
 from app.ui.editor.email_editor import email_files, read_email
 from app.ui.editor.window import EditorLauncher
 
-NO_CLIENT_WORDS = ("No client in your workspace has an address on this email. Open the client, then drop the "
-                   "email on their page (or use “Log an email” there).")
+NO_CLIENT_WORDS = ("No client in your workspace has an address on this email, so it is logged on no one yet. "
+                   "When you push it, Notebridge looks for the address in Salesforce; if no one there has it, "
+                   "the email waits in the Outbox until you choose the client — or goes on a new Lead if "
+                   "“also create a Lead” is on in Settings → Sending.")
 
 
 class EmailDropTarget(QObject):
@@ -48,7 +51,7 @@ class EmailDropTarget(QObject):
 
 async def log_dropped_email(mime: QMimeData, editors: EditorLauncher, contact_id: int | None,
                             say: Callable[[str], None]) -> bool:
-    """Open a new email draft filled from the dropped file; False (and ``say`` why) when there is none."""
+    """Open a new email draft filled from the dropped file; False (and ``say`` why) when it can't be read."""
     try:
         parsed = await read_email(mime)
     except EmailUnreadable as exc:
@@ -58,7 +61,6 @@ async def log_dropped_email(mime: QMimeData, editors: EditorLauncher, contact_id
         matches = await EmailLog(editors.db, editors.drafts.events).match(editors.connection_id, parsed.addresses)
         if not matches:
             say(NO_CLIENT_WORDS)
-            return False
     await editors.open_email(parsed, contact_id)
     return True
 

@@ -57,6 +57,12 @@ async def read_email(mime: QMimeData) -> ParsedEmail:
     raise EmailUnreadable("There is no email to paste. Copy the email (or its .eml file) first.")
 
 
+NO_CLIENT_YET = ("No client in your workspace has an address on this email. When you push it, Notebridge "
+                 "looks for the address in Salesforce; if no one there has it, the email waits in the Outbox "
+                 "until you choose the client — or goes on a new Lead if “also create a Lead” is on in "
+                 "Settings → Sending.")
+
+
 class EmailEditor(ActivityEditor):
     """The editor of one email draft: the form's fields, filled from a pasted or dropped email."""
 
@@ -77,6 +83,8 @@ class EmailEditor(ActivityEditor):
         layout.insertWidget(insert_at, self.paste_button)
         layout.insertWidget(insert_at + 1, self.email_message)
         self.matches: list[ClientMatch] = []
+        if draft.contact_id is None and not draft.who_id and not draft.remote_id:
+            self.email_message.show_message("warn", NO_CLIENT_YET)
         self._sync_fields()
 
     # -- the ways in ------------------------------------------------------------------------------------

@@ -26,10 +26,11 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.services.activities import Activities, activity_form
+from app.services.activities import Activities, FieldType, activity_form
 from app.services.drafts import Drafts, ItemKind, WriteFailure
 from app.services.email_log import EmailLog, ParsedEmail
 from app.services.events import Events
+from app.services.meeting_attendees import AttendeeSharing
 from app.services.picklist_choices import PicklistChoices
 from app.services.task_choices import ClientFactory, TaskChoices, TaskChoicesLoad, complete
 from app.services.workspace import Database
@@ -236,6 +237,8 @@ class EditorLauncher:
         for field in form.fields:
             if field.picklist is not None and not context.draft.remote_id:  # the org's values, asked now
                 aio.start(self._fill_picklist(editor, field.name, *field.picklist), name="picklist-choices")
+            if field.type == FieldType.PEOPLE and not context.draft.remote_id:  # what the org does with them
+                aio.start(self._fill_sharing(editor), name="attendee-sharing")
         name = context.person_name
         return self._show(editor, f"{form.noun} — {name}" if name else form.noun)
 
@@ -249,6 +252,11 @@ class EditorLauncher:
         load = await PicklistChoices(self.choices.client).load(sobject, field_name)
         if aio.alive(editor):
             editor.set_picklist(name, load.values, load.default, load.problem)
+
+    async def _fill_sharing(self, editor: ActivityEditor) -> None:
+        load = await AttendeeSharing(self.choices.client).load()
+        if aio.alive(editor):
+            editor.set_sharing(load.words)
 
     def _show(self, editor: NoteEditor | TaskEditor | ActivityEditor, title: str) -> EditorWindow:
         window = EditorWindow(editor, title)

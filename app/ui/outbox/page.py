@@ -41,6 +41,7 @@ from app.services.drafts import Drafts, ItemKind
 from app.services.events import Events
 from app.services.outbox import Outbox, OutboxCounts, OutboxEntry
 from app.services.outbox_sync import LoopStatus
+from app.services.sync_settings import NO_CLIENT_CODE
 from app.services.workspace import Database
 from app.ui import aio
 from app.ui.outbox.attach_dialog import AttachDialog
@@ -274,8 +275,9 @@ class OutboxPage(QWidget):
         remote = row.remote_id if row.state == "pushed" else None
         self.open_sf.setVisible(bool(remote and self.instance_url))
         self.edit.setVisible(self.open_item is not None)
-        self.attach.setVisible(row.state == "failed" and row.last_error_code == "ENTITY_IS_DELETED"
-                               and not (isinstance(row.conflict, dict) and row.conflict.get("deleted")))
+        self.attach.setVisible((row.state == "failed" and row.last_error_code == "ENTITY_IS_DELETED"
+                                and not (isinstance(row.conflict, dict) and row.conflict.get("deleted")))
+                               or (row.state == "waiting" and row.last_error_code == NO_CLIENT_CODE))
         if row.state == "failed":
             self.message.show_message("error", row.last_error_message or "", fix=row.last_error_hint or "")
             if isinstance(row.conflict, dict):

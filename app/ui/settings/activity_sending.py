@@ -1,4 +1,6 @@
-"""Settings → Sending, for what the advisor logs: a switch and a title template per activity kind.
+"""Settings → Sending, for what the advisor logs: a switch and a title template per activity kind, and
+what becomes of an email whose address matches no client ("only when the client exists in Salesforce /
+also create a Lead").
 
 One row per kind (calls, meetings, opportunities …, as the use case lists them): "Send calls" and the
 template with its live preview, rendered by the same engine the push uses
@@ -10,15 +12,19 @@ Part of :class:`~app.ui.settings.push_form.PushSettingsForm`, which saves.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.services import sync_settings as prefs_mod
 from app.services.activities import activity_form
 from app.services.drafts import ItemKind
-from app.services.sync_settings import PushPreferences, explain
+from app.services.sync_settings import PushPreferences, UnmatchedEmail, explain
 from app.ui.widgets.inline_message import InlineMessage
 
 EDIT_WIDTH = 460
+UNMATCHED_CHOICES = (
+    (UnmatchedEmail.HOLD, "Only when the client exists in Salesforce"),
+    (UnmatchedEmail.CREATE_LEAD, "Also create a Lead for the address"),
+)
 
 
 def plural(kind: ItemKind) -> str:
@@ -100,11 +106,29 @@ class ActivitySending(QWidget):
             layout.addWidget(row)
             row.switch.toggled.connect(lambda _on: self.toggled.emit())
             row.template.textChanged.connect(lambda _t: self.edited.emit())
+        title = QLabel("Emails whose address matches no client")
+        self.unmatched = QComboBox()
+        self.unmatched.setObjectName("unmatchedEmail")
+        self.unmatched.setAccessibleName("Emails whose address matches no client")
+        self.unmatched.setMaximumWidth(EDIT_WIDTH)
+        for value, words in UNMATCHED_CHOICES:
+            self.unmatched.addItem(words, value)
+        help_text = QLabel(explain(PushPreferences, "unmatched_email"))
+        help_text.setObjectName("unmatchedEmailHelp")
+        help_text.setProperty("class", "settingHelp")
+        help_text.setWordWrap(True)
+        for widget in (title, self.unmatched, help_text):
+            layout.addWidget(widget)
+        self.unmatched.currentIndexChanged.connect(lambda _i: self.toggled.emit())
 
     def set_preferences(self, prefs: PushPreferences) -> None:
         for kind, row in self.rows.items():
             row.switch.setChecked(prefs.sends(kind))
             row.template.setText(prefs_mod.activity_template(prefs, kind))
+        self.unmatched.setCurrentIndex(max(0, self.unmatched.findData(prefs.unmatched_email)))
+
+    def unmatched_email(self) -> UnmatchedEmail:
+        return UnmatchedEmail(self.unmatched.currentData())
 
     def show_checks(self) -> bool:
         return all([row.show_check() for row in self.rows.values()])

@@ -242,6 +242,7 @@ class PushSettingsForm(QGroupBox):
             note_title_template=self.note_template.text(), task_title_template=self.task_template.text(),
             api_reserve_percent=self.reserve.value(),
             activities_off=self.activities.activities_off(), activity_title_templates=self.activities.templates(),
+            unmatched_email=self.activities.unmatched_email(),
         )
 
     # -- editing ----------------------------------------------------------------------------------------

@@ -51,8 +51,9 @@ def _left() -> Any:
 
 
 @asynccontextmanager
-async def client_view(tmp_path: Path, qtbot: QtBot) -> AsyncIterator[ClientView]:
-    async with live_app(tmp_path) as app:
+async def client_view(tmp_path: Path, qtbot: QtBot, **org_options: Any) -> AsyncIterator[ClientView]:
+    """``org_options``: the demo org's settings (``shared_activities=True`` …)."""
+    async with live_app(tmp_path, **org_options) as app:
         cid = app.connection_id
         people = await app.db.run(lambda s: contacts.page(s, cid, 0, 20))
         contact = next(p for p in people if p.source_object == "Contact")

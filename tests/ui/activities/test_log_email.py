@@ -178,14 +178,18 @@ async def test_log_email_dropped_on_the_window_goes_to_the_matching_client_or_sa
         said: list[str] = []
         stranger = tmp_path / "stranger.eml"
         stranger.write_bytes(_eml("nobody@elsewhere.example", "Spam", "Not a client."))
-        assert not await log_dropped_email(_file_mime(stranger), view.launcher, None, said.append)
-        assert said == [NO_CLIENT_WORDS] and not view.launcher.windows
+        assert await log_dropped_email(_file_mime(stranger), view.launcher, None, said.append)
+        assert said == [NO_CLIENT_WORDS]  # logged on no one yet, and what Push will do is said
+        await until(lambda: len(view.launcher.windows) == 1, "the stranger's email opened")
+        nobody = view.launcher.windows[0].editor
+        assert isinstance(nobody, EmailEditor) and nobody.person.text() == "No client"
+        assert nobody.draft.contact_id is None and "Settings → Sending" in nobody.email_message.message
 
         known = tmp_path / "known.eml"
         known.write_bytes(_eml(f"<{other.email}>", "From a client", "Hello."))
         assert await log_dropped_email(_file_mime(known), view.launcher, None, said.append)
-        await until(lambda: len(view.launcher.windows) == 1, "the email's editor opened")
-        editor = view.launcher.windows[0].editor
+        await until(lambda: len(view.launcher.windows) == 2, "the email's editor opened")
+        editor = view.launcher.windows[1].editor
         assert isinstance(editor, EmailEditor) and editor.person.text() == f"With {other.name}"
         assert _text(editor, "subject") == "From a client" and editor.draft.contact_id == other.id
 

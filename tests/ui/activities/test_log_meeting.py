@@ -37,8 +37,8 @@ async def test_log_meeting_online_is_one_event_on_the_client(qtbot: QtBot, tmp_p
     async with client_view(tmp_path, qtbot) as view:
         assert view.detail.activity_buttons["meeting"].text() == "New meeting"
         editor = await view.open("meeting", qtbot)
-        # One attendee for now, and the screen says so.
-        assert editor.notice.isVisible() and "one attendee" in editor.notice.text()
+        # The client is the main attendee, and the screen says so.
+        assert editor.notice.isVisible() and "main attendee" in editor.notice.text()
         _subject(editor, qtbot, "Rollover planning")
         _set_times(editor, START, START + timedelta(minutes=45))
         qtbot.keyClicks(editor.inputs["location"], "Main Street office")

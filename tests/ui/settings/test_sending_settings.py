@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from app.services.email_log import EmailLog
+from app.services.email_parse import parse_text
 from app.store import activities as activities_repo
 from app.store import contacts as contacts_repo
 from app.store import outbox as outbox_repo
@@ -13,6 +15,8 @@ from app.store.kinds import ItemKind
 from app.store.types import utcnow
 from app.sync.push import preferences as prefs
 from app.sync.push import prepare as prepare_push
+from app.sync.push.base import UnmatchedEmail
+from app.sync.push.kinds.email_client import NO_CLIENT_CODE
 from app.sync.push.preferences import PushPreferences
 from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env
@@ -83,3 +87,25 @@ async def test_sending_settings_turning_opportunities_back_on_releases_what_wait
     await until(lambda: ItemKind.OPPORTUNITY not in env.page.push_prefs.activities_off, "turned on")
     row = await env.db.run(lambda s: outbox_repo.active_for(s, ItemKind.OPPORTUNITY, deal.id))
     assert row is not None and row.next_try_at is None and row.state == "waiting"
+
+
+async def test_log_email_setting_holds_by_default_and_also_create_a_lead_releases_held_emails(
+        env: Env, qtbot: Any) -> None:
+    combo = env.page.push_form.activities.unmatched
+    env.page.tabs.setCurrentIndex(1)
+    assert combo.currentText() == "Only when the client exists in Salesforce"
+    assert (await _stored(env)).unmatched_email == UnmatchedEmail.HOLD
+    parsed = parse_text("From: someone@nowhere.example\nSubject: Hello\n\nHi")
+    draft, _match = await EmailLog(env.db).log(env.cid, parsed)
+
+    def hold(session: Any) -> None:
+        row = outbox_repo.enqueue(session, ItemKind.EMAIL, draft.id)
+        outbox_repo.settle_waiting(session, [row.id], code=NO_CLIENT_CODE, reason="no client",
+                                   next_try_at=utcnow() + timedelta(days=1))
+
+    await env.db.run(hold)
+    combo.setCurrentIndex(combo.findData(UnmatchedEmail.CREATE_LEAD))
+    await until(lambda: env.page.push_prefs.unmatched_email == UnmatchedEmail.CREATE_LEAD, "the choice is saved")
+    assert (await _stored(env)).unmatched_email == UnmatchedEmail.CREATE_LEAD
+    row = await env.db.run(lambda s: outbox_repo.active_for(s, ItemKind.EMAIL, draft.id))
+    assert row is not None and row.next_try_at is None  # it goes in the next push, on a new Lead

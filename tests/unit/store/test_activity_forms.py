@@ -19,7 +19,7 @@ def test_activity_forms_cover_every_activity_kind_and_nothing_else() -> None:
     assert set(FORMS) == {k for k in DRAFT_KINDS if is_activity(k)} == \
         {ItemKind.CALL, ItemKind.MEETING, ItemKind.EMAIL, ItemKind.OPPORTUNITY}
     assert FORMS[ItemKind.CALL].action == "Log a call" and FORMS[ItemKind.CALL].shortcut == "Ctrl+L"
-    assert FORMS[ItemKind.MEETING].action == "New meeting" and "one attendee" in FORMS[ItemKind.MEETING].notice
+    assert FORMS[ItemKind.MEETING].action == "New meeting" and "main attendee" in FORMS[ItemKind.MEETING].notice
     with pytest.raises(KeyError):
         activity_forms.form_of(ItemKind.TASK)
 
@@ -70,7 +70,7 @@ _json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | s
 
 @given(kind=st.sampled_from([ItemKind.CALL, ItemKind.MEETING]),
        values=st.dictionaries(st.sampled_from(["when", "duration_minutes", "direction", "outcome", "note", "subject",
-                                               "start", "end", "location"]), _json, max_size=4))
+                                               "start", "end", "location", "attendees"]), _json, max_size=4))
 def test_activity_forms_clean_either_refuses_or_gives_exactly_the_form(kind: ItemKind, values: dict) -> None:
     form = FORMS[kind]
     try:
@@ -86,6 +86,22 @@ def test_activity_forms_clean_either_refuses_or_gives_exactly_the_form(kind: Ite
             assert value is None or (isinstance(value, int) and 0 <= value <= (f.maximum or 0))
         elif f.type == FieldType.CHOICE:
             assert value is None or value in f.choices
+        elif f.type == FieldType.PEOPLE:
+            assert isinstance(value, list) and all(set(p) == {"id", "sf_id", "name"} and isinstance(p["id"], int)
+                                                   and isinstance(p["name"], str) for p in value)
+            assert len({p["id"] for p in value}) == len(value)
         else:
             assert value is None or isinstance(value, str)
     assert clean(kind, cleaned) == cleaned  # a stored payload reads back as itself
+
+
+def test_log_meeting_attendees_are_people_each_once_and_anything_else_is_refused() -> None:
+    """The PEOPLE field keeps each person once, in order, with their Id and name; a malformed one names it."""
+    one = {"id": 7, "sf_id": "003000000000001AAA", "name": "Ann Lee"}
+    two = {"id": 9, "sf_id": "", "name": "Bo Chen", "extra": "dropped"}
+    cleaned = activity_forms.clean(ItemKind.MEETING, {"attendees": [one, two, dict(one)]})
+    assert cleaned["attendees"] == [one, {"id": 9, "sf_id": "", "name": "Bo Chen"}]
+    assert initial(ItemKind.MEETING, NOW)["attendees"] == ()
+    for bad in ("Ann", [{"name": "Ann"}], [{"id": True, "name": "Ann"}], [{"id": 1}]):
+        with pytest.raises(ValueError, match="Also attending"):
+            activity_forms.clean(ItemKind.MEETING, {"attendees": bad})

@@ -33,7 +33,8 @@ async def test_store_activities_hold_each_kind_with_its_own_checked_fields(db: D
     meeting = await db.run(lambda s: activities_repo.create(s, cid, ItemKind.MEETING, contact_id=contact))
     assert (call.who_id, call.what_id) == ("003000000000009AAA", "001000000000009AAA")
     assert set(call.fields) == {"when", "duration_minutes", "direction", "outcome", "note"}
-    assert set(meeting.fields) == {"subject", "start", "end", "location", "note"}
+    assert set(meeting.fields) == {"subject", "start", "end", "location", "attendees", "note"}
+    assert meeting.fields["attendees"] == []  # the client alone, until others are added
 
     saved = await db.run(lambda s: activities_repo.save(s, call.id, fields={"outcome": "Reached"}))
     assert saved.fields["outcome"] == "Reached" and saved.fields["direction"] == "Outbound"

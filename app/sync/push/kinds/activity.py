@@ -75,6 +75,19 @@ class ActivityHandler(DraftHandler):
         """What the payload needs from the org besides its fields (default: nothing), read once a chunk."""
         return {}
 
+    async def chunk_facts(self, chunk: list[PushWork], run: PushRun) -> dict[str, Any]:
+        """What the payloads of this chunk need from the workspace or the org (default: nothing)."""
+        return {}
+
+    def follows_up(self, w: PushWork) -> bool:
+        """True when the created record needs more records after it (a meeting's other attendees):
+        the item is then recorded as created, and :meth:`follow_up` settles it."""
+        return False
+
+    async def follow_up(self, created: list[tuple[PushWork, str]], run: PushRun) -> list[int]:
+        """The second step of items created but not done (default: none has one)."""
+        return []
+
     def rules(self, activity: ActivityDraftValue) -> list[LimitProblem]:
         """Salesforce rules of the kind beyond the form's lengths (default: none)."""
         return []
@@ -107,7 +120,7 @@ class ActivityHandler(DraftHandler):
                                   f"Change the {noun} in Salesforce. Nothing was sent.")
             return []
         have = await createable_fields(run, self.sobject)
-        org = OrgFacts(have, await self.org_facts(run, have))
+        org = OrgFacts(have, {**await self.org_facts(run, have), **await self.chunk_facts(chunk, run)})
         sent = []
         for w in chunk:
             record = {k: v for k, v in self.payload(w, run, org).items()
@@ -117,11 +130,18 @@ class ActivityHandler(DraftHandler):
         if answer.results is None:
             return answer.retry
         retry: list[int] = []
+        created: list[tuple[PushWork, str]] = []
         for s, result in zip(sent, answer.results, strict=True):
-            if result.success and result.id:
+            if result.success and result.id and self.follows_up(s.work):
+                run.ledger.created(s, result.id)
+                created.append((s.work, result.id))
+            elif result.success and result.id:
                 run.ledger.pushed(s.work, result.id, self.sobject, s.fp)
             else:
                 retry += await run.protocol.item_failed(s.work, result.errors)
+        if created:
+            await run.ledger.flush()  # the record is Salesforce's now: a crash from here never re-creates it
+            retry += await self.follow_up(created, run)
         return retry
 
 

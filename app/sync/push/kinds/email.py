@@ -12,6 +12,10 @@ which suits a logged email: it is never updated from here (:class:`ActivityHandl
 The Description (headers, body, attachment list) is built by :mod:`app.store.email_text`, cut to
 Salesforce's 32,000 characters as the editor announced.  ``ActivityDate`` is the day the email was
 sent.  A lost answer is looked up like any task (the shared ``TASK_LOOKUP``).
+
+An email about no one (its addresses matched no client in the workspace) is first matched against
+Salesforce, and per Settings → Sending either waits in the Outbox or gets a new Lead
+(:mod:`app.sync.push.kinds.email_client`).
 """
 
 from __future__ import annotations
@@ -22,11 +26,15 @@ from app.store import email_text
 from app.store.activity_forms import parse_instant
 from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
+from app.store.types import utcnow
 from app.sync import picklists
+from app.sync.push.kinds import email_client
 from app.sync.push.kinds.activity import ActivityHandler, OrgFacts, activity_of
 from app.sync.push.kinds.call import COMPLETED, closed_status
+from app.sync.push.kinds.person import PersonHandler
 from app.sync.push.kinds.task import TASK, TASK_LOOKUP
 from app.sync.push.limits import TASK_SUBJECT_MAX
+from app.sync.push.placement import HOLD_FOR
 from app.sync.push.reconcile import LookupSpec
 from app.sync.push.run import PushRun
 
@@ -61,6 +69,23 @@ class EmailHandler(ActivityHandler):
     groups: ClassVar[tuple[str, ...]] = (TASK, f"update:{TASK}")
     lookups: ClassVar[tuple[LookupSpec, ...]] = (TASK_LOOKUP,)
     optional: ClassVar[frozenset[str]] = frozenset({"TaskSubtype"})  # very old orgs lack it: still a Task
+
+    async def push_ahead(self, run: PushRun) -> None:
+        """Emails about no one: their client in Salesforce, or a new Lead (created now, once) if asked."""
+        if await email_client.match_unmatched(run):
+            await PersonHandler().create_people(run, "")  # each as added: the email's Lead stays a Lead
+
+    async def send(self, group: str, chunk: list[PushWork], run: PushRun) -> list[int]:
+        if group == self.create_group:
+            nobody = [w for w in chunk if not activity_of(w).who_id and not activity_of(w).what_id]
+            if nobody:  # only when the client exists in Salesforce: it waits, saying how to fix it
+                words = f"{email_client.NO_CLIENT_REASON} {email_client.NO_CLIENT_FIX}"
+                await run.ledger.hold([(w.outbox.id, email_client.NO_CLIENT_CODE, words, utcnow() + HOLD_FOR)
+                                       for w in nobody])
+                chunk = [w for w in chunk if w not in nobody]
+            if not chunk:
+                return []
+        return await super().send(group, chunk, run)
 
     async def org_facts(self, run: PushRun, fields: frozenset[str]) -> dict[str, Any]:
         lists = await run.gate.call(picklists.cached_or_fetch(run.client, run.db, run.connection_id))

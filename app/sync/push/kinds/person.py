@@ -23,9 +23,13 @@ class PersonHandler(KindHandler):
     sobjects: ClassVar[tuple[str, ...]] = ("Contact", "Account", "Lead")
 
     async def push_ahead(self, run: PushRun) -> None:
+        await self.create_people(run, run.settings.new_people_as)
+
+    async def create_people(self, run: PushRun, create_as: str) -> None:
+        """Create every due person as ``create_as`` ("" : as each was added — an email's new Lead)."""
         try:
             people = await prospect_push.push_people(
-                run.client, run.db, run.connection_id, create_as=run.settings.new_people_as,
+                run.client, run.db, run.connection_id, create_as=create_as,
                 lead_source=run.settings.lead_source, user_id=run.user_id, spend=run.gate.spend,
                 retry_after=run.settings.retry_after)
         except SalesforceError as exc:

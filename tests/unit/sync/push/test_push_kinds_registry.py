@@ -26,10 +26,11 @@ def test_push_registry_sends_new_people_first_then_groups_in_the_legacy_order() 
     drafts = draft_handlers()
     assert ItemKind.PERSON not in drafts and set(drafts) == {ItemKind.NOTE, ItemKind.TASK, ItemKind.CALL,
                                                              ItemKind.MEETING, ItemKind.EMAIL, ItemKind.OPPORTUNITY}
-    # Logged calls, meetings, emails and new opportunities go after everything that went before them.
+    # Logged calls, meetings, emails and new opportunities go after everything that went before them;
+    # a meeting's other attendees are related right after the Events are created.
     assert [g for handler in drafts.values() for g in handler.groups] == \
-        [*LEGACY_ORDER, "Task", "update:Task", "Event", "update:Event", "Task", "update:Task", "Opportunity",
-         "update:Opportunity"]
+        [*LEGACY_ORDER, "Task", "update:Task", "Event", "relate:EventRelation", "update:Event", "Task", "update:Task",
+         "Opportunity", "update:Opportunity"]
 
 
 def test_push_handlers_never_declare_two_lookups_for_one_object() -> None:
