@@ -57,9 +57,9 @@ from app.salesforce.errors import (
 from app.salesforce.oauth_errors import OAuthError
 from app.store import sync_state
 from app.sync import picklists
+from app.sync.gc_pause import collector_paused
 from app.sync.pull.base import OVERLAP, Tally
 from app.sync.pull.filters import FilterError
-from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.households import HouseholdPulls
 from app.sync.pull.pages import PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec
