@@ -98,13 +98,16 @@ class PushEngine:
         process (:meth:`Database.claim_writer`), and a push while another Notebridge holds it raises
         :class:`~app.store.errors.WorkspaceBusyError` before anything is taken or sent."""
         self.db.claim_writer()
+        with collector_paused():  # a full collection stops the UI thread too (app.sync.gc_pause)
+            return await self._push(outbox_ids, cancel)
+
+    async def _push(self, outbox_ids: Sequence[int] | None, cancel: asyncio.Event | None) -> PushReport:
         run, placement = self._new_run()
         report = run.ledger.report
         start_calls = self.client.api_calls
         try:
             try:
-                with collector_paused():  # a full collection stops the UI thread too (app.sync.gc_pause)
-                    await self._run(run, placement, outbox_ids, cancel)
+                await self._run(run, placement, outbox_ids, cancel)
             except SalesforceError as exc:  # one no step turned into a stop: still settle and report
                 log.warning("push: unhandled %r", exc)
                 raise run.gate.stop_for(exc) from exc
@@ -120,6 +123,10 @@ class PushEngine:
             report.api_calls = self.client.api_calls - start_calls
             self.budget.update(self.client.api_usage)
             await run.log.write(report)
+            # The run's objects refer to each other (handlers, ledger, log), so they would wait for the
+            # collector; its items (thousands on a big outbox) are let go here, by reference counting,
+            # so the first collection after the pause does not walk them.
+            run.ledger.open.clear()
         return report
 
     async def _run(self, run: PushRun, placement: Placement, outbox_ids: Sequence[int] | None,
