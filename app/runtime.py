@@ -1,6 +1,6 @@
 """The process-wide interpreter switches, in one place, each with its reason; start-up applies them once.
 
-Nothing else in the app changes them (``app/sync/pull/gc_pause.py`` only pauses the collector around one pull
+Nothing else in the app changes them (``app/sync/gc_pause.py`` only pauses the collector around one pull or push
 and restores what it found).
 
 Why these: they keep the UI thread responsive while the database thread is busy.

@@ -1,15 +1,17 @@
 """Push benchmark: the app's real push engine against the demo org, versus one request per record.
 
-    python -m benchmarks.push --notes 1000 --tasks 1000 --calls 1000 --meetings 1000 --opportunities 1000 \
-        --latency-ms 100 --json out.json
+    python -m benchmarks.push --notes 1000 --tasks 1000 --calls 1000 --emails 1000 --meetings 1000 \
+        --opportunities 1000 --latency-ms 100 --json out.json
 
 Both runs lose the response of 5 % of their writes after Salesforce committed them (the demo org's
 drop-after-commit fault, on every 20th write), which is what makes duplicates possible.  Reported
 per run: ``items, api_calls, seconds, duplicates, max_stall_ms`` (the longest the asyncio loop was
-blocked, measured by a 5 ms ticker, after ``gc.freeze()`` as the app should do at start-up),
-plus ``writes`` and ``dropped``.  The engine run also reports
+blocked, measured by a 5 ms ticker, with the app's start-up switches applied: ``app.runtime``),
+``stalls_over_50ms`` (how often it was over the target), plus ``writes`` and ``dropped``.  The engine run also reports
 ``collections_minimum`` (⌈tasks/200⌉ + 2·⌈notes/200⌉: notes and their links, + ⌈n/200⌉ per activity
-kind: calls, meetings, opportunities — :mod:`benchmarks.push_activities`) and the ratio to it.
+kind: calls, emails, meetings, opportunities — :mod:`benchmarks.push_activities`) and the ratio to it,
+and the same per kind (``by_kind``, :mod:`benchmarks.push_calls`).  ``--probe-stalls`` prints what
+ran during the longest stalls (:mod:`benchmarks.stall_probe`).
 
 The baseline is what a simple client does: ``POST`` each record (and each note's link) on its own,
 16 in flight, and re-send a create whose answer was lost — so its duplicates show what
@@ -28,11 +30,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
+from app.runtime import tune_for_responsiveness
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import OutcomeUnknown, SalesforceError
 from app.store import Database
@@ -42,9 +46,12 @@ from app.store import outbox as outbox_repo
 from app.store import tasks as tasks_repo
 from app.store.kinds import ItemKind
 from app.store.models import Connection, Contact
+from app.sync import picklists
 from app.sync.push import mapping as push_mapping
 from app.sync.push.engine import PushEngine, PushSettings
 from benchmarks import push_activities
+from benchmarks.push_calls import CallsByKind
+from benchmarks.stall_probe import StallProbe
 from benchmarks.workspace import OrgProcess
 
 DROP_EVERY = 20  # 5 % of writes
@@ -106,10 +113,12 @@ class FaultyWrites:
 
 
 class StallMeter:
-    """The longest time the event loop could not run a 5 ms ticker on time."""
+    """The longest time the event loop could not run a 5 ms ticker on time — and how many times it
+    was over 50 ms (the target), a figure a single unlucky moment on a shared machine moves less."""
 
     def __init__(self) -> None:
         self.max_ms = 0.0
+        self.over_50 = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _tick(self) -> None:
@@ -117,7 +126,9 @@ class StallMeter:
         while True:
             start = loop.time()
             await asyncio.sleep(0.005)
-            self.max_ms = max(self.max_ms, (loop.time() - start - 0.005) * 1000)
+            late = (loop.time() - start - 0.005) * 1000
+            self.max_ms = max(self.max_ms, late)
+            self.over_50 += late > 50
 
     def __enter__(self) -> StallMeter:
         self._task = asyncio.get_running_loop().create_task(self._tick())
@@ -129,9 +140,10 @@ class StallMeter:
 
 
 def _settle_heap() -> None:
-    """As the app does after start-up: collect, then freeze what survived, so the cyclic GC does not
-    walk the long-lived heap (the drafts just created here, SQLAlchemy, Qt) on every full collection.
-    Without it a full collection of this process pauses the loop for ~45 ms."""
+    """As the app does once start-up is done (:func:`app.runtime.tune_for_responsiveness`: the 1 ms
+    switch interval, collect, freeze), then collect and freeze again so the drafts just created here
+    are not walked by every full collection of the run either."""
+    tune_for_responsiveness()
     gc.collect()
     gc.freeze()
 
@@ -170,7 +182,7 @@ async def _workspace(org: RemoteOrg, path: Path) -> tuple[Database, int, list[Co
 
 
 async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path,
-                     activities: dict[ItemKind, int] | None = None) -> dict[str, Any]:
+                     activities: dict[ItemKind, int] | None = None, probe: bool = False) -> dict[str, Any]:
     activities = activities or {}
     org = RemoteOrg(latency_ms)
     try:
@@ -188,18 +200,22 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path,
                 task_ids.append(tasks_repo.create(session, connection_id, contact_id=person.id,
                                                   subject=f"Bench task {n}", status="Not Started",
                                                   priority="Normal").id)
-            outbox_repo.enqueue_many(session, "note", note_ids)
-            outbox_repo.enqueue_many(session, "task", task_ids)
+            outbox_repo.enqueue_many(session, ItemKind.NOTE, note_ids)
+            outbox_repo.enqueue_many(session, ItemKind.TASK, task_ids)
             push_activities.make_drafts(session, connection_id, people, activities)
 
         await db.run(drafts)
+        async with _client(org) as client:  # what the pull leaves in a workspace: the org's Task lists
+            await picklists.refresh(client, db, connection_id)
         org.reset_stats()
         faults = FaultyWrites(org)
+        by_kind = CallsByKind()
         async with _client(org) as client:
             faults.install(client)
-            engine = PushEngine(client, db, connection_id, PushSettings())
+            by_kind.install(client)
+            engine = PushEngine(client, db, connection_id, PushSettings(), handlers=by_kind.handlers())
             _settle_heap()
-            with StallMeter() as stall:
+            with StallMeter() as stall, (StallProbe() if probe else nullcontext()) as watch:
                 start = time.perf_counter()
                 report = await engine.push()
                 runs = 1
@@ -209,6 +225,8 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path,
                         break
                     runs += 1
                 seconds = time.perf_counter() - start
+        if watch is not None:
+            print(json.dumps(watch.report(), indent=1), file=sys.stderr)
         await db.close()
         present_n, dup_n = _duplicates(org, "ContentNote", "Title", "Bench note ")
         present_t, dup_t = _duplicates(org, "Task", "Subject", "Bench task ")
@@ -221,11 +239,12 @@ async def run_engine(notes: int, tasks: int, latency_ms: float, workdir: Path,
         return {
             "items": notes + tasks + sum(activities.values()), "api_calls": api_calls, "seconds": round(seconds, 2),
             "duplicates": dup_n + dup_t + max(0, links - notes) + logged["duplicates"],
-            "max_stall_ms": round(stall.max_ms, 1),
+            "max_stall_ms": round(stall.max_ms, 1), "stalls_over_50ms": stall.over_50,
             "missing": (notes - present_n) + (tasks - present_t) + max(0, notes - links) + logged["missing"],
             "writes": faults.writes,
             "dropped": faults.dropped, "reconciled": report.reconciled, "collections_minimum": minimum,
             "calls_vs_minimum": round(api_calls / minimum, 2) if minimum else None,
+            **by_kind.report({ItemKind.NOTE: notes, ItemKind.TASK: tasks, **activities}, api_calls),
         }
     finally:
         org.close()
@@ -303,17 +322,20 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=1000, help="logged calls (Tasks, TaskSubtype Call)")
+    parser.add_argument("--emails", type=int, default=1000, help="logged emails (Tasks, TaskSubtype Email)")
     parser.add_argument("--meetings", type=int, default=1000, help="meetings (Events)")
     parser.add_argument("--opportunities", type=int, default=1000, help="new opportunities")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-request-per-record run")
+    parser.add_argument("--probe-stalls", action="store_true", help="sample what runs during stalls (stderr)")
     args = parser.parse_args(argv)
-    activities = {ItemKind.CALL: args.calls, ItemKind.MEETING: args.meetings, ItemKind.OPPORTUNITY: args.opportunities}
+    activities = {ItemKind.CALL: args.calls, ItemKind.EMAIL: args.emails, ItemKind.MEETING: args.meetings,
+                  ItemKind.OPPORTUNITY: args.opportunities}
     with tempfile.TemporaryDirectory(prefix="notebridge-bench-") as tmp:
-        engine = await run_engine(args.notes, args.tasks, args.latency_ms, Path(tmp), activities)
-    result: dict[str, Any] = {"notes": args.notes, "tasks": args.tasks,
-                              "calls": args.calls, "meetings": args.meetings, "opportunities": args.opportunities,
+        engine = await run_engine(args.notes, args.tasks, args.latency_ms, Path(tmp), activities, args.probe_stalls)
+    result: dict[str, Any] = {"notes": args.notes, "tasks": args.tasks, "calls": args.calls, "emails": args.emails,
+                              "meetings": args.meetings, "opportunities": args.opportunities,
                               "latency_ms": args.latency_ms,
                               "drop_after_commit": f"every {DROP_EVERY}th write (5%)", "push": engine}
     if not args.no_baseline:

@@ -1,9 +1,10 @@
-"""The activity kinds in the push benchmark (:mod:`benchmarks.push`): logged calls, meetings and new
-opportunities — their drafts, what the baseline sends for each, and how each is counted afterwards.
+"""The activity kinds in the push benchmark (:mod:`benchmarks.push`): logged calls, logged emails,
+meetings and new opportunities — their drafts, what the baseline sends for each, and how each is
+counted afterwards.
 
 Each kind is one create per record through the collections API, so its minimum is ⌈n/200⌉ calls.
-Each record carries a unique marker (the call's outcome, the meeting's subject, the opportunity's
-name) so duplicates and missing records are counted by it.  Emails join here once that kind exists.
+Each record carries a unique marker (the call's outcome, the email's and the meeting's subject, the
+opportunity's name) so duplicates and missing records are counted by it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class BenchKind:
         if self.kind == ItemKind.CALL:
             return {"Subject": f"Outbound call — {self.marker}{n}", "WhoId": person["Id"], "Status": "Completed",
                     "TaskSubtype": "Call", "CallType": "Outbound", "CallDisposition": f"{self.marker}{n}"}
+        if self.kind == ItemKind.EMAIL:
+            return {"Subject": f"Email: {self.marker}{n}", "WhoId": person["Id"], "Status": "Completed",
+                    "TaskSubtype": "Email", "ActivityDate": START.date().isoformat(),
+                    "Description": f"From: client{n}@example.com\nTo: advisor@firm.example\n\nAbout plan #{n}."}
         if self.kind == ItemKind.MEETING:
             start = START + timedelta(minutes=30 * n)
             return {"Subject": f"{self.marker}{n}", "WhoId": person["Id"],
@@ -48,6 +53,12 @@ class BenchKind:
 def _call(n: int) -> dict[str, Any]:
     return {"when": (START + timedelta(minutes=n)).isoformat(), "duration_minutes": 5, "direction": "Outbound",
             "outcome": f"Bench call {n}", "note": f"Talked about plan #{n}."}
+
+
+def _email(n: int) -> dict[str, Any]:
+    return {"subject": f"Bench email {n}", "sent": (START + timedelta(minutes=n)).isoformat(),
+            "sender": f"client{n}@example.com", "to": "advisor@firm.example", "cc": "",
+            "body": f"Hello,\n\nAbout plan #{n}: please call me back.\n\nThanks", "attachments": []}
 
 
 def _meeting(n: int) -> dict[str, Any]:
@@ -63,6 +74,7 @@ def _opportunity(n: int) -> dict[str, Any]:
 
 KINDS: tuple[BenchKind, ...] = (
     BenchKind(ItemKind.CALL, "Task", "CallDisposition", "Bench call ", _call),
+    BenchKind(ItemKind.EMAIL, "Task", "Subject", "Bench email ", _email),
     BenchKind(ItemKind.MEETING, "Event", "Subject", "Bench meeting ", _meeting),
     BenchKind(ItemKind.OPPORTUNITY, "Opportunity", "Name", "Bench opportunity ", _opportunity, needs_account=True),
 )

@@ -28,7 +28,7 @@ def release_stream(resp: httpx.Response) -> None:
 
     httpx's ``Response`` and the stream wrapper it keeps point at each other, so every response — a
     query page holds its whole 1.5 MB body — waited for Python's cyclic collector, which a pull
-    pauses (see ``app.sync.pull.gc_pause``).  Its body has been copied out (or abandoned) by now.
+    pauses (see ``app.sync.gc_pause``).  Its body has been copied out (or abandoned) by now.
     """
     resp.stream = httpx.ByteStream(b"")
 

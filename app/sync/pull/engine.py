@@ -61,11 +61,11 @@ from app.store import Database, sync_state
 from app.store.sync_steps import SyncStep
 from app.store.types import utcnow
 from app.sync import picklists
+from app.sync.gc_pause import collector_paused
 from app.sync.progress import ProgressCallback, ignore_progress
 from app.sync.pull.base import OVERLAP, PullContext, Tally
 from app.sync.pull.filtered import FilteredPulls
 from app.sync.pull.filters import FilterError
-from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.households import HouseholdPulls
 from app.sync.pull.pages import FETCH_AHEAD, PAGE_SIZE, PullCancelled
 from app.sync.pull.people import PeoplePulls, PeopleSpec

@@ -24,8 +24,8 @@ from app.salesforce.client import SalesforceClient
 from app.store import Database
 from app.store import history as store
 from app.store.types import utcnow
+from app.sync.gc_pause import collector_paused
 from app.sync.pull import history_queries as q
-from app.sync.pull.gc_pause import collector_paused
 from app.sync.pull.history_records import (
     classic_note_row,
     content_note_row,

@@ -13,6 +13,10 @@ One run (:meth:`PushEngine.push`) — orchestration only; the parts are composed
 4. **Settle** each item from its own result (:mod:`app.sync.push.ledger`); a re-targeted or
    reconciled item gets another go in the same run.
 
+The cyclic garbage collector is paused while a run works (:mod:`app.sync.gc_pause`, as for a pull),
+and its passes over every item give the loop turns (:mod:`app.sync.push.pace`): both held the UI
+thread for 40–100 ms on a big outbox.
+
 A failure of a whole request stops the run (:mod:`app.sync.push.gate`): offline / Salesforce down →
 waiting (the loop probes with backoff); API limit or reserve reached → waiting until the budget
 recovers; signed out → waiting until the advisor signs in again.  Nothing is ever dropped.
@@ -33,12 +37,14 @@ from app.store import outbox as outbox_repo
 from app.store.kinds import ItemKind
 from app.store.outbox import PushWork
 from app.store.types import utcnow
+from app.sync.gc_pause import collector_paused
 from app.sync.progress import ProgressCallback, ignore_progress
 from app.sync.push.base import OFFLINE_REASON, SIGNED_OUT_REASON, PushReport, PushSettings, StopRun
 from app.sync.push.budget import ApiBudget
 from app.sync.push.gate import ApiGate
 from app.sync.push.kinds import HANDLERS, DraftHandler, KindHandler, draft_handlers
 from app.sync.push.ledger import Ledger, SettledItems
+from app.sync.push.pace import Pacer
 from app.sync.push.placement import Placement
 from app.sync.push.protocol import ExactlyOnce
 from app.sync.push.run import PushRun
@@ -92,6 +98,10 @@ class PushEngine:
         process (:meth:`Database.claim_writer`), and a push while another Notebridge holds it raises
         :class:`~app.store.errors.WorkspaceBusyError` before anything is taken or sent."""
         self.db.claim_writer()
+        with collector_paused():  # a full collection stops the UI thread too (app.sync.gc_pause)
+            return await self._push(outbox_ids, cancel)
+
+    async def _push(self, outbox_ids: Sequence[int] | None, cancel: asyncio.Event | None) -> PushReport:
         run, placement = self._new_run()
         report = run.ledger.report
         start_calls = self.client.api_calls
@@ -113,6 +123,10 @@ class PushEngine:
             report.api_calls = self.client.api_calls - start_calls
             self.budget.update(self.client.api_usage)
             await run.log.write(report)
+            # The run's objects refer to each other (handlers, ledger, log), so they would wait for the
+            # collector; its items (thousands on a big outbox) are let go here, by reference counting,
+            # so the first collection after the pause does not walk them.
+            run.ledger.open.clear()
         return report
 
     async def _run(self, run: PushRun, placement: Placement, outbox_ids: Sequence[int] | None,
@@ -158,7 +172,9 @@ class PushEngine:
     async def _send_all(self, run: PushRun, work: list[PushWork], cancel: asyncio.Event | None) -> list[int]:
         retry: list[int] = []
         groups: dict[tuple[ItemKind, str], list[PushWork]] = {}
+        pacer = Pacer()  # a pass over every item: the loop gets turns (app.sync.push.pace)
         for w in work:
+            await pacer.turn()
             if not run.ledger.is_open(w.outbox.id):
                 continue
             handler = self.drafts[w.outbox.kind]

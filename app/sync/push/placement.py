@@ -22,6 +22,7 @@ from app.store.outbox import PushWork
 from app.store.types import utcnow
 from app.sync.push import mapping as push_mapping
 from app.sync.push import prepare as prepare_push
+from app.sync.push.pace import Pacer
 from app.sync.push.run import PushRun
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class Placement:
         holds: list[tuple[int, str, str, datetime | None]] = [
             (outbox_id, prepare_push.HELD_CODE, reason, now + HOLD_FOR) for outbox_id, reason in prepared.held.items()]
         ready: list[PushWork] = []
+        pacer = Pacer()
         for w in prepared.work:
+            await pacer.turn()
             if prepare_push.waits_for_person(w):
                 holds.append((w.outbox.id, prepare_push.WAITING_FOR_PERSON, prepare_push.PERSON_FIRST,
                               now + PERSON_RECHECK))

@@ -24,6 +24,7 @@ from app.store.outbox import PushWork
 from app.store.prospects import is_provisional
 from app.store.push_context import ItemContext, PushContext
 from app.store.tasks import TaskDraft
+from app.sync.push.pace import Pacer
 from app.sync.push.title_templates import ACTIVITY_TEMPLATES, render_template
 
 HELD_CODE = "TURNED_OFF"
@@ -88,7 +89,9 @@ async def prepare(db: Database, connection_id: int, settings: Any, work: list[Pu
         or any(w.activity is not None and w.activity.kind in activity_templates for w in work)
     ctx = (await db.run(lambda s: push_context.context(s, connection_id, person_ids, event_ids))
            if needs_context else PushContext("", {}, {}))
+    pacer = Pacer()
     for w in work:
+        await pacer.turn()
         reason = held_reason(settings, w)
         if reason is not None:
             result.held[w.outbox.id] = reason

@@ -25,6 +25,7 @@ from app.sync.push import mapping as push_mapping
 from app.sync.push.kinds.base import DraftHandler
 from app.sync.push.ledger import Sent
 from app.sync.push.limits import LimitProblem
+from app.sync.push.pace import Pacer
 from app.sync.push.run import PushRun
 
 ALREADY_PUSHED = "ALREADY_PUSHED"
@@ -122,7 +123,9 @@ class ActivityHandler(DraftHandler):
         have = await createable_fields(run, self.sobject)
         org = OrgFacts(have, {**await self.org_facts(run, have), **await self.chunk_facts(chunk, run)})
         sent = []
+        pacer = Pacer()  # 200 payloads and fingerprints: the loop gets turns (app.sync.push.pace)
         for w in chunk:
+            await pacer.turn()
             record = {k: v for k, v in self.payload(w, run, org).items()
                       if k == "attributes" or k in have or k not in self.optional}
             sent.append(Sent(w, record, push_mapping.sent_fingerprint(record)))

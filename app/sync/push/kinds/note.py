@@ -30,6 +30,7 @@ from app.sync.push.kinds.updates import Update, update_checked
 from app.sync.push.ledger import Ledger, Sent
 from app.sync.push.limits import LimitProblem, note_problems
 from app.sync.push.mapping import NOTE_FIELDS, classic_note_fingerprint
+from app.sync.push.pace import Pacer
 from app.sync.push.reconcile import LookupSpec, SentCreate, html_text, squash
 from app.sync.push.run import PushRun
 
@@ -145,7 +146,9 @@ def _update_of(sobject: str) -> Any:
 # -- creates -----------------------------------------------------------------------------------------------
 async def _create_classic(chunk: list[PushWork], run: PushRun) -> list[int]:
     sent = []
+    pacer = Pacer()
     for w in chunk:
+        await pacer.turn()
         note = note_of(w)
         assert note.parent_sf_id
         record = push_mapping.classic_note_record(note, note.parent_sf_id)

@@ -32,6 +32,7 @@ from app.sync.push.kinds.updates import Update, update_checked
 from app.sync.push.ledger import Ledger, Sent
 from app.sync.push.limits import LimitProblem, task_problems
 from app.sync.push.mapping import TASK_FIELDS, fingerprint, reminder_fields
+from app.sync.push.pace import Pacer
 from app.sync.push.reconcile import LookupSpec, SentCreate
 from app.sync.push.run import PushRun
 
@@ -133,7 +134,9 @@ class TaskHandler(DraftHandler):
         reminders = await self._reminders(chunk, run)
         lists = await self._picklists(chunk, run)
         sent = []
+        pacer = Pacer()  # 200 payloads and fingerprints: the loop gets turns (app.sync.push.pace)
         for w in chunk:
+            await pacer.turn()
             record = self.payload(w, lists, run, reminders=reminders)
             sent.append(Sent(w, record, push_mapping.sent_fingerprint(record)))
         answer = await run.protocol.send(sent, lambda: run.client.create_many([s.record for s in sent]))

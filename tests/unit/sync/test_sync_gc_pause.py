@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.sync.pull.gc_pause import collector_paused
+from app.sync.gc_pause import collector_paused
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,8 @@
-"""Python's cyclic garbage collector, paused while a pull runs.
+"""Python's cyclic garbage collector, paused while a pull or a push runs.
+
+The push pauses it too (``app.sync.push.engine``): a run over 6,000 items loads and builds its work
+items in bulk, and the full collections that set off held every thread, the UI's included, for
+33–48 ms each (measured with ``python -m benchmarks.push --probe-stalls``).
 
 Why: a 100,000-contact pull keeps a few pages of records alive at a time (fetched ahead, being
 prepared, being written), so the collector keeps promoting objects and running full (generation 2)
