@@ -25,7 +25,7 @@ from app.store.prospects import is_provisional
 from app.store.push_context import ItemContext, PushContext
 from app.store.tasks import TaskDraft
 from app.sync.push.pace import Pacer
-from app.sync.push.title_templates import ACTIVITY_TEMPLATES, render_template
+from app.sync.push.title_templates import ACTIVITY_TEMPLATES, email_line, render_template
 
 HELD_CODE = "TURNED_OFF"
 WAITING_FOR_PERSON = "WAITING_FOR_PERSON"
@@ -122,6 +122,8 @@ def activity_title_values(activity: ActivityDraftValue, person: ItemContext, adv
     values = {name: str(value) for name, value in activity.fields.items()
               if isinstance(value, str | int | float) and not isinstance(value, bool)}
     values[ACTIVITY_TEMPLATES[activity.kind].own] = activity.title
+    if activity.kind is ItemKind.EMAIL:  # {subject} is what Salesforce would show: "Email: <subject>"
+        values["subject"] = email_line(str(activity.fields.get("subject") or ""))
     values.update(contact=person.contact_name, account=person.account_name, advisor=advisor,
                   date=activity.created_at.astimezone().date().isoformat())
     return values

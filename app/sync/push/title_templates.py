@@ -45,6 +45,12 @@ MEETING_PLACEHOLDERS: dict[str, str] = {
     "subject": "the subject you typed", "location": "where it is", "contact": "the client's name",
     "account": "their household or company", "date": "the meeting's date", "advisor": "your name",
 }
+EMAIL_PLACEHOLDERS: dict[str, str] = {
+    "subject": "the email as Salesforce names it (Email: and its subject)", "sender": "who sent it",
+    "to": "who it went to",
+    "contact": "the client's name", "account": "their household or company", "date": "the day you logged it",
+    "advisor": "your name",
+}
 OPPORTUNITY_PLACEHOLDERS: dict[str, str] = {
     "name": "the name you typed", "stage": "the stage", "close_date": "the close date",
     "contact": "the client's name", "account": "their household or company", "date": "the day you created it",
@@ -70,6 +76,8 @@ ACTIVITY_TEMPLATES: dict[ItemKind, TemplateSpec] = {
     ItemKind.CALL: TemplateSpec(CALL_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX, "call subjects"),
     ItemKind.MEETING: TemplateSpec(MEETING_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX,
                                    "meeting subjects"),
+    # An email left at "{subject}" is named as Salesforce names the emails it logs ("Email: <subject>").
+    ItemKind.EMAIL: TemplateSpec(EMAIL_PLACEHOLDERS, "subject", "{subject}", TASK_SUBJECT_MAX, "email subjects"),
     ItemKind.OPPORTUNITY: TemplateSpec(OPPORTUNITY_PLACEHOLDERS, "name", "{account} - {name}",
                                        OPPORTUNITY_NAME_MAX, "opportunity names"),
 }
@@ -82,13 +90,22 @@ SAMPLE_VALUES: dict[str, str] = {
     "title": "Annual review", "subject": "Send IRA transfer form", "contact": "Maria Chen",
     "account": "Chen Household", "meeting_type": "Meeting", "meeting": "Annual review with Maria",
     "advisor": "Alex Morgan", "direction": "Outbound", "outcome": "Left a voicemail", "location": "Office",
-    "name": "IRA rollover", "stage": "Prospecting",
+    "name": "IRA rollover", "stage": "Prospecting", "sender": "maria.chen@example.com",
+    "to": "alex.morgan@example.com",
 }
 # What {subject} is on the sample, per kind (a call's subject is built from its direction and outcome).
 _SAMPLE_OWN: dict[ItemKind, str] = {
     ItemKind.CALL: "Outbound call — Left a voicemail", ItemKind.MEETING: "Annual review with Maria",
+    ItemKind.EMAIL: "Email: Re: IRA transfer form",
 }
 _TIDY = " -–—:·|,;/"
+
+
+def email_line(subject: str) -> str:
+    """An email's Task subject as Salesforce names the emails it logs itself: "Email: <subject>"."""
+    typed = subject.strip()
+    line = f"Email: {typed}" if typed else "Email"
+    return typed if len(line) > TASK_SUBJECT_MAX else line  # only the prefix can overflow: the form holds 255
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ class PushSettingsForm(QGroupBox):
                                                         self.task_template_message, ItemKind.TASK))
 
         self.activities = ActivitySending()
-        form.addRow("Calls, meetings, opportunities", self.activities)
+        form.addRow("Calls, meetings, emails, opportunities", self.activities)
 
         self.reserve = QSpinBox()
         self.reserve.setObjectName("apiReserve")

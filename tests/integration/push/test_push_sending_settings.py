@@ -20,9 +20,12 @@ FIELDS: dict[ItemKind, dict[str, Any]] = {
     ItemKind.MEETING: {"subject": "Annual review", "start": WHEN.isoformat(),
                        "end": (WHEN + timedelta(hours=1)).isoformat(), "location": "Office"},
     ItemKind.OPPORTUNITY: {"name": "IRA rollover", "stage": "Proposal", "close_date": "2027-03-31"},
+    ItemKind.EMAIL: {"subject": "Rollover forms", "sent": WHEN.isoformat(), "sender": "ann@example.com",
+                     "to": "advisor@firm.example", "body": "Please send the forms."},
 }
-SOBJECT = {ItemKind.CALL: "Task", ItemKind.MEETING: "Event", ItemKind.OPPORTUNITY: "Opportunity"}
-TITLE = {ItemKind.CALL: "Subject", ItemKind.MEETING: "Subject", ItemKind.OPPORTUNITY: "Name"}
+SOBJECT = {ItemKind.CALL: "Task", ItemKind.MEETING: "Event", ItemKind.OPPORTUNITY: "Opportunity",
+           ItemKind.EMAIL: "Task"}
+TITLE = {ItemKind.CALL: "Subject", ItemKind.MEETING: "Subject", ItemKind.OPPORTUNITY: "Name", ItemKind.EMAIL: "Subject"}
 
 
 async def _draft(env: PushEnv, kind: ItemKind) -> ActivityDraftValue:
@@ -31,7 +34,7 @@ async def _draft(env: PushEnv, kind: ItemKind) -> ActivityDraftValue:
                                                              fields=FIELDS[kind]))
 
 
-@pytest.mark.parametrize("kind", [ItemKind.CALL, ItemKind.MEETING, ItemKind.OPPORTUNITY])
+@pytest.mark.parametrize("kind", [ItemKind.CALL, ItemKind.MEETING, ItemKind.OPPORTUNITY, ItemKind.EMAIL])
 async def test_sending_settings_a_kind_turned_off_keeps_its_items_waiting_as_drafts(env: PushEnv,
                                                                                     kind: ItemKind) -> None:
     draft = await _draft(env, kind)
@@ -57,6 +60,8 @@ async def test_sending_settings_a_kind_turned_off_keeps_its_items_waiting_as_dra
     (ItemKind.CALL, "{subject} with {contact}", "Inbound call — Wants a review with {person}"),
     (ItemKind.MEETING, "{subject} @ {location}", "Annual review @ Office"),
     (ItemKind.OPPORTUNITY, "{advisor}: {name}", "Advisor: IRA rollover"),
+    (ItemKind.EMAIL, "{subject} (from {sender})", "Email: Rollover forms (from ann@example.com)"),
+    (ItemKind.EMAIL, "{subject}", "Email: Rollover forms"),  # the default: as Salesforce names logged emails
 ])
 async def test_sending_settings_the_pushed_title_follows_the_kinds_template(
         env: PushEnv, kind: ItemKind, template: str, expected: str) -> None:

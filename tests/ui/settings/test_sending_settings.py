@@ -22,7 +22,7 @@ from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env
 from tests.ui.wizard.helpers import press
 
-KINDS = (ItemKind.CALL, ItemKind.MEETING, ItemKind.OPPORTUNITY)
+KINDS = (ItemKind.CALL, ItemKind.MEETING, ItemKind.EMAIL, ItemKind.OPPORTUNITY)
 
 
 async def _stored(env: Env) -> PushPreferences:
@@ -34,7 +34,8 @@ async def test_sending_settings_each_kind_is_on_by_default_and_its_switch_saves_
     env.page.tabs.setCurrentIndex(1)
     assert set(KINDS) <= set(rows)
     assert all(rows[k].switch.isChecked() for k in KINDS)
-    assert [rows[k].switch.text() for k in KINDS] == ["Send calls", "Send meetings", "Send opportunities"]
+    assert [rows[k].switch.text() for k in KINDS] == ["Send calls", "Send meetings", "Send emails",
+                                                      "Send opportunities"]
     for kind in KINDS:
         press(qtbot, rows[kind].switch)
         await until(lambda kind=kind: kind in env.page.push_prefs.activities_off, f"{kind} turned off")
@@ -42,7 +43,7 @@ async def test_sending_settings_each_kind_is_on_by_default_and_its_switch_saves_
     assert set((await _stored(env)).activities_off) == set(KINDS)
     press(qtbot, rows[ItemKind.MEETING].switch)
     await until(lambda: ItemKind.MEETING not in env.page.push_prefs.activities_off, "meetings back on")
-    assert set((await _stored(env)).activities_off) == {ItemKind.CALL, ItemKind.OPPORTUNITY}
+    assert set((await _stored(env)).activities_off) == {ItemKind.CALL, ItemKind.EMAIL, ItemKind.OPPORTUNITY}
 
 
 async def test_sending_settings_template_preview_is_live_and_saved_only_when_valid(env: Env, qtbot: Any) -> None:

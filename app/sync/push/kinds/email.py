@@ -33,22 +33,20 @@ from app.sync.push.kinds.activity import ActivityHandler, OrgFacts, activity_of
 from app.sync.push.kinds.call import COMPLETED, closed_status
 from app.sync.push.kinds.person import PersonHandler
 from app.sync.push.kinds.task import TASK, TASK_LOOKUP
-from app.sync.push.limits import TASK_SUBJECT_MAX
 from app.sync.push.placement import HOLD_FOR
 from app.sync.push.reconcile import LookupSpec
 from app.sync.push.run import PushRun
+from app.sync.push.title_templates import email_line
 
 EMAIL_SUBTYPE = "Email"
 
 
 def email_record(fields: dict[str, Any], *, status: str, owner_id: str | None, who_id: str | None,
-                 what_id: str | None) -> dict[str, Any]:
-    """The Task for an email's form fields (pure: the handler adds what the run knows)."""
+                 what_id: str | None, subject: str | None = None) -> dict[str, Any]:
+    """The Task for an email's form fields (pure: the handler adds what the run knows); ``subject`` is
+    the title from the advisor's template in Settings → Sending, when it differs from the default."""
     sent = parse_instant(fields.get("sent"))
-    subject = str(fields.get("subject") or "").strip()
-    line = f"Email: {subject}" if subject else "Email"  # as Salesforce names the emails it logs itself
-    if len(line) > TASK_SUBJECT_MAX:  # the form holds the subject to 255: only the prefix can overflow
-        line = subject
+    line = subject or email_line(str(fields.get("subject") or ""))
     return {
         "attributes": {"type": TASK},
         "Subject": line,
@@ -94,7 +92,8 @@ class EmailHandler(ActivityHandler):
     def payload(self, w: PushWork, run: PushRun, org: OrgFacts) -> dict[str, Any]:
         email = activity_of(w)
         record = email_record(email.fields, status=str(org.facts.get("status") or COMPLETED),
-                              owner_id=run.user_id or None, who_id=email.who_id, what_id=email.what_id)
+                              owner_id=run.user_id or None, who_id=email.who_id, what_id=email.what_id,
+                              subject=email.sent_title)
         if run.settings.task_key_field:  # the org's external-ID field for our key: an exact lookup
             record[run.settings.task_key_field] = w.outbox.key
         return {k: v for k, v in record.items() if v is not None}

@@ -88,7 +88,7 @@ def test_sending_settings_round_trip_and_reach_the_engine() -> None:
     assert settings.activities_off == frozenset({ItemKind.CALL})
     assert settings.activity_title_templates == {ItemKind.OPPORTUNITY: "{name} ({contact})"}
     # Hand-edited junk falls back to the defaults: every kind on, the default templates.
-    junk = PushPreferences.from_json({"activities_off": ["email", 3, "note"], "activity_title_templates": {
+    junk = PushPreferences.from_json({"activities_off": ["person", 3, "note"], "activity_title_templates": {
         "opportunity": "{nope}", "call": 7, "meeting": "{subject} @ {location}"}})
     assert junk.activities_off == () and junk.activity_title_templates == {ItemKind.MEETING: "{subject} @ {location}"}
     assert PushPreferences().activities_off == ()  # on by default
