@@ -3,7 +3,9 @@
 ``load()`` reads the file (off the UI thread) and checks it (``config``); the wizard shows only
 Welcome → Sign in → First sync when it is usable, and the problems — each naming the field and the
 file — when it is not. ``apply_push_defaults`` writes the firm's Settings → Sending choices once the
-advisor has signed in. The format is described in docs/managed-config.md and printed, commented, by
+advisor has signed in, and ``apply_sync_presets`` (``sync_presets``) the firm's filter rules and
+field mappings (the ``sync`` section, checked by ``presets``). The format is described in
+docs/managed-config.md and printed, commented, by
 ``notebridge --print-config-template`` (``template``).
 """
 
@@ -26,6 +28,8 @@ from app.services.managed.config import (
     ManagedSetup,
     parse,
 )
+from app.services.managed.presets import ManagedSync
+from app.services.managed.sync_presets import PresetsApplied, apply_sync_presets
 from app.services.sync_settings import PushPreferences, SyncSettings
 
 if TYPE_CHECKING:
@@ -36,8 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 256 * 1024  # a setup file is a few hundred bytes; anything this big is not one
 
-__all__ = ["ConfigProblem", "ManagedConfig", "ManagedPreferences", "ManagedPush", "ManagedSetup",
-           "apply_push_defaults", "load", "read", "read_text"]
+__all__ = ["ConfigProblem", "ManagedConfig", "ManagedPreferences", "ManagedPush", "ManagedSetup", "ManagedSync",
+           "PresetsApplied", "apply_push_defaults", "apply_sync_presets", "load", "read", "read_text"]
 
 
 def read_text(text: str, source: Path) -> ManagedSetup:
