@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events
-from app.services.firm_presets import PresetPart, SetByFirm, is_locked
+from app.services.firm_presets import SET_BY_FIRM, PresetPart, SetByFirm, is_locked
 from app.services.sync_filters import online_client
 from app.store import settings as settings_rows
 from app.sync.connection import NOT_CONNECTED, NotConnected
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["MAX_EXTRAS", "ExtraField", "FieldMapping", "FieldMappings", "FieldMappingsChanged", "FieldOption",
-           "ShownField", "shown"]
+__all__ = ["MAX_EXTRAS", "SET_BY_FIRM", "ExtraField", "FieldMapping", "FieldMappings", "FieldMappingsChanged",
+           "FieldOption", "SetByFirm", "ShownField", "shown"]
 
 PHONE_TYPES = ("phone",)
 UNSHOWABLE = ("base64", "address", "location", "anyType")

@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["FILTERED_OBJECTS", "MAX_DAYS", "FieldChoice", "FilterChoices", "FilterError", "FilterPreview",
-           "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SalesforceUnreachable", "SyncFilters",
-           "SyncFiltersChanged", "online_client"]
+__all__ = ["FILTERED_OBJECTS", "MAX_DAYS", "SET_BY_FIRM", "FieldChoice", "FilterChoices", "FilterError",
+           "FilterPreview", "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SalesforceUnreachable",
+           "SyncFilters", "SyncFiltersChanged", "online_client"]
 
 NOUNS = {"Contact": ("contact", "contacts"), "Lead": ("lead", "leads"), "Account": ("account", "accounts")}
 DATE_TYPES = ("date", "datetime")
