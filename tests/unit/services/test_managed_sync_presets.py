@@ -174,3 +174,24 @@ def test_managed_filter_rule_and_field_mapping_any_value_is_presets_or_named_pro
                 assert rule.field == "" or field_name_problem(rule.field, sobject) is None
     for mapping in presets.field_mappings.values():
         assert len(mapping.extra_fields) <= 20 and len(mapping.phone) <= 4
+
+
+def test_managed_filter_rule_and_field_mapping_template_shows_the_sync_section_and_valid_examples() -> None:
+    import json
+
+    from app.services.managed import jsonc
+    from app.services.managed.template import template
+
+    text = template(SOURCE).replace('"login_url": ""', '"login_url": "https://login.salesforce.com"').replace(
+        '"consumer_key": ""', '"consumer_key": "3MVGkey"')
+    plain = json.loads(jsonc.strip_comments(text))
+    assert plain["sync"] == {"locked": False, "filter_rules": {}, "field_mappings": {}}  # nothing preset
+    lines = text.splitlines()
+    examples: dict[str, str] = {}
+    for key in ("filter_rules", "field_mappings"):
+        end = next(i for i, line in enumerate(lines) if line.strip().startswith(f'"{key}"'))
+        start = max(i for i in range(end) if lines[i].strip().endswith("For example:")) + 1
+        examples[key] = "{" + " ".join(line.strip().removeprefix("//") for line in lines[start:end]) + "}"
+    sync = {key: json.loads(value) for key, value in examples.items()}
+    config, problems = _problems(sync)
+    assert problems == {} and set(config.sync.filter_rules) == {"Contact"} == set(config.sync.field_mappings)
