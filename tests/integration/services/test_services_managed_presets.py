@@ -185,3 +185,34 @@ async def test_managed_filter_rule_hostile_values_are_data(
     assert await _live(db) == set()  # no value matched anyone: none of them was read as SOQL
     assert org.records("Contact")
     await scheduler.aclose()
+
+
+async def test_managed_presets_at_start_follow_the_file_for_the_firms_org_only(
+        signed_in_org: tuple[DemoOrg, Database, ConnectionManager], tmp_path: Path) -> None:
+    import json
+
+    from app.services.managed import apply_sync_presets_at_start
+
+    _org, db, manager = signed_in_org
+    active = manager.active
+    assert active is not None
+    firm_file = tmp_path / "notebridge.json"
+    assert await apply_sync_presets_at_start(db, manager, path=firm_file) is None  # no file: nothing to do
+
+    other_org = {"login_url": "https://otherfirm.my.salesforce.com", "consumer_key": active.consumer_key,
+                 "sync": {**GROWTH, "locked": True}}
+    firm_file.write_text(json.dumps(other_org))
+    assert await apply_sync_presets_at_start(db, manager, path=firm_file) is None  # not the firm's org
+    assert not await SyncFilters(db, manager).locked("Contact")
+
+    firm_file.write_text(json.dumps({**other_org, "login_url": active.login_url}))
+    done = await apply_sync_presets_at_start(db, manager, path=firm_file)
+    assert done is not None and done.applied == ("the filter for contacts", "the fields for contacts")
+    assert await SyncFilters(db, manager).locked("Contact")
+
+    # IT removes the presets from the file: the next start unlocks; the settings stay as they were.
+    firm_file.write_text(json.dumps({"login_url": active.login_url, "consumer_key": active.consumer_key}))
+    done = await apply_sync_presets_at_start(db, manager, path=firm_file)
+    assert done is not None and done.applied == ()
+    assert not await SyncFilters(db, manager).locked("Contact")
+    assert not (await SyncFilters(db, manager).load())["Contact"].empty
