@@ -21,7 +21,7 @@ process:
 * RSS after scrolling the whole list from top to bottom.
 
 ``--extra-fields N`` (issue 17) first maps N extra Contact fields (the firm's ``AUM__c``,
-``Next_Review__c``, ``Risk_Profile__c``, then standard ones: ``EXTRA_FIELDS``) as Settings → Sync →
+``Next_Review__c``, ``Risk_Profile__c``, then standard ones: ``workspace_extras``) as Settings → Sync →
 Fields would, so the pull asks for them, stores them and the search index covers them; the baseline
 asks for the same fields.  The figures then also say how long the longest query the pull may send
 is, against Salesforce's URI and SOQL limits.
@@ -52,13 +52,9 @@ from typing import Any
 
 import httpx
 
+from benchmarks import workspace_extras as extras
+
 ROOT = Path(__file__).resolve().parents[1]
-# The extra Contact fields ``--extra-fields`` maps, in order: the demo org's custom fields first.
-EXTRA_FIELDS = ("AUM__c", "Next_Review__c", "Risk_Profile__c", "Birthdate", "HomePhone", "LeadSource", "Salutation",
-                "Description", "DoNotCall", "HasOptedOutOfEmail")
-# Salesforce's caps: a GET URI of 16,384 bytes, SOQL text of 100,000 characters.
-# https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm
-URI_LIMIT, SOQL_LIMIT = 16_384, 100_000
 TARGETS = {"api_calls": 55, "sync_seconds": 15.0, "ratio": 1.0, "incremental_api_calls": 2,
            "search_p50_ms": 2.0, "search_p95_ms": 10.0, "max_stall_ms": 50.0, "rss_mb": 300.0,
            "fuzzy_search_p95_ms": 15.0}
@@ -104,7 +100,7 @@ class OrgProcess:
 
 
 # ------------------------------------------------------------------------------- the baseline
-def run_baseline(info: dict[str, Any], soql: str, folder: Path, extras: tuple[str, ...] = ()) -> dict[str, Any]:
+def run_baseline(info: dict[str, Any], soql: str, folder: Path, names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Runs in its own process (see ``run``), so its 100,000 records in memory do not count
     against our RSS."""
     import requests
@@ -120,7 +116,7 @@ def run_baseline(info: dict[str, Any], soql: str, folder: Path, extras: tuple[st
                     version="62.0")
     columns = ("Id", "FirstName", "LastName", "Name", "Email", "Phone", "MobilePhone", "Title", "AccountId",
                "AccountName", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
-               "MailingCountry", "OwnerId", "LastModifiedDate", "SystemModstamp", *extras)
+               "MailingCountry", "OwnerId", "LastModifiedDate", "SystemModstamp", *names)
     control.post("/reset_stats", json={})
     started = time.perf_counter()
     result = sf.query_all(soql)
@@ -224,42 +220,6 @@ async def open_workspace(folder: Path, tokens: dict[str, Any]) -> tuple[Any, Any
     return db, page, cid
 
 
-async def map_extra_fields(org: OrgProcess, tokens: dict[str, Any], db: Any, cid: int, names: tuple[str, ...]) -> Any:
-    """Save a Contact field mapping with ``names`` as extra fields, described from the org as Settings →
-    Sync → Fields saves it (label, type, picklist labels, the org's currency); the saved value, as the
-    scheduler reads it back for the pull."""
-    from app.salesforce.client import SalesforceClient
-    from app.store import settings as settings_rows
-    from app.sync.pull.field_map import MAPPINGS_KEY, ExtraField, FieldMapping, check, mappings_from_json, org_currency
-
-    async with SalesforceClient(tokens["instance_url"], tokens["access_token"], ca_file=org.ca_file) as client:
-        await client.ensure_api_version()
-        described = {f["name"]: f for f in (await client.describe("Contact"))["fields"]}
-        extras = tuple(ExtraField(n, str(described[n].get("label") or n), str(described[n]["type"]),
-                                  tuple((str(p["value"]), str(p.get("label") or p["value"]))
-                                        for p in described[n].get("picklistValues") or ())) for n in names)
-        mapping = FieldMapping("Contact", (), extras, await org_currency(client))
-    check(mapping)
-    await db.run(lambda s: settings_rows.put(s, cid, MAPPINGS_KEY, {"Contact": mapping.to_json()}))
-    saved = await db.run(lambda s: settings_rows.get(s, cid, MAPPINGS_KEY))
-    return mappings_from_json(saved)
-
-
-def longest_query(extras: tuple[str, ...]) -> dict[str, int]:
-    """The longest Contact query the pull may send with these extras (a resumed, incremental one), as
-    URL-encoded bytes of ``/services/data/vXX.X/query?q=…`` and as SOQL characters."""
-    from datetime import UTC, datetime
-    from urllib.parse import quote_plus
-
-    from app.sync.pull import queries as q
-    from app.sync.pull.records import RecordKey
-
-    fields = (*q.CONTACT_FIELDS, *(e for e in extras if e not in q.CONTACT_FIELDS))
-    stamp = datetime(2026, 12, 4, 20, 0, 0, tzinfo=UTC)
-    text = q.people("Contact", fields, resume=RecordKey(stamp, "003000000000001AAA"), since=stamp)
-    return {"soql_chars": len(text), "uri_bytes": len("/services/data/v62.0/query?q=") + len(quote_plus(text, safe=""))}
-
-
 async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: Any, cid: int,
                        mappings: tuple[Any, ...] = ()) -> dict[str, Any]:
     """The first contact sync, timed, while a 5 ms timer on the same (qasync) loop measures stalls."""
@@ -293,9 +253,12 @@ async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: A
         last[0] = clock.nsecsElapsed()
         gaps.clear()
         probe.start()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = await engine.run()
         out["sync_seconds"] = time.perf_counter() - started
+        # CPU seconds of this process (every thread) for the sync: moves less with the machine's load
+        # than the wall clock, so two variants (say, with and without extra fields) compare fairly.
+        out["sync_cpu_seconds"] = time.process_time() - cpu
         probe.stop()
     out["api_calls"] = org.api_calls()
     out["sync_outcome"] = result.outcome
@@ -303,21 +266,13 @@ async def initial_sync(org: OrgProcess, tokens: dict[str, Any], db: Any, page: A
     out["stall_p99_ms"] = max(0.0, sorted(gaps)[int(len(gaps) * 0.99)] - 5.0) if gaps else 0.0
     out["contacts"] = await db.run(lambda s: contacts.count(s, cid))
     if mappings:
-        names = [e.name for e in mappings[0].extras]
-
-        def stored(session: Any) -> int:  # contacts that came with at least one extra field's value
-            from sqlalchemy import text
-            rows = session.execute(text("SELECT extra_fields FROM contact WHERE connection_id = :c"), {"c": cid})
-            return sum(1 for (value,) in rows if value and any(json.loads(value).get(n) not in (None, "")
-                                                               for n in names))
-
-        out["contacts_with_extra_values"] = await db.run(stored)
+        out["contacts_with_extra_values"] = await db.run(lambda s: extras.stored_extra_values(s, cid, mappings[0]))
     return out
 
 
 async def run_ours(
     org: OrgProcess, folder: Path, *, search_count: int, rounds: int,
-    baseline: Callable[[Path], Awaitable[dict[str, Any]]], extras: tuple[str, ...] = (),
+    baseline: Callable[[Path], Awaitable[dict[str, Any]]], names: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """``rounds`` × (baseline, then our initial sync into a fresh workspace), so both see the same
     machine: on a shared 2-core box one run of either can be 30% off.  The medians are compared.  The
@@ -341,8 +296,9 @@ async def run_ours(
         note(f"round {number}/{rounds}: baseline (simple-salesforce query_all + executemany, own process)")
         measured = await baseline(here)
         workspace = await open_workspace(here, tokens)
-        mappings = await map_extra_fields(org, tokens, workspace[0], workspace[2], extras) if extras else ()
-        with_extras = f" with {len(extras)} extra fields" if extras else ""
+        mappings = (await extras.map_extra_fields(org.ca_file, tokens, workspace[0], workspace[2], names)
+                    if names else ())
+        with_extras = f" with {len(names)} extra fields" if names else ""
         note(f"round {number}/{rounds}: ours, initial contact sync{with_extras}")
         measured.update(await initial_sync(org, tokens, *workspace, mappings=mappings))
         note(f"round {number}/{rounds}: ours {measured['sync_seconds']:.2f} s, "
@@ -417,20 +373,9 @@ async def run_ours(
     out["fuzzy_queries"] = len(fuzzy)
     out["fuzzy_found_share"] = fuzzy_found / len(fuzzy)  # the intended name among the results
     out["fuzzy_mean_similar_hits"] = similar_hits / len(fuzzy)
-    if mappings:
-        # (1c) Values of the extra fields: a picklist by the label the org shows, another picklist's value.
-        words = ["Conservative", "Balanced", "Growth", "Aggressive", "Seminar", "Referral", "Event"]
-        extra: list[float] = []
-        extra_found = 0
-        for text in (rng.choice(words) for _ in range(100)):
-            started = time.perf_counter()
-            hits = await db.read(lambda c, t=text: contacts.search(c, cid, t, limit, source_objects=sources))
-            extra.append((time.perf_counter() - started) * 1000)
-            extra_found += bool(hits)
-        extra.sort()
-        out["extra_search_p50_ms"] = statistics.median(extra)
-        out["extra_search_p95_ms"] = extra[int(len(extra) * 0.95) - 1]
-        out["extra_search_found_share"] = extra_found / len(extra)
+    if mappings:  # (1c) values of the extra fields
+        out.update(await extras.extra_search(db, cid, rng, lambda c, t: contacts.search(
+            c, cid, t, limit, source_objects=sources)))
     # (2) Keystroke to results on screen: the model's search, then the repaint of the visible rows.
     shown: list[float] = []
     for _kind, text in queries[:200]:
@@ -475,6 +420,7 @@ async def run_ours(
         await db.close()
     out["sync_seconds"] = statistics.median(r["sync_seconds"] for r in out["rounds"])
     out["baseline_seconds"] = statistics.median(r["baseline_seconds"] for r in out["rounds"])
+    out["sync_cpu_seconds"] = statistics.median(r["sync_cpu_seconds"] for r in out["rounds"])
     out["max_stall_ms"] = max(r["max_stall_ms"] for r in out["rounds"])
     out["stall_p99_ms"] = max(r["stall_p99_ms"] for r in out["rounds"])
     return out
@@ -497,21 +443,22 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
         app.setQuitOnLastWindowClosed(False)  # closing the page must not stop the loop mid-benchmark
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
-        extras = EXTRA_FIELDS[:extra_fields]
-        soql = q.people("Contact", (*q.CONTACT_FIELDS, *extras))
+        names = extras.EXTRA_FIELDS[:extra_fields]
+        soql = q.people("Contact", (*q.CONTACT_FIELDS, *names))
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool, loop:
 
             async def baseline(here: Path) -> dict[str, Any]:
-                return await loop.run_in_executor(pool, run_baseline, org.info, soql, here, extras)
+                return await loop.run_in_executor(pool, run_baseline, org.info, soql, here, names)
 
             ours = loop.run_until_complete(
-                run_ours(org, folder, search_count=search_count, rounds=rounds, baseline=baseline, extras=extras))
+                run_ours(org, folder, search_count=search_count, rounds=rounds, baseline=baseline, names=names))
     finally:
         org.close()
     results: dict[str, Any] = {
-        "contacts": ours["contacts"], "latency_ms": latency_ms, "extra_fields": list(extras),
+        "contacts": ours["contacts"], "latency_ms": latency_ms, "extra_fields": list(names),
         "api_calls": ours["api_calls"], "sync_seconds": round(ours["sync_seconds"], 2),
         "baseline_seconds": round(ours["baseline_seconds"], 2),
+        "sync_cpu_seconds": round(ours["sync_cpu_seconds"], 2),
         "ratio": round(ours["sync_seconds"] / ours["baseline_seconds"], 3),
         "search_p50_ms": round(ours["search_p50_ms"], 3), "search_p95_ms": round(ours["search_p95_ms"], 3),
         "max_stall_ms": round(ours["max_stall_ms"], 1), "rss_mb": round(ours["rss_mb"], 1),
@@ -521,8 +468,8 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
                     "round_ratios": [round(r["sync_seconds"] / r["baseline_seconds"], 3) for r in ours["rounds"]],
                     "org_seed_seconds": round(org.seed_seconds, 2)},
     }
-    if extras:
-        results["longest_query"] = {**longest_query(extras), "uri_limit": URI_LIMIT, "soql_limit": SOQL_LIMIT}
+    if names:
+        results["longest_query"] = extras.longest_query(names)
         results["contacts_with_extra_values"] = ours.get("contacts_with_extra_values", 0)
         results["extra_search_p95_ms"] = round(ours["extra_search_p95_ms"], 3)
         results["extra_search_found_share"] = ours["extra_search_found_share"]
@@ -537,24 +484,26 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
         "rss_mb": results["rss_mb"] <= TARGETS["rss_mb"],
         "fuzzy_search_p95_ms": results["fuzzy_search_p95_ms"] <= TARGETS["fuzzy_search_p95_ms"],
     }
-    if extras:
+    if names:
         longest = results["longest_query"]
-        results["meets_targets"]["query_length"] = (longest["uri_bytes"] <= URI_LIMIT
-                                                    and longest["soql_chars"] <= SOQL_LIMIT)
+        results["meets_targets"]["query_length"] = (longest["uri_bytes"] <= longest["uri_limit"]
+                                                    and longest["soql_chars"] <= longest["soql_limit"])
     return results
 
 
 def print_table(results: dict[str, Any]) -> None:
+    longest = results.get("longest_query") or {}
     rows = [
         ("contacts", f"{results['contacts']:,}", ""),
         *([("extra fields", len(results["extra_fields"]), ", ".join(results["extra_fields"])),
            ("contacts with extra values", f"{results['contacts_with_extra_values']:,}", "stored in the workspace"),
-           ("longest query URI bytes", results["longest_query"]["uri_bytes"], f"≤ {URI_LIMIT:,}"),
+           ("longest query URI bytes", longest.get("uri_bytes"), f"≤ {longest.get('uri_limit', 0):,}"),
            ("extra-field search p95 ms", results["extra_search_p95_ms"],
             f"found {results['extra_search_found_share']:.0%} (picklist labels and values)")]
           if results.get("extra_fields") else []),
         ("initial sync API calls", results["api_calls"], f"≤ {TARGETS['api_calls']}"),
         ("initial sync seconds", results["sync_seconds"], f"≤ {TARGETS['sync_seconds']} (median of rounds)"),
+        ("initial sync CPU seconds", results["sync_cpu_seconds"], "this process, all threads (median)"),
         ("baseline seconds", results["baseline_seconds"], "simple-salesforce + executemany (median)"),
         ("ratio ours/baseline", results["ratio"], f"≤ {TARGETS['ratio']}"),
         ("incremental API calls", results["incremental_api_calls"], f"≤ {TARGETS['incremental_api_calls']}"),
@@ -578,8 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3, help="baseline/ours pairs; their medians are compared")
-    parser.add_argument("--extra-fields", type=int, default=0, choices=range(len(EXTRA_FIELDS) + 1), metavar="N",
-                        help=f"map N (0–{len(EXTRA_FIELDS)}) extra Contact fields before the sync (issue 17)")
+    parser.add_argument("--extra-fields", type=int, default=0, choices=range(len(extras.EXTRA_FIELDS) + 1), metavar="N",
+                        help=f"map N (0–{len(extras.EXTRA_FIELDS)}) extra Contact fields before the sync (issue 17)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
     results = run(args.contacts, args.latency_ms, args.seed, args.searches, max(1, args.rounds), args.extra_fields)
