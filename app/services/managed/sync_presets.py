@@ -140,6 +140,13 @@ def _log_skipped(session: Any, cid: int, sentences: list[str]) -> None:
                           error_code="FIRM_PRESETS", error_message=" ".join(sentences))
 
 
+def _names(mapping: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A saved mapping's phone sources and extra fields, by name."""
+    extras = mapping.get("extras") or ()
+    return (tuple(mapping.get("phone") or ()),
+            tuple(str(e.get("name")) for e in extras if isinstance(e, dict)) if isinstance(extras, list) else ())
+
+
 def _own_choice(current: Any, previous: Any) -> bool:
     """The advisor saved something other than what the firm set last time."""
     return current is not None and current != previous
@@ -209,6 +216,8 @@ async def _apply_mapping(db: Database, connections: ConnectionManager, events: E
                                  "org does not have it (or you cannot see it); it was left out.")
     phone = tuple(names[n.lower()] for n in preset.phone if n.lower() in names)
     extras = tuple(names[n.lower()] for n in preset.extra_fields if n.lower() in names)
+    if not phone and not extras and (preset.phone or preset.extra_fields):
+        return None  # none of the firm's fields is in this org: nothing to apply (each was said above)
 
     def current(session: Any) -> tuple[Any, Any]:
         saved = settings_rows.get(session, cid, MAPPINGS_KEY)
@@ -219,8 +228,7 @@ async def _apply_mapping(db: Database, connections: ConnectionManager, events: E
     if not locked and _own_choice(now, before):
         result["kept"].append(f"the fields for {nouns}")
         return before
-    if now is not None and (tuple(now.get("phone") or ()), tuple(e.get("name") for e in now.get("extras") or ())) == (
-            phone, extras):
+    if isinstance(now, dict) and _names(now) == (phone, extras):
         result["applied"].append(f"the fields for {nouns}")
         return now  # already so: no re-read of every record
     try:

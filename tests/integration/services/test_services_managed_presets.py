@@ -149,7 +149,8 @@ async def test_managed_field_mapping_preset_skips_fields_the_org_lacks_and_the_s
     cid = manager.active.connection_id  # type: ignore[union-attr]
     sync = {"filter_rules": {"Contact": [[{"kind": "date_window", "field": "Last_Meeting__c", "days": 30}]],
                              "Lead": [[{"kind": "record_type", "values": ["Wholesale"]}]]},
-            "field_mappings": {"Contact": {"extra_fields": ["AUM__c", "Wallet_Share__c", "risk_profile__c"]}}}
+            "field_mappings": {"Contact": {"extra_fields": ["AUM__c", "Wallet_Share__c", "risk_profile__c"]},
+                               "Lead": {"extra_fields": ["Wallet_Share__c"]}}}
     done = await apply_sync_presets(db, manager, presets(sync))
     assert done.applied == ("the fields for contacts",)
     words = " ".join(done.skipped)
@@ -157,6 +158,8 @@ async def test_managed_field_mapping_preset_skips_fields_the_org_lacks_and_the_s
     assert "every contact you can see syncs" in words
     assert "names a record type this Salesforce org does not have" in words
     assert "show the field Wallet_Share__c for contacts, but this Salesforce org does not have it" in words
+    assert "show the field Wallet_Share__c for leads" in words
+    assert (await FieldMappings(db, manager).load("Lead")).extras == ()  # nothing of it left: not applied
     # The org's spelling is used for a field the file wrote in other case.
     assert [e.name for e in (await FieldMappings(db, manager).load("Contact")).extras] == ["AUM__c", "Risk_Profile__c"]
     logged = await db.run(lambda s: sync_log_rows.entries(s, cid))
