@@ -97,7 +97,7 @@ async def test_managed_filter_rule_and_field_mapping_presets_drive_the_sync(
     await scheduler.aclose()
 
 
-async def test_managed_default_presets_are_a_starting_point_the_advisor_can_change(
+async def test_managed_filter_rule_and_field_mapping_defaults_are_a_starting_point_the_advisor_can_change(
         signed_in_org: tuple[DemoOrg, Database, ConnectionManager]) -> None:
     _org, db, manager = signed_in_org
     filters, fields = SyncFilters(db, manager), FieldMappings(db, manager)
@@ -120,7 +120,7 @@ async def test_managed_default_presets_are_a_starting_point_the_advisor_can_chan
     assert (await filters.load())["Lead"].groups[0].rules[0].kind is RuleKind.OWNER_IS_ME
 
 
-async def test_managed_locked_presets_cannot_be_changed_by_the_advisor(
+async def test_managed_filter_rule_and_field_mapping_locked_cannot_be_changed_by_the_advisor(
         signed_in_org: tuple[DemoOrg, Database, ConnectionManager]) -> None:
     _org, db, manager = signed_in_org
     filters, fields = SyncFilters(db, manager), FieldMappings(db, manager)
@@ -143,7 +143,7 @@ async def test_managed_locked_presets_cannot_be_changed_by_the_advisor(
     await filters.save(own)
 
 
-async def test_managed_field_mapping_preset_skips_fields_the_org_lacks_and_the_sync_goes_on(
+async def test_managed_filter_rule_and_field_mapping_fields_the_org_lacks_are_skipped_and_the_sync_goes_on(
         signed_in_org: tuple[DemoOrg, Database, ConnectionManager]) -> None:
     org, db, manager = signed_in_org
     cid = manager.active.connection_id  # type: ignore[union-attr]
@@ -190,7 +190,7 @@ async def test_managed_filter_rule_hostile_values_are_data(
     await scheduler.aclose()
 
 
-async def test_managed_presets_at_start_follow_the_file_for_the_firms_org_only(
+async def test_managed_filter_rule_and_field_mapping_at_start_follow_the_file_for_the_firms_org_only(
         signed_in_org: tuple[DemoOrg, Database, ConnectionManager], tmp_path: Path) -> None:
     import json
 
