@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from app import APP_NAME, __version__, secrets
 from app.paths import AppPaths
@@ -143,6 +143,15 @@ async def check_connection(app_paths: AppPaths) -> list[Check]:
         await db.close()
 
 
+def _presets_words(sync: Any) -> str:
+    """What the file presets for what syncs ("" when nothing), so IT sees it was read as meant."""
+    parts = [f"filter rules for {', '.join(sync.filter_rules)}"] if sync.filter_rules else []
+    parts += [f"fields for {', '.join(sync.field_mappings)}"] if sync.field_mappings else []
+    if not parts:
+        return ""
+    return "; presets " + " and ".join(parts) + (" (locked)" if sync.locked else "")
+
+
 async def check_managed_config() -> Check | None:
     """A line only when a firm's notebridge.json is there: doctor is how IT checks the file it deployed."""
     from app.services import managed
@@ -152,7 +161,8 @@ async def check_managed_config() -> Check | None:
         return None
     if not found.problems:
         assert found.config is not None
-        return Check("Firm setup file", True, f"{found.source}: signs in at {found.config.login_url}")
+        return Check("Firm setup file", True, f"{found.source}: signs in at {found.config.login_url}"
+                     + _presets_words(found.config.sync))
     fix = ("correct the fields named (`notebridge --print-config-template` shows every one); advisors go the full "
            "way meanwhile" if found.config is None else "correct or remove the fields named; the rest is used")
     return Check("Firm setup file", False, f"{found.headline()} {found.details()}", fix)

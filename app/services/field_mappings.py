@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events
+from app.services.firm_presets import SET_BY_FIRM, PresetPart, SetByFirm, is_locked
 from app.services.sync_filters import online_client
 from app.store import settings as settings_rows
 from app.sync.connection import NOT_CONNECTED, NotConnected
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["MAX_EXTRAS", "ExtraField", "FieldMapping", "FieldMappings", "FieldMappingsChanged", "FieldOption",
-           "ShownField", "shown"]
+__all__ = ["MAX_EXTRAS", "SET_BY_FIRM", "ExtraField", "FieldMapping", "FieldMappings", "FieldMappingsChanged",
+           "FieldOption", "SetByFirm", "ShownField", "shown"]
 
 PHONE_TYPES = ("phone",)
 # Not offered as extra fields: binary and compound values, and record ids ("id", "reference": an
@@ -133,6 +134,11 @@ class FieldMappings:
         found = await self.db.run(lambda s: mapping_for(s, cid, sobject))
         return found or FieldMapping(sobject)
 
+    async def locked(self, sobject: str) -> bool:
+        """True when the firm's managed configuration set this object's fields and locked them."""
+        cid = self._cid()
+        return await self.db.run(lambda s: is_locked(s, cid, PresetPart.FIELDS, sobject))
+
     async def choices(self, sobject: str) -> tuple[FieldOption, ...]:
         """The object's fields a client can show, by the org's label."""
         client = await online_client(self.connections)
@@ -142,12 +148,16 @@ class FieldMappings:
                    and f.get("type") not in UNSHOWABLE and f["name"] not in BOOKKEEPING]
         return tuple(sorted(options, key=lambda o: o.label.lower()))
 
-    async def save(self, sobject: str, *, phone: tuple[str, ...], extras: tuple[str, ...]) -> FieldMapping:
+    async def save(self, sobject: str, *, phone: tuple[str, ...], extras: tuple[str, ...],
+                   by_firm: bool = False) -> FieldMapping:
         """Save the mapping; each extra is described from the org (label, type, picklist labels).
-        ``ValueError`` in plain words for too many fields or a field the org does not have."""
+        ``ValueError`` in plain words for too many fields or a field the org does not have, and
+        ``SetByFirm`` when the firm locked this object's fields (``by_firm``: the firm's presets)."""
         if len(extras) > MAX_EXTRAS:
             raise ValueError(f"Choose at most {MAX_EXTRAS} extra fields.")
         cid = self._cid()
+        if not by_firm and await self.locked(sobject):
+            raise SetByFirm()
         client = await online_client(self.connections)
         described = {str(f["name"]).lower(): f for f in (await client.describe(sobject)).get("fields") or ()
                      if isinstance(f, dict) and f.get("name")}
@@ -168,6 +178,8 @@ class FieldMappings:
         check(mapping)
 
         def write(session: Any) -> None:
+            if not by_firm and is_locked(session, cid, PresetPart.FIELDS, sobject):
+                raise SetByFirm()
             saved = settings_rows.get(session, cid, MAPPINGS_KEY)
             value = dict(saved) if isinstance(saved, dict) else {}
             value[sobject] = mapping.to_json()

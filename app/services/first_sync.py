@@ -10,10 +10,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from app.store import sync_state
 from app.sync.progress import SyncProgress
 from app.sync.pull.engine import PullEngine
-from app.sync.pull.scheduler import preferences_from
+from app.sync.pull.scheduler import saved_preferences
 from app.sync.pull.types import PullResult
 
 if TYPE_CHECKING:
@@ -31,9 +30,9 @@ def pull_first_sync(db: Database, connections: ConnectionManager) -> FirstSync:
         active = connections.active
         if active is None:
             raise RuntimeError("no Salesforce connection to sync")
-        settings = await db.run(lambda session: sync_state.pull_settings(session, active.connection_id))
-        engine = PullEngine(client, db, active.connection_id, preferences_from(settings),
-                            on_progress=on_progress, cancel=cancel)
+        # The saved choices with any filter rules and field mappings (a firm's presets are set by now).
+        prefs = await db.run(lambda session: saved_preferences(session, active.connection_id))
+        engine = PullEngine(client, db, active.connection_id, prefs, on_progress=on_progress, cancel=cancel)
         return await engine.run()
 
     return first_sync

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.services.events import Events
+from app.services.firm_presets import SET_BY_FIRM, PresetPart, is_locked
 from app.store import settings as settings_rows
 from app.sync.connection import NOT_CONNECTED, NotConnected
 from app.sync.pull.estimate import filter_context, preview_filter
@@ -34,9 +35,9 @@ if TYPE_CHECKING:
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
-__all__ = ["FILTERED_OBJECTS", "MAX_DAYS", "FieldChoice", "FilterChoices", "FilterError", "FilterPreview",
-           "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SalesforceUnreachable", "SyncFilters",
-           "SyncFiltersChanged", "online_client"]
+__all__ = ["FILTERED_OBJECTS", "MAX_DAYS", "SET_BY_FIRM", "FieldChoice", "FilterChoices", "FilterError",
+           "FilterPreview", "FilterRule", "ObjectFilter", "RuleGroup", "RuleKind", "SalesforceUnreachable",
+           "SyncFilters", "SyncFiltersChanged", "online_client"]
 
 NOUNS = {"Contact": ("contact", "contacts"), "Lead": ("lead", "leads"), "Account": ("account", "accounts")}
 DATE_TYPES = ("date", "datetime")
@@ -125,6 +126,11 @@ class SyncFilters:
         found = {f.sobject: f for f in filters_from_json(saved)}
         return {sobject: found.get(sobject, ObjectFilter(sobject)) for sobject in FILTERED_OBJECTS}
 
+    async def locked(self, sobject: str) -> bool:
+        """True when the firm's managed configuration set this object's filter and locked it."""
+        cid, _user = self._connection()
+        return await self.db.run(lambda s: is_locked(s, cid, PresetPart.FILTERS, sobject))
+
     async def choices(self, sobject: str) -> FilterChoices:
         """What the rules editor offers for ``sobject`` (one describe, cached by the client)."""
         client = await online_client(self.connections)
@@ -139,11 +145,15 @@ class SyncFilters:
         counted = await preview_filter(client, flt, ctx)
         return FilterPreview(flt.sobject, counted.kept, counted.total)
 
-    async def save(self, flt: ObjectFilter) -> None:
+    async def save(self, flt: ObjectFilter, *, by_firm: bool = False) -> None:
+        """Save ``flt``. ``FilterError`` for rules that cannot be used, or (unless ``by_firm``: the
+        managed configuration applying its presets) when the firm locked this object's filter."""
         check(flt)
         cid, _user = self._connection()
 
         def write(session: Any) -> None:
+            if not by_firm and is_locked(session, cid, PresetPart.FILTERS, flt.sobject):
+                raise FilterError(SET_BY_FIRM)
             saved = settings_rows.get(session, cid, FILTERS_KEY)
             value = dict(saved) if isinstance(saved, dict) else {}
             value[flt.sobject] = flt.to_json()

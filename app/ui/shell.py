@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from app.context import AppContext
 from app.salesforce import auth
+from app.services import managed
 from app.services.activities import activity_form, activity_forms_offered
 from app.services.client_sync import ClientSync, SyncProgress
 from app.services.drafts import ItemKind
@@ -99,9 +100,19 @@ class Shell:
         await self.settings.start()
         if active is not None and attach_saved:
             await self.attach(active)
-            aio.start(self.connections.test_connection(), name="first connection check")
+            aio.start(self._first_check(), name="first connection check")
         elif open_wizard:
             self.open_wizard()
+
+    async def _first_check(self) -> None:
+        """Ask Salesforce once, then (online) apply the firm's current sync presets, if it has a file."""
+        status = await self.connections.test_connection()
+        if status.state != "connected" or status.offline:
+            return  # applied at the next start (the advisor's settings stay as they are meanwhile)
+        try:
+            await managed.apply_sync_presets_at_start(self.db, self.connections, self.events)
+        except Exception:  # the workspace closed under it: nothing was half-saved (each save is one transaction)
+            log.warning("the firm's sync presets were not applied at start", exc_info=True)
 
     def open_wizard(self) -> None:
         if self.connect_real is not None:  # the demo workspace: a real org is set up in the real one

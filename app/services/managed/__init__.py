@@ -3,7 +3,9 @@
 ``load()`` reads the file (off the UI thread) and checks it (``config``); the wizard shows only
 Welcome → Sign in → First sync when it is usable, and the problems — each naming the field and the
 file — when it is not. ``apply_push_defaults`` writes the firm's Settings → Sending choices once the
-advisor has signed in. The format is described in docs/managed-config.md and printed, commented, by
+advisor has signed in, and ``apply_sync_presets`` (``sync_presets``) the firm's filter rules and
+field mappings (the ``sync`` section, checked by ``presets``). The format is described in
+docs/managed-config.md and printed, commented, by
 ``notebridge --print-config-template`` (``template``).
 """
 
@@ -26,9 +28,12 @@ from app.services.managed.config import (
     ManagedSetup,
     parse,
 )
+from app.services.managed.presets import ManagedSync
+from app.services.managed.sync_presets import PresetsApplied, apply_sync_presets
 from app.services.sync_settings import PushPreferences, SyncSettings
 
 if TYPE_CHECKING:
+    from app.services.events import Events
     from app.store.db import Database
     from app.sync.connection import ConnectionManager
 
@@ -36,8 +41,9 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 256 * 1024  # a setup file is a few hundred bytes; anything this big is not one
 
-__all__ = ["ConfigProblem", "ManagedConfig", "ManagedPreferences", "ManagedPush", "ManagedSetup",
-           "apply_push_defaults", "load", "read", "read_text"]
+__all__ = ["ConfigProblem", "ManagedConfig", "ManagedPreferences", "ManagedPush", "ManagedSetup", "ManagedSync",
+           "PresetsApplied", "apply_push_defaults", "apply_sync_presets", "apply_sync_presets_at_start", "load", "read",
+           "read_text"]
 
 
 def read_text(text: str, source: Path) -> ManagedSetup:
@@ -94,3 +100,23 @@ async def apply_push_defaults(db: Database, connections: ConnectionManager, conf
     after = dataclasses.replace(before, **chosen)
     if after != before:
         await settings.change_push(connections, before, after)
+
+
+def is_firms_org(config: ManagedConfig, login_url: str, consumer_key: str) -> bool:
+    """The connection was made the firm's way: its org and app are the ones the file names (an advisor
+    who went the full way to another org, or the demo, never gets the firm's presets)."""
+    return login_url.rstrip("/").lower() == config.login_url.rstrip("/").lower() and consumer_key == config.consumer_key
+
+
+async def apply_sync_presets_at_start(db: Database, connections: ConnectionManager, events: Events | None = None,
+                                      *, path: Path | None = None) -> PresetsApplied | None:
+    """At start, once the connection has been checked: the firm's current filter rules and field mappings
+    (a newer file reaches everyone; a lock follows the file). None when there is no usable file or the
+    connection is not the firm's org."""
+    setup = await load(path)
+    active = connections.active
+    if setup is None or setup.config is None or active is None:
+        return None
+    if not is_firms_org(setup.config, active.login_url, active.consumer_key):
+        return None
+    return await apply_sync_presets(db, connections, setup.config.sync, events)

@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.salesforce import urls
+from app.services.managed.presets import ManagedSync, check_sync
 from app.services.setup import CLIENT_OBJECTS, RECORD_SCOPES, SYNC_INTERVALS
 from app.services.sync_settings import ATTACH_CHOICES, NOTE_TYPES, RESERVE_RANGE
 
@@ -119,6 +120,7 @@ class ManagedConfig(_Section):
     callback_port: int | None = Field(default=None, ge=MIN_PORT, le=MAX_PORT)
     preferences: ManagedPreferences = ManagedPreferences()
     push: ManagedPush = ManagedPush()
+    sync: ManagedSync = ManagedSync()  # filter rules and field mappings (``presets``), checked on their own
 
     _login = field_validator("login_url")(clean_login_url)
     _key = field_validator("consumer_key")(clean_consumer_key)
@@ -178,6 +180,10 @@ def parse(value: Any, source: Path) -> ManagedSetup:
             blocking=True),))
     problems: list[ConfigProblem] = []
     data = _without_comments_and_secrets(value, "", problems)
+    presets = ManagedSync()
+    if "sync" in data:  # lists of rules: checked piece by piece (``presets``), not by the model
+        presets, found = check_sync(data.pop("sync"))
+        problems.extend(ConfigProblem(name, message) for name, message in found)
     for _ in range(64):  # each round drops at least one bad optional key; a file has few
         try:
             config = ManagedConfig.model_validate(data)
@@ -186,7 +192,7 @@ def parse(value: Any, source: Path) -> ManagedSetup:
             if blocking:
                 return ManagedSetup(source, None, tuple(problems), _prefill(data, problems))
             continue
-        return ManagedSetup(source, config, tuple(problems))
+        return ManagedSetup(source, config.model_copy(update={"sync": presets}), tuple(problems))
     return ManagedSetup(source, None, (*problems, ConfigProblem(WHOLE_FILE, "The file has too many problems.", True)))
 
 

@@ -18,6 +18,8 @@ from app.services.managed.config import MAX_DELAY_MINUTES, MAX_PORT, MIN_PORT
 from app.services.setup import CLIENT_OBJECTS, RECORD_SCOPES, SYNC_INTERVALS
 from app.services.sign_in import DEFAULT_CALLBACK_URLS
 from app.services.sync_settings import ATTACH_CHOICES, NOTE_TYPES, RESERVE_RANGE, PushPreferences, explain
+from app.sync.pull.field_map import MAX_EXTRAS, MAX_PHONE_SOURCES
+from app.sync.pull.filters import FILTERED_OBJECTS, RuleKind
 
 # The wizard's own defaults for the Preferences page (app/ui/wizard/preferences.py's Preferences();
 # a test keeps the two equal).
@@ -47,6 +49,33 @@ _PUSH_LIMITS = {
 def _comment(text: str, indent: int) -> list[str]:
     prefix = " " * indent + "// "
     return textwrap.wrap(text, width=100, initial_indent=prefix, subsequent_indent=prefix)
+
+
+_KINDS = ", ".join(f'"{k.value}"' for k in RuleKind)
+_OBJECTS = ", ".join(f'"{o}"' for o in FILTERED_OBJECTS)
+
+
+def _sync_section() -> list[str]:
+    """The presets of What to sync and Fields: empty (nothing preset), with commented examples."""
+    return [
+        *_comment("Optional. Settings -> Sync -> What to sync and Fields, preset for every advisor. "
+                  '"locked": false makes them each advisor\'s starting point (their own change wins); true shows '
+                  f'"Set by your firm" and turns editing off. Per object: {_OBJECTS}. Fields are API names; ones '
+                  "the org does not have are skipped and reported.", 2),
+        '  "sync": {',
+        '    "locked": false,',
+        *_comment("A list of rule groups: a record is kept when all rules of any one group hold. Rule kinds: "
+                  f"{_KINDS}. For example:", 4),
+        '    // "Contact": [[{"kind": "owner_is_me"},',
+        '    //              {"kind": "date_window", "field": "LastModifiedDate", "days": 730}],',
+        '    //             [{"kind": "picklist", "field": "Risk_Profile__c", "values": ["AGGR"]}]]',
+        '    "filter_rules": {},',
+        *_comment(f"Phone from up to {MAX_PHONE_SOURCES} fields (the first that is not empty) and up to {MAX_EXTRAS} "
+                  "extra fields shown on the client's page and searched. For example:", 4),
+        '    // "Contact": {"phone": ["MobilePhone", "Phone"], "extra_fields": ["AUM__c", "Next_Review__c"]}',
+        '    "field_mappings": {}',
+        "  }",
+    ]
 
 
 def _choices(values: tuple[Any, ...]) -> str:
@@ -93,5 +122,5 @@ def template(location: Path) -> str:
         limit = _PUSH_LIMITS.get(name, "true or false." if isinstance(getattr(defaults, name), bool) else "")
         comma = "," if n < len(_PUSH_FIELDS) - 1 else ""
         lines += [*_comment(f"{help_text} {limit}", 4), f'    "{name}": {json.dumps(getattr(defaults, name))}{comma}']
-    lines += ["  }", "}"]
+    lines += ["  },", *_sync_section(), "}"]
     return "\n".join(lines) + "\n"

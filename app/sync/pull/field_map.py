@@ -107,19 +107,23 @@ def missing_field(message: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _search_text(extra: ExtraField, value: Any) -> str:
+def _search_text(value: Any, labels: Mapping[str, str] | None) -> str:
     """What a search for this value should find: a picklist by its label (and code), others as sent."""
     if value is None or value == "" or isinstance(value, bool):
         return ""
-    if extra.picklist:
-        labels = dict(extra.picklist)
+    if labels is not None:
         return " ".join(f"{labels.get(part, part)} {part}" for part in str(value).split(";"))
     return str(value)
 
 
 def mapped(base: RowMapper, mapping: FieldMapping) -> RowMapper:
-    """``base`` plus the mapping: Phone from its sources, the extra fields kept as sent."""
-    phone, names = mapping.phone, tuple(e.name for e in mapping.extras)
+    """``base`` plus the mapping: Phone from its sources, the extra fields kept as sent. Runs once per
+    record on the prepare thread, so what does not change per record (names, picklist labels) is
+    worked out once here."""
+    phone = mapping.phone
+    names = tuple(e.name for e in mapping.extras)
+    labels = tuple(dict(e.picklist) if e.picklist else None for e in mapping.extras)
+    pairs = tuple(zip(names, labels, strict=True))
 
     def row(record: Mapping[str, Any]) -> dict[str, Any]:
         out = base(record)
@@ -128,14 +132,13 @@ def mapped(base: RowMapper, mapping: FieldMapping) -> RowMapper:
         if names:
             values = {n: record.get(n) for n in names}
             out["extra_fields"] = values
-            texts = (_search_text(e, values.get(e.name)) for e in mapping.extras)
-            out["extra_text"] = " ".join(t for t in texts if t) or None
+            texts = [text for n, known in pairs if (text := _search_text(values[n], known))]
+            out["extra_text"] = " ".join(texts) or None
         else:
             out["extra_fields"] = out["extra_text"] = None
         return out
 
     return row
-
 
 
 async def org_currency(client: SalesforceClient) -> str | None:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from app.salesforce.client import SalesforceClient
 from app.salesforce.errors import NetworkError, RestSessionRefused
@@ -48,6 +49,18 @@ def preferences_from(settings: sync_state.PullSettings) -> PullPreferences:
         include_task_picklists=True, include_households=True,
         owner_id=settings.user_id if settings.record_scope == "mine" and not settings.pick_mode else None,
     )
+
+
+def saved_preferences(session: Any, cid: int) -> PullPreferences:
+    """What a pull of ``cid`` syncs: the saved choices, field mappings and (unless picking) filter rules.
+    The first sync uses it too, so a filter set before it (a firm's preset) is never pulled past."""
+    settings = sync_state.pull_settings(session, cid)
+    prefs = replace(preferences_from(settings),
+                    field_mappings=mappings_from_json(store_settings.get(session, cid, MAPPINGS_KEY)))
+    if not prefs.pick_mode:
+        prefs = replace(prefs, filters=filters_from_json(store_settings.get(session, cid, FILTERS_KEY)),
+                        user_id=settings.user_id)
+    return prefs
 
 
 class PullScheduler:
@@ -187,13 +200,7 @@ class PullScheduler:
         except NotConnected:
             return None
         cid = active.connection_id
-        settings, saved, mappings = await self.db.run(lambda s: (
-            sync_state.pull_settings(s, cid), store_settings.get(s, cid, FILTERS_KEY),
-            store_settings.get(s, cid, MAPPINGS_KEY)))
-        prefs = replace(preferences_from(settings), field_mappings=mappings_from_json(mappings))
-        if not prefs.pick_mode:
-            prefs = replace(prefs, filters=filters_from_json(saved), user_id=settings.user_id)
-        return client, cid, prefs
+        return client, cid, await self.db.run(lambda s: saved_preferences(s, cid))
 
     async def _pull(self, *, full: bool) -> PullResult:
         try:

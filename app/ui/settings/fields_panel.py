@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.field_mappings import MAX_EXTRAS, FieldMappings, FieldOption
+from app.services.field_mappings import MAX_EXTRAS, SET_BY_FIRM, FieldMappings, FieldOption
 from app.sync.connection import NotConnected
 from app.ui import aio
 from app.ui.settings.push_form import help_label
@@ -52,6 +52,7 @@ class FieldsPanel(QGroupBox):
         super().__init__("Fields", parent)
         self.setObjectName("fieldsPanel")
         self.service = FieldMappings(db, connections, events)
+        self.locked = False  # the firm's managed configuration set these fields and locked them
         layout = QVBoxLayout(self)
         layout.addWidget(help_label(
             f"Choose where a client's phone number comes from, and up to {MAX_EXTRAS} more fields to show on "
@@ -99,6 +100,7 @@ class FieldsPanel(QGroupBox):
         self.message.clear()
         try:
             mapping = await self.service.load(sobject)
+            locked = await self.service.locked(sobject)
             options = await self.service.choices(sobject)
         except NotConnected:
             self.setEnabled(False)
@@ -109,6 +111,12 @@ class FieldsPanel(QGroupBox):
             return
         self.setEnabled(True)
         self.show_fields(options, tuple(mapping.phone), tuple(e.name for e in mapping.extras))
+        # Fields the firm's managed configuration locked are shown, not edited: "Set by your firm".
+        self.locked = locked
+        for widget in (self.phone_first, self.phone_then, self.extras, self.save_button):
+            widget.setEnabled(not locked)
+        if locked:
+            self.message.show_message("info", SET_BY_FIRM)
 
     def show_fields(self, options: tuple[FieldOption, ...], phone: tuple[str, ...], extras: tuple[str, ...]) -> None:
         phones = [o for o in options if o.type == "phone"]

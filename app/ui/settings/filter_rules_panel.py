@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 from app.services.sync_filters import (
     FILTERED_OBJECTS,
+    SET_BY_FIRM,
     FilterChoices,
     FilterError,
     ObjectFilter,
@@ -97,6 +98,7 @@ class FilterRulesPanel(QGroupBox):
         self.choices: dict[str, FilterChoices] = {}
         self.saved: dict[str, ObjectFilter] = {}
         self.groups: list[RuleGroupBox] = []
+        self.locked = False  # the firm's managed configuration set this object's filter and locked it
         layout = QVBoxLayout(self)
         layout.addWidget(help_label(
             "Keep only the people you need on this computer. Every rule in a group must match; a person "
@@ -172,6 +174,21 @@ class FilterRulesPanel(QGroupBox):
             for rule in group.rules:
                 box.add_row().show_rule(rule)
         self._show_state(edited=False)
+        await self._show_lock(sobject)
+
+    async def _show_lock(self, sobject: str) -> None:
+        """A filter the firm's managed configuration locked is shown, not edited: "Set by your firm"."""
+        try:
+            locked = await self.service.locked(sobject)
+        except NotConnected:
+            locked = False
+        if sobject != self.current_sobject():
+            return  # another object was chosen meanwhile: its own call decides
+        self.locked = locked
+        for widget in (*self.groups, self.add_group_button, self.check_button, self.save_button):
+            widget.setEnabled(not locked)
+        if locked:
+            self.message.show_message("info", SET_BY_FIRM)
 
     def _show_state(self, *, edited: bool) -> None:
         """The line under the rules says what is on screen now: no rules, or rules not yet counted."""

@@ -108,6 +108,7 @@ class WizardController(QObject):
         # only Welcome → Sign in → First sync; ``managed_config`` is None when it is not used.
         self.managed: ManagedSetup | None = None
         self.use_managed = False
+        self.presets_applied: managed.PresetsApplied | None = None  # what the firm's sync presets did
         # Opens an address in the system browser; tests and the e2e run replace it.
         self.open_url: Callable[[str], object] = open_in_browser
         self._save_lock = asyncio.Lock()
@@ -368,6 +369,10 @@ class WizardController(QObject):
         connection = await prefs.save(self.db, self.connections, chosen, self.events)
         if config is not None:
             await managed.apply_push_defaults(self.db, self.connections, config)
+            # The firm's filter rules and field mappings: what the org lacks is skipped and said in the
+            # Sync log; the setup goes on either way.
+            self.presets_applied = await managed.apply_sync_presets(self.db, self.connections, config.sync,
+                                                                    self.events)
         self.connection = connection
         return connection
 

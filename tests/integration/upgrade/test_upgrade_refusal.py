@@ -112,6 +112,14 @@ def test_managed_config_doctor_checks_the_firm_file(tmp_path: Path) -> None:
     firm_file.write_text('{"login_url": "https://acme.my.salesforce.com", "consumer_key": "3MVGkey"}')
     code, line = doctor()
     assert code == 0 and line == f"[ ok ] Firm setup file: {firm_file}: signs in at https://acme.my.salesforce.com"
+    firm_file.write_text('{"login_url": "https://acme.my.salesforce.com", "consumer_key": "3MVGkey", "sync": '
+                         '{"locked": true, "filter_rules": {"Contact": [[{"kind": "owner_is_me"}]]}, '
+                         '"field_mappings": {"Contact": {"extra_fields": ["AUM__c"]}, "Opportunity": {}}}}')
+    code, line = doctor()  # the presets it read are named; a wrong part fails the check, naming it
+    assert code == 1 and "sync.field_mappings.Opportunity: is not an object Notebridge syncs" in line
+    firm_file.write_text(firm_file.read_text().replace(', "Opportunity": {}', ""))
+    code, line = doctor()
+    assert code == 0 and line.endswith("; presets filter rules for Contact and fields for Contact (locked)")
     firm_file.write_text('{"login_url": "https://acme.my.salesforce.com", "consumer_secret": "s3cret"}')
     code, line = doctor()
     assert code == 1 and line.startswith(f"[FAIL] Firm setup file: Your firm's setup file {firm_file} could not")

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from app.services.field_mappings import FieldMappings
-from app.services.sync_filters import RuleKind, SyncFilters
+from app.services.sync_filters import SET_BY_FIRM, RuleKind, SyncFilters
 from app.ui.settings.filter_rule_row import FilterRuleRow
 from tests.support.qt_loop import until
 from tests.ui.settings.conftest import Env
@@ -124,3 +124,40 @@ async def test_field_mapping_list_finds_fields_counts_choices_and_hides_record_i
     panel.find_field.clear()
     assert not any(item.isHidden() for item in items)
     assert panel.chosen_extras() == ("AUM__c",), "finding never unticks what was chosen"
+
+
+async def test_managed_filter_rule_and_field_mapping_locked_by_the_firm_say_so_and_cannot_be_edited(
+        env: Env, qtbot: Any) -> None:
+    from pathlib import Path
+
+    from app.services.managed.config import parse
+    from app.services.managed.sync_presets import apply_sync_presets
+
+    setup = parse({"login_url": "https://login.salesforce.com", "consumer_key": "3MVGkey", "sync": {
+        "locked": True,
+        "filter_rules": {"Contact": [[{"kind": "picklist", "field": "Risk_Profile__c", "values": ["GROW"]}]]},
+        "field_mappings": {"Contact": {"extra_fields": ["AUM__c"]}}}}, Path("notebridge.json"))
+    assert setup.config is not None
+    await apply_sync_presets(env.db, env.manager, setup.config.sync)
+    env.page.tabs.setCurrentIndex(SYNC_TAB)
+    filters, fields = env.page.filter_panel, env.page.fields_panel
+    await filters.load()
+    await fields.load()
+    assert filters.locked and fields.locked
+    assert filters.message.message == SET_BY_FIRM and fields.message.message == SET_BY_FIRM
+    assert not filters.save_button.isEnabled() and not filters.add_group_button.isEnabled()
+    assert filters.groups and not any(box.isEnabled() for box in filters.groups)
+    assert not fields.save_button.isEnabled() and not fields.extras.isEnabled()
+    assert filters.sobject.isEnabled()  # the other objects can still be looked at …
+    _choose(filters.sobject, "Lead")
+    await until(lambda: filters.save_button.isEnabled(), "leads are the advisor's to filter")
+    assert not filters.locked
+    _choose(fields.sobject, "Lead")
+    await until(lambda: fields.save_button.isEnabled(), "leads' fields are the advisor's to choose")
+
+    # Not locked: the same presets are the advisor's starting point, editable.
+    unlocked = setup.config.sync.model_copy(update={"locked": False})
+    await apply_sync_presets(env.db, env.manager, unlocked)
+    _choose(filters.sobject, "Contact")
+    await until(lambda: filters.save_button.isEnabled() and bool(filters.groups), "editable again")
+    assert filters.groups[0].isEnabled() and filters.message.message != SET_BY_FIRM
