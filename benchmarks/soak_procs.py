@@ -136,6 +136,11 @@ class Child:
         assert found is not None
         return found[0]
 
+    def first_at(self, prefixes: tuple[str, ...]) -> float | None:
+        """When the child first printed a line starting with one of ``prefixes`` (None: never)."""
+        with self._cond:
+            return next((t for t, line in self.lines if line.startswith(prefixes)), None)
+
     def kill(self) -> None:
         """SIGKILL, then read what it printed before it died."""
         if self.proc.poll() is None:

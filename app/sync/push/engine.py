@@ -134,6 +134,8 @@ class PushEngine:
         unknown = [w for w in work if w.outbox.outcome_unknown]
         if unknown:
             await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown])
+            if run.ledger.done:  # creates found in Salesforce are settled: the outbox moved, say so now
+                run.ledger.progress(self.on_progress, _sobject_of(unknown[0]), self.client.api_calls)
         work = await self._reload(run, placement, list(run.ledger.open))
         for _pass in range(PASSES):
             retry = await self._send_all(run, work, cancel)
@@ -191,3 +193,9 @@ class PushEngine:
         run.ledger.failed(w, "LIMIT", message, f"Edit the {handler.kind.noun}, then push again. Nothing was sent.")
         await run.ledger.flush()
         return False
+
+
+def _sobject_of(w: PushWork) -> str:
+    """The Salesforce object an item left "sending" was recorded for (progress names it)."""
+    record = (w.outbox.sent_payload or {}).get("record") or {}
+    return str(record.get("attributes", {}).get("type", "")) or w.outbox.kind.value

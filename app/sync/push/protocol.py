@@ -141,7 +141,10 @@ class ExactlyOnce:
         settle = self.settings.reconcile_settle
         young = [r for r in recorded if found.get(r.outbox_id) is None and r.sent_at + settle > utcnow()]
         if young:
-            await asyncio.sleep((max(r.sent_at for r in young) + settle - utcnow()).total_seconds())
+            wait = (max(r.sent_at for r in young) + settle - utcnow()).total_seconds()
+            log.info("waiting %.2fs of the settle window before looking again for %s", wait,
+                     counted(len(young), "lost create"))
+            await asyncio.sleep(wait)
             await self.gate.spend(len({r.sobject for r in young}))
             found.update(await look(young))
         retry: list[int] = []
