@@ -100,6 +100,7 @@ class Recoveries:
                                           "median": _at(clean, len(clean) // 2)},
             "recoveries_refused_by_a_fault": len(hit),
             "recoveries_in_limit_spell": sum(r.in_spell for r in self.restarts),
+            "refused_and_not_moved_in_15s": sum(r.moved_ms is None for r in self.restarts),
             "max_fault_blocked_ms": _at(blocked, -1), "median_fault_blocked_ms": _at(blocked, len(blocked) // 2),
             "fault_blocked_ms": [round(b) for b in blocked],
             # Of the fault-blocked time: the loop stopped (offline/budget) until its next run, and the
