@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from benchmarks.soak_compare import compare
 from benchmarks.soak_faults import FaultSpells
-from benchmarks.soak_procs import Child, Journal, SoakOrg, new_workspace, step_schema_back
+from benchmarks.soak_procs import Child, Journal, SoakOrg, compile_app, new_workspace, step_schema_back
 from benchmarks.soak_recovery import Recoveries
 
 RECOVERY_TARGET_MS = 3000
@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--child-log", type=Path, default=None, help="append the children's stderr here")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    compile_app()
     org = SoakOrg(args.contacts, args.seed)
     try:
         with tempfile.TemporaryDirectory(prefix="notebridge-soak-") as tmp:
