@@ -107,3 +107,46 @@ async def test_soak_loop_looks_again_half_a_second_after_a_blip(env: PushEnv) ->
     assert refused == 1 and loop.runs == 2 and loop.probes == 1, (refused, loop.runs, loop.probes)
     assert waits and waits[0] <= timedelta(seconds=BACKOFF_START * 1.2), waits
     assert [t["Subject"] for t in env.live("Task") if t["Subject"] == "Sent after one 503"] == ["Sent after one 503"]
+
+
+async def test_soak_restart_sends_the_rest_before_sitting_out_the_settle_window(env: PushEnv) -> None:
+    """A kill while a create was on its way (recorded as sent, never reached Salesforce), then a quick
+    restart: the lookup finds nothing, but inside the settle window that proves nothing, so the item
+    must not be sent yet.  The rest of the outbox goes first instead of waiting with it; the item is
+    looked at again after its window and sent then — once.  Counted in requests, in order."""
+    lost = await env.task(subject="Killed on its way", status="Not Started", priority="Normal")
+    await env.queue("task", lost.id)
+    original = env.client.request
+
+    async def killed(method: str, path: str, **kwargs: Any) -> Any:
+        if method == "POST":
+            raise Killed  # sent_at is committed; the request never left
+        return await original(method, path, **kwargs)
+
+    env.client.request = killed  # type: ignore[method-assign]
+    with contextlib.suppress(Killed):
+        await env.push()
+    other = await env.task(subject="Queued before the restart", status="Not Started", priority="Normal")
+    await env.queue("task", other.id)
+
+    requests: list[str] = []
+
+    async def request(method: str, path: str, **kwargs: Any) -> Any:
+        body = str(kwargs.get("json_body") or "")
+        what = "query" if "/query" in path else method
+        if method == "POST":
+            what += " lost" if lost.subject in body else " other"
+        requests.append(what)
+        return await original(method, path, **kwargs)
+
+    env.client.request = request  # type: ignore[method-assign]
+    report = await env.push()  # the default settle window: 2 s after the lost create was sent
+
+    posts = [r for r in requests if r.startswith("POST")]
+    assert posts == ["POST other", "POST lost"], requests
+    first_post = requests.index("POST other")
+    assert requests[:first_post].count("query") == 1, requests  # one lookup, no wait, then the rest
+    assert requests[first_post:requests.index("POST lost")].count("query") >= 1, requests  # looked again
+    assert report.pushed == 2 and report.reconciled == 0, report
+    for subject in (lost.subject, other.subject):
+        assert [t["Subject"] for t in env.live("Task") if t["Subject"] == subject] == [subject]

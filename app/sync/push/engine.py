@@ -132,18 +132,29 @@ class PushEngine:
             return
         run.ledger.begin(work)
         unknown = [w for w in work if w.outbox.outcome_unknown]
+        later: list[PushWork] = []
         if unknown:
-            await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown])
+            # Not found and still inside the settle window: looked at again after the rest is sent.
+            await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown], settle_later=True)
+            later = run.protocol.unsettled
             if run.ledger.done:  # creates found in Salesforce are settled: the outbox moved, say so now
                 run.ledger.progress(self.on_progress, _sobject_of(unknown[0]), self.client.api_calls)
-        work = await self._reload(run, placement, list(run.ledger.open))
+        skip = {w.outbox.id for w in later}
+        await self._send_passes(run, placement, [i for i in run.ledger.open if i not in skip], cancel)
+        if later:  # waits what is left of their settle window, looks again, frees what is not there
+            retry = await run.protocol.reconcile([run.protocol.recorded(w) for w in later])
+            await self._send_passes(run, placement, retry, cancel)
+        await placement.link_accounts(run)
+        run.ledger.report.status = PushStatus.DONE
+
+    async def _send_passes(self, run: PushRun, placement: Placement, ids: list[int],
+                           cancel: asyncio.Event | None) -> None:
+        work = await self._reload(run, placement, ids)
         for _pass in range(PASSES):
             retry = await self._send_all(run, work, cancel)
             if not retry:
                 break
             work = await self._reload(run, placement, retry)
-        await placement.link_accounts(run)
-        run.ledger.report.status = PushStatus.DONE
 
     async def _reload(self, run: PushRun, placement: Placement, ids: list[int]) -> list[PushWork]:
         await run.ledger.flush()
