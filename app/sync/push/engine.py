@@ -6,6 +6,8 @@ One run (:meth:`PushEngine.push`) — orchestration only; the parts are composed
    :mod:`app.sync.push.kinds.person`), so notes and tasks about them go to the record just created.
 2. **Reconcile** every create whose outcome is unknown (``sent_at`` recorded, no remote Id: a lost
    response or a kill -9 mid-push) before anything else is sent (:mod:`app.sync.push.protocol`).
+   One not found while its settle window is still open is not sent, and not waited for either: it
+   is looked at again after the rest of the run, once the window has passed.
 3. **Prepare** the items with the advisor's settings (:mod:`app.sync.push.placement`), check their
    limits, re-target items about converted Leads, then **group** them into requests as each item's
    handler says (:mod:`app.sync.push.kinds`) and send the groups in the handlers' order, in chunks of
