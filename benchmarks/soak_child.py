@@ -40,7 +40,7 @@ from app.services.outbox_sync import OutboxSync
 from app.services.prospects import NewPerson, People
 from app.store import Database, WorkspaceBusyError, migrate, outbox_views
 from app.store.kinds import ItemKind
-from app.store.models import Contact
+from app.store.models import Connection, Contact
 from app.store.notes import NoteDraft
 from app.store.prospects import PROVISIONAL_PREFIX
 from app.store.types import utcnow
@@ -96,14 +96,15 @@ def _schema_behind(db: Path) -> bool:
 
 
 class App:
-    def __init__(self, cfg: Settings, db: Database) -> None:
+    def __init__(self, cfg: Settings, db: Database, api_version: str | None = None) -> None:
         self.cfg, self.db = cfg, db
         self.events = Events()
         self.drafts = Drafts(db, self.events)
         self.people = People(db, self.events)
         self.rng = random.Random(cfg.seed)
         self.refresh_token = cfg.refresh_token
-        self.client = SalesforceClient(cfg.base_url, cfg.access_token, refresh=self._refresh, ca_file=cfg.ca_file)
+        self.client = SalesforceClient(cfg.base_url, cfg.access_token, api_version=api_version, refresh=self._refresh,
+                                       ca_file=cfg.ca_file)
         self.moved = False
         self.pushes = 0
 
@@ -236,7 +237,9 @@ async def main_role(cfg: Settings) -> None:
     db.claim_writer()  # as the GUI does at launch: this process is the workspace's one writer
     due = await db.run(lambda s: outbox_views.has_due(s, cfg.connection_id, utcnow()))
     say(f"opened due={int(due)}")
-    app = App(cfg, db)
+    # As the app's connection manager: the client uses the API version stored with the connection.
+    api_version = await db.run(lambda s: s.get(Connection, cfg.connection_id).api_version)
+    app = App(cfg, db, api_version)
     sync = app.outbox()
     sync.start()
     if cfg.role == "drain":
@@ -275,21 +278,38 @@ async def second_role(cfg: Settings) -> None:
 
 
 class FaultLines(logging.Handler):
-    """The client's own words for a fault it met (a retry, a lost answer, a refresh): one ``fault`` line
-    each, so the driver can tell a restart slowed by an injected fault from one that was not."""
+    """The client's own words for a fault it met (a retry, a lost answer, a refresh): one line each,
+    ``fault push …`` when the push loop's task met it, ``fault other …`` otherwise (the background
+    sync), so the driver can tell when the org first turned the push away (``soak_recovery.py``)."""
 
     WORDS = ("retry", "response lost", "access token expired", "no time left")
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if any(word in message for word in self.WORDS):
-            say(f"fault {message}")
+            try:
+                task = asyncio.current_task()
+            except RuntimeError:
+                task = None
+            who = "push" if task is not None and task.get_name() == "push-loop" else "other"
+            say(f"fault {who} {message}")
+
+
+class AppLines(logging.Handler):
+    """Every INFO line of the push and the client (``log NAME: MESSAGE``): what a restart did between
+    the process start and the outbox moving again (a retry, a refresh, a reconcile, a settle wait)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        say(f"log {record.name.removeprefix('app.')}: {record.getMessage()}")
 
 
 def main() -> None:
     session_log = logging.getLogger("app.salesforce.session")
     session_log.setLevel(logging.INFO)
     session_log.addHandler(FaultLines())
+    app_log = logging.getLogger("app")
+    app_log.setLevel(logging.INFO)
+    app_log.addHandler(AppLines())
     if os.environ.get("NOTEBRIDGE_SOAK_DEBUG"):
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format=f"%(relativeCreated)6d {os.getpid()} %(name)s %(message)s")

@@ -6,6 +6,8 @@ One run (:meth:`PushEngine.push`) — orchestration only; the parts are composed
    :mod:`app.sync.push.kinds.person`), so notes and tasks about them go to the record just created.
 2. **Reconcile** every create whose outcome is unknown (``sent_at`` recorded, no remote Id: a lost
    response or a kill -9 mid-push) before anything else is sent (:mod:`app.sync.push.protocol`).
+   One not found while its settle window is still open is not sent, and not waited for either: it
+   is looked at again after the rest of the run, once the window has passed.
 3. **Prepare** the items with the advisor's settings (:mod:`app.sync.push.placement`), check their
    limits, re-target items about converted Leads, then **group** them into requests as each item's
    handler says (:mod:`app.sync.push.kinds`) and send the groups in the handlers' order, in chunks of
@@ -146,16 +148,29 @@ class PushEngine:
             return
         run.ledger.begin(work)
         unknown = [w for w in work if w.outbox.outcome_unknown]
+        later: list[PushWork] = []
         if unknown:
-            await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown])
-        work = await self._reload(run, placement, list(run.ledger.open))
+            # Not found and still inside the settle window: looked at again after the rest is sent.
+            await run.protocol.reconcile([run.protocol.recorded(w) for w in unknown], settle_later=True)
+            later = run.protocol.unsettled
+            if run.ledger.done:  # creates found in Salesforce are settled: the outbox moved, say so now
+                run.ledger.progress(self.on_progress, _sobject_of(unknown[0]), self.client.api_calls)
+        skip = {w.outbox.id for w in later}
+        await self._send_passes(run, placement, [i for i in run.ledger.open if i not in skip], cancel)
+        if later:  # waits what is left of their settle window, looks again, frees what is not there
+            retry = await run.protocol.reconcile([run.protocol.recorded(w) for w in later])
+            await self._send_passes(run, placement, retry, cancel)
+        await placement.link_accounts(run)
+        run.ledger.report.status = PushStatus.DONE
+
+    async def _send_passes(self, run: PushRun, placement: Placement, ids: list[int],
+                           cancel: asyncio.Event | None) -> None:
+        work = await self._reload(run, placement, ids)
         for _pass in range(PASSES):
             retry = await self._send_all(run, work, cancel)
             if not retry:
                 break
             work = await self._reload(run, placement, retry)
-        await placement.link_accounts(run)
-        run.ledger.report.status = PushStatus.DONE
 
     async def _reload(self, run: PushRun, placement: Placement, ids: list[int]) -> list[PushWork]:
         await run.ledger.flush()
@@ -207,3 +222,9 @@ class PushEngine:
         run.ledger.failed(w, "LIMIT", message, f"Edit the {handler.kind.noun}, then push again. Nothing was sent.")
         await run.ledger.flush()
         return False
+
+
+def _sobject_of(w: PushWork) -> str:
+    """The Salesforce object an item left "sending" was recorded for (progress names it)."""
+    record = (w.outbox.sent_payload or {}).get("record") or {}
+    return str(record.get("attributes", {}).get("type", "")) or w.outbox.kind.value

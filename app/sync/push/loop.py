@@ -5,7 +5,10 @@ connection changes, the earliest waiting item's ``next_try_at`` comes, or (with 
 has been left alone for the configured idle time.  It never polls in a tight loop:
 
 * **offline** (no answer / 5xx): the next look is a free probe (``GET /services/data/``, which does not
-  count against the API limit), after 2 s, 4 s, 8 s … up to 5 minutes, with jitter;
+  count against the API limit), after 0.5 s, 1 s, 2 s, 4 s … up to 5 minutes, with jitter.  The first
+  look comes soon because most failed runs meet a blip (one 503, one lost answer) that is over by
+  then — a 2 s start kept a restarted app still for 2 s after such a blip (the soak measured it);
+  in a real outage the free probes double quickly, so the few extra ones cost nothing;
 * **no answer in time** (the client's deadline ran out): the same backoff, reported to
   ``on_connectivity`` with the code ``DEADLINE_EXCEEDED`` so the status bar says "Salesforce isn't
   answering"; an uncertain create is looked up, never re-sent blindly (the push protocol);
@@ -47,7 +50,7 @@ ClientFactory = Callable[[], Awaitable[SalesforceClient]]
 # Told after every look whether Salesforce answered: None when it did, else the error code
 # (NETWORK_ERROR, DEADLINE_EXCEEDED, …), so the connection status matches what the push saw.
 ConnectivityCallback = Callable[[str | None], None]
-BACKOFF_START = 2.0
+BACKOFF_START = 0.5
 BACKOFF_MAX = 300.0
 
 

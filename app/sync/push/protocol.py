@@ -11,7 +11,9 @@ The protocol, whatever the kind of item:
 3. **Settle window.**  "Not found" only counts once the original request can no longer be running:
    Salesforce finishes a request whose client was killed or timed out, so a lookup inside
    ``PushSettings.reconcile_settle`` of ``sent_at`` is repeated after the window before the item is
-   freed for sending again.
+   freed for sending again.  At a run's start (items a killed process left "sending") the rest of
+   the outbox is sent first and such an item is looked at again at the end of the run, so a restart
+   does not sit out the window.
 4. **One record per item.**  A record found is handed to at most one item, and never to one when an
    item here already owns it.
 5. **Each item settles from its own result** (:meth:`ExactlyOnce.item_failed`): pushed, needs attention,
@@ -82,6 +84,7 @@ class ExactlyOnce:
         self.handlers = handlers
         self.retargeter = Retargeter(gate, db, ledger.report)
         self.user_id = ""  # the signed-in user: reconcile looks only at records they created
+        self.unsettled: list[PushWork] = []  # see ``reconcile(settle_later=True)``
         self.lookups: dict[str, LookupSpec] = {}
         for handler in handlers.values():
             for spec in handler.lookups:
@@ -117,9 +120,14 @@ class ExactlyOnce:
         return Sent(w, record, push_mapping.sent_fingerprint(record), payload.get("parent"))
 
     # -- lost answers -----------------------------------------------------------------------------------
-    async def reconcile(self, sent: list[Sent]) -> list[int]:
+    async def reconcile(self, sent: list[Sent], *, settle_later: bool = False) -> list[int]:
         """Look up creates whose answer was lost; settle the ones Salesforce has, free the rest.
-        Returns the outbox ids to send (again) in this run."""
+        Returns the outbox ids to send (again) in this run.
+
+        ``settle_later`` (a run's start-up look at items an earlier process left "sending"): the
+        ones not found whose settle window is still open are not waited for here — they are left
+        exactly as they are (still "sending", ``sent_at`` kept, never sent) in :attr:`unsettled`, so
+        the rest of the outbox goes first; the engine calls :meth:`reconcile` on them again later."""
         now = utcnow()
         recorded = [SentCreate(s.outbox_id, s.work.outbox.key, s.work.outbox.sent_at or now, s.record)
                     for s in sent if s.record]
@@ -140,12 +148,19 @@ class ExactlyOnce:
         # The settle window: wait out what is left of it, then look again at what was not found.
         settle = self.settings.reconcile_settle
         young = [r for r in recorded if found.get(r.outbox_id) is None and r.sent_at + settle > utcnow()]
-        if young:
-            await asyncio.sleep((max(r.sent_at for r in young) + settle - utcnow()).total_seconds())
+        later = {r.outbox_id for r in young} if settle_later else set()
+        self.unsettled = [s.work for s in sent if s.outbox_id in later]
+        if young and not settle_later:
+            wait = (max(r.sent_at for r in young) + settle - utcnow()).total_seconds()
+            log.info("waiting %.2fs of the settle window before looking again for %s", wait,
+                     counted(len(young), "lost create"))
+            await asyncio.sleep(wait)
             await self.gate.spend(len({r.sobject for r in young}))
             found.update(await look(young))
         retry: list[int] = []
         for s in sent:
+            if s.outbox_id in later:
+                continue  # looked at again after its settle window (the engine's last step)
             remote_id = found.get(s.outbox_id)
             if remote_id:
                 self.ledger.report.reconciled += 1
@@ -156,8 +171,9 @@ class ExactlyOnce:
                 self.ledger.later(partial(outbox_repo.clear_unknown, outbox_id=s.outbox_id))
                 retry.append(s.outbox_id)
         await self.ledger.flush()
-        log.info("reconciled %s: %d found in Salesforce", counted(len(sent), "lost create"),
-                 sum(1 for s in sent if found.get(s.outbox_id)))
+        log.info("reconciled %s: %d found in Salesforce%s", counted(len(sent), "lost create"),
+                 sum(1 for s in sent if found.get(s.outbox_id)),
+                 f"; {len(later)} looked at again after the settle window" if later else "")
         return retry
 
     # -- failures ---------------------------------------------------------------------------------------
