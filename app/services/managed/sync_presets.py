@@ -33,6 +33,7 @@ from app.store import sync_state
 from app.sync.pull.field_map import MAPPINGS_KEY
 from app.sync.pull.filters import FILTERS_KEY, FilterRule, ObjectFilter, RuleGroup, RuleKind
 from app.sync.pull.types import Outcome
+from app.wording import counted
 
 if TYPE_CHECKING:
     from app.store.db import Database
@@ -129,7 +130,7 @@ async def apply_sync_presets(db: Database, connections: ConnectionManager, prese
 def _done(result: dict[str, list[str]]) -> PresetsApplied:
     outcome = PresetsApplied(tuple(result["applied"]), tuple(result["kept"]), tuple(result["skipped"]))
     if outcome.skipped:
-        log.warning("firm's sync presets: %d part(s) skipped", len(outcome.skipped))
+        log.warning("firm's sync presets: %s skipped", counted(len(outcome.skipped), "part"))
     return outcome
 
 
