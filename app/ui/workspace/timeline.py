@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from app.services.history import ClientHistory, EntryKind, RefreshOutcome, Timeline, TimelineEntry
 from app.services.workspace import Database
 from app.ui import aio
+from app.ui.widgets.rich_text_view import RichTextView
 
 ClientSource = Callable[[], Awaitable[Any]]  # ConnectionManager.client
 # A client must stay open this long before its history is refreshed: arrowing through the list
@@ -179,11 +180,8 @@ class TimelineView(QWidget):
         self.updating = QLabel("Updating from Salesforce…")
         self.updating.setObjectName("timelineUpdating")
         self.updating.hide()
-        self.view = QLabel()
+        self.view = RichTextView()
         self.view.setObjectName("timelineEntries")
-        self.view.setWordWrap(True)
-        self.view.setTextFormat(Qt.TextFormat.RichText)
-        self.view.setOpenExternalLinks(False)
         self.view.linkActivated.connect(self._link)
 
         self.note_title = QLabel()
