@@ -139,6 +139,7 @@ class EditorLauncher:
         self.connection_id = connection_id
         self.on_queued = on_queued or (lambda: None)
         self.windows: list[EditorWindow] = []
+        self._forgetting: set[asyncio.Task[bool]] = set()  # empty drafts of closed windows being dropped
         self.choices_loading: asyncio.Task[TaskChoicesLoad] | None = None  # the org's task values, asked
 
     # -- notes ----------------------------------------------------------------------------------------
@@ -271,8 +272,16 @@ class EditorLauncher:
             self.windows.remove(window)
         if not window.discarded and not window.editor.autosave.dirty and _loop_running():
             editor = window.editor  # on disk as shown: an empty draft is not kept
-            aio.start(self.drafts.forget_if_empty(self.connection_id, editor.KIND, editor.draft.id),
-                      name="forget-empty-draft")
+            task = aio.start(self.drafts.forget_if_empty(self.connection_id, editor.KIND, editor.draft.id),
+                             name="forget-empty-draft")
+            self._forgetting.add(task)
+            task.add_done_callback(self._forgetting.discard)
+
+    async def settled(self) -> None:
+        """Wait for the clean-up of windows already closed (an empty draft being dropped), so nothing
+        of theirs is still running when the workspace closes."""
+        if self._forgetting:
+            await asyncio.wait(list(self._forgetting))
 
     async def save_all(self) -> bool:
         """Before the advisor quits: True if every editor's text is on disk; otherwise the editors
@@ -282,6 +291,7 @@ class EditorLauncher:
 
     async def close_all(self) -> None:
         """At quit (also on SIGTERM/SIGINT): everything typed is saved before the database closes."""
+        await self.settled()
         for window in list(self.windows):
             await window.editor.autosave.flush()
             if window.editor.autosave.dirty:

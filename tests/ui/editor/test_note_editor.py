@@ -198,6 +198,7 @@ async def test_action_item_becomes_a_task_in_one_click(org_workspace: Workspace)
     assert task.what_id == workspace.contact.account_sf_id and task.status == "Not Started"
     for w in list(launcher.windows):
         w.close()
+    await launcher.settled()  # the closed windows' clean-up ends before the workspace does
 
 
 async def test_a_new_note_window_starts_in_the_title(workspace: Workspace) -> None:
