@@ -109,20 +109,21 @@ class PullEngine:
         ctx = PullContext(client, db, connection_id, preferences, on_progress=on_progress, cancel=cancel,
                           now=now, overlap=overlap, fetch_ahead=fetch_ahead)
         self.ctx = ctx
-        # The engine's own names for what it shares with its parts (the same objects as ``ctx``'s).
-        self.client, self.db, self.connection_id, self.prefs = ctx.client, ctx.db, ctx.connection_id, ctx.prefs
-        self.on_progress, self.cancel, self.now = ctx.on_progress, ctx.cancel, ctx.now
-        self.overlap, self.fetch_ahead = ctx.overlap, ctx.fetch_ahead
         self._filters = FilteredPulls(ctx)
         self._people = PeoplePulls(ctx, self._filters)
         self._related = RelatedPulls(ctx)
         self._households = HouseholdPulls(ctx)
 
+    @property
+    def cancel(self) -> asyncio.Event:
+        """Set it to stop the pull at the next page (the scheduler's and the wizard's Stop)."""
+        return self.ctx.cancel
+
     # ------------------------------------------------------------------------------ entry point
     async def run(self, *, full: bool = False) -> PullResult:
         """Pull everything the preferences ask for.  ``full`` re-reads everything (and sweeps out
         what Salesforce no longer has); otherwise only changes since the last pull."""
-        return await self._logged(self._run_all(full=full), ",".join(self.prefs.people_objects))
+        return await self._logged(self._run_all(full=full), ",".join(self.ctx.prefs.people_objects))
 
     async def import_picked(self, sf_ids: Sequence[str]) -> PullResult:
         """Pick mode: bring the chosen records (Contact/Lead/Account Ids) into the workspace, with
@@ -132,10 +133,10 @@ class PullEngine:
     async def _import(self, sf_ids: list[str]) -> str:
         self._check_budget()
         imported = await self._people.import_records(sf_ids)
-        if imported and self.prefs.include_events:
-            now = self.now()
-            await self._related.events_for(imported, now - timedelta(days=self.prefs.event_window_days),
-                                           now + timedelta(days=self.prefs.event_window_days))
+        if imported and self.ctx.prefs.include_events:
+            now = self.ctx.now()
+            await self._related.events_for(imported, now - timedelta(days=self.ctx.prefs.event_window_days),
+                                           now + timedelta(days=self.ctx.prefs.event_window_days))
         missing = len(sf_ids) - len(imported)
         if missing > 0:
             return f"{missing} of the chosen records could not be found in Salesforce any more."
@@ -143,20 +144,20 @@ class PullEngine:
 
     async def _logged(self, work: Awaitable[str], what: str) -> PullResult:
         self.ctx.tally = Tally()
-        cid = self.connection_id
+        cid = self.ctx.connection_id
 
         def begin(session: Any) -> int:
             sync_state.close_abandoned_logs(session, cid)
             return sync_state.start_log(session, cid, "pull", what, SyncStep.PULL_CLIENTS)
 
-        log_id = await self.db.run(begin)
-        calls_before = self.client.api_calls
+        log_id = await self.ctx.db.run(begin)
+        calls_before = self.ctx.client.api_calls
         try:
             with collector_paused():
                 result = await self._guarded(work)
         except BaseException as exc:  # a bug or a broken disk: still close the log entry
             crashed = PullResult(Outcome.FAILED, f"The sync failed unexpectedly ({type(exc).__name__}).",
-                                 api_calls=self.client.api_calls - calls_before,
+                                 api_calls=self.ctx.client.api_calls - calls_before,
                                  counts=dict(self.ctx.tally.counts), error_code="INTERNAL")
             try:
                 await self._finish_log(log_id, crashed)
@@ -164,9 +165,9 @@ class PullEngine:
                 log.exception("could not record the failed sync in the sync log")
             raise
         result = PullResult(
-            outcome=result.outcome, message=result.message, api_calls=self.client.api_calls - calls_before,
+            outcome=result.outcome, message=result.message, api_calls=self.ctx.client.api_calls - calls_before,
             counts=dict(self.ctx.tally.counts), skipped=tuple(self.ctx.tally.skipped), retry_at=result.retry_at,
-            error_code=result.error_code, log_id=log_id, api_usage=self.client.api_usage,
+            error_code=result.error_code, log_id=log_id, api_usage=self.ctx.client.api_usage,
         )
         await self._finish_log(log_id, result)
         log.info("pull %s: %s, %d API calls, %s", what, result.outcome, result.api_calls, result.counts)
@@ -174,26 +175,26 @@ class PullEngine:
 
     async def _run_all(self, *, full: bool) -> str:
         self._check_budget()
-        if self.prefs.contacts_enabled:
-            if not self.prefs.pick_mode:
+        if self.ctx.prefs.contacts_enabled:
+            if not self.ctx.prefs.pick_mode:
                 await self._filters.prepare()
             for spec in await self._people.people_specs():
                 await self._people.pull_people_mapped(spec, full=full)
-            if self.prefs.include_households:  # where the org has AccountContactRelation
+            if self.ctx.prefs.include_households:  # where the org has AccountContactRelation
                 await self._households.pull_account_relations(full=full)
-        if self.prefs.include_users:
+        if self.ctx.prefs.include_users:
             await self._related.pull_users(force=full)
-        if self.prefs.include_events:
+        if self.ctx.prefs.include_events:
             await self._related.pull_events(full=full)
-        if self.prefs.include_task_picklists:
+        if self.ctx.prefs.include_task_picklists:
             await self._pull_task_picklists()
-        if not self.prefs.contacts_enabled:
+        if not self.ctx.prefs.contacts_enabled:
             return "Contact sync is off: the clients already in Notebridge are kept but not updated."
         return ""
 
     async def _guarded(self, work: Awaitable[str]) -> PullResult:
         """Turn the ways a pull can stop into a result the advisor can read."""
-        now = self.now()
+        now = self.ctx.now()
         try:
             note = await work
         except PullCancelled:
@@ -251,7 +252,7 @@ class PullEngine:
             return PullResult(Outcome.PARTIAL, note)
         if dropped:
             return PullResult(Outcome.PARTIAL, note)
-        if not self.prefs.contacts_enabled:
+        if not self.ctx.prefs.contacts_enabled:
             return PullResult(Outcome.OFF, note)
         return PullResult(Outcome.OK, note or "Up to date.")
 
@@ -265,7 +266,7 @@ class PullEngine:
                 error_message=None if result.outcome in (Outcome.OK, Outcome.OFF) else result.message, record_ids=ids,
             )
 
-        await asyncio.shield(self.db.run(finish))
+        await asyncio.shield(self.ctx.db.run(finish))
 
     async def _pull_task_picklists(self) -> None:
         """Cache the org's Task Status/Priority values (and defaults) for the task editor.
@@ -273,7 +274,7 @@ class PullEngine:
         An org that refuses the objects (no access to ``TaskStatus``) keeps the old cache and the pull
         goes on; being offline, signed out or out of API calls stops the pull as anywhere else."""
         try:
-            lists = await picklists.refresh(self.client, self.db, self.connection_id)
+            lists = await picklists.refresh(self.ctx.client, self.ctx.db, self.ctx.connection_id)
         except (NetworkError, ServerUnavailable, SessionExpired, RequestLimitExceeded, ConcurrentLimitExceeded,
                 RestSessionRefused):
             raise
@@ -283,7 +284,7 @@ class PullEngine:
         self.ctx.tally.add("TaskPicklist.values", len(lists.statuses) + len(lists.priorities))
 
     def _check_budget(self) -> None:
-        usage = self.client.api_usage
+        usage = self.ctx.client.api_usage
         if usage is not None and usage[1] and usage[0] >= usage[1]:
             raise _ApiExhausted("The org's daily API allowance is used up.")
 
