@@ -127,6 +127,16 @@ async def apply_sync_presets(db: Database, connections: ConnectionManager, prese
     return _done(result)
 
 
+async def _saved_and_applied(db: Database, cid: int, key: str, part: PresetPart, sobject: str) -> tuple[Any, Any]:
+    """What is saved for ``sobject`` under ``key`` now, and what the firm's presets last applied there."""
+    def read(session: Any) -> tuple[Any, Any]:
+        saved = settings_rows.get(session, cid, key)
+        return saved.get(sobject) if isinstance(saved, dict) else None, applied(session, cid, part, sobject)
+
+    result: tuple[Any, Any] = await db.run(read)
+    return result
+
+
 def _done(result: dict[str, list[str]]) -> PresetsApplied:
     outcome = PresetsApplied(tuple(result["applied"]), tuple(result["kept"]), tuple(result["skipped"]))
     if outcome.skipped:
@@ -187,12 +197,7 @@ async def _apply_filter(db: Database, connections: ConnectionManager, events: Ev
     flt = ObjectFilter(sobject, tuple(built))
     wanted = flt.to_json()
 
-    def current(session: Any) -> tuple[Any, Any]:
-        saved = settings_rows.get(session, cid, FILTERS_KEY)
-        return (saved.get(sobject) if isinstance(saved, dict) else None,
-                applied(session, cid, PresetPart.FILTERS, sobject))
-
-    now, before = await db.run(current)
+    now, before = await _saved_and_applied(db, cid, FILTERS_KEY, PresetPart.FILTERS, sobject)
     if not locked and _own_choice(now, before):
         result["kept"].append(f"the filter for {nouns}")
         return before  # still the firm's last word: a later file is compared with it
@@ -220,12 +225,7 @@ async def _apply_mapping(db: Database, connections: ConnectionManager, events: E
     if not phone and not extras and (preset.phone or preset.extra_fields):
         return None  # none of the firm's fields is in this org: nothing to apply (each was said above)
 
-    def current(session: Any) -> tuple[Any, Any]:
-        saved = settings_rows.get(session, cid, MAPPINGS_KEY)
-        return (saved.get(sobject) if isinstance(saved, dict) else None,
-                applied(session, cid, PresetPart.FIELDS, sobject))
-
-    now, before = await db.run(current)
+    now, before = await _saved_and_applied(db, cid, MAPPINGS_KEY, PresetPart.FIELDS, sobject)
     if not locked and _own_choice(now, before):
         result["kept"].append(f"the fields for {nouns}")
         return before
