@@ -87,14 +87,11 @@ class AttendeesField(QWidget):
     # -- adding and removing -------------------------------------------------------------------------------
     async def choose(self) -> None:
         """"Add someone…": pick a person from the workspace."""
-        chooser = ClientChooser(self.db, self.connection_id, self, intro=CHOOSER_INTRO, title="Add someone")
-        self.chooser = chooser
+        self.chooser = ClientChooser(self.db, self.connection_id, self, intro=CHOOSER_INTRO, title="Add someone")
         try:
-            await aio.run_dialog(chooser)
+            person = await self.chooser.pick()
         finally:
             self.chooser = None
-        person = chooser.chosen
-        chooser.deleteLater()
         if person is None or not aio.alive(self):
             return
         if person.source_object == "Account":

@@ -36,7 +36,7 @@ def describe(person: ContactSummary) -> str:
 
 
 class ClientChooser(QDialog):
-    """``await aio.run_dialog(chooser)``; then ``chosen`` is the person picked (None: cancelled)."""
+    """``await chooser.pick()``: the person picked (None: cancelled); the dialog is gone after."""
 
     def __init__(self, db: Database, connection_id: int, parent: QWidget | None = None, *,
                  intro: str = "Who is this task about? Type part of a name, e-mail or phone number.",
@@ -76,6 +76,14 @@ class ClientChooser(QDialog):
         self.buttons.accepted.connect(self._accept_current)
         self.buttons.rejected.connect(self.reject)
 
+
+    async def pick(self) -> ContactSummary | None:
+        """Show the chooser window-modally (no nested event loop) and give the person picked."""
+        try:
+            await aio.run_dialog(self)
+            return self.chosen
+        finally:
+            self.deleteLater()
     async def search(self, text: str) -> None:
         """Show what ``text`` finds (the newest search wins when the advisor types on)."""
         self._request += 1

@@ -173,14 +173,11 @@ class TaskEditor(DraftEditor):
     # -- who it is about -------------------------------------------------------------------------------
     async def choose_person(self) -> ContactSummary | None:
         """"Choose a client…": pick from the workspace; the task is saved about them at once."""
-        chooser = ClientChooser(self.db, self.draft.connection_id, self)
-        self.chooser = chooser
+        self.chooser = ClientChooser(self.db, self.draft.connection_id, self)
         try:
-            await aio.run_dialog(chooser)
+            person = await self.chooser.pick()
         finally:
             self.chooser = None
-        person = chooser.chosen
-        chooser.deleteLater()
         if person is not None:
             await self.relate_to(person)
         return person
