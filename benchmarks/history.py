@@ -44,7 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.workspace import OrgProcess, note, open_workspace, rss_mb, typo_queries
+from benchmarks.workspace import OrgProcess, note, open_workspace, print_rows, rss_mb, typo_queries
 
 TARGETS = {"history_api_calls": 60, "history_seconds": 30.0, "open_client_ms_p95": 50.0,
            "search_notes_p95_ms": 15.0, "fuzzy_search_p95_ms": 15.0, "max_stall_ms": 50.0}
@@ -335,11 +335,7 @@ def print_table(results: dict[str, Any]) -> None:
             ("clients meeting in 14 days", f"{results['meeting_clients']:,}", ""),
             ("history clients fetched", f"{results['history_clients']:,}", "")]
     rows += [(k, results[k], f"≤ {t}") for k, t in TARGETS.items()]
-    width = max(len(r[0]) for r in rows)
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value!s:>12}  {target}")
-    print("all targets met" if all(results["meets_targets"].values()) else
-          "missed: " + ", ".join(k for k, ok in results["meets_targets"].items() if not ok))
+    print_rows(rows, results["meets_targets"])
 
 
 def main(argv: list[str] | None = None) -> int:

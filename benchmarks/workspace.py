@@ -492,6 +492,15 @@ def run(contacts: int, latency_ms: float, seed: int, search_count: int, rounds: 
     return results
 
 
+def print_rows(rows: list[tuple[str, Any, str]], meets: dict[str, bool]) -> None:
+    """The figures as a table (name, value, target or note), then which targets were missed."""
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value!s:>12}  {target}")
+    print("all targets met" if all(meets.values()) else
+          "missed: " + ", ".join(k for k, ok in meets.items() if not ok))
+
+
 def print_table(results: dict[str, Any]) -> None:
     longest = results.get("longest_query") or {}
     rows = [
@@ -514,11 +523,7 @@ def print_table(results: dict[str, Any]) -> None:
         ("RSS MB after scrolling", results["rss_mb"], f"≤ {TARGETS['rss_mb']}"),
         ("typo search p95 ms", results["fuzzy_search_p95_ms"], f"≤ {TARGETS['fuzzy_search_p95_ms']}"),
     ]
-    width = max(len(r[0]) for r in rows)
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value!s:>12}  {target}")
-    print("all targets met" if all(results["meets_targets"].values()) else
-          "missed: " + ", ".join(k for k, ok in results["meets_targets"].items() if not ok))
+    print_rows(rows, results["meets_targets"])
 
 
 def main(argv: list[str] | None = None) -> int:
