@@ -2,45 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import random
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
-from app.store import outbox as outbox_repo
 from app.store import outbox_views
 from tests.integration.push.conftest import PushEnv
+from tests.integration.push.kills import kill_until_an_outcome_is_unknown
 
-CHILD = Path(__file__).with_name("push_child.py")
-ROOT = Path(__file__).resolve().parents[3]
-
-
-async def _run_child_and_kill(env: PushEnv, after_lines: int, extra_delay: float) -> str:
-    token = env.org.mint_tokens()["access_token"]
-    env_vars = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen(
-        [sys.executable, str(CHILD), str(env.db.path), env.org.base_url, token, str(env.connection_id)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env_vars, cwd=str(ROOT))
-    assert proc.stdout is not None
-    seen = 0
-    last = ""
-    try:
-        while seen < after_lines:
-            line = await asyncio.to_thread(proc.stdout.readline)
-            if not line:
-                break
-            last = line.strip()
-            seen += 1
-            if last.startswith("done"):
-                break
-        await asyncio.sleep(extra_delay)
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(proc.wait)
-    return last
+KILL_AFTER_LINES = (2, 1, 3, 2, 4, 1, 2, 1, 3, 1, 2, 1)
 
 
 async def test_kill_9_during_push_leaves_every_item_exactly_once(env: PushEnv) -> None:
@@ -51,31 +17,13 @@ async def test_kill_9_during_push_leaves_every_item_exactly_once(env: PushEnv) -
     notes = [await env.note(people[n % 4], title=f"Killed note {n}") for n in range(24)]
     await env.queue("task", *(t.id for t in tasks))
     await env.queue("note", *(n.id for n in notes))
-    rng = random.Random(7)
-    killed_mid_push = 0
-    unknown_seen = 0  # kills after which some create was sent with its answer never read
-    unknown_items: set[tuple[str, int]] = set()
-
     # Kill at varied moments until at least three kills landed mid-push and one of them between sending
     # a create and reading its answer (a loaded machine may let a child finish before the kill arrives;
-    # more attempts, never a weaker assertion).
-    for attempt, after_lines in enumerate((2, 1, 3, 2, 4, 1, 2, 1, 3, 1, 2, 1)):
-        if attempt >= 5 and killed_mid_push >= 3 and unknown_seen >= 1:
-            break
-        last = await _run_child_and_kill(env, after_lines, rng.uniform(0.0, 0.1))
-        killed_mid_push += not last.startswith("done")
-        unknown = await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id))
-        unknown_seen += bool(unknown)
-        unknown_items |= {(row.kind, row.item_id) for row in unknown}
-
-    env.org.faults.set_latency(0)
-    report = await env.push()  # "after restart": same workspace file, a new process's engine
-    assert report.status in ("done", "nothing"), report
-    assert killed_mid_push >= 3
-    # Some kill landed after a create was sent and before its answer was read: the restarted engine
-    # had to ask Salesforce whether the record exists (reconciliation) instead of sending it again.
-    assert unknown_seen >= 1 and unknown_items, "no kill left a create with an unknown outcome"
-    assert await env.db.run(lambda s: outbox_repo.unknown_outcomes(s, env.connection_id)) == []
+    # more attempts, never a weaker assertion); then push once more "after restart": the same workspace
+    # file, a new process's engine. A kill left some create with its answer never read, so the restarted
+    # engine had to ask Salesforce whether the record exists (reconciliation) instead of sending it again.
+    unknown_items = await kill_until_an_outcome_is_unknown(env, seed=7, after_lines=KILL_AFTER_LINES,
+                                                           min_attempts=5)
 
     live_tasks = sorted(t["Subject"] for t in env.live("Task") if t["Subject"].startswith("Killed task"))
     live_notes = sorted(n["Title"] for n in env.live("ContentNote") if n["Title"].startswith("Killed note"))
