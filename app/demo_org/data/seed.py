@@ -25,15 +25,13 @@ from app.demo_org.data.objects import (
     TASK_STATUSES,
 )
 from app.demo_org.data.pools import (
-    LOCATIONS,
-    MEETING_SUBJECTS,
     NOTE_TITLES,
     TASK_SUBJECTS,
     build_pools,
 )
 from app.demo_org.data.rules import full_name
 from app.demo_org.data.seed_history import meeting_book
-from app.demo_org.data.seeder import DAY
+from app.demo_org.data.seeder import DAY, add_meeting, add_task
 from app.demo_org.data.seeder import Seeder as _Seeder
 from app.demo_org.data.seeder import date_of as _date
 from app.demo_org.data.seeder import stamp as _stamp
@@ -236,26 +234,10 @@ def _activities(s: _Seeder, people: list[Record], events: int, tasks: int) -> No
     for _ in range(events):
         contact = s.pick(people)
         day = today + (s.between(1, 60) if rng.random() < 0.3 else -s.between(1, 365)) * DAY
-        start = day + (13 + s.between(0, 8)) * 3600 + s.pick((0, 1800))  # 9:00–16:30 US Eastern-ish
-        minutes = s.pick((30, 60, 60, 90))
-        created = min(start, s.now) - s.between(1, 30) * DAY
-        s.add("Event", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
-              Subject=s.pick(MEETING_SUBJECTS), Location=s.pick(LOCATIONS), StartDateTime=_stamp(start),
-              EndDateTime=_stamp(start + minutes * 60), ActivityDateTime=_stamp(start), ActivityDate=_date(start),
-              DurationInMinutes=minutes, IsAllDayEvent=False, ShowAs="Busy")
-    reminder_off = {"IsReminderSet": False} if "IsReminderSet" in s.templates["Task"] else {}
+        add_meeting(s, contact, day)
     for _ in range(tasks):
         contact = s.pick(people)
-        due = today + s.between(-120, 45) * DAY
-        status = s.pick(("Completed", "Completed", "Not Started")) if due < today else \
-            s.pick(("Not Started", "In Progress", "Waiting on someone else"))
-        priority = s.pick(("Normal", "Normal", "High", "Low"))
-        created = min(due, s.now) - s.between(1, 20) * DAY
-        s.add("Task", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
-              Subject=s.pick(TASK_SUBJECTS), ActivityDate=_date(due), Status=status, Priority=priority,
-              IsClosed=status == "Completed", IsHighPriority=priority == "High", TaskSubtype="Task",
-              CompletedDateTime=_stamp(min(due, s.now - 120)) if status == "Completed" else None,
-              **reminder_off)
+        add_task(s, contact, today + s.between(-120, 45) * DAY, today)
 
 
 def _notes(s: _Seeder, people: list[Record], classic: int, enhanced: int) -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 import html
 
-from app.demo_org.data.pools import LOCATIONS, MEETING_SUBJECTS, NOTE_TITLES, TASK_SUBJECTS
-from app.demo_org.data.seeder import DAY, Seeder, date_of, stamp
+from app.demo_org.data.pools import NOTE_TITLES
+from app.demo_org.data.seeder import DAY, Seeder, add_meeting, add_task
 from app.demo_org.data.store import Record
 
 CUSTODIANS = ("Schwab", "Fidelity", "Vanguard", "Pershing", "TD Ameritrade", "Raymond James", "LPL")
@@ -25,44 +25,21 @@ def meeting_book(s: Seeder, people: list[Record], clients: int, *, enhanced_note
     chosen = s.rng.sample(people, min(clients, len(people)))
     chosen_ids = {c["Id"] for c in chosen}
     for contact in chosen:
-        _meeting(s, contact, today + s.between(1, 14) * DAY)  # 1–13 days ahead: within the next 14
+        add_meeting(s, contact, today + s.between(1, 14) * DAY)  # 1–13 days ahead: within the next 14
         for _ in range(s.between(1, 3)):
-            _meeting(s, contact, today - s.between(7, 330) * DAY)
+            add_meeting(s, contact, today - s.between(7, 330) * DAY)
         for _ in range(s.between(4, 7)):
             if enhanced_notes and s.rng.random() < 0.6:
                 _content_note(s, contact)
             else:
                 _classic_note(s, contact)
         for _ in range(s.between(8, 13)):
-            _task(s, contact, today)
+            add_task(s, contact, today + s.between(-300, 45) * DAY, today)
     others = [p for p in people if p["Id"] not in chosen_ids]
     for _ in range(len(others) // 8 if others else 0):
-        _meeting(s, s.pick(others), today - s.between(1, 365) * DAY)
+        add_meeting(s, s.pick(others), today - s.between(1, 365) * DAY)
     for _ in range(len(others) // 16 if others else 0):
-        _task(s, s.pick(others), today)
-
-
-def _meeting(s: Seeder, contact: Record, day: int) -> None:
-    start = day + (13 + s.between(0, 8)) * 3600 + s.pick((0, 1800))
-    minutes = s.pick((30, 60, 60, 90))
-    created = min(start, s.now) - s.between(1, 30) * DAY
-    s.add("Event", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
-          Subject=s.pick(MEETING_SUBJECTS), Location=s.pick(LOCATIONS), StartDateTime=stamp(start),
-          EndDateTime=stamp(start + minutes * 60), ActivityDateTime=stamp(start), ActivityDate=date_of(start),
-          DurationInMinutes=minutes, IsAllDayEvent=False, ShowAs="Busy")
-
-
-def _task(s: Seeder, contact: Record, today: int) -> None:
-    due = today + s.between(-300, 45) * DAY
-    status = s.pick(("Completed", "Completed", "Not Started")) if due < today else \
-        s.pick(("Not Started", "In Progress", "Waiting on someone else"))
-    priority = s.pick(("Normal", "Normal", "High", "Low"))
-    created = min(due, s.now) - s.between(1, 20) * DAY
-    reminder_off = {"IsReminderSet": False} if "IsReminderSet" in s.templates["Task"] else {}
-    s.add("Task", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
-          Subject=s.pick(TASK_SUBJECTS), ActivityDate=date_of(due), Status=status, Priority=priority,
-          IsClosed=status == "Completed", IsHighPriority=priority == "High", TaskSubtype="Task",
-          CompletedDateTime=stamp(min(due, s.now - 120)) if status == "Completed" else None, **reminder_off)
+        add_task(s, s.pick(others), today + s.between(-300, 45) * DAY, today)
 
 
 def _paragraphs(s: Seeder) -> list[str]:

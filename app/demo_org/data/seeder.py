@@ -8,7 +8,7 @@ import random
 import time
 from typing import Any
 
-from app.demo_org.data.pools import Pools
+from app.demo_org.data.pools import LOCATIONS, MEETING_SUBJECTS, TASK_SUBJECTS, Pools
 from app.demo_org.data.store import Record, Store
 from app.demo_org.ids import IdFactory
 
@@ -75,3 +75,27 @@ class Seeder:
     def pick(self, values: tuple[Any, ...] | list[Any]) -> Any:
         """``rng.choice`` without its overhead (called a million times for a big org)."""
         return values[int(self.rng.random() * len(values))]
+
+
+def add_meeting(s: Seeder, contact: Record, day: int) -> None:
+    """A meeting with ``contact`` on ``day`` (epoch seconds of its midnight), 9:00–16:30 US Eastern-ish."""
+    start = day + (13 + s.between(0, 8)) * 3600 + s.pick((0, 1800))
+    minutes = s.pick((30, 60, 60, 90))
+    created = min(start, s.now) - s.between(1, 30) * DAY
+    s.add("Event", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
+          Subject=s.pick(MEETING_SUBJECTS), Location=s.pick(LOCATIONS), StartDateTime=stamp(start),
+          EndDateTime=stamp(start + minutes * 60), ActivityDateTime=stamp(start), ActivityDate=date_of(start),
+          DurationInMinutes=minutes, IsAllDayEvent=False, ShowAs="Busy")
+
+
+def add_task(s: Seeder, contact: Record, due: int, today: int) -> None:
+    """A task about ``contact`` due on ``due``: done or open as a past or future due date suggests."""
+    status = s.pick(("Completed", "Completed", "Not Started")) if due < today else \
+        s.pick(("Not Started", "In Progress", "Waiting on someone else"))
+    priority = s.pick(("Normal", "Normal", "High", "Low"))
+    created = min(due, s.now) - s.between(1, 20) * DAY
+    reminder_off = {"IsReminderSet": False} if "IsReminderSet" in s.templates["Task"] else {}
+    s.add("Task", created, OwnerId=contact["OwnerId"], WhoId=contact["Id"], WhatId=contact["AccountId"],
+          Subject=s.pick(TASK_SUBJECTS), ActivityDate=date_of(due), Status=status, Priority=priority,
+          IsClosed=status == "Completed", IsHighPriority=priority == "High", TaskSubtype="Task",
+          CompletedDateTime=stamp(min(due, s.now - 120)) if status == "Completed" else None, **reminder_off)
